@@ -1,0 +1,70 @@
+/** The plan / apply use case over an inventory: load, compile, converge every selected host. */
+import { lookup } from 'node:dns/promises';
+import { loadCatalog } from '../catalog/load.js';
+import { compile } from '../compile/compile.js';
+import { familyOf } from '../core/net.js';
+import type { HostDesired } from '../core/types.js';
+import { loadInventory } from '../inventory/load.js';
+import { selectHosts } from '../inventory/limit.js';
+import { connectSsh } from '../transport/ssh.js';
+import type { Connection } from '../transport/types.js';
+import { convergeHost } from './converge.js';
+import type { RunReport } from './report-types.js';
+import { forEachBounded, type Progress, silentProgress } from './runner.js';
+
+export interface ConvergeAllOptions {
+  inventory: string;
+  catalogDir?: string;
+  check: boolean;
+  limit?: string;
+  forks?: number;
+  /** progress display, made once the selected hosts are known */
+  progress?: (hosts: string[]) => Progress;
+  /** for tests and --connection local */
+  connect?: (desired: HostDesired) => Promise<Connection>;
+  onWarning?: (message: string) => void;
+}
+
+export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> {
+  const started = Date.now();
+  // Everything that can be wrong with the input fails here, before any host is touched.
+  const catalog = loadCatalog(opts.catalogDir);
+  const inv = loadInventory(opts.inventory, catalog);
+  const selected = new Set(selectHosts(inv.data, opts.limit));
+  const resolved = await resolveNames(Object.values(inv.data.hosts).map((h) => h.address));
+  const compiled = compile(inv, { resolved });
+  for (const w of compiled.warnings) opts.onWarning?.(w.message);
+  const hosts = compiled.hosts.filter((h) => selected.has(h.name));
+  const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
+  const connect = opts.connect ?? ((d: HostDesired) => connectSsh(d.ssh, { onNotice: (m) => opts.onWarning?.(`${d.name}: ${m}`) }));
+  for (const h of hosts) if (h.ssh.hostKeys === 'off') opts.onWarning?.(`${h.name}: host key checking is off (lab use only)`);
+  const reports = await forEachBounded(hosts, opts.forks ?? 25, async (h) => {
+    progress.start(h.name);
+    const r = await convergeHost(h, { check: opts.check, connect });
+    progress.done(h.name, r.status);
+    return r;
+  });
+  return {
+    command: opts.check ? 'plan' : 'apply',
+    inventory: opts.inventory,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    warnings: compiled.warnings,
+    hosts: reports,
+  };
+}
+
+async function resolveNames(addresses: string[]): Promise<Map<string, string[]>> {
+  const names = [...new Set(addresses.filter((a) => familyOf(a) === null))];
+  const out = new Map<string, string[]>();
+  await Promise.all(
+    names.map(async (n) => {
+      try {
+        out.set(n, (await lookup(n, { all: true })).map((r) => r.address));
+      } catch {
+        out.set(n, []);
+      }
+    }),
+  );
+  return out;
+}

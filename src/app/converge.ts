@@ -1,0 +1,99 @@
+/**
+ * One host, end to end: connect → facts (1 round trip) → plan → [check: stop] →
+ * one batched apply script → facts again → the plan must be empty, else "not converged".
+ */
+import { describeError, HostError, NotConvergedError, UnreachableError } from '../core/errors.js';
+import type { HostDesired } from '../core/types.js';
+import { RESOURCES, type ResourcePlan } from '../resources/index.js';
+import { gatherFacts } from '../resources/facts.js';
+import { keyValues, sectionMarker, splitSections } from '../resources/shell.js';
+import type { Connection } from '../transport/types.js';
+import type { HostReport, ResourceReport } from './report-types.js';
+
+export interface ConvergeOptions {
+  check: boolean;
+  connect: (desired: HostDesired) => Promise<Connection>;
+  /** per-host limit for the whole pipeline */
+  timeoutMs?: number;
+}
+
+export async function convergeHost(desired: HostDesired, opts: ConvergeOptions): Promise<HostReport> {
+  const started = Date.now();
+  const report: HostReport = { host: desired.name, status: 'ok', managed: desired.managed, resources: [], rebootRequired: false, roundTrips: 0, durationMs: 0 };
+  let conn: Connection | undefined;
+  try {
+    conn = await opts.connect(desired);
+    const plans = await planHost(conn, desired);
+    const readOnly = opts.check || !desired.managed;
+    report.resources = plans.map((p) => toReport(p, p.status === 'pending' ? 'pending' : p.status));
+    if (!readOnly && plans.some((p) => p.status === 'pending')) {
+      report.resources = await applyPlans(conn, desired, plans);
+    }
+    report.status = hostStatus(report.resources);
+  } catch (err) {
+    report.status = err instanceof UnreachableError ? 'unreachable' : 'failed';
+    report.error = describeError(err);
+  } finally {
+    report.roundTrips = conn?.roundTrips ?? 0;
+    conn?.close();
+  }
+  report.rebootRequired = report.resources.some((r) => r.rebootRequired);
+  report.durationMs = Date.now() - started;
+  return report;
+}
+
+async function planHost(conn: Connection, desired: HostDesired): Promise<ResourcePlan[]> {
+  const facts = await gatherFacts(conn, RESOURCES, desired);
+  return RESOURCES.map((r) => r.plan(facts.raw[r.kind] ?? '', desired, facts.host));
+}
+
+/** One round trip for every change; each resource in its own subshell so one failure spares the rest. */
+export function applyScript(plans: readonly ResourcePlan[]): string {
+  return plans
+    .filter((p) => p.status === 'pending')
+    .map((p) => `${sectionMarker(`apply-${p.resource}`)}\n( set -e\n${p.script}\n) 2>&1\necho "rc=$?"`)
+    .join('\n') + `\n${sectionMarker('end')}\n`;
+}
+
+async function applyPlans(conn: Connection, desired: HostDesired, plans: ResourcePlan[]): Promise<ResourceReport[]> {
+  const res = await conn.runScript(applyScript(plans));
+  const sections = splitSections(res.stdout);
+  if (sections.end === undefined) throw new HostError(`apply script did not finish (exit ${res.code}): ${res.stderr.trim()}`);
+  const failed = new Map<string, string>();
+  for (const p of plans.filter((x) => x.status === 'pending')) {
+    const out = sections[`apply-${p.resource}`] ?? '';
+    const rc = keyValues(out).rc;
+    if (rc !== '0') failed.set(p.resource, out.replace(/\nrc=\d+\s*$/, '').replace(/^rc=\d+\s*$/, '').trim() || `exit ${rc}`);
+  }
+  const after = await planHost(conn, desired);
+  return plans.map((before) => {
+    if (before.status !== 'pending') return toReport(before, before.status);
+    const error = failed.get(before.resource);
+    if (error) return { ...toReport(before, 'failed'), error };
+    const again = after.find((a) => a.resource === before.resource)!;
+    if (again.status === 'pending') {
+      const err = new NotConvergedError(`not converged: still differs after apply: ${again.changes.join('; ')}`);
+      return { ...toReport(before, 'failed'), error: err.message };
+    }
+    return { ...toReport(before, 'changed'), rebootRequired: again.rebootRequired };
+  });
+}
+
+function toReport(p: ResourcePlan, status: ResourceReport['status']): ResourceReport {
+  return {
+    resource: p.resource,
+    status,
+    changes: p.changes,
+    ...(p.diff ? { diff: p.diff } : {}),
+    warnings: p.warnings,
+    notes: p.notes,
+    rebootRequired: p.rebootRequired,
+  };
+}
+
+function hostStatus(resources: ResourceReport[]): HostReport['status'] {
+  if (resources.some((r) => r.status === 'failed')) return 'failed';
+  if (resources.some((r) => r.status === 'changed')) return 'changed';
+  if (resources.some((r) => r.status === 'pending')) return 'pending';
+  return 'ok';
+}

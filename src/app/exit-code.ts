@@ -1,0 +1,13 @@
+/** The exit code of a run, as a bit set (DESIGN.md §7). */
+import { EXIT_HOST_FAILED, EXIT_OK, EXIT_PENDING, EXIT_REBOOT } from '../core/exit.js';
+import type { RunReport } from './report-types.js';
+
+export function exitCodeOf(report: RunReport): number {
+  let code = EXIT_OK;
+  for (const h of report.hosts) {
+    if (h.status === 'failed' || h.status === 'unreachable') code |= EXIT_HOST_FAILED;
+    if (h.status === 'pending') code |= EXIT_PENDING;
+    if (h.rebootRequired) code |= EXIT_REBOOT;
+  }
+  return code;
+}

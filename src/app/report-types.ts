@@ -1,0 +1,38 @@
+/** Results of a run, per host and per resource: what reports render and exit codes derive from. */
+import type { ResourceKind } from '../resources/index.js';
+import type { Warning } from '../core/types.js';
+
+export type ResourceStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'not-applicable';
+export type HostStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'unreachable' | 'skipped';
+
+export interface ResourceReport {
+  resource: ResourceKind;
+  status: ResourceStatus;
+  changes: string[];
+  diff?: string;
+  warnings: string[];
+  notes: string[];
+  rebootRequired: boolean;
+  error?: string;
+}
+
+export interface HostReport {
+  host: string;
+  status: HostStatus;
+  managed: boolean;
+  resources: ResourceReport[];
+  error?: string;
+  rebootRequired: boolean;
+  /** commands sent over the connection (facts = 1) */
+  roundTrips: number;
+  durationMs: number;
+}
+
+export interface RunReport {
+  command: 'plan' | 'apply' | 'check';
+  inventory: string;
+  startedAt: string;
+  durationMs: number;
+  warnings: Warning[];
+  hosts: HostReport[];
+}

@@ -1,0 +1,29 @@
+/** Bounded concurrency over hosts; a slow or unreachable host never holds up the others. */
+
+export interface Progress {
+  start(host: string): void;
+  done(host: string, summary: string): void;
+}
+
+export async function forEachBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** Plain line output on stderr: for pipes, CI and logs (no TTY). */
+export function lineProgress(stream: NodeJS.WritableStream = process.stderr): Progress {
+  return {
+    start: (host) => stream.write(`… ${host}\n`),
+    done: (host, summary) => stream.write(`${summary.padEnd(11)} ${host}\n`),
+  };
+}
+
+export const silentProgress: Progress = { start: () => undefined, done: () => undefined };

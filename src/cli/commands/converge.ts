@@ -1,0 +1,61 @@
+/** `vprov plan` and `vprov apply`: thin — parse, call the use case, print, return the exit code. */
+import type { Argv } from 'yargs';
+import type { Output } from '../output.js';
+
+export interface ConvergeArgs {
+  inventory: string;
+  limit?: string;
+  forks: number;
+  format: 'text' | 'json';
+  check: boolean;
+  diff: boolean;
+  catalog?: string;
+}
+
+export function convergeOptions<T>(y: Argv<T>) {
+  return y
+    .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file (YAML)' })
+    .option('limit', { alias: 'l', type: 'string', describe: 'hosts, groups, globs, !exclusions, comma-separated' })
+    .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts worked on at once' })
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
+    .option('catalog', { type: 'string', describe: 'catalog directory (default: the shipped catalog)', hidden: true });
+}
+
+export async function runConverge(args: ConvergeArgs, io: Output): Promise<number> {
+  const [{ convergeAll }, { exitCodeOf }, { renderText }, { renderJson }, { lineProgress }] = await Promise.all([
+    import('../../app/converge-all.js'),
+    import('../../app/exit-code.js'),
+    import('../../report/text.js'),
+    import('../../report/json.js'),
+    import('../../app/runner.js'),
+  ]);
+  const json = args.format === 'json';
+  let finished: Promise<void> = Promise.resolve();
+  const report = await convergeAll({
+    inventory: args.inventory,
+    catalogDir: args.catalog,
+    check: args.check,
+    limit: args.limit,
+    forks: args.forks,
+    onWarning: json ? undefined : (m) => io.err(`warning: ${m}\n`),
+    progress: json
+      ? undefined
+      : io.isTTY
+        ? (hosts) => {
+            const p = ttyProgressSync(hosts);
+            finished = p.finished;
+            return p;
+          }
+        : () => lineProgress(),
+  });
+  await finished;
+  const code = exitCodeOf(report);
+  io.out(json ? renderJson(report, code) : renderText({ ...report, warnings: [] }, { diff: args.diff }));
+  return code;
+}
+
+// listr2 is only loaded when a terminal will show it.
+let ttyProgressSync: typeof import('../../app/progress-tty.js').ttyProgress;
+export async function preloadTty(io: Output): Promise<void> {
+  if (io.isTTY) ttyProgressSync = (await import('../../app/progress-tty.js')).ttyProgress;
+}

@@ -1,0 +1,80 @@
+/** vprov CLI: yargs commands only. Typed errors are caught here, in one place, and mapped to exit codes. */
+import yargs from 'yargs';
+import { InputError, describeError } from '../core/errors.js';
+import { EXIT_INPUT } from '../core/exit.js';
+import { processOutput, type Output } from './output.js';
+import { convergeOptions, preloadTty, runConverge } from './commands/converge.js';
+import { catalogExport, catalogList } from './commands/catalog.js';
+import { inventoryCheck } from './commands/inventory.js';
+
+export async function main(argv: string[], io: Output = processOutput): Promise<number> {
+  let code = 0;
+  const set = (p: Promise<number>) => p.then((c) => void (code = c));
+  try {
+    await yargs(argv)
+      .scriptName('vprov')
+      .usage('$0 <command> [options]\n\nProvision documented firewall flows, the vprotect account, sudoers and SELinux over SSH.')
+      .command(
+        'plan',
+        'show what apply would change (= apply --check --diff); exit 2 when changes are pending',
+        (y) => convergeOptions(y),
+        async (a) => {
+          await preloadTty(io);
+          await set(runConverge({ ...a, check: true, diff: true }, io));
+        },
+      )
+      .command(
+        'apply',
+        'bring hosts to the desired state',
+        (y) =>
+          convergeOptions(y)
+            .option('check', { type: 'boolean', default: false, describe: 'change nothing; report what would change' })
+            .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' }),
+        async (a) => {
+          await preloadTty(io);
+          await set(runConverge(a, io));
+        },
+      )
+      .command('catalog', 'read the catalog', (y) =>
+        y
+          .option('catalog', { type: 'string', hidden: true })
+          .command('list', 'products, platforms, methods, roles', {}, (a) => set(catalogList(io, a.catalog as string | undefined)))
+          .command(
+            'export',
+            'every flow as JSON',
+            (yy) => yy.option('format', { choices: ['json'] as const, default: 'json' as const }),
+            (a) => set(catalogExport(io, a.catalog as string | undefined)),
+          )
+          .demandCommand(1, 'name a catalog command'),
+      )
+      .command('inventory', 'validate inventories', (y) =>
+        y
+          .option('catalog', { type: 'string', hidden: true })
+          .command(
+            'check',
+            'validate an inventory against the catalog; print warnings',
+            (yy) => yy.option('inventory', { alias: 'i', type: 'string', demandOption: true }),
+            (a) => set(inventoryCheck(io, a.inventory, a.catalog as string | undefined)),
+          )
+          .demandCommand(1, 'name an inventory command'),
+      )
+      .demandCommand(1, 'name a command (see --help)')
+      .strict()
+      .exitProcess(false)
+      .fail((msg, err) => {
+        throw err ?? new InputError(msg);
+      })
+      .help()
+      .version()
+      .parseAsync();
+  } catch (err) {
+    if (err instanceof InputError) {
+      io.err(`error: ${err.message}\n`);
+      for (const d of err.details.slice(1)) io.err(`error: ${d}\n`);
+      return EXIT_INPUT;
+    }
+    io.err(`error: ${describeError(err)}\n`);
+    return EXIT_INPUT;
+  }
+  return code;
+}

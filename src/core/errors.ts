@@ -1,0 +1,35 @@
+/** Typed errors. The CLI catches them in one place and maps them to exit codes. */
+
+/** Bad input (inventory, catalog, arguments): nothing was touched. Exit code 1. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    message: string,
+    /** file the problem is in, when there is one */
+    readonly file?: string,
+    /** more problems found in the same pass, one line each */
+    readonly details: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** The host could not be reached or authenticated against. */
+export class UnreachableError extends Error {
+  override name = 'UnreachableError';
+}
+
+/** Something failed on a reachable host (command failed, validation refused, …). */
+export class HostError extends Error {
+  override name = 'HostError';
+}
+
+/** The host was changed but a fresh look still differs from the desired state. */
+export class NotConvergedError extends HostError {
+  override name = 'NotConvergedError';
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,111 @@
+/** Pure data types shared by every layer. No I/O, no behaviour. */
+
+export type Protocol = 'tcp' | 'udp' | 'icmp';
+export type Family = 'ipv4' | 'ipv6';
+export type SelinuxMode = 'enforcing' | 'permissive' | 'disabled';
+export type FirewallBackend = 'auto' | 'nftables' | 'firewalld' | 'none';
+export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
+
+/** One documented, directed need: `from` role → `to` role (DESIGN.md §3). */
+export interface Flow {
+  id: string;
+  product: string;
+  platform: string | null;
+  platformTitle: string | null;
+  method: string | null;
+  from: string;
+  to: string;
+  protocol: Protocol;
+  /** "22" or "16000-16999"; empty for ICMP */
+  ports: string[];
+  purpose: string;
+  condition: string | null;
+  /** document file names that state this row */
+  sources: string[];
+  /** section of the document the row was transcribed from */
+  section: string;
+}
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  user: string;
+  identityFile?: string;
+  become: boolean;
+  hostKeys: HostKeyPolicy;
+  knownHostsFile?: string;
+  connectTimeoutMs: number;
+}
+
+/** A named set of source addresses of one family, owned by vprov on the host. */
+export interface SourceSet {
+  name: string;
+  family: Family;
+  /** canonical addresses or CIDRs, sorted */
+  elements: string[];
+}
+
+/** One inbound accept rule: sources in `set` may reach `ports` over `protocol`. */
+export interface FirewallRule {
+  set: string;
+  family: Family;
+  protocol: Protocol;
+  /** sorted, merged; "22" or "a-b"; empty for ICMP */
+  ports: string[];
+  /** flow ids the rule comes from (provenance for plan output) */
+  flows: string[];
+  purposes: string[];
+}
+
+export interface FirewallDesired {
+  backend: FirewallBackend;
+  /** accept: vprov only adds accepts; drop: vprov's chain drops all else (keeping SSH for admins) */
+  inputPolicy: 'accept' | 'drop';
+  sets: SourceSet[];
+  rules: FirewallRule[];
+  /** sources that keep SSH when inputPolicy is drop */
+  sshAdminSources: string[];
+}
+
+export interface AccountDesired {
+  name: string;
+  groups: string[];
+  system: boolean;
+  home: string;
+  shell: string;
+}
+
+export interface SudoersDesired {
+  user: string;
+  /** file name under /etc/sudoers.d */
+  file: string;
+  /** roles whose documented command lists are merged here */
+  roles: string[];
+  commands: string[];
+  /** subset of commands that grant root to whoever may run them */
+  rootEquivalent: string[];
+}
+
+export interface SelinuxDesired {
+  mode: SelinuxMode | 'keep';
+}
+
+/** Everything vprov wants one host to look like, computed purely from catalog × inventory. */
+export interface HostDesired {
+  name: string;
+  address: string;
+  roles: string[];
+  managed: boolean;
+  ssh: SshTarget;
+  firewall: FirewallDesired;
+  account: AccountDesired | null;
+  sudoers: SudoersDesired | null;
+  selinux: SelinuxDesired;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+  host?: string;
+  flow?: string;
+}

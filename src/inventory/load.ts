@@ -1,0 +1,85 @@
+/** Load an inventory, validate it (zod) and cross-check it against the catalog, before any host is touched. */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../core/errors.js';
+import { locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
+import type { Catalog, Product } from '../catalog/model.js';
+import { inventorySchema, type InventoryFile } from './schema.js';
+
+export interface Inventory {
+  file: string;
+  data: InventoryFile;
+  product: Product;
+}
+
+export function loadInventory(file: string, catalog: Catalog): Inventory {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`${file}: cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
+  }
+  return parseInventory(text, file, catalog);
+}
+
+export function parseInventory(text: string, file: string, catalog: Catalog): Inventory {
+  const loc = parseYaml(text, file);
+  const data = validate(loc, inventorySchema);
+  const product = catalog.products.get(data.product);
+  if (!product) {
+    throw new InputError(locate(loc, ['product'], `unknown product "${data.product}" (catalog has: ${[...catalog.products.keys()].join(', ')})`), file);
+  }
+  const problems = crossCheck(loc, data, product);
+  if (problems.length > 0) throw new InputError(problems[0]!, file, problems);
+  return { file, data, product };
+}
+
+function crossCheck(loc: Located, data: InventoryFile, product: Product): string[] {
+  const problems: string[] = [];
+  const roles = Object.keys(product.roles);
+  const roleList = roles.join(', ');
+  const platformIds = product.platforms.map((p) => p.id);
+  const conditions = Object.keys(product.conditions);
+  data.platforms.forEach((sel, i) => {
+    const platform = product.platforms.find((p) => p.id === sel.platform);
+    if (!platform) {
+      problems.push(locate(loc, ['platforms', i, 'platform'], `unknown platform "${sel.platform}" (catalog ${product.id} has: ${platformIds.join(', ')})`));
+      return;
+    }
+    const methods = platform.methods.filter((m): m is string => m !== null);
+    if (sel.method === undefined && methods.length > 1) {
+      // Never widen: selecting every method of a platform opens ports the deployment may not use.
+      problems.push(locate(loc, ['platforms', i], `platform ${platform.id} has several methods: choose one with method: (${methods.join(', ')})`));
+    }
+    if (sel.method !== undefined && !methods.includes(sel.method)) {
+      problems.push(locate(loc, ['platforms', i, 'method'], `unknown method "${sel.method}" for ${platform.id} (methods: ${methods.join(', ') || 'none'})`));
+    }
+    for (const flag of Object.keys(sel.options)) {
+      if (!conditions.includes(flag)) problems.push(locate(loc, ['platforms', i, 'options', flag], `unknown option "${flag}" (options: ${conditions.join(', ') || 'none'})`));
+    }
+  });
+  for (const key of Object.keys(data.ports)) {
+    if (!(key in product.params)) problems.push(locate(loc, ['ports', key], `unknown port parameter "${key}" (parameters: ${Object.keys(product.params).join(', ') || 'none'})`));
+  }
+  const addresses = new Map<string, string>();
+  for (const [name, host] of Object.entries(data.hosts)) {
+    host.roles.forEach((role, i) => {
+      if (!roles.includes(role)) problems.push(locate(loc, ['hosts', name, 'roles', i], `unknown role "${role}" (roles of ${product.id}: ${roleList})`));
+    });
+    if (host.platform !== undefined && !platformIds.includes(host.platform)) {
+      problems.push(locate(loc, ['hosts', name, 'platform'], `unknown platform "${host.platform}" (catalog ${product.id} has: ${platformIds.join(', ')})`));
+    }
+    const twin = addresses.get(host.address);
+    if (twin) problems.push(locate(loc, ['hosts', name, 'address'], `address ${host.address} is also host "${twin}"'s`));
+    addresses.set(host.address, name);
+  }
+  for (const [group, members] of Object.entries(data.groups)) {
+    if (group in data.hosts) problems.push(locate(loc, ['groups', group], `group "${group}" has the name of a host`));
+    members.forEach((m, i) => {
+      if (!(m in data.hosts) && !(m in data.groups)) problems.push(locate(loc, ['groups', group, i], `unknown host or group "${m}"`));
+    });
+  }
+  for (const role of Object.keys(data.networks)) {
+    if (!roles.includes(role)) problems.push(locate(loc, ['networks', role], `unknown role "${role}" (roles of ${product.id}: ${roleList})`));
+  }
+  return problems;
+}

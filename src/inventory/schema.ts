@@ -1,0 +1,90 @@
+/** zod schema of an inventory file (DESIGN.md §4). Cross-checks against the catalog live in load.ts. */
+import { z } from 'zod';
+import { cidrProblem, isHostname } from '../core/net.js';
+import { portSpec } from '../catalog/schema.js';
+
+const address = z.string().refine((s) => cidrProblem(s) === null && !s.includes('/') || isHostname(s), {
+  message: 'must be an IPv4/IPv6 address or a DNS name',
+});
+const cidr = z.string().superRefine((s, ctx) => {
+  const problem = cidrProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const sshSchema = z
+  .object({
+    host: z.string().min(1).optional(),
+    port: z.number().int().min(1).max(65535).optional(),
+    user: z.string().min(1).optional(),
+    identityFile: z.string().min(1).optional(),
+    become: z.boolean().optional(),
+    hostKeys: z.enum(['strict', 'accept-new', 'off']).optional(),
+    knownHostsFile: z.string().min(1).optional(),
+    connectTimeout: z.number().positive().optional(),
+  })
+  .strict();
+
+const firewallSchema = z.union([
+  z.enum(['auto', 'firewalld', 'nftables', 'none']),
+  z
+    .object({
+      backend: z.enum(['auto', 'firewalld', 'nftables', 'none']).default('auto'),
+      inputPolicy: z.enum(['accept', 'drop']).default('accept'),
+      /** sources that keep SSH access when inputPolicy is drop */
+      sshAdmins: z.array(cidr).default([]),
+    })
+    .strict(),
+]);
+
+const selinuxSchema = z.enum(['permissive', 'enforcing', 'disabled', 'keep']);
+
+const hostSchema = z
+  .object({
+    address,
+    roles: z.array(z.string().min(1)).min(1, 'a host needs at least one role'),
+    platform: z.string().optional(),
+    managed: z.boolean().default(true),
+    ssh: sshSchema.optional(),
+    firewall: firewallSchema.optional(),
+    selinux: selinuxSchema.optional(),
+  })
+  .strict();
+
+export const inventorySchema = z
+  .object({
+    product: z.string().min(1),
+    platforms: z
+      .array(
+        z
+          .object({
+            platform: z.string().min(1),
+            method: z.string().min(1).optional(),
+            options: z.record(z.string(), z.boolean()).default({}),
+          })
+          .strict(),
+      )
+      .min(1, 'select at least one platform'),
+    /** overrides of documented default ports, by the catalog's param names */
+    ports: z.record(z.string(), z.array(portSpec).min(1)).default({}),
+    defaults: z
+      .object({
+        ssh: sshSchema.default({}),
+        firewall: firewallSchema.default('auto'),
+        selinux: selinuxSchema.default('keep'),
+        account: z.object({ home: z.string().startsWith('/').optional(), shell: z.string().startsWith('/').optional() }).strict().default({}),
+      })
+      .strict()
+      .default({ ssh: {}, firewall: 'auto', selinux: 'keep', account: {} }),
+    hosts: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'host names use letters, digits, _ . -'), hostSchema).refine(
+      (h) => Object.keys(h).length > 0,
+      'an inventory needs at least one host',
+    ),
+    groups: z.record(z.string(), z.array(z.string())).default({}),
+    /** CIDRs for roles that have no hosts here (clients, external systems, admins) */
+    networks: z.record(z.string(), z.array(cidr).min(1)).default({}),
+  })
+  .strict();
+
+export type InventoryFile = z.infer<typeof inventorySchema>;
+export type InventoryHost = InventoryFile['hosts'][string];
+export type FirewallSetting = z.infer<typeof firewallSchema>;

@@ -1,0 +1,51 @@
+/** Human-readable report: per-host changes and diffs, then an Ansible-style recap. */
+import type { HostReport, ResourceReport, RunReport } from '../app/report-types.js';
+
+const LABEL: Record<ResourceReport['status'], string> = {
+  ok: 'ok',
+  changed: 'changed',
+  pending: 'pending',
+  failed: 'FAILED',
+  'not-applicable': 'not applicable',
+};
+
+export function renderText(report: RunReport, opts: { diff?: boolean } = {}): string {
+  const out: string[] = [];
+  for (const w of report.warnings) out.push(`warning: ${w.message}`);
+  if (report.warnings.length) out.push('');
+  for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true), '');
+  out.push(...recap(report));
+  return out.join('\n') + '\n';
+}
+
+function hostBlock(h: HostReport, diff: boolean): string[] {
+  const lines = [`== ${h.host}${h.managed ? '' : ' (managed: false — verified only)'}: ${h.status}`];
+  if (h.error) lines.push(`   error: ${h.error}`);
+  for (const r of h.resources) {
+    lines.push(`   ${r.resource.padEnd(9)} ${LABEL[r.status]}${r.rebootRequired ? ' (reboot required)' : ''}`);
+    if (r.error) lines.push(...indent(r.error, 6));
+    for (const c of r.changes) lines.push(`      ${c}`);
+    if (diff && r.diff && r.status !== 'ok') lines.push(...indent(r.diff.replace(/^=+\n/m, ''), 6));
+    for (const n of r.notes) lines.push(`      note: ${n}`);
+    for (const w of r.warnings) lines.push(`      warning: ${w}`);
+  }
+  return lines;
+}
+
+function indent(text: string, n: number): string[] {
+  return text.trimEnd().split('\n').map((l) => `${' '.repeat(n)}${l}`);
+}
+
+export function recap(report: RunReport): string[] {
+  const width = Math.max(4, ...report.hosts.map((h) => h.host.length));
+  const lines = ['RECAP'];
+  for (const h of report.hosts) {
+    const count = (s: ResourceReport['status']) => h.resources.filter((r) => r.status === s).length;
+    lines.push(
+      `${h.host.padEnd(width)} : ok=${count('ok') + count('not-applicable')} changed=${count('changed')} pending=${count('pending')} failed=${count('failed')} unreachable=${h.status === 'unreachable' ? 1 : 0}${h.rebootRequired ? ' reboot-required' : ''}`,
+    );
+  }
+  const by = (s: HostReport['status']) => report.hosts.filter((h) => h.status === s).length;
+  lines.push(`hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} pending=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} (${(report.durationMs / 1000).toFixed(1)}s)`);
+  return lines;
+}

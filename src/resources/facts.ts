@@ -1,0 +1,41 @@
+/** All facts of a host in one round trip: one script, one section per resource. */
+import type { HostDesired } from '../core/types.js';
+import type { Connection } from '../transport/types.js';
+import { HostError } from '../core/errors.js';
+import { keyValues, sectionMarker, splitSections } from './shell.js';
+import type { HostFacts, RawFacts, Resource } from './types.js';
+
+/** Runs unprivileged before sudo, which would strip SSH_CONNECTION. */
+export const FACTS_PRELUDE = `echo '@@vprov:ssh@@'; echo "ssh=$SSH_CONNECTION"`;
+
+export function factsScript(resources: readonly Resource[], desired: HostDesired): string {
+  const parts = [
+    sectionMarker('host'),
+    `if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi`,
+    `if pgrep -x firewalld >/dev/null 2>&1 || pidof -x firewalld >/dev/null 2>&1; then echo firewalld=running; else echo firewalld=no; fi`,
+  ];
+  for (const r of resources) {
+    parts.push(sectionMarker(r.kind), `{\n${r.factsScript(desired) || ':'}\n} 2>/dev/null`);
+  }
+  parts.push(sectionMarker('end'));
+  return parts.join('\n') + '\n';
+}
+
+export async function gatherFacts(conn: Connection, resources: readonly Resource[], desired: HostDesired): Promise<{ host: HostFacts; raw: RawFacts }> {
+  const res = await conn.runScript(factsScript(resources, desired), { prelude: FACTS_PRELUDE });
+  const raw = splitSections(res.stdout);
+  if (res.code !== 0 || raw.end === undefined) {
+    throw new HostError(`gathering facts failed (exit ${res.code}): ${res.stderr.trim() || 'incomplete output'}`);
+  }
+  const h = keyValues(raw.host ?? '');
+  const ssh = (keyValues(raw.ssh ?? '').ssh ?? '').trim().split(/\s+/);
+  return {
+    raw,
+    host: {
+      controllerAddress: ssh[0] || null,
+      sshPort: Number(ssh[3]) || 22,
+      systemd: h.systemd === 'yes',
+      firewalldRunning: h.firewalld === 'running',
+    },
+  };
+}

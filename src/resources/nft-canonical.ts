@@ -1,0 +1,135 @@
+/**
+ * A canonical, order-free listing of table inet vprov, built two ways: from the desired
+ * state, and from what `nft -j list table inet vprov` returns. Equal listings = no drift.
+ * Anything in the table that vprov would not write shows up as an unknown line (drift).
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+export interface NftMatch {
+  /** "ip.saddr", "tcp.dport", "meta.l4proto", "ct.state", … */
+  left: string;
+  /** values, already canonical and sorted */
+  right: string[];
+}
+
+export interface NftRuleSpec {
+  matches: NftMatch[];
+  verdict: 'accept' | 'drop';
+  comment: string | null;
+}
+
+export function ruleLine(r: NftRuleSpec): string {
+  const m = r.matches.map((x) => `${x.left} == ${sortValues(x.right).join(',')}`).join(' && ');
+  return `rule input: ${m} ${r.verdict}${r.comment ? ` # ${r.comment}` : ''}`;
+}
+
+export function setLine(name: string, type: string, elements: string[]): string {
+  return `set ${name} ${type} { ${sortValues(elements).join(', ')} }`;
+}
+
+export function chainLine(policy: string): string {
+  return `chain input hook input prio 0 policy ${policy}`;
+}
+
+/** Sort numerically by leading number when values are ports, else lexically. */
+export function sortValues(values: string[]): string[] {
+  return [...values].sort((a, b) => {
+    const na = Number.parseInt(a, 10);
+    const nb = Number.parseInt(b, 10);
+    if (!Number.isNaN(na) && !Number.isNaN(nb) && /^\d/.test(a) && /^\d/.test(b)) return na - nb || a.localeCompare(b);
+    return a.localeCompare(b);
+  });
+}
+
+/** Lines for everything in the listed table; null when the table does not exist. */
+export function canonicalFromJson(listing: string): string[] | null {
+  if (listing.trim() === '') return null;
+  let doc: { nftables?: Json[] };
+  try {
+    doc = JSON.parse(listing) as { nftables?: Json[] };
+  } catch {
+    return ['unparsable listing'];
+  }
+  const lines: string[] = [];
+  let found = false;
+  for (const item of doc.nftables ?? []) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
+    if ('table' in item) found = true;
+    else if ('set' in item) {
+      const s = item.set as Record<string, Json>;
+      const flags = Array.isArray(s.flags) ? s.flags : [];
+      const type = `${String(s.type)}${flags.length ? ` flags ${flags.join(',')}` : ''}`;
+      lines.push(setLine(String(s.name), type, ((s.elem as Json[]) ?? []).map(value)));
+    } else if ('chain' in item) {
+      const c = item.chain as Record<string, Json>;
+      if (c.name === 'input' && c.hook === 'input' && c.prio === 0 && c.type === 'filter') lines.push(chainLine(String(c.policy)));
+      else lines.push(`foreign chain ${String(c.name)} ${JSON.stringify({ hook: c.hook, prio: c.prio, policy: c.policy })}`);
+    } else if ('rule' in item) {
+      const r = item.rule as Record<string, Json>;
+      lines.push(r.chain === 'input' ? ruleFromExpr(r.expr as Json[], (r.comment as string) ?? null) : `foreign rule in chain ${String(r.chain)}: ${JSON.stringify(r.expr)}`);
+    } else if (!('metainfo' in item)) {
+      lines.push(`foreign object ${JSON.stringify(item)}`);
+    }
+  }
+  return found ? lines.sort() : null;
+}
+
+function ruleFromExpr(expr: Json[], comment: string | null): string {
+  const matches: NftMatch[] = [];
+  let verdict: 'accept' | 'drop' | null = null;
+  for (const e of expr) {
+    if (e && typeof e === 'object' && !Array.isArray(e)) {
+      if ('match' in e) {
+        const m = e.match as Record<string, Json>;
+        const left = leftName(m.left ?? null);
+        if (left && (m.op === '==' || m.op === 'in')) {
+          matches.push({ left, right: values(m.right ?? null) });
+          continue;
+        }
+      } else if ('accept' in e && verdict === null) {
+        verdict = 'accept';
+        continue;
+      } else if ('drop' in e && verdict === null) {
+        verdict = 'drop';
+        continue;
+      }
+    }
+    return `unknown rule: ${JSON.stringify(expr)}${comment ? ` # ${comment}` : ''}`;
+  }
+  if (!verdict) return `unknown rule: ${JSON.stringify(expr)}`;
+  return ruleLine({ matches, verdict, comment });
+}
+
+function leftName(left: Json): string | null {
+  if (!left || typeof left !== 'object' || Array.isArray(left)) return null;
+  if ('payload' in left) {
+    const p = left.payload as Record<string, Json>;
+    return `${String(p.protocol)}.${String(p.field)}`;
+  }
+  if ('meta' in left) return `meta.${String((left.meta as Record<string, Json>).key)}`;
+  if ('ct' in left) return `ct.${String((left.ct as Record<string, Json>).key)}`;
+  return null;
+}
+
+function values(right: Json): string[] {
+  if (Array.isArray(right)) return right.map(value);
+  if (right && typeof right === 'object' && 'set' in right) return (right.set as Json[]).map(value);
+  return [value(right)];
+}
+
+function value(v: Json): string {
+  if (typeof v === 'string' || typeof v === 'number') return String(v);
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    if ('prefix' in v) {
+      const p = v.prefix as Record<string, Json>;
+      return `${String(p.addr)}/${String(p.len)}`;
+    }
+    if ('range' in v) {
+      const [a, b] = v.range as Json[];
+      return `${String(a)}-${String(b)}`;
+    }
+    if ('elem' in v) return value((v.elem as Record<string, Json>).val ?? null);
+  }
+  return JSON.stringify(v);
+}

@@ -1,0 +1,88 @@
+/**
+ * SELinux: the persistent mode (/etc/selinux/config) and the runtime mode (getenforce /
+ * setenforce) are separate facts and separate changes (DESIGN.md §6). disabled ↔ enabled
+ * is reported as "reboot required" and never forced.
+ */
+import type { SelinuxMode } from '../core/types.js';
+import { decodeFileFact, keyValues, writeFileCmd } from './shell.js';
+import { emptyPlan, type Resource } from './types.js';
+
+export const SELINUX_CONFIG = '/etc/selinux/config';
+
+export interface SelinuxFacts {
+  config: string | null;
+  kernel: boolean;
+  runtime: SelinuxMode | null;
+}
+
+export function parseSelinuxFacts(raw: string): SelinuxFacts {
+  const kv = keyValues(raw);
+  const runtime = (kv.runtime ?? '').trim().toLowerCase();
+  return {
+    config: decodeFileFact(kv.config),
+    kernel: kv.kernel === 'yes',
+    runtime: runtime === 'enforcing' || runtime === 'permissive' || runtime === 'disabled' ? runtime : null,
+  };
+}
+
+export function configMode(config: string): string | null {
+  const m = /^\s*SELINUX\s*=\s*"?([A-Za-z]+)"?\s*$/m.exec(config);
+  return m ? m[1]!.toLowerCase() : null;
+}
+
+export function withConfigMode(config: string, mode: SelinuxMode): string {
+  if (/^\s*SELINUX\s*=.*$/m.test(config)) return config.replace(/^\s*SELINUX\s*=.*$/m, `SELINUX=${mode}`);
+  return `${config}${config.endsWith('\n') || config === '' ? '' : '\n'}SELINUX=${mode}\n`;
+}
+
+export const selinuxResource: Resource = {
+  kind: 'selinux',
+
+  factsScript(desired) {
+    if (desired.selinux.mode === 'keep') return '';
+    return [
+      `if [ -f ${SELINUX_CONFIG} ]; then echo "config=$(base64 -w0 < ${SELINUX_CONFIG})"; else echo config=absent; fi`,
+      `if grep -qw selinuxfs /proc/filesystems 2>/dev/null; then echo kernel=yes; else echo kernel=no; fi`,
+      `if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev/null)"; fi`,
+    ].join('\n');
+  },
+
+  plan(raw, desired) {
+    const wanted = desired.selinux.mode;
+    const plan = emptyPlan('selinux');
+    if (wanted === 'keep') {
+      plan.notes.push('mode kept as found (selinux: keep)');
+      return plan;
+    }
+    const facts = parseSelinuxFacts(raw);
+    if (facts.config === null) {
+      plan.status = 'not-applicable';
+      plan.notes.push(`not applicable: no ${SELINUX_CONFIG} (no SELinux userland)`);
+      return plan;
+    }
+    const persistent = configMode(facts.config);
+    const script: string[] = [];
+    if (persistent !== wanted) {
+      plan.changes.push(`~ ${SELINUX_CONFIG}: SELINUX=${persistent ?? '(unset)'} → ${wanted}`);
+      const tmp = `${SELINUX_CONFIG}.vprov-new`;
+      script.push(writeFileCmd(tmp, withConfigMode(facts.config, wanted)), `chmod --reference=${SELINUX_CONFIG} ${tmp}`, `mv -f ${tmp} ${SELINUX_CONFIG}`);
+    }
+    if (!facts.kernel) {
+      plan.notes.push('runtime: not applicable (kernel without SELinux); config file managed');
+    } else {
+      const runtime = facts.runtime ?? 'disabled';
+      if ((runtime === 'disabled') !== (wanted === 'disabled')) {
+        plan.rebootRequired = true;
+        plan.changes.push(`! runtime ${runtime} → ${wanted}: reboot required${runtime === 'disabled' ? ' (with relabel)' : ''}; vprov does not reboot`);
+      } else if (runtime !== wanted) {
+        plan.changes.push(`~ runtime ${runtime} → ${wanted} (setenforce)`);
+        script.push(`setenforce ${wanted === 'enforcing' ? 1 : 0}`);
+      }
+    }
+    if (script.length > 0) {
+      plan.status = 'pending';
+      plan.script = script.join('\n');
+    }
+    return plan;
+  },
+};

@@ -1,0 +1,46 @@
+/** The resource contract: facts → plan (pure) → script → apply → facts again → plan must be empty. */
+import type { HostDesired } from '../core/types.js';
+
+export type ResourceKind = 'firewall' | 'account' | 'sudoers' | 'selinux';
+
+export interface ResourcePlan {
+  resource: ResourceKind;
+  /** ok: nothing to do; pending: changes computed; not-applicable: nothing vprov can manage here */
+  status: 'ok' | 'pending' | 'not-applicable';
+  /** one line per change, "+ …" added, "- …" removed, "~ …" changed */
+  changes: string[];
+  /** unified diff of a file, when the change is a file */
+  diff?: string;
+  warnings: string[];
+  /** a difference only a reboot resolves (SELinux disabled ↔ enabled) */
+  rebootRequired: boolean;
+  /** notes shown with the plan (why not applicable, what is shadowed, …) */
+  notes: string[];
+  /** POSIX sh fragment that applies exactly `changes`; empty when status is not pending */
+  script: string;
+}
+
+/** Raw facts: the output section of each fact probe, keyed by probe name. */
+export type RawFacts = Record<string, string>;
+
+export interface Resource {
+  kind: ResourceKind;
+  /** sh fragment printing what this resource needs to know; its output is section `kind` */
+  factsScript(desired: HostDesired): string;
+  /** Pure: compare the parsed facts with the desired state. */
+  plan(raw: string, desired: HostDesired, host: HostFacts): ResourcePlan;
+}
+
+/** Facts every resource may use, gathered in the same round trip. */
+export interface HostFacts {
+  /** address the controller's SSH session comes from, as the host sees it */
+  controllerAddress: string | null;
+  /** port the host's sshd answered the controller on */
+  sshPort: number;
+  systemd: boolean;
+  firewalldRunning: boolean;
+}
+
+export function emptyPlan(resource: ResourceKind, status: ResourcePlan['status'] = 'ok'): ResourcePlan {
+  return { resource, status, changes: [], warnings: [], rebootRequired: false, notes: [], script: '' };
+}

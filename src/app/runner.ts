@@ -19,10 +19,10 @@ export async function forEachBounded<T, R>(items: readonly T[], limit: number, f
 }
 
 /** Plain line output on stderr: for pipes, CI and logs (no TTY). */
-export function lineProgress(stream: NodeJS.WritableStream = process.stderr): Progress {
+export function lineProgress(write: (text: string) => void): Progress {
   return {
-    start: (host) => stream.write(`… ${host}\n`),
-    done: (host, summary) => stream.write(`${summary.padEnd(11)} ${host}\n`),
+    start: (host) => write(`… ${host}\n`),
+    done: (host, summary) => write(`${summary.padEnd(11)} ${host}\n`),
   };
 }
 

@@ -50,7 +50,7 @@ export async function startLab(specs) {
       name: spec.name,
       container: c,
       id: c.getId(),
-      address: c.getIpAddress(Object.keys(c.getNetworkNames ? {} : {})[0] ?? 'bridge'),
+      address: c.getIpAddress('bridge'),
       sshHost: c.getHost(),
       sshPort: c.getMappedPort(22),
     };

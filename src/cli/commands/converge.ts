@@ -46,7 +46,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
             finished = p.finished;
             return p;
           }
-        : () => lineProgress(),
+        : () => lineProgress(io.err),
   });
   await finished;
   const code = exitCodeOf(report);

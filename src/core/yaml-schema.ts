@@ -17,8 +17,8 @@ export function parseYaml(text: string, file: string): Located {
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const details = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+      const pos = lines.linePos(e.pos[0]);
+      const where = `${file}:${pos.line}:${pos.col}`;
       return `${where}: YAML syntax error: ${e.message.split('\n')[0]}`;
     });
     throw new InputError(details[0]!, file, details);

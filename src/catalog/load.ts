@@ -67,7 +67,7 @@ function crossCheck(loc: Located, data: CatalogFile): string[] {
           problems.push(locate(loc, [...at, 'param'], `unknown port parameter "${f.param}" (params: ${[...params].join(', ') || 'none'})`));
         }
         checkSources(f.sources, [...at, 'sources']);
-        const key = [m.title, f.from, f.to, f.protocol, [...f.ports].sort().join(','), f.condition ?? ''].join('|');
+        const key = [m.title ?? m.section ?? mi, f.from, f.to, f.protocol, [...f.ports].sort().join(','), f.condition ?? ''].join('|');
         const first = seen.get(key);
         if (first !== undefined) problems.push(locate(loc, at, `duplicate flow: same as flows[${first}] of this platform/method`));
         else seen.set(key, fi);

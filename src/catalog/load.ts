@@ -87,7 +87,7 @@ function toProduct(data: CatalogFile, file: string): Product {
     for (const m of p.methods) {
       m.flows.forEach((f, i) => {
         flows.push({
-          id: `${data.product}/${p.id}/${m.title ? slug(m.title) : '-'}/${i + 1}`,
+          id: `${data.product}/${p.id}/${slug(m.title ?? m.section ?? '') || '-'}/${i + 1}`,
           product: data.product,
           platform: p.id,
           platformTitle: p.title,

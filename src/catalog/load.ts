@@ -101,6 +101,7 @@ function toProduct(data: CatalogFile, file: string): Product {
           sources: [...(f.sources ?? m.sources ?? p.sources)].sort(),
           section: m.section ?? [p.title, m.title].filter(Boolean).join(' / '),
           param: f.param ?? null,
+          ...(f.note ? { note: f.note } : {}),
         });
       });
     }

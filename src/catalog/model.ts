@@ -17,7 +17,7 @@ export interface Product {
   conditions: Record<string, string>;
   params: Record<string, { default: string[]; description: string }>;
   platforms: { id: string; title: string; methods: (string | null)[] }[];
-  flows: (Flow & { param: string | null })[];
+  flows: (Flow & { param: string | null; note?: string })[];
   requirements: Requirements;
 }
 

@@ -4,7 +4,7 @@ import { InputError, describeError } from '../core/errors.js';
 import { EXIT_INPUT } from '../core/exit.js';
 import { processOutput, type Output } from './output.js';
 import { convergeOptions, preloadTty, runConverge } from './commands/converge.js';
-import { catalogExport, catalogList } from './commands/catalog.js';
+import { catalogExport, catalogLint, catalogList, catalogShow } from './commands/catalog.js';
 import { inventoryCheck } from './commands/inventory.js';
 
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {
@@ -39,6 +39,13 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
         y
           .option('catalog', { type: 'string', hidden: true })
           .command('list', 'products, platforms, methods, roles', {}, (a) => set(catalogList(io, a.catalog as string | undefined)))
+          .command(
+            'show <product>',
+            'the flows and host requirements of a product, as a table',
+            (yy) => yy.positional('product', { type: 'string', demandOption: true }).option('platform', { type: 'string' }),
+            (a) => set(catalogShow(io, a.product, a.platform, a.catalog as string | undefined)),
+          )
+          .command('lint', 'validate the catalog and report the quirks of its source documents', {}, (a) => set(catalogLint(io, a.catalog as string | undefined)))
           .command(
             'export',
             'every flow as JSON',

@@ -23,3 +23,36 @@ export async function catalogList(io: Output, dir?: string): Promise<number> {
   io.out(lines.join('\n') + '\n');
   return 0;
 }
+
+export async function catalogLint(io: Output, dir?: string): Promise<number> {
+  const { loadCatalog } = await import('../../catalog/load.js');
+  const { lintCatalog } = await import('../../catalog/lint.js');
+  const catalog = loadCatalog(dir);
+  const findings = lintCatalog(catalog);
+  for (const f of findings) io.out(`${f.level}: ${f.product}: ${f.message}\n`);
+  const flows = [...catalog.products.values()].reduce((n, p) => n + p.flows.length, 0);
+  io.out(`catalog ok: ${catalog.products.size} products, ${flows} flows; ${findings.filter((f) => f.level === 'warning').length} warnings\n`);
+  return 0;
+}
+
+export async function catalogShow(io: Output, product: string, platform: string | undefined, dir?: string): Promise<number> {
+  const { loadCatalog } = await import('../../catalog/load.js');
+  const { InputError } = await import('../../core/errors.js');
+  const p = loadCatalog(dir).products.get(product);
+  if (!p) throw new InputError(`unknown product "${product}"`);
+  if (platform && !p.platforms.some((x) => x.id === platform)) {
+    throw new InputError(`unknown platform "${platform}" for ${product} (platforms: ${p.platforms.map((x) => x.id).join(', ')})`);
+  }
+  const rows = p.flows
+    .filter((f) => !platform || f.platform === platform)
+    .map((f) => [f.platform ?? '', f.method ?? f.section, `${f.from} → ${f.to}`, `${f.ports.join(',') || '-'}/${f.protocol}`, f.condition ?? '', f.purpose]);
+  const head = ['platform', 'method', 'flow', 'ports', 'condition', 'purpose'];
+  const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]!))).join('  ');
+  io.out([`${p.title} (${p.id})`, line(head), ...rows.map(line)].join('\n') + '\n');
+  const req = p.requirements;
+  if (req.account) io.out(`\naccount: ${req.account.user}, groups ${req.account.groups.join(', ')}\n`);
+  for (const [role, s] of Object.entries(req.sudo)) io.out(`sudo (${role}, ${s.commands.length} commands): ${s.commands.join(' ')}\n`);
+  if (req.selinux) io.out(`selinux: ${req.selinux.mode} — ${req.selinux.reason}\n`);
+  return 0;
+}

@@ -1,0 +1,43 @@
+/**
+ * `catalog lint`: the catalog loaded (schema + cross-checks already passed), then the
+ * quirks of the source documents that an operator should know about. Pure.
+ */
+import type { Catalog } from './model.js';
+
+export interface LintFinding {
+  level: 'warning' | 'info';
+  product: string;
+  message: string;
+}
+
+/** Binaries that give root to whoever may run them through sudo (shell escapes, file writes, code loading). */
+const ROOT_EQUIVALENT = /\/(bash|sh|zsh|tee|cp|mv|chown|chmod|dd|docker|podman|yum|dnf|apt|apt-get|rpm|modprobe|insmod|make|python3?|perl|vi|vim|less|find|tar)$/;
+
+export function lintCatalog(catalog: Catalog): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const p of catalog.products.values()) {
+    const add = (level: LintFinding['level'], message: string) => out.push({ level, product: p.id, message });
+    for (const [role, sudo] of Object.entries(p.requirements.sudo)) {
+      const risky = sudo.commands.filter((c) => ROOT_EQUIVALENT.test(c));
+      if (risky.length > 0) add('warning', `sudo for role ${role}: root-equivalent commands as documented by the vendor: ${risky.join(', ')}`);
+      const unflagged = risky.filter((c) => !p.requirements.rootEquivalent.includes(c));
+      if (unflagged.length > 0) add('warning', `sudo for role ${role}: not listed in requirements.rootEquivalent: ${unflagged.join(', ')}`);
+    }
+    for (const f of p.flows) {
+      if (/slip/i.test(f.note ?? '')) add('warning', `${f.id} (${f.section}): ${f.note}`);
+    }
+    for (const [name, param] of Object.entries(p.params)) {
+      const flows = p.flows.filter((f) => f.param === name);
+      add('info', `port parameter ${name} (${param.description}): default ${param.default.join(', ')}, overridable with ports.${name} in the inventory; used by ${flows.length} flow(s)`);
+    }
+    const seen = new Map<string, string>();
+    for (const f of p.flows.filter((x) => x.protocol !== 'icmp')) {
+      const key = `${f.platform}|${f.section}|${f.from}|${f.to}|${f.ports.join(',')}`;
+      const other = seen.get(key);
+      if (other && other !== f.protocol) add('info', `${f.section}: ${f.from} → ${f.to} ${f.ports.join(',')} is documented for both TCP and UDP`);
+      seen.set(key, f.protocol);
+    }
+    for (const f of p.flows.filter((x) => x.sources.length === 0)) add('warning', `${f.id} has no source document`);
+  }
+  return out;
+}

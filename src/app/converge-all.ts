@@ -1,5 +1,6 @@
 /** The plan / apply use case over an inventory: load, compile, converge every selected host. */
 import { lookup } from 'node:dns/promises';
+import { homedir, userInfo } from 'node:os';
 import { loadCatalog } from '../catalog/load.js';
 import { compile } from '../compile/compile.js';
 import { familyOf } from '../core/net.js';
@@ -17,6 +18,8 @@ export interface ConvergeAllOptions {
   catalogDir?: string;
   check: boolean;
   limit?: string;
+  /** group=role pairs for Ansible inventories */
+  roleMap?: string[];
   forks?: number;
   /** progress display, made once the selected hosts are known */
   progress?: (hosts: string[]) => Progress;
@@ -29,10 +32,10 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const started = Date.now();
   // Everything that can be wrong with the input fails here, before any host is touched.
   const catalog = loadCatalog(opts.catalogDir);
-  const inv = loadInventory(opts.inventory, catalog);
+  const inv = loadInventory(opts.inventory, catalog, { roleMap: opts.roleMap, onNotice: opts.onWarning });
   const selected = new Set(selectHosts(inv.data, opts.limit));
   const resolved = await resolveNames(Object.values(inv.data.hosts).map((h) => h.address));
-  const compiled = compile(inv, { resolved });
+  const compiled = compile(inv, { resolved, local: { user: userInfo().username, home: homedir() } });
   for (const w of compiled.warnings) opts.onWarning?.(w.message);
   const hosts = compiled.hosts.filter((h) => selected.has(h.name));
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;

@@ -5,7 +5,7 @@ import { EXIT_INPUT } from '../core/exit.js';
 import { processOutput, type Output } from './output.js';
 import { convergeOptions, preloadTty, runConverge } from './commands/converge.js';
 import { catalogExport, catalogLint, catalogList, catalogShow } from './commands/catalog.js';
-import { inventoryCheck } from './commands/inventory.js';
+import { inventoryCheck, inventoryGraph } from './commands/inventory.js';
 
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {
   let code = 0;
@@ -57,11 +57,21 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
       .command('inventory', 'validate inventories', (y) =>
         y
           .option('catalog', { type: 'string', hidden: true })
+          .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
           .command(
             'check',
             'validate an inventory against the catalog; print warnings',
             (yy) => yy.option('inventory', { alias: 'i', type: 'string', demandOption: true }),
-            (a) => set(inventoryCheck(io, a.inventory, a.catalog as string | undefined)),
+            (a) => set(inventoryCheck(io, a.inventory, a.roleMap as string[] | undefined, a.catalog as string | undefined)),
+          )
+          .command(
+            'graph',
+            'hosts × roles × flows: who reaches whom, on which ports',
+            (yy) =>
+              yy
+                .option('inventory', { alias: 'i', type: 'string', demandOption: true })
+                .option('format', { choices: ['text', 'json', 'dot'] as const, default: 'text' as const }),
+            (a) => set(inventoryGraph(io, a.inventory, a.format, a.roleMap as string[] | undefined, a.catalog as string | undefined)),
           )
           .demandCommand(1, 'name an inventory command'),
       )

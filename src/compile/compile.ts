@@ -2,23 +2,34 @@
  * Pure compiler: catalog × inventory → the desired state of every host. No I/O.
  * Same input, same output: everything is sorted.
  */
-import { homedir, userInfo } from 'node:os';
 import type { Flow, FirewallDesired, FirewallRule, HostDesired, SourceSet, SshTarget, Warning, Family } from '../core/types.js';
 import { canonicalAddress, familyOf } from '../core/net.js';
 import type { Inventory } from '../inventory/load.js';
 import type { InventoryHost, FirewallSetting } from '../inventory/schema.js';
 import { mergePorts } from './ports.js';
+import { flowEdges, type Edge } from './edges.js';
+
+interface Wanted {
+  role: string;
+  family: Family;
+  elements: string[];
+  flow: Flow;
+}
 
 export interface CompileResult {
   hosts: HostDesired[];
   /** the flows the inventory selects (platform, method, options), with effective ports */
   flows: Flow[];
+  /** who reaches whom, per flow: what `inventory graph` shows */
+  edges: Edge[];
   warnings: Warning[];
 }
 
 export interface CompileOptions {
   /** addresses of DNS-named hosts, resolved by the caller (compile does no I/O) */
   resolved?: ReadonlyMap<string, readonly string[]>;
+  /** the controller's user and home, for ssh defaults and "~/" (read by the caller: compile does no I/O) */
+  local?: { user: string; home: string };
 }
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -35,44 +46,41 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
     return list.map(canonicalAddress);
   };
   const hostAddresses = new Map(hostNames.map((n) => [n, addressesOf(n)]));
-  const takesPart = (host: InventoryHost, role: string, flow: Flow) =>
-    host.roles.includes(role) && (host.platform === undefined || host.platform === flow.platform);
-
   for (const [role, nets] of Object.entries(data.networks)) {
     if (nets.some((n) => WORLD.has(canonicalAddress(n)))) {
       warnings.push({ code: 'world-open', message: `networks.${role} allows any source (${nets.filter((n) => WORLD.has(canonicalAddress(n))).join(', ')}): every flow from ${role} is open to the world` });
     }
   }
 
-  // rules[host] = list of (role, family, elements, flow)
-  const wanted = new Map<string, { role: string; family: Family; elements: string[]; flow: Flow }[]>();
-  for (const flow of flows) {
-    const dests = hostNames.filter((n) => takesPart(data.hosts[n]!, flow.to, flow));
-    if (dests.length === 0) continue;
-    let skipped = false;
-    for (const dest of dests) {
-      const sources = hostNames
-        .filter((n) => n !== dest && takesPart(data.hosts[n]!, flow.from, flow))
-        .flatMap((n) => hostAddresses.get(n)!);
-      sources.push(...(data.networks[flow.from] ?? []).map(canonicalAddress));
-      if (sources.length === 0) {
-        skipped = true;
-        continue;
-      }
-      for (const family of ['ipv4', 'ipv6'] as const) {
-        const elements = [...new Set(sources.filter((s) => familyOf(s) === family))].sort();
-        if (elements.length === 0) continue;
-        const list = wanted.get(dest) ?? [];
-        list.push({ role: flow.from, family, elements, flow });
-        wanted.set(dest, list);
-      }
+  const { edges, unsourced } = flowEdges(data, flows, hostAddresses);
+  for (const flow of unsourced) {
+    warnings.push({
+      code: 'no-source',
+      flow: flow.id,
+      message: `flow ${flow.id} (${flow.from} → ${flow.to} ${flow.protocol}/${flow.ports.join(',') || '-'}, ${flow.purpose}) skipped: no source — add hosts with role "${flow.from}" or networks: { ${flow.from}: [CIDR] } to the inventory`,
+    });
+  }
+  const wanted = new Map<string, Wanted[]>();
+  // Destinations of one flow share one source list: split it by family once, not per host.
+  const split = new WeakMap<string[], Record<Family, string[]>>();
+  const byFamily = (addresses: string[]) => {
+    let r = split.get(addresses);
+    if (!r) {
+      r = { ipv4: [], ipv6: [] };
+      for (const a of new Set(addresses)) r[familyOf(a) ?? 'ipv4'].push(a);
+      r.ipv4.sort();
+      r.ipv6.sort();
+      split.set(addresses, r);
     }
-    if (skipped) {
-      warnings.push({
-        code: 'no-source',
-        flow: flow.id,
-        message: `flow ${flow.id} (${flow.from} → ${flow.to} ${flow.protocol}/${flow.ports.join(',') || '-'}, ${flow.purpose}) skipped: no source — add hosts with role "${flow.from}" or networks: { ${flow.from}: [CIDR] } to the inventory`,
-      });
+    return r;
+  };
+  for (const e of edges) {
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      const elements = byFamily(e.addresses)[family];
+      if (elements.length === 0) continue;
+      const list = wanted.get(e.dest) ?? [];
+      list.push({ role: e.flow.from, family, elements, flow: e.flow });
+      wanted.set(e.dest, list);
     }
   }
 
@@ -94,7 +102,7 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
       address: host.address,
       roles: [...host.roles].sort(),
       managed: host.managed,
-      ssh: sshTarget(inv, host),
+      ssh: sshTarget(inv, host, opts.local ?? { user: 'root', home: '/root' }),
       firewall,
       account: needsAccount
         ? {
@@ -118,7 +126,7 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
       selinux: { mode: selinuxMode },
     };
   });
-  return { hosts, flows, warnings };
+  return { hosts, flows, edges, warnings };
 }
 
 /** Flows the inventory's platforms/methods/options select, with port overrides applied. */
@@ -143,7 +151,7 @@ function normalizeFirewall(setting: FirewallSetting): Pick<FirewallDesired, 'bac
 
 function buildFirewall(
   base: Pick<FirewallDesired, 'backend' | 'inputPolicy' | 'sshAdminSources'>,
-  wanted: { role: string; family: Family; elements: string[]; flow: Flow }[],
+  wanted: Wanted[],
 ): FirewallDesired {
   // One named set per distinct (role, family, members); names are stable for the same input.
   const setKeys = [...new Set(wanted.map((w) => setKey(w.role, w.family, w.elements)))].sort();
@@ -180,7 +188,7 @@ function setKey(role: string, family: Family, elements: string[]): string {
   return `${role}|${family}|${elements.join(',')}`;
 }
 
-function sshTarget(inv: Inventory, host: InventoryHost): SshTarget {
+function sshTarget(inv: Inventory, host: InventoryHost, local: { user: string; home: string }): SshTarget {
   const d = inv.data.defaults.ssh;
   const h = host.ssh ?? {};
   const identity = h.identityFile ?? d.identityFile;
@@ -188,15 +196,15 @@ function sshTarget(inv: Inventory, host: InventoryHost): SshTarget {
   return {
     host: h.host ?? host.address,
     port: h.port ?? d.port ?? 22,
-    user: h.user ?? d.user ?? userInfo().username,
-    identityFile: identity ? expandHome(identity) : undefined,
+    user: h.user ?? d.user ?? local.user,
+    identityFile: identity ? expandHome(identity, local.home) : undefined,
     become: h.become ?? d.become ?? true,
     hostKeys: h.hostKeys ?? d.hostKeys ?? 'strict',
-    knownHostsFile: known ? expandHome(known) : undefined,
+    knownHostsFile: known ? expandHome(known, local.home) : undefined,
     connectTimeoutMs: (h.connectTimeout ?? d.connectTimeout ?? 10) * 1000,
   };
 }
 
-function expandHome(p: string): string {
-  return p.startsWith('~/') ? `${homedir()}/${p.slice(2)}` : p;
+function expandHome(p: string, home: string): string {
+  return p.startsWith('~/') ? `${home}/${p.slice(2)}` : p;
 }

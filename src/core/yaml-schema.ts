@@ -49,8 +49,8 @@ function lineOf(loc: Located, path: readonly PropertyKey[]): number | undefined 
   return undefined;
 }
 
-export function validate<S extends z.ZodType>(loc: Located, schema: S): z.infer<S> {
-  const result = schema.safeParse(loc.doc.toJS());
+export function validate<S extends z.ZodType>(loc: Located, schema: S, data: unknown = loc.doc.toJS()): z.infer<S> {
+  const result = schema.safeParse(data);
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) =>
     locate(loc, issue.path as PropertyKey[], issue.message),

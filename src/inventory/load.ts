@@ -1,9 +1,18 @@
 /** Load an inventory, validate it (zod) and cross-check it against the catalog, before any host is touched. */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
 import type { Catalog, Product } from '../catalog/model.js';
 import { inventorySchema, type InventoryFile } from './schema.js';
+import { ansibleHosts, parseAnsibleIni, parseAnsibleYaml, parseRoleMap, type AnsibleInventory } from './ansible.js';
+
+export interface LoadOptions {
+  /** --role-map group=role pairs, for Ansible inventories */
+  roleMap?: readonly string[];
+  /** called with notes worth showing (hosts left out of an import, …) */
+  onNotice?: (message: string) => void;
+}
 
 export interface Inventory {
   file: string;
@@ -11,19 +20,67 @@ export interface Inventory {
   product: Product;
 }
 
-export function loadInventory(file: string, catalog: Catalog): Inventory {
-  let text: string;
+function readText(file: string, what: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new InputError(`${file}: cannot read inventory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
+    throw new InputError(`${file}: cannot read ${what}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
   }
-  return parseInventory(text, file, catalog);
 }
 
-export function parseInventory(text: string, file: string, catalog: Catalog): Inventory {
+export function loadInventory(file: string, catalog: Catalog, opts: LoadOptions = {}): Inventory {
+  const text = readText(file, 'inventory');
+  if (/\.ini$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*\[[^\]]+\]\s*$/m.test(text))) {
+    return parseInventoryObject(fromAnsible(parseAnsibleIni(text, file), opts), parseYaml('{}', file), catalog);
+  }
+  return parseInventory(text, file, catalog, opts);
+}
+
+/** A bare Ansible inventory: vprov settings come from vprov_* vars of group "all". */
+function fromAnsible(inv: AnsibleInventory, opts: LoadOptions): Record<string, unknown> {
+  const vars = inv.groupVars.get('all') ?? {};
+  const roleMap = parseRoleMap([...(vars.vprov_role_map ? [vars.vprov_role_map] : []), ...(opts.roleMap ?? [])]);
+  const { hosts, groups, ignored } = ansibleHosts(inv, roleMap);
+  if (ignored.length) opts.onNotice?.(`Ansible hosts in no mapped group, left out: ${ignored.join(', ')}`);
+  const options = Object.fromEntries((vars.vprov_options ?? '').split(',').filter(Boolean).map((o) => [o.trim(), true]));
+  return {
+    product: vars.vprov_product,
+    platforms: vars.vprov_platform ? [{ platform: vars.vprov_platform, ...(vars.vprov_method ? { method: vars.vprov_method } : {}), options }] : undefined,
+    hosts,
+    groups,
+  };
+}
+
+export function parseInventory(text: string, file: string, catalog: Catalog, opts: LoadOptions = {}): Inventory {
   const loc = parseYaml(text, file);
-  const data = validate(loc, inventorySchema);
+  const raw = loc.doc.toJS() as Record<string, unknown> | null;
+  if (raw && typeof raw === 'object' && !('product' in raw) && 'all' in raw) {
+    return parseInventoryObject(fromAnsible(parseAnsibleYaml(text, file), opts), loc, catalog);
+  }
+  const imported = raw && typeof raw === 'object' ? withAnsibleImport(raw, file, opts) : raw;
+  return parseInventoryObject(imported, loc, catalog);
+}
+
+/** `ansible: { inventory, roles }` in a vprov file: its hosts and groups join the file's own. */
+function withAnsibleImport(raw: Record<string, unknown>, file: string, opts: LoadOptions): Record<string, unknown> {
+  const spec = raw.ansible as { inventory?: unknown; roles?: unknown } | undefined;
+  if (!spec || typeof spec.inventory !== 'string') return raw;
+  const path = resolve(dirname(file), spec.inventory);
+  const text = readText(path, 'Ansible inventory');
+  const inv = /\.ya?ml$/i.test(path) ? parseAnsibleYaml(text, path) : parseAnsibleIni(text, path);
+  const roleMap = { ...((spec.roles as Record<string, string>) ?? {}), ...parseRoleMap(opts.roleMap ?? []) };
+  const { hosts, groups, ignored } = ansibleHosts(inv, roleMap);
+  if (ignored.length) opts.onNotice?.(`Ansible hosts in no mapped group, left out: ${ignored.join(', ')}`);
+  return {
+    ...raw,
+    hosts: { ...hosts, ...((raw.hosts as object) ?? {}) },
+    groups: { ...groups, ...((raw.groups as object) ?? {}) },
+  };
+}
+
+function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inventory {
+  const file = loc.file;
+  const data = validate(loc, inventorySchema, raw);
   const product = catalog.products.get(data.product);
   if (!product) {
     throw new InputError(locate(loc, ['product'], `unknown product "${data.product}" (catalog has: ${[...catalog.products.keys()].join(', ')})`), file);

@@ -80,6 +80,8 @@ export const inventorySchema = z
       'an inventory needs at least one host',
     ),
     groups: z.record(z.string(), z.array(z.string())).default({}),
+    /** hosts and groups imported from an Ansible inventory (INI or YAML), groups mapped to roles */
+    ansible: z.object({ inventory: z.string().min(1), roles: z.record(z.string(), z.string()).default({}) }).strict().optional(),
     /** CIDRs for roles that have no hosts here (clients, external systems, admins) */
     networks: z.record(z.string(), z.array(cidr).min(1)).default({}),
   })

@@ -99,3 +99,61 @@ describe('mergePorts', () => {
     [['100-200', '150-300', '22', '22'], ['22', '100-300']],
   ])('%j → %j', (input, out) => expect(mergePorts(input)).toEqual(out));
 });
+
+describe('compile: more shapes', () => {
+  it('mixed platforms, a host restricted to one platform, a host with two roles', () => {
+    const inv = inventoryOf({
+      ...base,
+      platforms: [
+        { platform: 'openstack', method: 'SSH transfer', options: { netcat: true } },
+        { platform: 'proxmox', method: 'Export storage repository', options: { 'nfs-on-node': true } },
+      ],
+      hosts: {
+        both: { address: '192.0.2.5', roles: ['node', 'server'] },
+        os1: { address: '192.0.2.10', roles: ['hypervisor'], platform: 'openstack' },
+        pve1: { address: '192.0.2.11', roles: ['hypervisor'], platform: 'proxmox' },
+      },
+    });
+    const { hosts } = compile(inventoryOf(inv.data));
+    const both = hosts.find((h) => h.name === 'both')!;
+    // openstack netcat comes from os1 only, NFS from pve1 only: two source sets, never one wider set
+    expect(both.firewall.sets).toEqual([
+      { name: 'hypervisor_v4', family: 'ipv4', elements: ['192.0.2.10'] },
+      { name: 'hypervisor_v4_2', family: 'ipv4', elements: ['192.0.2.11'] },
+    ]);
+    expect(both.firewall.rules.map((r) => [r.set, r.protocol, r.ports])).toEqual([
+      ['hypervisor_v4', 'tcp', ['16000-16999']],
+      ['hypervisor_v4_2', 'tcp', ['111', '2049']],
+      ['hypervisor_v4_2', 'udp', ['111', '2049']],
+    ]);
+    expect(both.sudoers!.roles).toEqual(['node', 'server']);
+    expect(both.sudoers!.commands).toHaveLength(28); // 27 node + vp_license.sh (mount/umount merged)
+    expect(hosts.find((h) => h.name === 'os1')!.firewall.rules.map((r) => r.ports)).toEqual([['22']]);
+    expect(hosts.find((h) => h.name === 'pve1')!.firewall.rules.map((r) => r.ports)).toEqual([['22']]);
+  });
+
+  it('a role with only networks, an unmanaged destination', () => {
+    const inv = inventoryOf({
+      product: 'olvm',
+      platforms: [{ platform: 'olvm' }],
+      hosts: {
+        engine: { address: '192.0.2.50', roles: ['manager'], managed: false },
+        kvm1: { address: '192.0.2.51', roles: ['kvm-host'] },
+      },
+      networks: { 'portal-client': ['10.20.0.0/16'] },
+    });
+    const { hosts } = compile(inv);
+    const engine = hosts.find((h) => h.name === 'engine')!;
+    expect(engine.managed).toBe(false);
+    expect(engine.firewall.rules.map((r) => [r.set, r.protocol, r.ports])).toEqual([
+      ['kvm_host_v4', 'tcp', ['80', '443']],
+      ['portal_client_v4', 'tcp', ['80', '443']],
+    ]);
+    const kvm1 = hosts.find((h) => h.name === 'kvm1')!;
+    expect(kvm1.firewall.rules.map((r) => [r.set, r.protocol, r.ports])).toEqual([
+      ['manager_v4', 'tcp', ['2223', '54321']],
+      ['portal_client_v4', 'tcp', ['5900-6923']],
+    ]);
+    expect(kvm1.account).toBeNull();
+  });
+});

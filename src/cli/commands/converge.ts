@@ -5,6 +5,7 @@ import type { Output } from '../output.js';
 export interface ConvergeArgs {
   inventory: string;
   limit?: string;
+  roleMap?: string[];
   forks: number;
   format: 'text' | 'json';
   check: boolean;
@@ -16,6 +17,7 @@ export function convergeOptions<T>(y: Argv<T>) {
   return y
     .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file (YAML)' })
     .option('limit', { alias: 'l', type: 'string', describe: 'hosts, groups, globs, !exclusions, comma-separated' })
+    .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
     .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts worked on at once' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
     .option('catalog', { type: 'string', describe: 'catalog directory (default: the shipped catalog)', hidden: true });
@@ -36,6 +38,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     catalogDir: args.catalog,
     check: args.check,
     limit: args.limit,
+    roleMap: args.roleMap,
     forks: args.forks,
     onWarning: json ? undefined : (m) => io.err(`warning: ${m}\n`),
     progress: json

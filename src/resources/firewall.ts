@@ -1,12 +1,14 @@
 /** The firewall resource: picks the backend (auto = firewalld if running, else nftables). */
 import { planNftables, nftFactsScript } from './firewall-nftables.js';
+import { firewalldFactsScript, planFirewalld } from './firewall-firewalld.js';
 import { emptyPlan, type Resource } from './types.js';
 
 export const firewallResource: Resource = {
   kind: 'firewall',
 
   factsScript(desired) {
-    return desired.firewall.backend === 'none' ? '' : nftFactsScript();
+    // Both backends' facts: `auto` is decided from the same round trip.
+    return desired.firewall.backend === 'none' ? '' : `${nftFactsScript()}\nif command -v firewall-cmd >/dev/null 2>&1; then\n${firewalldFactsScript()}\nfi`;
   },
 
   plan(raw, desired, host) {
@@ -17,12 +19,9 @@ export const firewallResource: Resource = {
       return plan;
     }
     const backend = fw.backend === 'auto' ? (host.firewalldRunning ? 'firewalld' : 'nftables') : fw.backend;
-    if (backend === 'firewalld') {
-      const plan = emptyPlan('firewall', 'pending');
-      plan.changes.push('! firewalld backend: not available in this version (use firewall: nftables or none)');
-      plan.script = `echo "firewalld backend not available in this version of vprov" >&2; exit 3`;
-      return plan;
-    }
-    return planNftables(raw, fw, host);
+    if (backend === 'firewalld') return planFirewalld(raw, fw, host.firewalldRunning);
+    const plan = planNftables(raw, fw, host);
+    plan.notes.unshift('backend: nftables (table inet vprov)');
+    return plan;
   },
 };

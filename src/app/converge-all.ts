@@ -10,6 +10,7 @@ import { selectHosts } from '../inventory/limit.js';
 import { connectSsh } from '../transport/ssh.js';
 import type { Connection } from '../transport/types.js';
 import { convergeHost } from './converge.js';
+import { probesFor, runProbes } from './connectivity.js';
 import type { RunReport } from './report-types.js';
 import { forEachBounded, type Progress, silentProgress } from './runner.js';
 
@@ -17,6 +18,10 @@ export interface ConvergeAllOptions {
   inventory: string;
   catalogDir?: string;
   check: boolean;
+  /** the name the report carries (plan, apply, verify, drift) */
+  command?: RunReport['command'];
+  /** verify: also probe TCP reachability from source hosts */
+  connectivity?: boolean;
   limit?: string;
   /** group=role pairs for Ansible inventories */
   roleMap?: string[];
@@ -47,13 +52,17 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     progress.done(h.name, r.status);
     return r;
   });
+  const connectivity = opts.connectivity
+    ? await runProbes(probesFor(compiled, new Set(hosts.filter((h) => h.managed).map((h) => h.name))), hosts, connect, opts.forks ?? 25)
+    : undefined;
   return {
-    command: opts.check ? 'plan' : 'apply',
+    command: opts.command ?? (opts.check ? 'plan' : 'apply'),
     inventory: opts.inventory,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     warnings: compiled.warnings,
     hosts: reports,
+    ...(connectivity ? { connectivity } : {}),
   };
 }
 

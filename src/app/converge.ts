@@ -20,14 +20,19 @@ export interface ConvergeOptions {
 export async function convergeHost(desired: HostDesired, opts: ConvergeOptions): Promise<HostReport> {
   const started = Date.now();
   const report: HostReport = { host: desired.name, status: 'ok', managed: desired.managed, resources: [], rebootRequired: false, roundTrips: 0, durationMs: 0 };
+  if (!desired.managed) {
+    // Not vprov's to change, nor to log into: its flows are checked by `verify --connectivity`.
+    report.status = 'skipped';
+    report.durationMs = Date.now() - started;
+    return report;
+  }
   let conn: Connection | undefined;
   try {
     conn = await opts.connect(desired);
     const plans = await planHost(conn, desired);
-    const readOnly = opts.check || !desired.managed;
     report.resources = plans.map((p) => toReport(p, p.status === 'pending' ? 'pending' : p.status));
-    if (!readOnly && plans.some((p) => p.status === 'pending')) {
-      report.resources = await applyPlans(conn, desired, plans);
+    if (!opts.check && plans.some((p) => p.status === 'pending')) {
+      report.resources = await applyPlans(conn, opts.connect, desired, plans);
     }
     report.status = hostStatus(report.resources);
   } catch (err) {
@@ -55,7 +60,7 @@ export function applyScript(plans: readonly ResourcePlan[]): string {
     .join('\n') + `\n${sectionMarker('end')}\n`;
 }
 
-async function applyPlans(conn: Connection, desired: HostDesired, plans: ResourcePlan[]): Promise<ResourceReport[]> {
+async function applyPlans(conn: Connection, connect: ConvergeOptions['connect'], desired: HostDesired, plans: ResourcePlan[]): Promise<ResourceReport[]> {
   const res = await conn.runScript(applyScript(plans));
   const sections = splitSections(res.stdout);
   if (sections.end === undefined) throw new HostError(`apply script did not finish (exit ${res.code}): ${res.stderr.trim()}`);
@@ -65,7 +70,19 @@ async function applyPlans(conn: Connection, desired: HostDesired, plans: Resourc
     const rc = keyValues(out).rc;
     if (rc !== '0') failed.set(p.resource, out.replace(/\nrc=\d+\s*$/, '').replace(/^rc=\d+\s*$/, '').trim() || `exit ${rc}`);
   }
-  const after = await planHost(conn, desired);
+  const confirm = plans.filter((p) => p.status === 'pending' && p.confirmScript && !failed.has(p.resource));
+  let check = conn;
+  if (confirm.length > 0) {
+    // Commit-confirmed: only a NEW connection proves the change kept SSH open.
+    try {
+      check = await connect(desired);
+    } catch (err) {
+      throw new HostError(`lost SSH access after the firewall change (${describeError(err)}); the rollback armed on the host restores the previous table within ${desired.firewall.confirmTimeout} s`);
+    }
+    await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
+  }
+  const after = await planHost(check, desired);
+  if (check !== conn) check.close();
   return plans.map((before) => {
     if (before.status !== 'pending') return toReport(before, before.status);
     const error = failed.get(before.resource);

@@ -9,5 +9,9 @@ export function exitCodeOf(report: RunReport): number {
     if (h.status === 'pending') code |= EXIT_PENDING;
     if (h.rebootRequired) code |= EXIT_REBOOT;
   }
+  for (const p of report.connectivity ?? []) {
+    if (p.result === 'filtered') code |= EXIT_PENDING;
+    if (p.result === 'unknown') code |= EXIT_HOST_FAILED;
+  }
   return code;
 }

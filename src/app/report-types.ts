@@ -1,6 +1,7 @@
 /** Results of a run, per host and per resource: what reports render and exit codes derive from. */
 import type { ResourceKind } from '../resources/index.js';
 import type { Warning } from '../core/types.js';
+import type { Probe } from './connectivity.js';
 
 export type ResourceStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'not-applicable';
 export type HostStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'unreachable' | 'skipped';
@@ -29,10 +30,12 @@ export interface HostReport {
 }
 
 export interface RunReport {
-  command: 'plan' | 'apply' | 'check';
+  command: 'plan' | 'apply' | 'verify' | 'drift';
   inventory: string;
   startedAt: string;
   durationMs: number;
   warnings: Warning[];
   hosts: HostReport[];
+  /** verify --connectivity: TCP probes from source hosts to the ports their flows open */
+  connectivity?: Probe[];
 }

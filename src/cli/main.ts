@@ -35,6 +35,15 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
           await set(runConverge(a, io));
         },
       )
+      .command(
+        'verify',
+        'read-only: is every host in the desired state? optionally probe TCP reachability from source hosts',
+        (y) => convergeOptions(y).option('connectivity', { type: 'boolean', default: false, describe: 'TCP-connect from source hosts to every opened port' }),
+        async (a) => {
+          await preloadTty(io);
+          await set(runConverge({ ...a, check: true, diff: false, command: 'verify' }, io));
+        },
+      )
       .command('catalog', 'read the catalog', (y) =>
         y
           .option('catalog', { type: 'string', hidden: true })

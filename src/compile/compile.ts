@@ -144,13 +144,15 @@ export function selectFlows(inv: Inventory): Flow[] {
     .map(({ param, ...f }) => (param && data.ports[param] ? { ...f, ports: data.ports[param]! } : f));
 }
 
-function normalizeFirewall(setting: FirewallSetting): Pick<FirewallDesired, 'backend' | 'inputPolicy' | 'sshAdminSources'> {
-  if (typeof setting === 'string') return { backend: setting, inputPolicy: 'accept', sshAdminSources: [] };
-  return { backend: setting.backend, inputPolicy: setting.inputPolicy, sshAdminSources: setting.sshAdmins.map(canonicalAddress).sort() };
+type FirewallBase = Pick<FirewallDesired, 'backend' | 'inputPolicy' | 'sshAdminSources' | 'confirmTimeout'>;
+
+function normalizeFirewall(setting: FirewallSetting): FirewallBase {
+  if (typeof setting === 'string') return { backend: setting, inputPolicy: 'accept', sshAdminSources: [], confirmTimeout: 60 };
+  return { backend: setting.backend, inputPolicy: setting.inputPolicy, sshAdminSources: setting.sshAdmins.map(canonicalAddress).sort(), confirmTimeout: setting.confirmTimeout };
 }
 
 function buildFirewall(
-  base: Pick<FirewallDesired, 'backend' | 'inputPolicy' | 'sshAdminSources'>,
+  base: FirewallBase,
   wanted: Wanted[],
 ): FirewallDesired {
   // One named set per distinct (role, family, members); names are stable for the same input.

@@ -65,6 +65,8 @@ export interface FirewallDesired {
   rules: FirewallRule[];
   /** sources that keep SSH when inputPolicy is drop */
   sshAdminSources: string[];
+  /** seconds before an unconfirmed risky change is rolled back on the host */
+  confirmTimeout: number;
 }
 
 export interface AccountDesired {

@@ -32,6 +32,8 @@ const firewallSchema = z.union([
       inputPolicy: z.enum(['accept', 'drop']).default('accept'),
       /** sources that keep SSH access when inputPolicy is drop */
       sshAdmins: z.array(cidr).default([]),
+      /** seconds a risky firewall change waits for confirmation from a new SSH session before it is rolled back */
+      confirmTimeout: z.number().int().min(5).max(3600).default(60),
     })
     .strict(),
 ]);

@@ -14,12 +14,13 @@ export function renderText(report: RunReport, opts: { diff?: boolean } = {}): st
   for (const w of report.warnings) out.push(`warning: ${w.message}`);
   if (report.warnings.length) out.push('');
   for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true), '');
+  if (report.connectivity) out.push(...connectivityBlock(report), '');
   out.push(...recap(report));
   return out.join('\n') + '\n';
 }
 
 function hostBlock(h: HostReport, diff: boolean): string[] {
-  const lines = [`== ${h.host}${h.managed ? '' : ' (managed: false — verified only)'}: ${h.status}`];
+  const lines = [`== ${h.host}: ${h.status}${h.managed ? '' : ' (managed: false: never changed; its flows are checked by verify --connectivity)'}`];
   if (h.error) lines.push(`   error: ${h.error}`);
   for (const r of h.resources) {
     lines.push(`   ${r.resource.padEnd(9)} ${LABEL[r.status]}${r.rebootRequired ? ' (reboot required)' : ''}`);
@@ -42,10 +43,19 @@ export function recap(report: RunReport): string[] {
   for (const h of report.hosts) {
     const count = (s: ResourceReport['status']) => h.resources.filter((r) => r.status === s).length;
     lines.push(
-      `${h.host.padEnd(width)} : ok=${count('ok') + count('not-applicable')} changed=${count('changed')} pending=${count('pending')} failed=${count('failed')} unreachable=${h.status === 'unreachable' ? 1 : 0}${h.rebootRequired ? ' reboot-required' : ''}`,
+      `${h.host.padEnd(width)} : ok=${count('ok') + count('not-applicable')} changed=${count('changed')} pending=${count('pending')} failed=${count('failed')} unreachable=${h.status === 'unreachable' ? 1 : 0} skipped=${h.status === 'skipped' ? 1 : 0}${h.rebootRequired ? ' reboot-required' : ''}`,
     );
   }
   const by = (s: HostReport['status']) => report.hosts.filter((h) => h.status === s).length;
-  lines.push(`hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} pending=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} (${(report.durationMs / 1000).toFixed(1)}s)`);
+  lines.push(`hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} pending=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} skipped=${by('skipped')} (${(report.durationMs / 1000).toFixed(1)}s)`);
+  return lines;
+}
+
+function connectivityBlock(report: RunReport): string[] {
+  const probes = report.connectivity ?? [];
+  const lines = [`CONNECTIVITY (TCP, from source hosts; "refused" = reachable, nothing listening)`];
+  for (const p of probes) lines.push(`   ${p.result === 'filtered' || p.result === 'unknown' ? '✗' : '✓'} ${p.from} → ${p.to} ${p.address}:${p.port} ${p.result}${p.detail ? ` (${p.detail})` : ''} [${p.flow}]`);
+  const bad = probes.filter((p) => p.result === 'filtered' || p.result === 'unknown').length;
+  lines.push(`   ${probes.length - bad}/${probes.length} reachable`);
   return lines;
 }

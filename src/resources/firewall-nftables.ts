@@ -12,6 +12,7 @@ import { render } from './templates.js';
 import { emptyPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export const NFT_FILE = '/etc/vprov/vprov.nft';
+const ROLLBACK_DIR = '/run/vprov';
 export const NFT_UNIT = '/etc/systemd/system/vprov-nftables.service';
 
 const ND_TYPES = ['nd-neighbor-advert', 'nd-neighbor-solicit', 'nd-router-advert'];
@@ -113,6 +114,13 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
     plan.script = `echo "nft is not installed; install nftables or set firewall: none" >&2; exit 3`;
     return plan;
   }
+  if (fw.inputPolicy === 'drop' && !host.controllerAddress) {
+    // Lockout guard: without our own address we cannot keep our SSH session open.
+    plan.status = 'pending';
+    plan.changes.push('! inputPolicy drop refused: the controller address is unknown (SSH_CONNECTION not set on the host)');
+    plan.script = `echo "refusing a drop policy that could cut this SSH session: controller address unknown" >&2; exit 3`;
+    return plan;
+  }
   const table = desiredTable(fw, host.controllerAddress, host.sshPort);
   const empty = fw.rules.length === 0 && fw.inputPolicy === 'accept';
   const actual = canonicalFromJson(b64(kv.table));
@@ -150,15 +158,39 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
 
   plan.status = 'pending';
   const tmp = `${NFT_FILE}.new`;
+  // A drop policy (now or before) can cut SSH: arm a rollback that only a new session cancels.
+  const risky = fw.inputPolicy === 'drop' || (actual ?? []).some((l) => l.includes('policy drop'));
+  if (risky) plan.confirmScript = confirmRollbackScript();
   plan.script = [
     `mkdir -p /etc/vprov`,
     writeFileCmd(tmp, text),
     `if ! out=$(nft -c -f ${tmp} 2>&1); then rm -f ${tmp}; echo "nft rejected the rendered table: $out" >&2; exit 3; fi`,
+    risky ? armRollbackScript(fw.confirmTimeout) : '',
     `nft -f ${tmp}`,
     `mv -f ${tmp} ${NFT_FILE}`,
     unitDiffers ? [writeFileCmd(NFT_UNIT, unitText), 'systemctl daemon-reload', 'systemctl enable vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
   ].filter(Boolean).join('\n');
   return plan;
+}
+
+/**
+ * Save the live table (or its absence) and restore it after `seconds` unless confirmed.
+ * The timer restores only while the "armed" file exists: confirming removes the file first,
+ * so a confirm racing the timer can never trigger the rollback.
+ */
+export function armRollbackScript(seconds: number): string {
+  const armed = `${ROLLBACK_DIR}/rollback.armed`;
+  return [
+    `mkdir -p ${ROLLBACK_DIR}`,
+    `{ echo 'table inet vprov'; echo 'delete table inet vprov'; nft list table inet vprov 2>/dev/null || true; } > ${ROLLBACK_DIR}/rollback.nft`,
+    `touch ${armed}`,
+    // setsid: the timer must outlive this SSH channel.
+    `setsid sh -c 'sleep ${seconds}; if [ -f ${armed} ]; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${armed}; fi' </dev/null >/dev/null 2>&1 &`,
+  ].join('\n');
+}
+
+export function confirmRollbackScript(): string {
+  return `rm -f ${ROLLBACK_DIR}/rollback.armed; echo confirmed`;
 }
 
 /** Other tables whose input hook drops by policy make our accepts useless: say so, touch nothing. */

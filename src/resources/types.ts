@@ -18,6 +18,11 @@ export interface ResourcePlan {
   notes: string[];
   /** POSIX sh fragment that applies exactly `changes`; empty when status is not pending */
   script: string;
+  /**
+   * The change could cut SSH: the script armed a rollback on the host, which only a NEW SSH
+   * connection running `confirmScript` cancels (commit-confirmed).
+   */
+  confirmScript?: string;
 }
 
 /** Raw facts: the output section of each fact probe, keyed by probe name. */

@@ -42,7 +42,7 @@ describe('three-run contract (nftables, account, sudoers)', () => {
     const r = await vprov('apply', '-i', inventory);
     expect(r.stderr).not.toMatch(/error/);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/hosts: 3 ok=0 changed=3 pending=0 failed=0 unreachable=0/);
+    expect(r.stdout).toMatch(/hosts: 3 ok=0 changed=3 pending=0 failed=0 unreachable=0 skipped=0/);
     const [node1, hv1] = [lab.host('node1'), lab.host('hv1')];
     const hvTable = (await nftTable('hv1')).stdout;
     expect(hvTable).toContain(`elements = { ${node1.address} }`);
@@ -65,7 +65,7 @@ describe('three-run contract (nftables, account, sudoers)', () => {
     const before = (await nftTable('hv1')).stdout + (await sudoersFile('node1')).stdout;
     const again = await vprov('apply', '-i', inventory);
     expect(again.code).toBe(0);
-    expect(again.stdout).toMatch(/hosts: 3 ok=3 changed=0 pending=0 failed=0 unreachable=0/);
+    expect(again.stdout).toMatch(/hosts: 3 ok=3 changed=0 pending=0 failed=0 unreachable=0 skipped=0/);
     expect((await nftTable('hv1')).stdout + (await sudoersFile('node1')).stdout).toBe(before);
     const plan = await vprov('plan', '-i', inventory);
     expect(plan.code).toBe(0);

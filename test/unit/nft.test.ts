@@ -7,6 +7,7 @@ const fw: FirewallDesired = {
   backend: 'nftables',
   inputPolicy: 'accept',
   sshAdminSources: [],
+  confirmTimeout: 60,
   sets: [{ name: 'node_v4', family: 'ipv4', elements: ['10.0.0.0/8', '172.17.0.2'] }],
   rules: [{ set: 'node_v4', family: 'ipv4', protocol: 'tcp', ports: ['22', '16000-16999'], flows: ['p/x/1', 'p/x/2'], purposes: ['a'] }],
 };

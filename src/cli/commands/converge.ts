@@ -10,6 +10,8 @@ export interface ConvergeArgs {
   format: 'text' | 'json';
   check: boolean;
   diff: boolean;
+  command?: 'plan' | 'apply' | 'verify';
+  connectivity?: boolean;
   catalog?: string;
 }
 
@@ -37,6 +39,8 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     inventory: args.inventory,
     catalogDir: args.catalog,
     check: args.check,
+    command: args.command,
+    connectivity: args.connectivity,
     limit: args.limit,
     roleMap: args.roleMap,
     forks: args.forks,

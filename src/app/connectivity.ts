@@ -1,0 +1,91 @@
+/**
+ * `verify --connectivity`: from each managed source host, TCP-connect to every destination
+ * port its flows open (first and last port of a range), in one round trip per source host.
+ * "refused" still means the firewall let the SYN through (nothing listens): reachable.
+ */
+import type { CompileResult } from '../compile/compile.js';
+import type { HostDesired } from '../core/types.js';
+import { describeError } from '../core/errors.js';
+import type { Connection } from '../transport/types.js';
+import { forEachBounded } from './runner.js';
+import { q } from '../resources/shell.js';
+
+export type ProbeResult = 'open' | 'refused' | 'filtered' | 'unknown';
+
+export interface Probe {
+  from: string;
+  to: string;
+  address: string;
+  port: number;
+  flow: string;
+  result: ProbeResult;
+  detail?: string;
+}
+
+const PROBE_PY = `import socket, sys, errno
+for line in sys.stdin.read().split():
+    addr, port = line.rsplit(",", 1)
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.settimeout(2)
+    try:
+        rc = s.connect_ex((addr, int(port)))
+    except OSError as e:
+        rc = e.errno or -1
+    except socket.timeout:
+        rc = errno.ETIMEDOUT
+    s.close()
+    print(addr, port, "open" if rc == 0 else "refused" if rc == errno.ECONNREFUSED else "filtered")
+`;
+
+export function probesFor(compiled: CompileResult, managed: ReadonlySet<string>): Omit<Probe, 'result'>[] {
+  const byName = new Map(compiled.hosts.map((h) => [h.name, h]));
+  const out: Omit<Probe, 'result'>[] = [];
+  for (const e of compiled.edges) {
+    if (e.flow.protocol !== 'tcp') continue; // UDP and ICMP have no connect to prove them
+    const dest = byName.get(e.dest)!;
+    for (const src of e.sourceHosts.filter((s) => managed.has(s))) {
+      for (const spec of e.flow.ports) {
+        const [a, b] = spec.split('-').map(Number) as [number, number?];
+        for (const port of b === undefined ? [a] : [a, b]) out.push({ from: src, to: e.dest, address: dest.address, port, flow: e.flow.id });
+      }
+    }
+  }
+  return out;
+}
+
+export async function runProbes(
+  probes: Omit<Probe, 'result'>[],
+  hosts: readonly HostDesired[],
+  connect: (h: HostDesired) => Promise<Connection>,
+  forks: number,
+): Promise<Probe[]> {
+  const bySource = new Map<string, Omit<Probe, 'result'>[]>();
+  for (const p of probes) bySource.set(p.from, [...(bySource.get(p.from) ?? []), p]);
+  const results = await forEachBounded([...bySource], forks, async ([source, list]): Promise<Probe[]> => {
+    const host = hosts.find((h) => h.name === source)!;
+    let conn: Connection | undefined;
+    try {
+      conn = await connect(host);
+      const targets = [...new Set(list.map((p) => q(`${p.address},${p.port}`)))].join(' ');
+      const script = `printf '%s\\n' ${targets} | python3 -c "$(printf '%s' '${Buffer.from(PROBE_PY).toString('base64')}' | base64 -d)"`;
+      const res = await conn.runScript(script);
+      const seen = new Map(
+        res.stdout
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => {
+            const [addr, port, r] = l.split(' ');
+            return [`${addr},${port}`, r as ProbeResult];
+          }),
+      );
+      return list.map((p) => ({ ...p, result: seen.get(`${p.address},${p.port}`) ?? 'unknown', ...(res.code !== 0 ? { detail: res.stderr.trim().slice(0, 200) } : {}) }));
+    } catch (err) {
+      return list.map((p) => ({ ...p, result: 'unknown' as const, detail: describeError(err) }));
+    } finally {
+      conn?.close();
+    }
+  });
+  return results.flat();
+}

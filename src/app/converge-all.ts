@@ -20,6 +20,8 @@ export interface ConvergeAllOptions {
   check: boolean;
   /** the name the report carries (plan, apply, verify, drift) */
   command?: RunReport['command'];
+  /** apply --reboot */
+  reboot?: boolean;
   /** verify: also probe TCP reachability from source hosts */
   connectivity?: boolean;
   limit?: string;
@@ -48,7 +50,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   for (const h of hosts) if (h.ssh.hostKeys === 'off') opts.onWarning?.(`${h.name}: host key checking is off (lab use only)`);
   const reports = await forEachBounded(hosts, opts.forks ?? 25, async (h) => {
     progress.start(h.name);
-    const r = await convergeHost(h, { check: opts.check, connect });
+    const r = await convergeHost(h, { check: opts.check, connect, reboot: opts.reboot });
     progress.done(h.name, r.status);
     return r;
   });

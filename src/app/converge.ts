@@ -15,7 +15,12 @@ export interface ConvergeOptions {
   connect: (desired: HostDesired) => Promise<Connection>;
   /** per-host limit for the whole pipeline */
   timeoutMs?: number;
+  /** reboot hosts whose converged state needs it (SELinux disabled ↔ enabled); never done otherwise */
+  reboot?: boolean;
 }
+
+/** Detached, so the SSH channel closes cleanly before the host goes down. */
+export const REBOOT_SCRIPT = `setsid sh -c 'sleep 2; systemctl reboot 2>/dev/null || reboot' </dev/null >/dev/null 2>&1 &\necho scheduled`;
 
 export async function convergeHost(desired: HostDesired, opts: ConvergeOptions): Promise<HostReport> {
   const started = Date.now();
@@ -35,6 +40,10 @@ export async function convergeHost(desired: HostDesired, opts: ConvergeOptions):
       report.resources = await applyPlans(conn, opts.connect, desired, plans);
     }
     report.status = hostStatus(report.resources);
+    if (opts.reboot && !opts.check && report.status !== 'failed' && report.resources.some((r) => r.rebootRequired)) {
+      await conn.runScript(REBOOT_SCRIPT);
+      report.rebooting = true;
+    }
   } catch (err) {
     report.status = err instanceof UnreachableError ? 'unreachable' : 'failed';
     report.error = describeError(err);

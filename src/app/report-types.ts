@@ -24,6 +24,8 @@ export interface HostReport {
   resources: ResourceReport[];
   error?: string;
   rebootRequired: boolean;
+  /** apply --reboot scheduled a reboot of this host */
+  rebooting?: boolean;
   /** commands sent over the connection (facts = 1) */
   roundTrips: number;
   durationMs: number;

@@ -29,7 +29,8 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
         (y) =>
           convergeOptions(y)
             .option('check', { type: 'boolean', default: false, describe: 'change nothing; report what would change' })
-            .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' }),
+            .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' })
+            .option('reboot', { type: 'boolean', default: false, describe: 'reboot hosts whose SELinux change needs it (never without this flag)' }),
         async (a) => {
           await preloadTty(io);
           await set(runConverge(a, io));

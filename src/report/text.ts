@@ -22,6 +22,7 @@ export function renderText(report: RunReport, opts: { diff?: boolean } = {}): st
 function hostBlock(h: HostReport, diff: boolean): string[] {
   const lines = [`== ${h.host}: ${h.status}${h.managed ? '' : ' (managed: false: never changed; its flows are checked by verify --connectivity)'}`];
   if (h.error) lines.push(`   error: ${h.error}`);
+  if (h.rebooting) lines.push('   reboot scheduled (--reboot)');
   for (const r of h.resources) {
     lines.push(`   ${r.resource.padEnd(9)} ${LABEL[r.status]}${r.rebootRequired ? ' (reboot required)' : ''}`);
     if (r.error) lines.push(...indent(r.error, 6));

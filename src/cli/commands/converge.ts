@@ -11,6 +11,7 @@ export interface ConvergeArgs {
   check: boolean;
   diff: boolean;
   command?: 'plan' | 'apply' | 'verify';
+  reboot?: boolean;
   connectivity?: boolean;
   catalog?: string;
 }
@@ -41,6 +42,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     check: args.check,
     command: args.command,
     connectivity: args.connectivity,
+    reboot: args.reboot,
     limit: args.limit,
     roleMap: args.roleMap,
     forks: args.forks,

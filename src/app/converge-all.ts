@@ -11,6 +11,7 @@ import { connectSsh } from '../transport/ssh.js';
 import type { Connection } from '../transport/types.js';
 import { convergeHost } from './converge.js';
 import { probesFor, runProbes } from './connectivity.js';
+import { inShard, type Shard } from './shard.js';
 import type { RunReport } from './report-types.js';
 import { forEachBounded, type Progress, silentProgress } from './runner.js';
 
@@ -25,6 +26,8 @@ export interface ConvergeAllOptions {
   /** verify: also probe TCP reachability from source hosts */
   connectivity?: boolean;
   limit?: string;
+  /** drift at scale: only the hosts of this shard */
+  shard?: Shard;
   /** group=role pairs for Ansible inventories */
   roleMap?: string[];
   forks?: number;
@@ -44,7 +47,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const resolved = await resolveNames(Object.values(inv.data.hosts).map((h) => h.address));
   const compiled = compile(inv, { resolved, local: { user: userInfo().username, home: homedir() } });
   for (const w of compiled.warnings) opts.onWarning?.(w.message);
-  const hosts = compiled.hosts.filter((h) => selected.has(h.name));
+  const hosts = compiled.hosts.filter((h) => selected.has(h.name) && inShard(h.name, opts.shard));
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
   const connect = opts.connect ?? ((d: HostDesired) => connectSsh(d.ssh, { onNotice: (m) => opts.onWarning?.(`${d.name}: ${m}`) }));
   for (const h of hosts) if (h.ssh.hostKeys === 'off') opts.onWarning?.(`${h.name}: host key checking is off (lab use only)`);
@@ -64,6 +67,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     durationMs: Date.now() - started,
     warnings: compiled.warnings,
     hosts: reports,
+    ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
     ...(connectivity ? { connectivity } : {}),
   };
 }

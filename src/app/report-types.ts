@@ -38,6 +38,8 @@ export interface RunReport {
   durationMs: number;
   warnings: Warning[];
   hosts: HostReport[];
+  /** --shard i/n this report covers */
+  shard?: string;
   /** verify --connectivity: TCP probes from source hosts to the ports their flows open */
   connectivity?: Probe[];
 }

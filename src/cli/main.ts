@@ -6,6 +6,8 @@ import { processOutput, type Output } from './output.js';
 import { convergeOptions, preloadTty, runConverge } from './commands/converge.js';
 import { catalogExport, catalogLint, catalogList, catalogShow } from './commands/catalog.js';
 import { inventoryCheck, inventoryGraph } from './commands/inventory.js';
+import { runDrift } from './commands/drift.js';
+import { reportMerge, scheduleExport, scheduleInstall, scheduleRemove, scheduleStatusCmd } from './commands/schedule.js';
 
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {
   let code = 0;
@@ -44,6 +46,71 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
           await preloadTty(io);
           await set(runConverge({ ...a, check: true, diff: false, command: 'verify' }, io));
         },
+      )
+      .command(
+        'drift',
+        'read-only drift check of every host; exit 2 on drift',
+        (y) =>
+          y
+            .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file' })
+            .option('limit', { alias: 'l', type: 'string' })
+            .option('forks', { alias: 'f', type: 'number', default: 25 })
+            .option('format', { choices: ['text', 'json', 'junit', 'prometheus', 'html'] as const, default: 'text' as const })
+            .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically) instead of stdout' })
+            .option('history', { type: 'string', describe: 'keep a timestamped JSON report in this directory' })
+            .option('since', { type: 'string', describe: 'with --history: what changed between runs in this period (e.g. 7d)' })
+            .option('shard', { type: 'string', describe: 'i/n: only this deterministic share of the hosts' })
+            .option('on-drift', { type: 'string', describe: 'run this shell command with the JSON report on stdin when drift is found' })
+            .option('role-map', { type: 'string', array: true })
+            .option('catalog', { type: 'string', hidden: true }),
+        (a) => set(runDrift(a, io)),
+      )
+      .command('schedule', 'run drift unattended (systemd timer, cron, Kubernetes)', (y) =>
+        y
+          .option('name', { type: 'string', default: 'vprov-drift', describe: 'unit / cron file / CronJob name' })
+          .option('dir', { type: 'string', describe: 'write units here instead of /etc/systemd/system or /etc/cron.d (nothing is enabled)' })
+          .command(
+            'install',
+            'install a systemd service + timer (default) or a cron file running vprov drift',
+            (yy) =>
+              yy
+                .option('inventory', { alias: 'i', type: 'string', demandOption: true })
+                .option('every', { type: 'string', default: '1h', describe: 'Nm, Nh or 1d' })
+                .option('systemd', { type: 'boolean' })
+                .option('cron', { type: 'boolean' })
+                .option('format', { choices: ['text', 'json', 'junit', 'prometheus', 'html'] as const })
+                .option('output', { alias: 'o', type: 'string' })
+                .option('history', { type: 'string' })
+                .option('on-drift', { type: 'string' }),
+            (a) => set(scheduleInstall(a, io)),
+          )
+          .command('remove', 'remove the schedule', {}, (a) => set(scheduleRemove(a as never, io)))
+          .command('status', 'show the schedule', {}, (a) => set(scheduleStatusCmd(a as never, io)))
+          .command(
+            'export',
+            'print a Kubernetes Indexed CronJob that runs one shard per pod',
+            (yy) =>
+              yy
+                .option('kubernetes', { type: 'boolean', demandOption: true })
+                .option('shards', { type: 'number', default: 1 })
+                .option('every', { type: 'string', default: '1h' })
+                .option('image', { type: 'string', default: 'vprov:latest' })
+                .option('config-map', { type: 'string', default: 'vprov-inventory' })
+                .option('ssh-secret', { type: 'string', default: 'vprov-ssh' })
+                .option('reports-claim', { type: 'string', default: 'vprov-reports' }),
+            (a) => set(scheduleExport(a, io)),
+          )
+          .demandCommand(1, 'name a schedule command'),
+      )
+      .command('report', 'work with JSON reports', (y) =>
+        y
+          .command(
+            'merge <files..>',
+            'join shard JSON reports into one',
+            (yy) => yy.positional('files', { type: 'string', array: true, demandOption: true }).option('format', { choices: ['text', 'json'] as const, default: 'json' as const }),
+            (a) => set(reportMerge(a.files as string[], a.format, io)),
+          )
+          .demandCommand(1, 'name a report command'),
       )
       .command('catalog', 'read the catalog', (y) =>
         y

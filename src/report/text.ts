@@ -9,22 +9,26 @@ const LABEL: Record<ResourceReport['status'], string> = {
   'not-applicable': 'not applicable',
 };
 
+const DRIFT_LABEL: Partial<Record<ResourceReport['status'], string>> = { ok: 'in sync', pending: 'DRIFTED' };
+
 export function renderText(report: RunReport, opts: { diff?: boolean } = {}): string {
   const out: string[] = [];
   for (const w of report.warnings) out.push(`warning: ${w.message}`);
   if (report.warnings.length) out.push('');
-  for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true), '');
+  for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true, report.command === 'drift'), '');
   if (report.connectivity) out.push(...connectivityBlock(report), '');
   out.push(...recap(report));
   return out.join('\n') + '\n';
 }
 
-function hostBlock(h: HostReport, diff: boolean): string[] {
-  const lines = [`== ${h.host}: ${h.status}${h.managed ? '' : ' (managed: false: never changed; its flows are checked by verify --connectivity)'}`];
+function hostBlock(h: HostReport, diff: boolean, drift: boolean): string[] {
+  const label = (s: ResourceReport['status']) => (drift ? DRIFT_LABEL[s] : undefined) ?? LABEL[s];
+  const hostStatus = drift && h.status === 'pending' ? 'drifted' : drift && h.status === 'ok' ? 'in sync' : h.status;
+  const lines = [`== ${h.host}: ${hostStatus}${h.managed ? '' : ' (managed: false: never changed; its flows are checked by verify --connectivity)'}`];
   if (h.error) lines.push(`   error: ${h.error}`);
   if (h.rebooting) lines.push('   reboot scheduled (--reboot)');
   for (const r of h.resources) {
-    lines.push(`   ${r.resource.padEnd(9)} ${LABEL[r.status]}${r.rebootRequired ? ' (reboot required)' : ''}`);
+    lines.push(`   ${r.resource.padEnd(9)} ${label(r.status)}${r.rebootRequired ? ' (reboot required)' : ''}`);
     if (r.error) lines.push(...indent(r.error, 6));
     for (const c of r.changes) lines.push(`      ${c}`);
     if (diff && r.diff && r.status !== 'ok') lines.push(...indent(r.diff.replace(/^=+\n/m, ''), 6));
@@ -41,14 +45,15 @@ function indent(text: string, n: number): string[] {
 export function recap(report: RunReport): string[] {
   const width = Math.max(4, ...report.hosts.map((h) => h.host.length));
   const lines = ['RECAP'];
+  const pendingWord = report.command === 'drift' ? 'drifted' : 'pending';
   for (const h of report.hosts) {
     const count = (s: ResourceReport['status']) => h.resources.filter((r) => r.status === s).length;
     lines.push(
-      `${h.host.padEnd(width)} : ok=${count('ok') + count('not-applicable')} changed=${count('changed')} pending=${count('pending')} failed=${count('failed')} unreachable=${h.status === 'unreachable' ? 1 : 0} skipped=${h.status === 'skipped' ? 1 : 0}${h.rebootRequired ? ' reboot-required' : ''}`,
+      `${h.host.padEnd(width)} : ok=${count('ok') + count('not-applicable')} changed=${count('changed')} ${pendingWord}=${count('pending')} failed=${count('failed')} unreachable=${h.status === 'unreachable' ? 1 : 0} skipped=${h.status === 'skipped' ? 1 : 0}${h.rebootRequired ? ' reboot-required' : ''}`,
     );
   }
   const by = (s: HostReport['status']) => report.hosts.filter((h) => h.status === s).length;
-  lines.push(`hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} pending=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} skipped=${by('skipped')} (${(report.durationMs / 1000).toFixed(1)}s)`);
+  lines.push(`hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} ${pendingWord}=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} skipped=${by('skipped')} (${(report.durationMs / 1000).toFixed(1)}s)`);
   return lines;
 }
 

@@ -9,10 +9,11 @@ const cache = new Map<string, HandlebarsTemplateDelegate>();
 const hb = Handlebars.create();
 hb.registerHelper('join', (list: unknown[], sep: unknown) => list.join(typeof sep === 'string' ? sep : ', '));
 
+/** Config files are rendered verbatim; HTML (`*.html.hbs`) is escaped. */
 export function render(name: string, context: object): string {
   let tpl = cache.get(name);
   if (!tpl) {
-    tpl = hb.compile(readFileSync(`${TEMPLATE_DIR}${name}`, 'utf8'), { strict: true, noEscape: true });
+    tpl = hb.compile(readFileSync(`${TEMPLATE_DIR}${name}`, 'utf8'), { strict: true, noEscape: !name.endsWith('.html.hbs') });
     cache.set(name, tpl);
   }
   return tpl(context);

@@ -1,0 +1,186 @@
+/**
+ * `vprov schedule`: a systemd service + timer or a cron file on the controller that runs
+ * `vprov drift` unattended; and a Kubernetes Indexed CronJob running one shard per pod.
+ * Rendering is pure; install/remove/status do the file and systemctl work.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { InputError } from '../core/errors.js';
+import { render } from '../resources/templates.js';
+import { writeAtomic } from './output-file.js';
+
+export interface Every {
+  text: string;
+  onCalendar: string;
+  cron: string;
+  /** RandomizedDelaySec: a tenth of the period, at most 5 minutes, so a fleet does not start at once */
+  delaySeconds: number;
+}
+
+export function parseEvery(spec: string): Every {
+  const m = /^(\d+)(m|h|d)$/.exec(spec);
+  const n = Number(m?.[1]);
+  if (!m || n < 1) throw new InputError(`--every: expected Nm, Nh or Nd (e.g. 15m, 1h, 1d), got "${spec}"`);
+  const unit = m[2] as 'm' | 'h' | 'd';
+  const seconds = n * { m: 60, h: 3600, d: 86400 }[unit];
+  const delaySeconds = Math.min(300, Math.floor(seconds / 10));
+  if (unit === 'm') {
+    if (60 % n !== 0) throw new InputError(`--every ${spec}: minutes must divide an hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)`);
+    return { text: spec, onCalendar: `*-*-* *:00/${n}:00`, cron: `*/${n} * * * *`, delaySeconds };
+  }
+  if (unit === 'h') {
+    if (24 % n !== 0) throw new InputError(`--every ${spec}: hours must divide a day (1, 2, 3, 4, 6, 8, 12, 24)`);
+    return { text: spec, onCalendar: n === 1 ? 'hourly' : `*-*-* 00/${n}:00:00`, cron: n === 1 ? '0 * * * *' : `0 */${n} * * *`, delaySeconds };
+  }
+  if (n !== 1) throw new InputError(`--every ${spec}: days other than 1d are not supported; use 1d`);
+  return { text: spec, onCalendar: 'daily', cron: '0 0 * * *', delaySeconds };
+}
+
+export interface ScheduleSpec {
+  name: string;
+  inventory: string;
+  every: Every;
+  /** extra drift options: --format, --output, --history, --on-drift */
+  driftArgs: string[];
+  user: string;
+}
+
+const VPROV_BIN = fileURLToPath(new URL('../../bin/vprov.js', import.meta.url));
+
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function driftCommand(spec: ScheduleSpec): string {
+  return [process.execPath, VPROV_BIN, 'drift', '-i', resolve(spec.inventory), ...spec.driftArgs].map(shellWord).join(' ');
+}
+
+export function renderSystemd(spec: ScheduleSpec): { service: string; timer: string } {
+  const ctx = { name: spec.name, inventory: resolve(spec.inventory), every: spec.every.text, onCalendar: spec.every.onCalendar, delay: spec.every.delaySeconds, exec: driftCommand(spec) };
+  return { service: render('vprov-drift.service.hbs', ctx), timer: render('vprov-drift.timer.hbs', ctx) };
+}
+
+export function renderCron(spec: ScheduleSpec): string {
+  return render('vprov-drift.cron.hbs', { name: spec.name, inventory: resolve(spec.inventory), every: spec.every.text, cron: spec.every.cron, user: spec.user, exec: driftCommand(spec) });
+}
+
+export interface InstallResult {
+  files: string[];
+  notes: string[];
+}
+
+const systemdRunning = () => existsSync('/run/systemd/system');
+
+export function installSchedule(spec: ScheduleSpec, kind: 'systemd' | 'cron', dir?: string): InstallResult {
+  if (!existsSync(resolve(spec.inventory))) throw new InputError(`${spec.inventory}: no such inventory`);
+  const notes: string[] = [];
+  if (kind === 'cron') {
+    const path = `${dir ?? '/etc/cron.d'}/${spec.name}`;
+    writeAtomic(path, renderCron(spec));
+    return { files: [path], notes };
+  }
+  const unitDir = dir ?? '/etc/systemd/system';
+  const { service, timer } = renderSystemd(spec);
+  const files = [`${unitDir}/${spec.name}.service`, `${unitDir}/${spec.name}.timer`];
+  writeAtomic(files[0]!, service);
+  writeAtomic(files[1]!, timer);
+  if (!dir && systemdRunning()) {
+    execFileSync('systemctl', ['daemon-reload']);
+    execFileSync('systemctl', ['enable', '--now', `${spec.name}.timer`]);
+    notes.push(`enabled and started ${spec.name}.timer`);
+  } else {
+    notes.push(`systemd is not running here (or --dir was given): enable with systemctl enable --now ${spec.name}.timer`);
+  }
+  return { files, notes };
+}
+
+export function removeSchedule(name: string, dir?: string): InstallResult {
+  const notes: string[] = [];
+  const candidates = dir ? [`${dir}/${name}.service`, `${dir}/${name}.timer`, `${dir}/${name}`] : [`/etc/systemd/system/${name}.service`, `/etc/systemd/system/${name}.timer`, `/etc/cron.d/${name}`];
+  const present = candidates.filter((f) => existsSync(f));
+  if (!dir && systemdRunning() && present.some((f) => f.endsWith('.timer'))) {
+    execFileSync('systemctl', ['disable', '--now', `${name}.timer`], { stdio: 'ignore' });
+    notes.push(`disabled ${name}.timer`);
+  }
+  for (const f of present) rmSync(f);
+  if (!dir && systemdRunning()) execFileSync('systemctl', ['daemon-reload']);
+  if (present.length === 0) notes.push(`no schedule named ${name}`);
+  return { files: present, notes };
+}
+
+export function scheduleStatus(name: string, dir?: string): string {
+  const candidates = dir ? [`${dir}/${name}.timer`, `${dir}/${name}`] : [`/etc/systemd/system/${name}.timer`, `/etc/cron.d/${name}`];
+  const lines: string[] = [];
+  for (const f of candidates.filter((x) => existsSync(x))) {
+    const text = readFileSync(f, 'utf8');
+    const when = /^OnCalendar=(.*)$/m.exec(text)?.[1] ?? /^([^#\sA-Z][^\n]*?) \S+ \/.*$/m.exec(text)?.[1];
+    lines.push(`${f}: every ${/every (\S+?)[;\n]/.exec(text)?.[1] ?? '?'} (${when ?? '?'})`);
+  }
+  if (!dir && systemdRunning() && lines.some((l) => l.includes('.timer'))) {
+    try {
+      lines.push(execFileSync('systemctl', ['list-timers', `${name}.timer`, '--no-pager'], { encoding: 'utf8' }).trim());
+    } catch {
+      /* the files above say enough */
+    }
+  }
+  return lines.length > 0 ? lines.join('\n') + '\n' : `no schedule named ${name}\n`;
+}
+
+/**
+ * Kubernetes: an Indexed CronJob. Each of the N pods runs `vprov drift --shard i/N` on the
+ * inventory from a ConfigMap and writes its JSON report to a shared volume, where
+ * `vprov report merge` joins them.
+ */
+export function kubernetesManifest(opts: { name: string; shards: number; schedule: string; image: string; inventoryConfigMap: string; sshSecret: string; reportsClaim: string }): string {
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: opts.name, labels: { 'app.kubernetes.io/name': 'vprov', 'app.kubernetes.io/component': 'drift' } },
+    spec: {
+      schedule: opts.schedule,
+      concurrencyPolicy: 'Forbid',
+      successfulJobsHistoryLimit: 3,
+      failedJobsHistoryLimit: 3,
+      jobTemplate: {
+        spec: {
+          completionMode: 'Indexed',
+          completions: opts.shards,
+          parallelism: opts.shards,
+          backoffLimit: 0,
+          template: {
+            metadata: { labels: { 'app.kubernetes.io/name': 'vprov' } },
+            spec: {
+              restartPolicy: 'Never',
+              containers: [
+                {
+                  name: 'drift',
+                  image: opts.image,
+                  command: ['/bin/sh', '-c'],
+                  // drift exits 2 on drift: a finding in the report, not a failed pod.
+                  args: [
+                    `vprov drift -i /etc/vprov/inventory.yaml --shard $((JOB_COMPLETION_INDEX + 1))/${opts.shards} --format json --output /reports/shard-$JOB_COMPLETION_INDEX.json; rc=$?; [ "$rc" -eq 0 ] || [ "$rc" -eq 2 ]`,
+                  ],
+                  volumeMounts: [
+                    { name: 'inventory', mountPath: '/etc/vprov', readOnly: true },
+                    { name: 'ssh', mountPath: '/root/.ssh', readOnly: true },
+                    { name: 'reports', mountPath: '/reports' },
+                  ],
+                  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+                },
+              ],
+              volumes: [
+                { name: 'inventory', configMap: { name: opts.inventoryConfigMap } },
+                { name: 'ssh', secret: { secretName: opts.sshSecret, defaultMode: 0o400 } },
+                { name: 'reports', persistentVolumeClaim: { claimName: opts.reportsClaim } },
+              ],
+            },
+          },
+        },
+      },
+    },
+  };
+  return stringify(job);
+}

@@ -1,0 +1,98 @@
+/** `vprov drift`: the unattended, read-only check, in the formats people and monitoring read. */
+import { spawn } from 'node:child_process';
+import type { Output } from '../output.js';
+import { InputError } from '../../core/errors.js';
+import { EXIT_PENDING } from '../../core/exit.js';
+
+export type DriftFormat = 'text' | 'json' | 'junit' | 'prometheus' | 'html';
+
+export interface DriftArgs {
+  inventory?: string;
+  limit?: string;
+  forks: number;
+  format: DriftFormat;
+  output?: string;
+  history?: string;
+  since?: string;
+  shard?: string;
+  onDrift?: string;
+  roleMap?: string[];
+  catalog?: string;
+}
+
+export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
+  if (args.since) {
+    if (!args.history) throw new InputError('--since needs --history DIR (where earlier runs were kept)');
+    const { loadHistory, parseSince, renderHistory } = await import('../../app/history.js');
+    io.out(renderHistory(loadHistory(args.history, parseSince(args.since))));
+    return 0;
+  }
+  if (!args.inventory) throw new InputError('drift needs -i INVENTORY (or --history DIR --since DURATION to compare earlier runs)');
+  const [{ convergeAll }, { exitCodeOf }, { renderJson }, { parseShard }] = await Promise.all([
+    import('../../app/converge-all.js'),
+    import('../../app/exit-code.js'),
+    import('../../report/json.js'),
+    import('../../app/shard.js'),
+  ]);
+  const quiet = args.format !== 'text' && !args.output;
+  const report = await convergeAll({
+    inventory: args.inventory,
+    catalogDir: args.catalog,
+    check: true,
+    command: 'drift',
+    limit: args.limit,
+    shard: args.shard ? parseShard(args.shard) : undefined,
+    roleMap: args.roleMap,
+    forks: args.forks,
+    onWarning: quiet ? undefined : (m) => io.err(`warning: ${m}\n`),
+  });
+  const code = exitCodeOf(report);
+  const json = renderJson(report, code);
+  const body = await renderAs(args.format, report, code, json);
+  if (args.output) {
+    const { writeAtomic } = await import('../../app/output-file.js');
+    writeAtomic(args.output, body);
+    const drifted = report.hosts.filter((h) => h.status === 'pending').length;
+    io.out(`drift: ${report.hosts.length} hosts, ${drifted} drifted, exit ${code}; ${args.format} report written to ${args.output}\n`);
+  } else {
+    io.out(body);
+  }
+  if (args.history) {
+    const { saveHistory } = await import('../../app/history.js');
+    saveHistory(args.history, json, report.startedAt);
+  }
+  if (args.onDrift && code & EXIT_PENDING) await runHook(args.onDrift, json, io);
+  return code;
+}
+
+async function renderAs(format: DriftFormat, report: import('../../app/report-types.js').RunReport, code: number, json: string): Promise<string> {
+  switch (format) {
+    case 'json':
+      return json;
+    case 'junit':
+      return (await import('../../report/junit.js')).renderJunit(report);
+    case 'prometheus':
+      return (await import('../../report/prometheus.js')).renderPrometheus(report);
+    case 'html':
+      return (await import('../../report/html.js')).renderHtml(report, code);
+    default:
+      return (await import('../../report/text.js')).renderText(report);
+  }
+}
+
+/** --on-drift CMD: the JSON report on its stdin. Its failure is reported, never hides the drift. */
+function runHook(command: string, json: string, io: Output): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'inherit', 'inherit'] });
+    child.on('error', (err) => {
+      io.err(`warning: --on-drift: ${err.message}\n`);
+      resolve();
+    });
+    child.on('close', (rc) => {
+      if (rc !== 0) io.err(`warning: --on-drift command exited ${rc}\n`);
+      resolve();
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(json);
+  });
+}

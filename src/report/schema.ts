@@ -1,0 +1,45 @@
+/**
+ * The JSON report's schema (version 1), in zod: the same definition validates reports in
+ * tests, reads them back for history and merge, and is exported as docs/report.schema.json.
+ */
+import { z } from 'zod';
+
+const resource = z.object({
+  resource: z.enum(['firewall', 'account', 'sudoers', 'selinux']),
+  status: z.enum(['ok', 'changed', 'pending', 'failed', 'not-applicable']),
+  changes: z.array(z.string()),
+  diff: z.string().optional(),
+  warnings: z.array(z.string()),
+  notes: z.array(z.string()),
+  rebootRequired: z.boolean(),
+  error: z.string().optional(),
+});
+
+const host = z.object({
+  host: z.string(),
+  status: z.enum(['ok', 'changed', 'pending', 'failed', 'unreachable', 'skipped']),
+  managed: z.boolean(),
+  resources: z.array(resource),
+  error: z.string().optional(),
+  rebootRequired: z.boolean(),
+  rebooting: z.boolean().optional(),
+  roundTrips: z.number().int(),
+  durationMs: z.number(),
+});
+
+export const reportSchema = z.object({
+  version: z.literal(1),
+  exitCode: z.number().int(),
+  command: z.enum(['plan', 'apply', 'verify', 'drift']),
+  inventory: z.string(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  shard: z.string().optional(),
+  warnings: z.array(z.object({ code: z.string(), message: z.string(), host: z.string().optional(), flow: z.string().optional() })),
+  hosts: z.array(host),
+  connectivity: z
+    .array(z.object({ from: z.string(), to: z.string(), address: z.string(), port: z.number(), flow: z.string(), result: z.enum(['open', 'refused', 'filtered', 'unknown']), detail: z.string().optional() }))
+    .optional(),
+});
+
+export type ReportDocument = z.infer<typeof reportSchema>;

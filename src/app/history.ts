@@ -6,7 +6,8 @@ import { reportSchema, type ReportDocument } from '../report/schema.js';
 import { writeAtomic } from './output-file.js';
 
 export function historyFileName(startedAt: string): string {
-  return `drift-${startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.json`;
+  // Milliseconds kept: two runs in one second must not overwrite each other.
+  return `drift-${startedAt.replace(/[-:]/g, '')}.json`;
 }
 
 export function saveHistory(dir: string, json: string, startedAt: string): string {

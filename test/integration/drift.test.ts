@@ -98,12 +98,13 @@ describe('drift', () => {
     await vprov('drift', '-i', inventory, '--format', 'html', '--output', file);
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`];
     const dom = execFileSync(chromium!, [...flags, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    expect(dom).toMatch(/<h1>vprov drift: 1 drifted, 0 failed or unreachable<\/h1>/);
+    expect(dom).toMatch(/<h1>vprov drift: 2 drifted, 0 failed or unreachable<\/h1>/);
     expect(dom.indexOf('class="summary"')).toBeLessThan(dom.indexOf('id="host-hv1"'));
     expect(dom).toContain('/usr/bin/vim');
     const png = join(out, 'drift.png');
     execFileSync(chromium!, [...flags, '--window-size=1200,900', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    if (process.env.VPROV_DOCS_SCREENSHOT) execFileSync('cp', [png, process.env.VPROV_DOCS_SCREENSHOT]);
   });
 
   it('apply repairs all four; drift exits 0 again; history shows new and resolved drift', async () => {

@@ -1,0 +1,93 @@
+/** Schedules: rendered units pass systemd-analyze verify, the cron line parses, the CronJob validates. */
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { CronJob } from 'kubernetes-models/batch/v1';
+import { parseEvery } from '../../src/app/schedule.js';
+import { parseShard, shardOf } from '../../src/app/shard.js';
+import { vprov } from '../helpers/cli.js';
+
+const inv = fileURLToPath(new URL('../../inventories/olvm.yaml', import.meta.url));
+const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) => existsSync(p));
+
+describe('schedule install --systemd', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vprov-units-'));
+  it('writes a service and a timer', async () => {
+    const r = await vprov('schedule', 'install', '-i', inv, '--every', '15m', '--dir', dir, '--format', 'prometheus', '--output', '/var/lib/node_exporter/textfile/vprov.prom');
+    expect(r.code).toBe(0);
+    const timer = readFileSync(join(dir, 'vprov-drift.timer'), 'utf8');
+    expect(timer).toMatch(/^OnCalendar=\*-\*-\* \*:00\/15:00$/m);
+    expect(timer).toMatch(/^RandomizedDelaySec=90$/m);
+    expect(timer).toMatch(/^Persistent=true$/m);
+    const service = readFileSync(join(dir, 'vprov-drift.service'), 'utf8');
+    expect(service).toMatch(/^ExecStart=\S+node \S+\/bin\/vprov\.js drift -i \S+\/inventories\/olvm\.yaml --format prometheus --output \/var\/lib\/node_exporter\/textfile\/vprov\.prom$/m);
+    expect(service).toMatch(/^SuccessExitStatus=2$/m);
+  });
+
+  it.skipIf(!analyze && !process.env.CI)('the units pass systemd-analyze verify and the calendar parses', () => {
+    expect(analyze, 'CI installs systemd').toBeDefined();
+    execFileSync(analyze!, ['verify', join(dir, 'vprov-drift.service'), join(dir, 'vprov-drift.timer')], { stdio: 'pipe' });
+    const cal = execFileSync(analyze!, ['calendar', '*-*-* *:00/15:00'], { encoding: 'utf8' });
+    expect(cal).toMatch(/Next elapse:/);
+  });
+
+  it('status and remove', async () => {
+    expect((await vprov('schedule', 'status', '--dir', dir)).stdout).toMatch(/vprov-drift\.timer: every 15m/);
+    const r = await vprov('schedule', 'remove', '--dir', dir);
+    expect(r.stdout).toMatch(/removed .*vprov-drift\.service/);
+    expect(existsSync(join(dir, 'vprov-drift.timer'))).toBe(false);
+  });
+});
+
+describe('schedule install --cron', () => {
+  it('writes an /etc/cron.d line: five time fields, a user, the command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-cron-'));
+    expect((await vprov('schedule', 'install', '-i', inv, '--every', '6h', '--cron', '--dir', dir)).code).toBe(0);
+    const lines = readFileSync(join(dir, 'vprov-drift'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#') && !/^[A-Z]+=/.test(l));
+    expect(lines).toHaveLength(1);
+    const [min, hour, dom, mon, dow, user, ...cmd] = lines[0]!.split(/\s+/);
+    const field = /^(\*|\d+)(\/\d+)?$/;
+    for (const f of [min, hour, dom, mon, dow]) expect(f).toMatch(field);
+    expect([min, hour, dom, mon, dow]).toEqual(['0', '*/6', '*', '*', '*']);
+    expect(user).toMatch(/^[a-z_][a-z0-9_-]*$/);
+    expect(cmd.join(' ')).toMatch(/bin\/vprov\.js drift -i \S+olvm\.yaml$/);
+  });
+
+  it.each(['7m', '5h', '2d', 'hourly'])('refuses --every %s', async (every) => {
+    expect(() => parseEvery(every)).toThrow(/--every/);
+  });
+});
+
+describe('schedule export --kubernetes', () => {
+  it('prints an Indexed CronJob that validates against the Kubernetes schema', async () => {
+    const r = await vprov('schedule', 'export', '--kubernetes', '--shards', '4', '--every', '1h');
+    expect(r.code).toBe(0);
+    const manifest = parse(r.stdout);
+    const job = new CronJob(manifest);
+    expect(() => job.validate()).not.toThrow();
+    expect(manifest.spec.schedule).toBe('0 * * * *');
+    const spec = manifest.spec.jobTemplate.spec;
+    expect([spec.completionMode, spec.completions, spec.parallelism]).toEqual(['Indexed', 4, 4]);
+    expect(spec.template.spec.containers[0].args[0]).toMatch(/--shard \$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/4 .*--output \/reports\/shard-\$JOB_COMPLETION_INDEX\.json/);
+  });
+
+  it('an invalid manifest would fail that validation', () => {
+    expect(() => new CronJob({ metadata: { name: 'x' }, spec: { jobTemplate: { spec: { completions: 'four' } } } } as never).validate()).toThrow();
+  });
+});
+
+describe('--shard', () => {
+  it('is deterministic and covers every host exactly once', () => {
+    const hosts = Array.from({ length: 500 }, (_, i) => `host${i}`);
+    const counts = [1, 2, 3, 4].map((i) => hosts.filter((h) => shardOf(h, 4) === i).length);
+    expect(counts.reduce((a, b) => a + b)).toBe(500);
+    for (const c of counts) expect(c).toBeGreaterThan(80);
+    expect(shardOf('node1', 4)).toBe(shardOf('node1', 4));
+    expect(() => parseShard('0/3')).toThrow(/--shard/);
+    expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
+  });
+});

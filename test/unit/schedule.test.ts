@@ -91,3 +91,12 @@ describe('--shard', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
   });
 });
+
+describe('documented JSON report schema', () => {
+  it('docs/report.schema.json is generated from the schema the code validates with', async () => {
+    const { z } = await import('zod');
+    const { reportSchema } = await import('../../src/report/schema.js');
+    const doc = JSON.parse(readFileSync(fileURLToPath(new URL('../../docs/report.schema.json', import.meta.url)), 'utf8'));
+    expect(doc).toEqual(JSON.parse(JSON.stringify(z.toJSONSchema(reportSchema))));
+  });
+});

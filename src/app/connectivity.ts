@@ -5,22 +5,13 @@
  */
 import type { CompileResult } from '../compile/compile.js';
 import type { HostDesired } from '../core/types.js';
+import type { Probe, ProbeResult } from '../core/report.js';
 import { describeError } from '../core/errors.js';
 import type { Connection } from '../transport/types.js';
 import { forEachBounded } from './runner.js';
 import { q } from '../resources/shell.js';
 
-export type ProbeResult = 'open' | 'refused' | 'filtered' | 'unknown';
-
-export interface Probe {
-  from: string;
-  to: string;
-  address: string;
-  port: number;
-  flow: string;
-  result: ProbeResult;
-  detail?: string;
-}
+export type { Probe, ProbeResult };
 
 const PROBE_PY = `import socket, sys, errno
 for line in sys.stdin.read().split():

@@ -1,6 +1,10 @@
 /** The plan / apply use case over an inventory: load, compile, converge every selected host. */
 import { lookup } from 'node:dns/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { connectLocal } from '../transport/local.js';
+import { parseSshConfig } from '../transport/ssh-config.js';
 import { loadCatalog } from '../catalog/load.js';
 import { compile } from '../compile/compile.js';
 import { familyOf } from '../core/net.js';
@@ -12,7 +16,7 @@ import type { Connection } from '../transport/types.js';
 import { convergeHost } from './converge.js';
 import { probesFor, runProbes } from './connectivity.js';
 import { inShard, type Shard } from './shard.js';
-import type { RunReport } from './report-types.js';
+import type { RunReport } from '../core/report.js';
 import { forEachBounded, type Progress, silentProgress } from './runner.js';
 
 export interface ConvergeAllOptions {
@@ -33,7 +37,15 @@ export interface ConvergeAllOptions {
   forks?: number;
   /** progress display, made once the selected hosts are known */
   progress?: (hosts: string[]) => Progress;
-  /** for tests and --connection local */
+  /** ssh (default) or local: run on this machine without SSH */
+  connection?: 'ssh' | 'local';
+  /** sudo password, from VPROV_BECOME_PASSWORD or --ask-become-pass; never printed */
+  becomePassword?: string;
+  /** limit for one host's whole pipeline */
+  hostTimeoutMs?: number;
+  /** ~/.ssh/config to honour (default: the user's, when present) */
+  sshConfigFile?: string;
+  /** for tests: how to reach a host */
   connect?: (desired: HostDesired) => Promise<Connection>;
   onWarning?: (message: string) => void;
 }
@@ -45,15 +57,22 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const inv = loadInventory(opts.inventory, catalog, { roleMap: opts.roleMap, onNotice: opts.onWarning });
   const selected = new Set(selectHosts(inv.data, opts.limit));
   const resolved = await resolveNames(Object.values(inv.data.hosts).map((h) => h.address));
-  const compiled = compile(inv, { resolved, local: { user: userInfo().username, home: homedir() } });
+  const sshConfigFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
+  const sshConfig = existsSync(sshConfigFile) ? parseSshConfig(readFileSync(sshConfigFile, 'utf8')) : undefined;
+  const compiled = compile(inv, { resolved, local: { user: userInfo().username, home: homedir() }, sshConfig });
   for (const w of compiled.warnings) opts.onWarning?.(w.message);
   const hosts = compiled.hosts.filter((h) => selected.has(h.name) && inShard(h.name, opts.shard));
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
-  const connect = opts.connect ?? ((d: HostDesired) => connectSsh(d.ssh, { onNotice: (m) => opts.onWarning?.(`${d.name}: ${m}`) }));
+  if (opts.connection === 'local' && hosts.length > 1) opts.onWarning?.(`--connection local runs every selected host's plan on this machine (${hosts.length} hosts): use --limit`);
+  const connect =
+    opts.connect ??
+    (opts.connection === 'local'
+      ? async (d: HostDesired) => connectLocal(d.ssh, opts.becomePassword)
+      : (d: HostDesired) => connectSsh(d.ssh, { becomePassword: opts.becomePassword, onNotice: (m) => opts.onWarning?.(`${d.name}: ${m}`) }));
   for (const h of hosts) if (h.ssh.hostKeys === 'off') opts.onWarning?.(`${h.name}: host key checking is off (lab use only)`);
   const reports = await forEachBounded(hosts, opts.forks ?? 25, async (h) => {
     progress.start(h.name);
-    const r = await convergeHost(h, { check: opts.check, connect, reboot: opts.reboot });
+    const r = await convergeHost(h, { check: opts.check, connect, reboot: opts.reboot, timeoutMs: opts.hostTimeoutMs });
     progress.done(h.name, r.status);
     return r;
   });

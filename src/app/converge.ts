@@ -8,7 +8,7 @@ import { RESOURCES, type ResourcePlan } from '../resources/index.js';
 import { gatherFacts } from '../resources/facts.js';
 import { keyValues, sectionMarker, splitSections } from '../resources/shell.js';
 import type { Connection } from '../transport/types.js';
-import type { HostReport, ResourceReport } from './report-types.js';
+import type { HostReport, ResourceReport } from '../core/report.js';
 
 export interface ConvergeOptions {
   check: boolean;
@@ -23,6 +23,22 @@ export interface ConvergeOptions {
 export const REBOOT_SCRIPT = `setsid sh -c 'sleep 2; systemctl reboot 2>/dev/null || reboot' </dev/null >/dev/null 2>&1 &\necho scheduled`;
 
 export async function convergeHost(desired: HostDesired, opts: ConvergeOptions): Promise<HostReport> {
+  if (!opts.timeoutMs) return convergeHostNow(desired, opts);
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<HostReport>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ host: desired.name, status: 'failed', managed: desired.managed, resources: [], rebootRequired: false, roundTrips: 0, durationMs: opts.timeoutMs!, error: `timed out after ${Math.round(opts.timeoutMs! / 1000)} s (--timeout)` }),
+      opts.timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([convergeHostNow(desired, opts), limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions): Promise<HostReport> {
   const started = Date.now();
   const report: HostReport = { host: desired.name, status: 'ok', managed: desired.managed, resources: [], rebootRequired: false, roundTrips: 0, durationMs: 0 };
   if (!desired.managed) {

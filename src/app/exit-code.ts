@@ -1,6 +1,6 @@
 /** The exit code of a run, as a bit set (DESIGN.md §7). */
 import { EXIT_HOST_FAILED, EXIT_OK, EXIT_PENDING, EXIT_REBOOT } from '../core/exit.js';
-import type { RunReport } from './report-types.js';
+import type { RunReport } from '../core/report.js';
 
 export function exitCodeOf(report: RunReport): number {
   let code = EXIT_OK;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { reportSchema, type ReportDocument } from '../report/schema.js';
-import type { RunReport } from './report-types.js';
+import type { RunReport } from '../core/report.js';
 
 export function readReport(file: string): ReportDocument {
   let data: unknown;

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { InputError } from '../core/errors.js';
-import { render } from '../resources/templates.js';
+import { render } from '../core/templates.js';
 import { writeAtomic } from './output-file.js';
 
 export interface Every {

@@ -4,10 +4,12 @@
  */
 import type { Flow, FirewallDesired, FirewallRule, HostDesired, SourceSet, SshTarget, Warning, Family } from '../core/types.js';
 import { canonicalAddress, familyOf } from '../core/net.js';
+import { InputError } from '../core/errors.js';
 import type { Inventory } from '../inventory/load.js';
 import type { InventoryHost, FirewallSetting } from '../inventory/schema.js';
 import { mergePorts } from './ports.js';
 import { flowEdges, type Edge } from './edges.js';
+import { noSshConfig, parseHop, type SshConfigLookup } from '../transport/ssh-config.js';
 
 interface Wanted {
   role: string;
@@ -30,6 +32,8 @@ export interface CompileOptions {
   resolved?: ReadonlyMap<string, readonly string[]>;
   /** the controller's user and home, for ssh defaults and "~/" (read by the caller: compile does no I/O) */
   local?: { user: string; home: string };
+  /** ~/.ssh/config, parsed by the caller */
+  sshConfig?: SshConfigLookup;
 }
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -102,7 +106,7 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
       address: host.address,
       roles: [...host.roles].sort(),
       managed: host.managed,
-      ssh: sshTarget(inv, host, opts.local ?? { user: 'root', home: '/root' }),
+      ssh: sshTarget(inv, name, opts.local ?? { user: 'root', home: '/root' }, opts.sshConfig ?? noSshConfig),
       firewall,
       account: needsAccount
         ? {
@@ -190,21 +194,61 @@ function setKey(role: string, family: Family, elements: string[]): string {
   return `${role}|${family}|${elements.join(',')}`;
 }
 
-function sshTarget(inv: Inventory, host: InventoryHost, local: { user: string; home: string }): SshTarget {
-  const d = inv.data.defaults.ssh;
+/**
+ * Where and how to connect. Precedence, as with ssh(1): the host's own `ssh:` → inventory
+ * defaults → ~/.ssh/config for that host → built-in defaults.
+ */
+function sshTarget(inv: Inventory, name: string, local: { user: string; home: string }, config: SshConfigLookup, seen: string[] = []): SshTarget {
+  const host = inv.data.hosts[name]!;
   const h = host.ssh ?? {};
-  const identity = h.identityFile ?? d.identityFile;
-  const known = h.knownHostsFile ?? d.knownHostsFile;
-  return {
-    host: h.host ?? host.address,
-    port: h.port ?? d.port ?? 22,
-    user: h.user ?? d.user ?? local.user,
+  return resolveTarget(inv, h.host ?? host.address, h, local, config, [...seen, name]);
+}
+
+function resolveTarget(
+  inv: Inventory,
+  alias: string,
+  own: NonNullable<InventoryHost['ssh']>,
+  local: { user: string; home: string },
+  config: SshConfigLookup,
+  seen: string[],
+): SshTarget {
+  const d = inv.data.defaults.ssh;
+  const c = config(alias);
+  const identity = own.identityFile ?? d.identityFile ?? c.identityFile;
+  const known = own.knownHostsFile ?? d.knownHostsFile;
+  const jump = own.proxyJump ?? d.proxyJump ?? c.proxyJump;
+  const target: SshTarget = {
+    host: c.hostName ?? alias,
+    port: own.port ?? d.port ?? c.port ?? 22,
+    user: own.user ?? d.user ?? c.user ?? local.user,
     identityFile: identity ? expandHome(identity, local.home) : undefined,
-    become: h.become ?? d.become ?? true,
-    hostKeys: h.hostKeys ?? d.hostKeys ?? 'strict',
+    become: own.become ?? d.become ?? true,
+    hostKeys: own.hostKeys ?? d.hostKeys ?? 'strict',
     knownHostsFile: known ? expandHome(known, local.home) : undefined,
-    connectTimeoutMs: (h.connectTimeout ?? d.connectTimeout ?? 10) * 1000,
+    connectTimeoutMs: (own.connectTimeout ?? d.connectTimeout ?? 10) * 1000,
+    commandTimeoutMs: (own.commandTimeout ?? d.commandTimeout ?? 300) * 1000,
   };
+  if (jump && jump !== 'none') target.proxyJump = jumpTarget(inv, jump, local, config, seen);
+  return target;
+}
+
+/** ProxyJump "a,b": connect to a, through it to b, through that to the target. */
+function jumpTarget(inv: Inventory, spec: string, local: { user: string; home: string }, config: SshConfigLookup, seen: string[]): SshTarget {
+  const hops = spec.split(',');
+  const last = hops[hops.length - 1]!.trim();
+  const rest = hops.slice(0, -1).join(',');
+  if (seen.includes(last)) throw new InputError(`ssh.proxyJump: ${[...seen, last].join(' → ')} loops`);
+  let target: SshTarget;
+  if (last in inv.data.hosts) {
+    // A jump host from the inventory brings its own connection settings.
+    target = sshTarget(inv, last, local, config, seen);
+  } else {
+    const hop = parseHop(last);
+    // A bare hop inherits the inventory's identity and host-key settings, not the target's own ProxyJump.
+    target = resolveTarget(inv, hop.host, { port: hop.port, user: hop.user, proxyJump: 'none' }, local, config, [...seen, last]);
+  }
+  if (rest) target.proxyJump = jumpTarget(inv, rest, local, config, [...seen, last]);
+  return target;
 }
 
 function expandHome(p: string, home: string): string {

@@ -1,6 +1,7 @@
 /** Pure data types shared by every layer. No I/O, no behaviour. */
 
 export type Protocol = 'tcp' | 'udp' | 'icmp';
+export type ResourceKind = 'firewall' | 'account' | 'sudoers' | 'selinux';
 export type Family = 'ipv4' | 'ipv6';
 export type SelinuxMode = 'enforcing' | 'permissive' | 'disabled';
 export type FirewallBackend = 'auto' | 'nftables' | 'firewalld' | 'none';
@@ -35,6 +36,10 @@ export interface SshTarget {
   hostKeys: HostKeyPolicy;
   knownHostsFile?: string;
   connectTimeoutMs: number;
+  /** per-command limit */
+  commandTimeoutMs: number;
+  /** the first hop (ProxyJump / bastion), itself possibly behind another */
+  proxyJump?: SshTarget;
 }
 
 /** A named set of source addresses of one family, owned by vprov on the host. */

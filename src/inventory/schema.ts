@@ -21,6 +21,10 @@ export const sshSchema = z
     hostKeys: z.enum(['strict', 'accept-new', 'off']).optional(),
     knownHostsFile: z.string().min(1).optional(),
     connectTimeout: z.number().positive().optional(),
+    /** seconds one command may run */
+    commandTimeout: z.number().positive().optional(),
+    /** "[user@]host[:port]" or the name of an inventory host; comma-separated for several hops */
+    proxyJump: z.string().min(1).optional(),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 /** A single self-contained HTML page: summary first, then every host with its differences. */
-import type { RunReport } from '../app/report-types.js';
-import { render } from '../resources/templates.js';
+import type { RunReport } from '../core/report.js';
+import { render } from '../core/templates.js';
 
 const RESOURCE_LABEL: Record<string, string> = { ok: 'in sync', changed: 'changed', pending: 'drifted', failed: 'failed', 'not-applicable': 'not applicable' };
 const HOST_LABEL: Record<string, string> = { ok: 'in sync', changed: 'changed', pending: 'drifted', failed: 'failed', unreachable: 'unreachable', skipped: 'skipped (managed: false)' };

@@ -1,5 +1,5 @@
 /** JSON report: one document on stdout, nothing else. `version` changes when the shape does. */
-import type { RunReport } from '../app/report-types.js';
+import type { RunReport } from '../core/report.js';
 
 export const REPORT_VERSION = 1;
 

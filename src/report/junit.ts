@@ -1,5 +1,5 @@
 /** JUnit XML: one testcase per host × resource; drift is a failure carrying the diff. */
-import type { RunReport } from '../app/report-types.js';
+import type { RunReport } from '../core/report.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

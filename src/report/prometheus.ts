@@ -1,5 +1,5 @@
 /** Prometheus textfile-collector format (node_exporter --collector.textfile). */
-import type { RunReport } from '../app/report-types.js';
+import type { RunReport } from '../core/report.js';
 
 const label = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 

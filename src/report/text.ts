@@ -1,5 +1,5 @@
 /** Human-readable report: per-host changes and diffs, then an Ansible-style recap. */
-import type { HostReport, ResourceReport, RunReport } from '../app/report-types.js';
+import type { HostReport, ResourceReport, RunReport } from '../core/report.js';
 
 const LABEL: Record<ResourceReport['status'], string> = {
   ok: 'ok',

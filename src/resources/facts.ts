@@ -3,6 +3,7 @@ import type { HostDesired } from '../core/types.js';
 import type { Connection } from '../transport/types.js';
 import { HostError } from '../core/errors.js';
 import { keyValues, sectionMarker, splitSections } from './shell.js';
+import { FIREWALLD_RUNNING } from './firewall-firewalld.js';
 import type { HostFacts, RawFacts, Resource } from './types.js';
 
 /** Runs unprivileged before sudo, which would strip SSH_CONNECTION. */
@@ -12,7 +13,7 @@ export function factsScript(resources: readonly Resource[], desired: HostDesired
   const parts = [
     sectionMarker('host'),
     `if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi`,
-    `if pgrep -x firewalld >/dev/null 2>&1 || pidof -x firewalld >/dev/null 2>&1; then echo firewalld=running; else echo firewalld=no; fi`,
+    `if ${FIREWALLD_RUNNING}; then echo firewalld=running; else echo firewalld=no; fi`,
   ];
   for (const r of resources) {
     parts.push(sectionMarker(r.kind), `{\n${r.factsScript(desired) || ':'}\n} 2>/dev/null`);

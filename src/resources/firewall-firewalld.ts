@@ -9,10 +9,12 @@
  */
 import type { FirewallDesired } from '../core/types.js';
 import { decodeFileFact, keyValues, q, writeFileCmd } from './shell.js';
-import { render } from './templates.js';
+import { render } from '../core/templates.js';
 import { emptyPlan, type ResourcePlan } from './types.js';
 
 export const POLICY = 'vprov-in';
+/** sh condition: is firewalld running? (pgrep, or pidof for the Python script's name) */
+export const FIREWALLD_RUNNING = 'pgrep -x firewalld >/dev/null 2>&1 || pidof -x firewalld >/dev/null 2>&1';
 const IPSET_DIR = '/etc/firewalld/ipsets';
 const POLICY_DIR = '/etc/firewalld/policies';
 /** Before zones (which run at priority 0), after anything an admin put at the very front. */

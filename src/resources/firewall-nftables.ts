@@ -8,7 +8,7 @@ import type { FirewallDesired, FirewallRule } from '../core/types.js';
 import { canonicalAddress, familyOf } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, setLine, type NftRuleSpec } from './nft-canonical.js';
 import { decodeFileFact, keyValues, readFileCmd, writeFileCmd } from './shell.js';
-import { render } from './templates.js';
+import { render } from '../core/templates.js';
 import { emptyPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export const NFT_FILE = '/etc/vprov/vprov.nft';

@@ -6,7 +6,7 @@
 import { createTwoFilesPatch } from 'diff';
 import type { HostDesired, SudoersDesired } from '../core/types.js';
 import { decodeFileFact, q, readFileCmd, writeFileCmd } from './shell.js';
-import { render } from './templates.js';
+import { render } from '../core/templates.js';
 import { emptyPlan, type Resource, type ResourcePlan } from './types.js';
 
 export const SUDOERS_DIR = '/etc/sudoers.d';

@@ -1,7 +1,7 @@
 /** The resource contract: facts → plan (pure) → script → apply → facts again → plan must be empty. */
-import type { HostDesired } from '../core/types.js';
+import type { HostDesired, ResourceKind } from '../core/types.js';
 
-export type ResourceKind = 'firewall' | 'account' | 'sudoers' | 'selinux';
+export type { ResourceKind };
 
 export interface ResourcePlan {
   resource: ResourceKind;

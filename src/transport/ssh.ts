@@ -1,5 +1,10 @@
-/** ssh2 transport: one connection per host; every command is a channel on it. */
+/**
+ * ssh2 transport: one connection per host, every command a channel on it; ProxyJump through
+ * a first connection; host keys checked by policy; sudo with -n, or with a password fed on
+ * stdin (never on a command line, never in a message).
+ */
 import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import { Client, type ConnectConfig } from 'ssh2';
 import { UnreachableError, HostError } from '../core/errors.js';
 import type { SshTarget } from '../core/types.js';
@@ -8,9 +13,42 @@ import type { Connection, ExecResult, RunOptions } from './types.js';
 
 export interface ConnectOptions {
   onNotice?: (message: string) => void;
+  /** sudo password (from VPROV_BECOME_PASSWORD or --ask-become-pass) */
+  becomePassword?: string;
 }
 
 export async function connectSsh(target: SshTarget, opts: ConnectOptions = {}): Promise<Connection> {
+  let jump: Client | undefined;
+  let sock: Duplex | undefined;
+  if (target.proxyJump) {
+    // The jump host only forwards: no sudo, no script runs there.
+    const hop = await openClient(target.proxyJump, opts, undefined);
+    jump = hop.client;
+    sock = await new Promise<Duplex>((resolve, reject) => {
+      hop.client.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => {
+        if (err) reject(new UnreachableError(`${target.host}:${target.port} via ${target.proxyJump!.host}: ${err.message}`));
+        else resolve(stream);
+      });
+    }).catch((err) => {
+      hop.close();
+      throw err;
+    });
+  }
+  try {
+    const { client } = await openClient(target, opts, sock);
+    return new SshConnection(client, target, opts.becomePassword, () => jump?.end());
+  } catch (err) {
+    jump?.end();
+    throw err;
+  }
+}
+
+async function openClient(target: SshTarget, opts: ConnectOptions, sock: Duplex | undefined): Promise<{ client: Client; close: () => void }> {
+  if (target.proxyJump && !sock) {
+    // A hop that is itself behind another hop.
+    const inner = await connectSsh(target, opts);
+    return { client: (inner as SshConnection).client, close: () => inner.close() };
+  }
   const client = new Client();
   let refusal: string | undefined;
   const config: ConnectConfig = {
@@ -21,6 +59,7 @@ export async function connectSsh(target: SshTarget, opts: ConnectOptions = {}): 
     keepaliveInterval: 15_000,
     keepaliveCountMax: 4,
     agent: process.env.SSH_AUTH_SOCK,
+    ...(sock ? { sock } : {}),
     hostVerifier: (key: Buffer) => {
       const verdict = verifyHostKey({ policy: target.hostKeys, host: target.host, port: target.port, keyBlob: key, vprovFile: target.knownHostsFile });
       if (verdict.recorded) opts.onNotice?.(`recorded new host key ${verdict.recorded}`);
@@ -45,16 +84,20 @@ export async function connectSsh(target: SshTarget, opts: ConnectOptions = {}): 
     });
     client.connect(config);
   });
-  return new SshConnection(client, target);
+  return { client, close: () => client.end() };
 }
+
+const SUDO_REFUSED = /sudo: (a password is required|a terminal is required|\d+ incorrect password attempts?|.*is not in the sudoers file|.*may not run|no tty present)/;
 
 class SshConnection implements Connection {
   roundTrips = 0;
   private closed = false;
 
   constructor(
-    private readonly client: Client,
+    readonly client: Client,
     private readonly target: SshTarget,
+    private readonly becomePassword: string | undefined,
+    private readonly onClose: () => void,
   ) {
     client.on('error', () => undefined); // errors after ready surface through the channel that sees them
     client.on('close', () => (this.closed = true));
@@ -63,36 +106,39 @@ class SshConnection implements Connection {
   runScript(script: string, opts: RunOptions = {}): Promise<ExecResult> {
     if (this.closed) return Promise.reject(new UnreachableError(`connection to ${this.target.host} is closed`));
     this.roundTrips++;
-    // sudo -n: never hang on a password prompt; the script travels on stdin, never on the command line.
-    const shell = this.target.become ? 'sudo -n -- /bin/sh -s' : '/bin/sh -s';
+    const password = this.target.become ? this.becomePassword : undefined;
+    // The script travels on stdin; with a password, sudo -S reads its one line first.
+    const shell = !this.target.become ? '/bin/sh -s' : password !== undefined ? `sudo -S -p '' -- /bin/sh -s` : 'sudo -n -- /bin/sh -s';
     const command = opts.prelude ? `${opts.prelude}; exec ${shell}` : shell;
+    const timeoutMs = opts.timeoutMs ?? this.target.commandTimeoutMs;
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, channel) => {
         if (err) return reject(new HostError(`cannot open a channel: ${err.message}`));
         const out: Buffer[] = [];
         const errOut: Buffer[] = [];
-        const timer = opts.timeoutMs
-          ? setTimeout(() => {
-              channel.close();
-              reject(new HostError(`command timed out after ${opts.timeoutMs} ms`));
-            }, opts.timeoutMs)
-          : undefined;
+        const timer = setTimeout(() => {
+          channel.close();
+          reject(new HostError(`command timed out after ${Math.round(timeoutMs / 1000)} s`));
+        }, timeoutMs);
         channel.on('data', (d: Buffer) => out.push(d));
         channel.stderr.on('data', (d: Buffer) => errOut.push(d));
         channel.on('close', (code: number | null) => {
-          if (timer) clearTimeout(timer);
+          clearTimeout(timer);
           const stderr = Buffer.concat(errOut).toString('utf8');
-          if (this.target.become && code === 1 && /sudo: (a password is required|.*not in the sudoers|.*may not run)/.test(stderr)) {
-            return reject(new HostError(`sudo refused for ${this.target.user}: ${stderr.trim()}`));
+          const refused = this.target.become && code === 1 && SUDO_REFUSED.exec(stderr);
+          if (refused) {
+            const hint = password === undefined ? ' (set VPROV_BECOME_PASSWORD or use --ask-become-pass if sudo needs a password)' : '';
+            return reject(new HostError(`sudo refused for ${this.target.user}: ${refused[0]}${hint}`));
           }
           resolve({ code: code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr });
         });
-        channel.end(script);
+        channel.end(password !== undefined ? `${password}\n${script}` : script);
       });
     });
   }
 
   close(): void {
     this.client.end();
+    this.onClose();
   }
 }

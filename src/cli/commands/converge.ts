@@ -12,6 +12,9 @@ export interface ConvergeArgs {
   diff: boolean;
   command?: 'plan' | 'apply' | 'verify';
   reboot?: boolean;
+  connection?: 'ssh' | 'local';
+  askBecomePass?: boolean;
+  timeout?: number;
   connectivity?: boolean;
   catalog?: string;
 }
@@ -22,6 +25,9 @@ export function convergeOptions<T>(y: Argv<T>) {
     .option('limit', { alias: 'l', type: 'string', describe: 'hosts, groups, globs, !exclusions, comma-separated' })
     .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
     .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts worked on at once' })
+    .option('connection', { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const, describe: 'local: run on this machine without SSH' })
+    .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)' })
+    .option('timeout', { type: 'number', default: 600, describe: 'seconds one host may take, all steps together' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
     .option('catalog', { type: 'string', describe: 'catalog directory (default: the shipped catalog)', hidden: true });
 }
@@ -35,6 +41,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     import('../../app/runner.js'),
   ]);
   const json = args.format === 'json';
+  const becomePassword = args.askBecomePass ? await (await import('../prompt.js')).promptSecret('BECOME password: ') : process.env.VPROV_BECOME_PASSWORD;
   let finished: Promise<void> = Promise.resolve();
   const report = await convergeAll({
     inventory: args.inventory,
@@ -46,6 +53,9 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     limit: args.limit,
     roleMap: args.roleMap,
     forks: args.forks,
+    connection: args.connection,
+    becomePassword,
+    hostTimeoutMs: args.timeout ? args.timeout * 1000 : undefined,
     onWarning: json ? undefined : (m) => io.err(`warning: ${m}\n`),
     progress: json
       ? undefined

@@ -44,6 +44,7 @@ export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
     shard: args.shard ? parseShard(args.shard) : undefined,
     roleMap: args.roleMap,
     forks: args.forks,
+    becomePassword: process.env.VPROV_BECOME_PASSWORD,
     onWarning: quiet ? undefined : (m) => io.err(`warning: ${m}\n`),
   });
   const code = exitCodeOf(report);
@@ -65,7 +66,7 @@ export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
   return code;
 }
 
-async function renderAs(format: DriftFormat, report: import('../../app/report-types.js').RunReport, code: number, json: string): Promise<string> {
+async function renderAs(format: DriftFormat, report: import('../../core/report.js').RunReport, code: number, json: string): Promise<string> {
   switch (format) {
     case 'json':
       return json;

@@ -1,7 +1,18 @@
 /** Results of a run, per host and per resource: what reports render and exit codes derive from. */
-import type { ResourceKind } from '../resources/index.js';
-import type { Warning } from '../core/types.js';
-import type { Probe } from './connectivity.js';
+import type { ResourceKind, Warning } from './types.js';
+
+export type ProbeResult = 'open' | 'refused' | 'filtered' | 'unknown';
+
+/** verify --connectivity: one TCP connect from a source host to a destination port. */
+export interface Probe {
+  from: string;
+  to: string;
+  address: string;
+  port: number;
+  flow: string;
+  result: ProbeResult;
+  detail?: string;
+}
 
 export type ResourceStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'not-applicable';
 export type HostStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'unreachable' | 'skipped';

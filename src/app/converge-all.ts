@@ -53,8 +53,7 @@ export interface ConvergeAllOptions {
 export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> {
   const started = Date.now();
   // Everything that can be wrong with the input fails here, before any host is touched.
-  const catalog = loadCatalog(opts.catalogDir);
-  const inv = loadInventory(opts.inventory, catalog, { roleMap: opts.roleMap, onNotice: opts.onWarning });
+  const inv = loadInventoryWithCatalog(opts);
   const selected = new Set(selectHosts(inv.data, opts.limit));
   const resolved = await resolveNames(Object.values(inv.data.hosts).map((h) => h.address));
   const sshConfigFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
@@ -89,6 +88,28 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
     ...(connectivity ? { connectivity } : {}),
   };
+}
+
+/** The inventory names its product: load just that product's catalog file when it can. */
+function loadInventoryWithCatalog(opts: ConvergeAllOptions) {
+  const product = peekProduct(opts.inventory);
+  const load = (catalog: ReturnType<typeof loadCatalog>) => loadInventory(opts.inventory, catalog, { roleMap: opts.roleMap, onNotice: opts.onWarning });
+  if (product) {
+    try {
+      return load(loadCatalog(opts.catalogDir, product));
+    } catch {
+      // Whatever went wrong, the full catalog gives the complete, exact error.
+    }
+  }
+  return load(loadCatalog(opts.catalogDir));
+}
+
+function peekProduct(file: string): string | undefined {
+  try {
+    return /^product:\s*["']?([a-z0-9-]+)["']?\s*$/m.exec(readFileSync(file, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 async function resolveNames(addresses: string[]): Promise<Map<string, string[]>> {

@@ -9,7 +9,12 @@ import { slug, type Catalog, type Product } from './model.js';
 
 export const DEFAULT_CATALOG_DIR = fileURLToPath(new URL('../../catalog/', import.meta.url));
 
-export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR): Catalog {
+/**
+ * Loads the catalog. With `product`, only `<product>.yaml` is read when it exists and
+ * declares that product (plan/apply/drift need one product; start-up time matters); every
+ * file is read otherwise, and always by `catalog lint`.
+ */
+export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR, product?: string): Catalog {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -17,6 +22,11 @@ export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR): Catalog {
     throw new InputError(`catalog directory ${dir} cannot be read: ${(err as Error).message}`, dir);
   }
   if (names.length === 0) throw new InputError(`catalog directory ${dir} holds no *.yaml file`, dir);
+  const own = product ? names.find((n) => n === `${product}.yaml` || n === `${product}.yml`) : undefined;
+  if (own) {
+    const only = loadCatalogText(readFileSync(join(dir, own), 'utf8'), join(dir, own));
+    if (only.id === product) return { products: new Map([[only.id, only]]) };
+  }
   const products = new Map<string, Product>();
   for (const name of names) {
     const file = join(dir, name);

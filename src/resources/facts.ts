@@ -13,7 +13,8 @@ export function factsScript(resources: readonly Resource[], desired: HostDesired
   const parts = [
     sectionMarker('host'),
     `if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi`,
-    `if ${FIREWALLD_RUNNING}; then echo firewalld=running; else echo firewalld=no; fi`,
+    // Asked once; resources read $VPROV_FIREWALLD instead of forking again.
+    `if ${FIREWALLD_RUNNING}; then VPROV_FIREWALLD=1; echo firewalld=running; else VPROV_FIREWALLD=; echo firewalld=no; fi`,
   ];
   for (const r of resources) {
     parts.push(sectionMarker(r.kind), `{\n${r.factsScript(desired) || ':'}\n} 2>/dev/null`);

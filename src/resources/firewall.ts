@@ -1,6 +1,6 @@
 /** The firewall resource: picks the backend (auto = firewalld if running, else nftables). */
 import { planNftables, nftFactsScript } from './firewall-nftables.js';
-import { firewalldFactsScript, planFirewalld, FIREWALLD_RUNNING } from './firewall-firewalld.js';
+import { firewalldFactsScript, planFirewalld } from './firewall-firewalld.js';
 import { emptyPlan, type Resource } from './types.js';
 
 export const firewallResource: Resource = {
@@ -9,7 +9,8 @@ export const firewallResource: Resource = {
   factsScript(desired) {
     // Both backends' facts: `auto` is decided from the same round trip.
     // firewalld's state is read only where it runs (its probe starts Python: not for nothing).
-    return desired.firewall.backend === 'none' ? '' : `${nftFactsScript()}\nif ${FIREWALLD_RUNNING}; then\n${firewalldFactsScript()}\nfi`;
+    // ($VPROV_FIREWALLD is set by the host section of the same script.)
+    return desired.firewall.backend === 'none' ? '' : `${nftFactsScript()}\nif [ -n "$VPROV_FIREWALLD" ]; then\n${firewalldFactsScript()}\nfi`;
   },
 
   plan(raw, desired, host) {

@@ -59,6 +59,8 @@ async function openClient(target: SshTarget, opts: ConnectOptions, sock: Duplex 
     keepaliveInterval: 15_000,
     keepaliveCountMax: 4,
     agent: process.env.SSH_AUTH_SOCK,
+    // AES-GCM runs in OpenSSL; chacha20-poly1305 would fall back to JS/WASM without ssh2's addon.
+    algorithms: { cipher: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes256-ctr', 'chacha20-poly1305@openssh.com'] },
     ...(sock ? { sock } : {}),
     hostVerifier: (key: Buffer) => {
       const verdict = verifyHostKey({ policy: target.hostKeys, host: target.host, port: target.port, keyBlob: key, vprovFile: target.knownHostsFile });

@@ -1,19 +1,9 @@
 /** The export shape of DESIGN.md §3: one object per documented flow. */
+import type { Flow } from '../core/types.js';
 import type { Catalog } from './model.js';
 
-export interface ExportedRule {
-  product: string;
-  platform: string | null;
-  platformTitle: string | null;
-  method: string | null;
-  from: string;
-  to: string;
-  protocol: string;
-  ports: string[];
-  purpose: string;
-  condition: string | null;
-  sources: string[];
-}
+/** A flow as exported: everything but vprov's own id and the section name. */
+export type ExportedRule = Omit<Flow, 'id' | 'section'>;
 
 export function exportRules(catalog: Catalog): ExportedRule[] {
   return [...catalog.products.values()].flatMap((p) =>

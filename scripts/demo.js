@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The main job on the built-in lab: start lab hosts, then plan → apply → apply again (0 changed)
-// → plan (exit 0), with the real CLI, then stop the hosts.
+// → drift (in sync) → a change by hand → drift (found) → apply → drift (in sync), with the real
+// CLI, then stop the hosts.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startLab } from '../test/lab/hosts.js';
@@ -26,8 +27,15 @@ try {
     [step('plan: what would change (exit 2 = changes pending)', ['plan', '-i', inv]), 2],
     [step('apply', ['apply', '-i', inv]), 0],
     [step('apply again: nothing to change', ['apply', '-i', inv]), 0],
-    [step('plan (drift check): in sync', ['plan', '-i', inv]), 0],
+    [step('drift: in sync (exit 0)', ['drift', '-i', inv]), 0],
   ];
+  console.log('\n### someone removes vprotect from group disk on node1 (docker exec gpasswd -d vprotect disk)');
+  await lab.exec('node1', 'gpasswd -d vprotect disk');
+  codes.push(
+    [step('drift: found (exit 2)', ['drift', '-i', inv, '--limit', 'node1']), 2],
+    [step('apply: repaired', ['apply', '-i', inv, '--limit', 'node1']), 0],
+    [step('drift: in sync again', ['drift', '-i', inv]), 0],
+  );
   failed = codes.some(([got, want]) => got !== want);
   console.log('\nfrom outside (docker exec on hv1): nft list table inet vprov');
   console.log((await lab.exec('hv1', 'nft list table inet vprov')).stdout);

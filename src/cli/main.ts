@@ -3,7 +3,7 @@ import yargs from 'yargs';
 import { InputError, describeError } from '../core/errors.js';
 import { EXIT_INPUT } from '../core/exit.js';
 import { processOutput, type Output } from './output.js';
-import { convergeOptions, preloadTty, runConverge } from './commands/converge.js';
+import { convergeOptions, runConverge } from './commands/converge.js';
 import { catalogExport, catalogLint, catalogList, catalogShow } from './commands/catalog.js';
 import { inventoryCheck, inventoryGraph } from './commands/inventory.js';
 import { runDrift } from './commands/drift.js';
@@ -20,10 +20,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
         'plan',
         'show what apply would change (= apply --check --diff); exit 2 when changes are pending',
         (y) => convergeOptions(y),
-        async (a) => {
-          await preloadTty(io);
-          await set(runConverge({ ...a, check: true, diff: true }, io));
-        },
+        (a) => set(runConverge({ ...a, check: true, diff: true }, io)),
       )
       .command(
         'apply',
@@ -33,19 +30,13 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
             .option('check', { type: 'boolean', default: false, describe: 'change nothing; report what would change' })
             .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' })
             .option('reboot', { type: 'boolean', default: false, describe: 'reboot hosts whose SELinux change needs it (never without this flag)' }),
-        async (a) => {
-          await preloadTty(io);
-          await set(runConverge(a, io));
-        },
+        (a) => set(runConverge(a, io)),
       )
       .command(
         'verify',
         'read-only: is every host in the desired state? optionally probe TCP reachability from source hosts',
         (y) => convergeOptions(y).option('connectivity', { type: 'boolean', default: false, describe: 'TCP-connect from source hosts to every opened port' }),
-        async (a) => {
-          await preloadTty(io);
-          await set(runConverge({ ...a, check: true, diff: false, command: 'verify' }, io));
-        },
+        (a) => set(runConverge({ ...a, check: true, diff: false, command: 'verify' }, io)),
       )
       .command(
         'drift',

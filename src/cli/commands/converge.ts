@@ -41,6 +41,8 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     import('../../app/runner.js'),
   ]);
   const json = args.format === 'json';
+  // listr2 is only loaded when a terminal will show it.
+  const tty = !json && io.isTTY ? (await import('../../app/progress-tty.js')).ttyProgress : undefined;
   const becomePassword = args.askBecomePass ? await (await import('../prompt.js')).promptSecret('BECOME password: ') : process.env.VPROV_BECOME_PASSWORD;
   let finished: Promise<void> = Promise.resolve();
   const report = await convergeAll({
@@ -59,9 +61,9 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     onWarning: json ? undefined : (m) => io.err(`warning: ${m}\n`),
     progress: json
       ? undefined
-      : io.isTTY
+      : tty
         ? (hosts) => {
-            const p = ttyProgressSync(hosts);
+            const p = tty(hosts);
             finished = p.finished;
             return p;
           }
@@ -71,10 +73,4 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
   const code = exitCodeOf(report);
   io.out(json ? renderJson(report, code) : renderText({ ...report, warnings: [] }, { diff: args.diff }));
   return code;
-}
-
-// listr2 is only loaded when a terminal will show it.
-let ttyProgressSync: typeof import('../../app/progress-tty.js').ttyProgress;
-export async function preloadTty(io: Output): Promise<void> {
-  if (io.isTTY) ttyProgressSync = (await import('../../app/progress-tty.js')).ttyProgress;
 }

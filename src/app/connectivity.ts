@@ -52,7 +52,11 @@ export async function runProbes(
   forks: number,
 ): Promise<Probe[]> {
   const bySource = new Map<string, Omit<Probe, 'result'>[]>();
-  for (const p of probes) bySource.set(p.from, [...(bySource.get(p.from) ?? []), p]);
+  for (const p of probes) {
+    const list = bySource.get(p.from) ?? [];
+    list.push(p);
+    bySource.set(p.from, list);
+  }
   const results = await forEachBounded([...bySource], forks, async ([source, list]): Promise<Probe[]> => {
     const host = hosts.find((h) => h.name === source)!;
     let conn: Connection | undefined;

@@ -22,13 +22,18 @@ export interface ConvergeOptions {
 /** Detached, so the SSH channel closes cleanly before the host goes down. */
 export const REBOOT_SCRIPT = `setsid sh -c 'sleep 2; systemctl reboot 2>/dev/null || reboot' </dev/null >/dev/null 2>&1 &\necho scheduled`;
 
+function newReport(desired: HostDesired): HostReport {
+  return { host: desired.name, status: 'ok', managed: desired.managed, resources: [], rebootRequired: false, roundTrips: 0, durationMs: 0 };
+}
+
 export async function convergeHost(desired: HostDesired, opts: ConvergeOptions): Promise<HostReport> {
-  if (!opts.timeoutMs) return convergeHostNow(desired, opts);
+  const limitMs = opts.timeoutMs;
+  if (!limitMs) return convergeHostNow(desired, opts);
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<HostReport>((resolve) => {
     timer = setTimeout(
-      () => resolve({ host: desired.name, status: 'failed', managed: desired.managed, resources: [], rebootRequired: false, roundTrips: 0, durationMs: opts.timeoutMs!, error: `timed out after ${Math.round(opts.timeoutMs! / 1000)} s (--timeout)` }),
-      opts.timeoutMs,
+      () => resolve({ ...newReport(desired), status: 'failed', durationMs: limitMs, error: `timed out after ${Math.round(limitMs / 1000)} s (--timeout)` }),
+      limitMs,
     );
   });
   try {
@@ -40,7 +45,7 @@ export async function convergeHost(desired: HostDesired, opts: ConvergeOptions):
 
 async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions): Promise<HostReport> {
   const started = Date.now();
-  const report: HostReport = { host: desired.name, status: 'ok', managed: desired.managed, resources: [], rebootRequired: false, roundTrips: 0, durationMs: 0 };
+  const report = newReport(desired);
   if (!desired.managed) {
     // Not vprov's to change, nor to log into: its flows are checked by `verify --connectivity`.
     report.status = 'skipped';
@@ -51,7 +56,7 @@ async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions): Pro
   try {
     conn = await opts.connect(desired);
     const plans = await planHost(conn, desired);
-    report.resources = plans.map((p) => toReport(p, p.status === 'pending' ? 'pending' : p.status));
+    report.resources = plans.map((p) => toReport(p, p.status));
     if (!opts.check && plans.some((p) => p.status === 'pending')) {
       report.resources = await applyPlans(conn, opts.connect, desired, plans);
     }
@@ -104,10 +109,14 @@ async function applyPlans(conn: Connection, connect: ConvergeOptions['connect'],
     } catch (err) {
       throw new HostError(`lost SSH access after the firewall change (${describeError(err)}); the rollback armed on the host restores the previous table within ${desired.firewall.confirmTimeout} s`);
     }
-    await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
   }
-  const after = await planHost(check, desired);
-  if (check !== conn) check.close();
+  let after: ResourcePlan[];
+  try {
+    if (check !== conn) await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
+    after = await planHost(check, desired);
+  } finally {
+    if (check !== conn) check.close();
+  }
   return plans.map((before) => {
     if (before.status !== 'pending') return toReport(before, before.status);
     const error = failed.get(before.resource);

@@ -3,7 +3,7 @@
  * `usermod -aG` (additive: other groups are never removed). Group order never matters.
  */
 import { keyValues, q } from './shell.js';
-import { emptyPlan, type Resource } from './types.js';
+import { emptyPlan, refusedPlan, type Resource } from './types.js';
 
 export const accountResource: Resource = {
   kind: 'account',
@@ -26,10 +26,8 @@ export const accountResource: Resource = {
     const missingGroups = a.groups.filter((g) => kv[`group:${g}`] !== 'yes');
     if (missingGroups.length > 0) {
       // Creating system groups such as disk is the distribution's business, not ours.
-      plan.status = 'pending';
-      plan.changes.push(`! group ${missingGroups.join(', ')} does not exist on this host`);
-      plan.script = `echo "group ${missingGroups.join(', ')} does not exist; vprov does not create system groups" >&2; exit 3`;
-      return plan;
+      const groups = missingGroups.join(', ');
+      return refusedPlan('account', `group ${groups} does not exist on this host`, `group ${groups} does not exist; vprov does not create system groups`);
     }
     const exists = kv.exists === 'yes';
     const current = new Set((kv.groups ?? '').split(/\s+/).filter(Boolean));

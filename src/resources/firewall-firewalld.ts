@@ -10,7 +10,7 @@
 import type { FirewallDesired } from '../core/types.js';
 import { decodeFileFact, keyValues, q, writeFileCmd } from './shell.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, type ResourcePlan } from './types.js';
+import { emptyPlan, lineChanges, refusedPlan, type ResourcePlan } from './types.js';
 
 export const POLICY = 'vprov-in';
 /** sh condition: is firewalld running? (pgrep, or pidof for the Python script's name) */
@@ -104,14 +104,11 @@ export function firewalldFactsScript(): string {
 }
 
 export function planFirewalld(raw: string, fw: FirewallDesired, running: boolean): ResourcePlan {
-  const plan = emptyPlan('firewall');
+  const plan = running
+    ? emptyPlan('firewall')
+    : refusedPlan('firewall', 'firewalld is not running (firewall: firewalld in the inventory)', 'firewalld is not running: start it or choose firewall: nftables');
   plan.notes.push('backend: firewalld (policy vprov-in, ipsets vprov-*)');
-  if (!running) {
-    plan.status = 'pending';
-    plan.changes.push('! firewalld is not running (firewall: firewalld in the inventory)');
-    plan.script = `echo "firewalld is not running: start it or choose firewall: nftables" >&2; exit 3`;
-    return plan;
-  }
+  if (!running) return plan;
   if (fw.inputPolicy === 'drop') plan.warnings.push('inputPolicy: drop is an nftables setting; with firewalld the zone target decides what is dropped');
   const kv = keyValues(raw);
   let runtime: FirewalldState = { ipsets: {}, policies: {} };
@@ -126,12 +123,7 @@ export function planFirewalld(raw: string, fw: FirewallDesired, running: boolean
       .map(([k, v]) => [k.slice(5), decodeFileFact(v) ?? '']),
   );
   const desired = desiredFirewalld(fw);
-  const want = canonicalFirewalld(desired.state);
-  const have = canonicalFirewalld(runtime);
-  const haveSet = new Set(have);
-  const wantSet = new Set(want);
-  for (const l of want) if (!haveSet.has(l)) plan.changes.push(`+ ${l}`);
-  for (const l of have) if (!wantSet.has(l)) plan.changes.push(`- ${l}`);
+  plan.changes.push(...lineChanges(canonicalFirewalld(desired.state), canonicalFirewalld(runtime)));
   const write = [...desired.files].filter(([path, text]) => files.get(path) !== text);
   const remove = [...files.keys()].filter((path) => !desired.files.has(path));
   const runtimeOnly = plan.changes.length === 0 && (write.length > 0 || remove.length > 0);
@@ -144,20 +136,21 @@ export function planFirewalld(raw: string, fw: FirewallDesired, running: boolean
 }
 
 function firewalldApplyScript(write: [string, string][], remove: string[]): string {
-  const lines = [`mkdir -p ${IPSET_DIR} ${POLICY_DIR}`, 'backup=$(mktemp -d /run/vprov-firewalld.XXXXXX)'];
-  for (const [path, text] of write) {
-    lines.push(`if [ -f ${q(path)} ]; then cp -p ${q(path)} "$backup/"; fi`, writeFileCmd(`${path}.vprov-new`, text), `mv -f ${q(`${path}.vprov-new`)} ${q(path)}`);
-  }
-  for (const path of remove) lines.push(`cp -p ${q(path)} "$backup/"`, `rm -f ${q(path)}`);
+  // Each touched file keeps its previous version beside it as FILE.vprov-old (not *.xml:
+  // firewalld never reads it), so a refused configuration is put back exactly where it was.
   const touched = [...write.map(([p]) => p), ...remove];
+  const lines = [`mkdir -p ${IPSET_DIR} ${POLICY_DIR}`];
+  for (const path of touched) lines.push(`rm -f ${q(`${path}.vprov-old`)}; if [ -f ${q(path)} ]; then cp -p ${q(path)} ${q(`${path}.vprov-old`)}; fi`);
+  for (const [path, text] of write) lines.push(writeFileCmd(`${path}.vprov-new`, text), `mv -f ${q(`${path}.vprov-new`)} ${q(path)}`);
+  for (const path of remove) lines.push(`rm -f ${q(path)}`);
+  const restore = touched.map((p) => `if [ -f ${q(`${p}.vprov-old`)} ]; then mv -f ${q(`${p}.vprov-old`)} ${q(p)}; else rm -f ${q(p)}; fi`);
   // A configuration firewalld would refuse is rolled back before it is ever loaded.
   lines.push(
     `if ! out=$(firewall-offline-cmd --check-config 2>&1); then`,
-    `  rm -f ${touched.map(q).join(' ')}`,
-    `  for f in "$backup"/*; do [ -e "$f" ] || continue; n=$(basename "$f"); if [ -f ${IPSET_DIR}/"$n" ] || grep -q '<ipset' "$f"; then cp -p "$f" ${IPSET_DIR}/; else cp -p "$f" ${POLICY_DIR}/; fi; done`,
-    `  rm -rf "$backup"; echo "firewalld refused the configuration, previous files restored: $out" >&2; exit 3`,
+    ...restore.map((l) => `  ${l}`),
+    `  echo "firewalld refused the configuration, previous files restored: $out" >&2; exit 3`,
     `fi`,
-    `rm -rf "$backup"`,
+    `rm -f ${touched.map((p) => q(`${p}.vprov-old`)).join(' ')}`,
     // plain --reload keeps established connections (ours included)
     `firewall-cmd --reload >/dev/null`,
   );

@@ -9,7 +9,7 @@ import { canonicalAddress, familyOf } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, setLine, type NftRuleSpec } from './nft-canonical.js';
 import { decodeFileFact, keyValues, readFileCmd, writeFileCmd } from './shell.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, type HostFacts, type ResourcePlan } from './types.js';
+import { emptyPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export const NFT_FILE = '/etc/vprov/vprov.nft';
 const ROLLBACK_DIR = '/run/vprov';
@@ -108,18 +108,14 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
   const plan = emptyPlan('firewall');
   const kv = keyValues(raw);
   const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
-  if (kv.nft !== 'yes') {
-    plan.status = 'pending';
-    plan.changes.push('! nft is not installed on this host');
-    plan.script = `echo "nft is not installed; install nftables or set firewall: none" >&2; exit 3`;
-    return plan;
-  }
+  if (kv.nft !== 'yes') return refusedPlan('firewall', 'nft is not installed on this host', 'nft is not installed; install nftables or set firewall: none');
   if (fw.inputPolicy === 'drop' && !host.controllerAddress) {
     // Lockout guard: without our own address we cannot keep our SSH session open.
-    plan.status = 'pending';
-    plan.changes.push('! inputPolicy drop refused: the controller address is unknown (SSH_CONNECTION not set on the host)');
-    plan.script = `echo "refusing a drop policy that could cut this SSH session: controller address unknown" >&2; exit 3`;
-    return plan;
+    return refusedPlan(
+      'firewall',
+      'inputPolicy drop refused: the controller address is unknown (SSH_CONNECTION not set on the host)',
+      'refusing a drop policy that could cut this SSH session: controller address unknown',
+    );
   }
   const table = desiredTable(fw, host.controllerAddress, host.sshPort);
   const empty = fw.rules.length === 0 && fw.inputPolicy === 'accept';
@@ -144,11 +140,8 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
 
   const text = renderTable(table);
   const unitText = render('vprov-nftables.service.hbs', { path: NFT_FILE });
-  const have = new Set(actual ?? []);
-  const want = new Set(wanted);
   if (actual === null) plan.changes.push('+ table inet vprov');
-  for (const line of wanted) if (!have.has(line)) plan.changes.push(`+ ${line}`);
-  for (const line of actual ?? []) if (!want.has(line)) plan.changes.push(`- ${line}`);
+  plan.changes.push(...lineChanges(wanted, actual ?? []));
   const fileDiffers = persisted !== text;
   if (fileDiffers && plan.changes.length === 0) plan.changes.push(`~ ${NFT_FILE} (persisted copy differs from the live table)`);
   const unitDiffers = host.systemd && unit !== unitText;

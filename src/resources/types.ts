@@ -1,5 +1,6 @@
 /** The resource contract: facts → plan (pure) → script → apply → facts again → plan must be empty. */
 import type { HostDesired, ResourceKind } from '../core/types.js';
+import { q } from './shell.js';
 
 export type { ResourceKind };
 
@@ -44,6 +45,24 @@ export interface HostFacts {
   sshPort: number;
   systemd: boolean;
   firewalldRunning: boolean;
+}
+
+/**
+ * A plan that must not go ahead (a precondition on the host is not met): it shows as a
+ * pending "!" change, and its script fails the resource with `message`, changing nothing.
+ */
+export function refusedPlan(resource: ResourceKind, change: string, message: string): ResourcePlan {
+  const plan = emptyPlan(resource, 'pending');
+  plan.changes.push(`! ${change}`);
+  plan.script = `echo ${q(message)} >&2; exit 3`;
+  return plan;
+}
+
+/** "+" for lines only wanted, "-" for lines only present: two canonical listings compared. */
+export function lineChanges(wanted: readonly string[], present: readonly string[]): string[] {
+  const have = new Set(present);
+  const want = new Set(wanted);
+  return [...wanted.filter((l) => !have.has(l)).map((l) => `+ ${l}`), ...present.filter((l) => !want.has(l)).map((l) => `- ${l}`)];
 }
 
 export function emptyPlan(resource: ResourceKind, status: ResourcePlan['status'] = 'ok'): ResourcePlan {

@@ -179,4 +179,20 @@ describe('realistic Storware deployment', () => {
     await new Promise((r) => setTimeout(r, 6000));
     expect((await lab.exec('hv2', 'nft list table inet vprov')).stdout).toMatch(/policy drop;/);
   });
+
+  it('a configuration firewalld refuses is put back as it was, and nothing is reloaded', async () => {
+    const ipset = '/etc/firewalld/ipsets/vprov-node_v4.xml';
+    const before = (await lab.exec('hv3', `cat ${ipset}`)).stdout;
+    expect(before).toContain('<ipset');
+    await lab.exec('hv3', `rm /etc/firewalld/policies/vprov-in.xml && printf '<service><port port="x" protocol="tcp"/></service>' > /etc/firewalld/services/broken.xml`);
+    const r = await vprov('apply', '-i', inventory, '--limit', 'hv3');
+    expect(r.code & 4).toBe(4);
+    expect(r.stdout).toMatch(/firewalld refused the configuration, previous files restored/);
+    expect((await lab.exec('hv3', 'ls -A /etc/firewalld/policies')).stdout.trim()).toBe('');
+    expect((await lab.exec('hv3', `cat ${ipset}`)).stdout).toBe(before);
+    expect((await lab.exec('hv3', 'ls -A /etc/firewalld/ipsets /etc/firewalld/policies | grep -c vprov-old || true')).stdout.trim()).toBe('0');
+    await lab.exec('hv3', 'rm /etc/firewalld/services/broken.xml');
+    expect((await vprov('apply', '-i', inventory, '--limit', 'hv3')).code).toBe(0);
+    expect((await lab.exec('hv3', 'firewall-cmd --info-policy=vprov-in')).stdout).toMatch(/port port="22" protocol="tcp" accept/);
+  });
 });

@@ -114,7 +114,7 @@ describe('compile: more shapes', () => {
         pve1: { address: '192.0.2.11', roles: ['hypervisor'], platform: 'proxmox' },
       },
     });
-    const { hosts } = compile(inventoryOf(inv.data));
+    const { hosts } = compile(inv);
     const both = hosts.find((h) => h.name === 'both')!;
     // openstack netcat comes from os1 only, NFS from pve1 only: two source sets, never one wider set
     expect(both.firewall.sets).toEqual([

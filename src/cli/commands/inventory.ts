@@ -1,25 +1,29 @@
-/** `vprov inventory check`: validate and compile, print warnings; exit 1 on errors. */
+/** `vprov inventory check|graph`: validate and compile (no host is contacted). */
 import type { Output } from '../output.js';
 
-export async function inventoryCheck(io: Output, file: string, roleMap: string[] | undefined, catalogDir?: string): Promise<number> {
+/** Load catalog + inventory and compile them; notes go to stderr unless `quiet`. */
+async function compileFile(io: Output, file: string, roleMap: string[] | undefined, catalogDir: string | undefined, quiet = false) {
   const { loadCatalog } = await import('../../catalog/load.js');
   const { loadInventory } = await import('../../inventory/load.js');
   const { compile } = await import('../../compile/compile.js');
-  const inv = loadInventory(file, loadCatalog(catalogDir), { roleMap, onNotice: (m) => io.err(`note: ${m}\n`) });
-  const result = compile(inv);
-  for (const w of result.warnings) io.err(`warning: ${w.message}\n`);
+  const onNotice = quiet ? undefined : (m: string) => io.err(`note: ${m}\n`);
+  const result = compile(loadInventory(file, loadCatalog(catalogDir), { roleMap, onNotice }));
+  if (!quiet) for (const w of result.warnings) io.err(`warning: ${w.message}\n`);
+  return result;
+}
+
+/** Validate and compile, print warnings; exit 1 on errors. */
+export async function inventoryCheck(io: Output, file: string, roleMap: string[] | undefined, catalogDir?: string): Promise<number> {
+  const result = await compileFile(io, file, roleMap, catalogDir);
   const rules = result.hosts.reduce((n, h) => n + h.firewall.rules.length, 0);
   io.out(`${file}: ok — ${result.hosts.length} hosts, ${result.flows.length} flows selected, ${rules} firewall rules, ${result.warnings.length} warnings\n`);
   return 0;
 }
 
+/** Hosts × roles × flows as text, JSON (stdout holds only the JSON) or Graphviz dot. */
 export async function inventoryGraph(io: Output, file: string, format: 'text' | 'json' | 'dot', roleMap: string[] | undefined, catalogDir?: string): Promise<number> {
-  const { loadCatalog } = await import('../../catalog/load.js');
-  const { loadInventory } = await import('../../inventory/load.js');
-  const { compile } = await import('../../compile/compile.js');
   const graph = await import('../../report/graph.js');
-  const result = compile(loadInventory(file, loadCatalog(catalogDir), { roleMap }));
-  if (format !== 'json') for (const w of result.warnings) io.err(`warning: ${w.message}\n`);
+  const result = await compileFile(io, file, roleMap, catalogDir, format === 'json');
   io.out(format === 'json' ? graph.graphJson(result) : format === 'dot' ? graph.graphDot(result) : graph.graphText(result));
   return 0;
 }

@@ -1,4 +1,4 @@
-/** The exit code of a run, as a bit set (DESIGN.md §7). */
+/** The exit code of a run, as a bit set (docs/design.md §7). */
 import { EXIT_HOST_FAILED, EXIT_OK, EXIT_PENDING, EXIT_REBOOT } from '../core/exit.js';
 import type { RunReport } from '../core/report.js';
 

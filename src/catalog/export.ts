@@ -1,4 +1,4 @@
-/** The export shape of DESIGN.md §3: one object per documented flow. */
+/** The export shape of docs/design.md §3: one object per documented flow. */
 import type { Flow } from '../core/types.js';
 import type { Catalog } from './model.js';
 

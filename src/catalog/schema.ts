@@ -1,4 +1,4 @@
-/** zod schema of one catalog file (catalog/*.yaml), DESIGN.md §3. */
+/** zod schema of one catalog file (catalog/*.yaml), docs/design.md §3. */
 import { z } from 'zod';
 
 const portRe = /^(\d{1,5})(?:-(\d{1,5}))?$/;

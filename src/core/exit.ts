@@ -1,4 +1,4 @@
-/** Exit codes are a bit set (DESIGN.md §7). */
+/** Exit codes are a bit set (docs/design.md §7). */
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
 export const EXIT_PENDING = 2;

@@ -7,7 +7,7 @@ export type SelinuxMode = 'enforcing' | 'permissive' | 'disabled';
 export type FirewallBackend = 'auto' | 'nftables' | 'firewalld' | 'none';
 export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
 
-/** One documented, directed need: `from` role → `to` role (DESIGN.md §3). */
+/** One documented, directed need: `from` role → `to` role (docs/design.md §3). */
 export interface Flow {
   id: string;
   product: string;

@@ -1,4 +1,4 @@
-/** zod schema of an inventory file (DESIGN.md §4). Cross-checks against the catalog live in load.ts. */
+/** zod schema of an inventory file (docs/design.md §4). Cross-checks against the catalog live in load.ts. */
 import { z } from 'zod';
 import { cidrProblem, isHostname } from '../core/net.js';
 import { portSpec } from '../catalog/schema.js';

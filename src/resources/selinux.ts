@@ -1,6 +1,6 @@
 /**
  * SELinux: the persistent mode (/etc/selinux/config) and the runtime mode (getenforce /
- * setenforce) are separate facts and separate changes (DESIGN.md §6). disabled ↔ enabled
+ * setenforce) are separate facts and separate changes (docs/design.md §6). disabled ↔ enabled
  * is reported as "reboot required" and never forced.
  */
 import type { SelinuxMode } from '../core/types.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes this machine lab-ready from nothing and builds the lab image offline
 # (no container registry here): apt packages, dockerd, debootstrap + docker import.
-# Idempotent: skips every step that is already done. Contract: DESIGN.md §8.
+# Idempotent: skips every step that is already done. Contract: docs/design.md §8.
 set -euo pipefail
 
 IMAGE="${VPROV_LAB_IMAGE:-vprov-lab:bookworm}"

@@ -1,0 +1,56 @@
+/**
+ * docs/inventory.schema.json is what editors validate inventories with: it must be the one
+ * generated from the zod schema, every example inventory must name it on its first line and pass
+ * a standard JSON Schema validator (ajv), and what the schema rejects zod rejects too.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { inventoryJsonSchema } from '../../src/inventory/json-schema.js';
+import { inventorySchema } from '../../src/inventory/schema.js';
+
+const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
+const EXAMPLES = fileURLToPath(new URL('../../inventories/', import.meta.url));
+const schema = JSON.parse(readFileSync(`${DOCS}inventory.schema.json`, 'utf8'));
+const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
+const examples = readdirSync(EXAMPLES).filter((f) => /\.ya?ml$/.test(f));
+
+describe('inventory JSON Schema', () => {
+  it('docs/inventory.schema.json is generated from the zod schema (regenerate with `npm run schemas`)', () => {
+    expect(schema).toEqual(JSON.parse(JSON.stringify(inventoryJsonSchema())));
+  });
+
+  it('there are example inventories', () => expect(examples.length).toBeGreaterThanOrEqual(5));
+
+  it.each(examples)('%s names the schema on its first line and passes ajv', (f) => {
+    const text = readFileSync(`${EXAMPLES}${f}`, 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../docs/inventory.schema.json');
+    const doc = parse(text);
+    const ok = validate(doc);
+    expect(validate.errors ?? [], f).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  const minimal = { product: 'storware', platforms: [{ platform: 'openstack' }], hosts: { n1: { address: '192.0.2.5', roles: ['node'] } } };
+  const broken: [string, object][] = [
+    ['unknown top-level key', { ...minimal, hostz: {} }],
+    ['unknown firewall backend', { ...minimal, defaults: { firewall: 'iptables' } }],
+    ['unknown host key', { ...minimal, hosts: { n1: { address: '192.0.2.5', roles: ['node'], rolez: [] } } }],
+    ['host without roles', { ...minimal, hosts: { n1: { address: '192.0.2.5', roles: [] } } }],
+    ['port out of syntax', { ...minimal, ports: { netcat: ['16000:16999'] } }],
+    ['ssh port as a string', { ...minimal, defaults: { ssh: { port: '22' } } }],
+    ['no platforms', { ...minimal, platforms: [] }],
+  ];
+
+  it('accepts the minimal inventory, as zod does', () => {
+    expect(validate(minimal)).toBe(true);
+    expect(inventorySchema.safeParse(minimal).success).toBe(true);
+  });
+
+  it.each(broken)('rejects %s, as zod does', (_, doc) => {
+    expect(validate(doc)).toBe(false);
+    expect(inventorySchema.safeParse(doc).success).toBe(false);
+  });
+});

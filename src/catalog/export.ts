@@ -1,9 +1,9 @@
-/** The export shape of docs/design.md §3: one object per documented flow. */
+/** The export shape of docs/design.md §3: one object per documented flow, with its provenance. */
 import type { Flow } from '../core/types.js';
 import type { Catalog } from './model.js';
 
-/** A flow as exported: everything but vprov's own id and the section name. */
-export type ExportedRule = Omit<Flow, 'id' | 'section'>;
+/** A flow as exported: everything but vprov's own id. */
+export type ExportedRule = Omit<Flow, 'id'>;
 
 export function exportRules(catalog: Catalog): ExportedRule[] {
   return [...catalog.products.values()].flatMap((p) =>
@@ -12,6 +12,7 @@ export function exportRules(catalog: Catalog): ExportedRule[] {
       platform: f.platform,
       platformTitle: f.platformTitle,
       method: f.method,
+      section: f.section,
       from: f.from,
       to: f.to,
       protocol: f.protocol,

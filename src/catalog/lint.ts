@@ -30,12 +30,17 @@ export function lintCatalog(catalog: Catalog): LintFinding[] {
       const flows = p.flows.filter((f) => f.param === name);
       add('info', `port parameter ${name} (${param.description}): default ${param.default.join(', ')}, overridable with ports.${name} in the inventory; used by ${flows.length} flow(s)`);
     }
-    const seen = new Map<string, string>();
+    const seen = new Map<string, (typeof p.flows)[number]>();
     for (const f of p.flows.filter((x) => x.protocol !== 'icmp')) {
       const key = `${f.platform}|${f.section}|${f.from}|${f.to}|${f.ports.join(',')}`;
       const other = seen.get(key);
-      if (other && other !== f.protocol) add('info', `${f.section}: ${f.from} → ${f.to} ${f.ports.join(',')} is documented for both TCP and UDP`);
-      seen.set(key, f.protocol);
+      if (other && other.protocol !== f.protocol) {
+        // A row that names no transport is listed for both by vprov; one that names both is the document's.
+        const unstated = [other, f].some((x) => /no transport/i.test(x.note ?? ''));
+        const what = unstated ? `${f.ports.join(',')} has no transport in the document (listed for TCP and UDP)` : `${f.ports.join(',')} is documented for both TCP and UDP`;
+        add('info', `${f.section}: ${f.from} → ${f.to} ${what}`);
+      }
+      seen.set(key, f);
     }
     for (const f of p.flows.filter((x) => x.sources.length === 0)) add('warning', `${f.id} has no source document`);
   }

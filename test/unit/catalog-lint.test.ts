@@ -38,6 +38,8 @@ describe('catalog lint', () => {
     expect(r.stdout).toMatch(/warning: storware: storware\/fusioncompute\/.*SC\/\/Platform hosts \(copy-paste slip\)/);
     expect(r.stdout).toMatch(/info: storware: .*hypervisor → node 111,2049 is documented for both TCP and UDP/);
     expect(r.stdout).toMatch(/info: storware: port parameter keystone .*default 5000/);
+    expect(r.stdout).toMatch(/info: app-layering: Key ports \/ Servers: appliance → active-directory 53 has no transport in the document/);
+    expect(r.stdout).not.toMatch(/53 is documented for both/);
     expect(r.stdout).not.toMatch(/not listed in requirements\.rootEquivalent/);
   });
 

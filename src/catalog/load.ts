@@ -1,4 +1,9 @@
-/** Load every catalog/*.yaml, validate it (zod) and cross-check it. Errors name file:line: path: reason. */
+/**
+ * Load every catalog/*.yaml, validate it (zod) and cross-check it. Errors name file:line: path: reason.
+ * A file whose bytes were compiled at build time (dist/catalog.compiled.json, keyed by content hash)
+ * is taken from there: no command parses the shipped catalog's YAML on its hot path.
+ */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,12 +14,72 @@ import { slug, type Catalog, type Product } from './model.js';
 
 export const DEFAULT_CATALOG_DIR = fileURLToPath(new URL('../../catalog/', import.meta.url));
 
-/**
- * Loads the catalog. With `product`, only `<product>.yaml` is read when it exists and
- * declares that product (plan/apply/drift need one product; start-up time matters); every
- * file is read otherwise, and always by `catalog lint`.
- */
-export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR, product?: string): Catalog {
+/** Written by scripts/compile-catalog.js after tsc; absent when running from src/ (tests take the full path). */
+export const COMPILED_CATALOG = fileURLToPath(new URL('../catalog.compiled.json', import.meta.url));
+
+/** The modules whose code turns YAML into a Product: a compiled entry is only trusted for the same code. */
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const COMPILER_MODULES = ['./load', './schema', './model', '../core/yaml-schema'].map((m) => m + EXT);
+
+export interface CompiledCatalog {
+  /** hash of the compiling modules' code */
+  compiler: string;
+  /** sha256 of a catalog file's bytes → its Product (without `file`, which depends on where it is read) */
+  products: Record<string, Omit<Product, 'file'>>;
+}
+
+export function contentHash(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function compilerHash(): string | undefined {
+  try {
+    const h = createHash('sha256');
+    for (const m of COMPILER_MODULES) h.update(readFileSync(new URL(m, import.meta.url)));
+    return h.digest('hex');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The build step: every file of `dir` through the same load path as at run time. */
+export function compileCatalog(dir: string = DEFAULT_CATALOG_DIR): CompiledCatalog {
+  const compiler = compilerHash();
+  if (!compiler) throw new Error('cannot read the catalog modules to fingerprint them');
+  const products: CompiledCatalog['products'] = {};
+  for (const name of catalogFileNames(dir)) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    const { file: _file, ...product } = loadCatalogText(text, join(dir, name));
+    products[contentHash(text)] = product;
+  }
+  return { compiler, products };
+}
+
+let compiled: CompiledCatalog['products'] | null | undefined;
+
+function compiledProducts(): CompiledCatalog['products'] | null {
+  if (compiled === undefined) {
+    compiled = null;
+    try {
+      const c = JSON.parse(readFileSync(COMPILED_CATALOG, 'utf8')) as CompiledCatalog;
+      if (c.compiler === compilerHash()) compiled = c.products;
+    } catch {
+      // No compiled catalog (running from src/, or never built): every file takes the full path.
+    }
+  }
+  return compiled;
+}
+
+/** One catalog file: its compiled form when its exact bytes were compiled, else parsed and validated. */
+function loadCatalogFile(file: string): Product {
+  const text = readFileSync(file, 'utf8');
+  const hit = compiledProducts()?.[contentHash(text)];
+  // A deep copy: callers may not share (or change) the cached object.
+  if (hit) return { ...(structuredClone(hit) as Omit<Product, 'file'>), file };
+  return loadCatalogText(text, file);
+}
+
+function catalogFileNames(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
@@ -22,15 +87,25 @@ export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR, product?: string)
     throw new InputError(`catalog directory ${dir} cannot be read: ${(err as Error).message}`, dir);
   }
   if (names.length === 0) throw new InputError(`catalog directory ${dir} holds no *.yaml file`, dir);
+  return names;
+}
+
+/**
+ * Loads the catalog. With `product`, only `<product>.yaml` is read when it exists and
+ * declares that product (plan/apply/drift need one product; start-up time matters); every
+ * file is read otherwise, and always by `catalog lint`.
+ */
+export function loadCatalog(dir: string = DEFAULT_CATALOG_DIR, product?: string): Catalog {
+  const names = catalogFileNames(dir);
   const own = product ? names.find((n) => n === `${product}.yaml` || n === `${product}.yml`) : undefined;
   if (own) {
-    const only = loadCatalogText(readFileSync(join(dir, own), 'utf8'), join(dir, own));
+    const only = loadCatalogFile(join(dir, own));
     if (only.id === product) return { products: new Map([[only.id, only]]) };
   }
   const products = new Map<string, Product>();
   for (const name of names) {
     const file = join(dir, name);
-    const product = loadCatalogText(readFileSync(file, 'utf8'), file);
+    const product = loadCatalogFile(file);
     const twin = products.get(product.id);
     if (twin) throw new InputError(`${file}: product: "${product.id}" is also defined in ${twin.file}`, file);
     products.set(product.id, product);
@@ -126,11 +201,12 @@ function toProduct(data: CatalogFile, file: string): Product {
     params: data.params,
     platforms: data.platforms.map((p) => ({ id: p.id, title: p.title, methods: p.methods.map((m) => m.title) })),
     flows,
+    // No undefined-valued keys: the product must survive JSON (the compiled catalog) unchanged.
     requirements: {
-      account: data.requirements.account,
+      ...(data.requirements.account ? { account: data.requirements.account } : {}),
       sudo: data.requirements.sudo,
       rootEquivalent: data.requirements.rootEquivalent,
-      selinux: data.requirements.selinux,
+      ...(data.requirements.selinux ? { selinux: data.requirements.selinux } : {}),
     },
   };
 }

@@ -88,8 +88,9 @@ export function installSchedule(spec: ScheduleSpec, kind: 'systemd' | 'cron', di
   writeAtomic(files[0]!, service);
   writeAtomic(files[1]!, timer);
   if (!dir && systemdRunning()) {
-    execFileSync('systemctl', ['daemon-reload']);
-    execFileSync('systemctl', ['enable', '--now', `${spec.name}.timer`]);
+    // systemctl's "Created symlink" chatter stays out of our output; its stderr is in the error if it fails.
+    execFileSync('systemctl', ['daemon-reload'], { stdio: 'pipe' });
+    execFileSync('systemctl', ['enable', '--now', `${spec.name}.timer`], { stdio: 'pipe' });
     notes.push(`enabled and started ${spec.name}.timer`);
   } else {
     notes.push(`systemd is not running here (or --dir was given): enable with systemctl enable --now ${spec.name}.timer`);

@@ -131,7 +131,7 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
       plan.status = 'pending';
       plan.script = [
         actual !== null ? 'nft delete table inet vprov' : '',
-        unit !== null && host.systemd ? 'systemctl disable vprov-nftables.service >/dev/null 2>&1 || true' : '',
+        unit !== null && host.systemd ? 'systemctl disable --now vprov-nftables.service >/dev/null 2>&1 || true' : '',
         `rm -f ${NFT_FILE} ${NFT_UNIT}`,
       ].filter(Boolean).join('\n');
     }
@@ -161,7 +161,8 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
     risky ? armRollbackScript(fw.confirmTimeout) : '',
     `nft -f ${tmp}`,
     `mv -f ${tmp} ${NFT_FILE}`,
-    unitDiffers ? [writeFileCmd(NFT_UNIT, unitText), 'systemctl daemon-reload', 'systemctl enable vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
+    // --now: an inactive unit is not restarted with nftables.service (PartOf), so its flush would stick.
+    unitDiffers ? [writeFileCmd(NFT_UNIT, unitText), 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
   ].filter(Boolean).join('\n');
   return plan;
 }

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Makes this machine lab-ready from nothing and builds the lab image offline
 # (no container registry here): apt packages, dockerd, debootstrap + docker import.
-# Idempotent: skips every step that is already done. Contract: docs/design.md §8.
+# Idempotent: skips every step that is already done. Contract: docs/design.md §8 and docs/testing.md.
+# The image carries the hash of this file (label vprov.lab.recipe): a changed recipe rebuilds
+# it, an unchanged one is reused.
 set -euo pipefail
 
 IMAGE="${VPROV_LAB_IMAGE:-vprov-lab:bookworm}"
+RECIPE="$(sha256sum "$0" | cut -c1-16)"
 MIRROR="${VPROV_LAB_MIRROR:-http://deb.debian.org/debian}"
 SUITE=bookworm
 
@@ -44,7 +47,13 @@ write_lab_init() {
   cat >"$root/usr/local/sbin/lab-init" <<'INIT'
 #!/bin/sh
 # Lab host entrypoint: authorize the test key, optionally start firewalld, run sshd.
+# With --boot it runs as a unit under systemd (systemd lab hosts): same key and firewall
+# choice, read from PID 1's environment, and systemd starts sshd and firewalld.
 set -e
+if [ "${1:-}" = --boot ]; then
+  AUTHORIZED_KEY="$(tr '\0' '\n' </proc/1/environ | sed -n 's/^AUTHORIZED_KEY=//p')"
+  FIREWALL="$(tr '\0' '\n' </proc/1/environ | sed -n 's/^FIREWALL=//p')"
+fi
 if [ -n "${AUTHORIZED_KEY:-}" ]; then
   install -d -m 700 -o ops -g ops /home/ops/.ssh
   printf '%s\n' "$AUTHORIZED_KEY" > /home/ops/.ssh/authorized_keys
@@ -53,6 +62,11 @@ if [ -n "${AUTHORIZED_KEY:-}" ]; then
 fi
 # Per-container host keys: every lab host has its own identity, as real hosts do.
 ssh-keygen -A >/dev/null
+if [ "${1:-}" = --boot ]; then
+  # A boot, as on a real host: firewalld is an enabled unit, started in order by systemd.
+  if [ "${FIREWALL:-}" = firewalld ]; then systemctl enable --quiet --now --no-block firewalld.service; fi
+  exit 0
+fi
 mkdir -p /run/sshd
 if [ "${FIREWALL:-}" = firewalld ]; then
   mkdir -p /run/dbus
@@ -68,6 +82,23 @@ fi
 exec /usr/sbin/sshd -D -e
 INIT
   chmod 755 "$root/usr/local/sbin/lab-init"
+  cat >"$root/etc/systemd/system/vprov-lab-init.service" <<'UNIT'
+[Unit]
+Description=vprov lab host: authorized key, host keys, firewall choice
+Before=ssh.service firewalld.service
+DefaultDependencies=no
+After=local-fs.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/sbin/lab-init --boot
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+  mkdir -p "$root/etc/systemd/system/multi-user.target.wants"
+  ln -sf /etc/systemd/system/vprov-lab-init.service "$root/etc/systemd/system/multi-user.target.wants/vprov-lab-init.service"
 }
 
 build_image() {
@@ -91,6 +122,8 @@ build_image() {
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends firewalld dbus netbase selinux-utils policycoreutils >/dev/null
     rm -f /usr/sbin/policy-rc.d
+    # systemd lab hosts: firewalld runs only where lab-init enables it (FIREWALL=firewalld).
+    systemctl disable --quiet firewalld.service
     useradd -m -s /bin/bash ops
     passwd -l ops >/dev/null 2>&1 || true
     usermod -p "*" ops
@@ -107,14 +140,18 @@ build_image() {
   as_root tar -C "$root" -c . | docker import \
     -c 'ENTRYPOINT ["/usr/local/sbin/lab-init"]' \
     -c 'EXPOSE 22' \
+    -c "LABEL vprov.lab.recipe=$RECIPE" \
     - "$IMAGE" >/dev/null
   log "built $IMAGE"
 }
 
 ensure_packages
 ensure_dockerd
-if docker image inspect "$IMAGE" >/dev/null 2>&1; then
-  log "$IMAGE present"
+# One build at a time on a shared machine; the second caller finds the image built.
+exec 9>/tmp/vprov-lab-build.lock
+flock 9
+if [ "$(docker image inspect "$IMAGE" --format '{{index .Config.Labels "vprov.lab.recipe"}}' 2>/dev/null)" = "$RECIPE" ]; then
+  log "$IMAGE present (recipe $RECIPE)"
 else
   build_image
 fi

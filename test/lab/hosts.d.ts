@@ -2,8 +2,18 @@ import type { StartedTestContainer } from 'testcontainers';
 
 export const LAB_IMAGE: string;
 
+export interface LabSpec {
+  name: string;
+  firewall?: 'firewalld';
+  /** boot systemd as PID 1: units, timers, restart() as a reboot */
+  systemd?: boolean;
+  /** host paths mounted into the container (read-only unless mode says rw) */
+  binds?: { source: string; target: string; mode?: 'ro' | 'rw' }[];
+}
+
 export interface LabHost {
   name: string;
+  spec: LabSpec;
   container: StartedTestContainer;
   id: string;
   /** address other hosts see (docker bridge) */
@@ -28,8 +38,10 @@ export class Lab {
   readonly hosts: LabHost[];
   host(name: string): LabHost;
   exec(name: string, command: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** reboot a systemd host (docker restart) and wait until it has booted; updates address/sshPort */
+  restart(name: string, timeoutMs?: number): Promise<void>;
   writeInventory(file: string, spec: InventorySpec): string;
   stop(): Promise<void>;
 }
 
-export function startLab(specs: { name: string; firewall?: 'firewalld' }[]): Promise<Lab>;
+export function startLab(specs: LabSpec[]): Promise<Lab>;

@@ -15,12 +15,46 @@ const run = promisify(execFile);
 process.env.TESTCONTAINERS_RYUK_DISABLED = 'true';
 
 /**
- * Start lab hosts.
- * @param {{ name: string, firewall?: 'firewalld' }[]} specs
+ * The command that says a host is ready. systemd hosts: boot finished, sshd (and firewalld when
+ * asked for) active; `is-system-running --wait` returns once the boot job queue is empty.
+ */
+function readyCommand(spec) {
+  const units = ['ssh.service', ...(spec.firewall === 'firewalld' ? ['firewalld.service'] : [])];
+  return `systemctl is-system-running --wait >/dev/null 2>&1; systemctl is-active --quiet ${units.join(' ')}`;
+}
+
+/**
+ * Start lab hosts. `systemd: true` boots systemd as PID 1 (units, timers, `restart()` as a
+ * reboot); the image and the key/firewall contract are the same (docs/testing.md).
+ * `binds` mounts host paths into the container (read-only unless mode says otherwise).
+ * @param {{ name: string, firewall?: 'firewalld', systemd?: boolean, binds?: { source: string, target: string, mode?: 'ro' | 'rw' }[] }[]} specs
  * @returns {Promise<Lab>}
  */
 export async function startLab(specs) {
   const { GenericContainer, Wait } = await import('testcontainers');
+  // testcontainers has no option for the cgroup namespace: systemd as PID 1 needs the host's.
+  class SystemdContainer extends GenericContainer {
+    constructor(image) {
+      super(image);
+      this.hostConfig.CgroupnsMode = 'host';
+    }
+  }
+  const container = (spec) => {
+    const base = spec.systemd
+      ? new SystemdContainer(LAB_IMAGE)
+          .withEntrypoint(['/lib/systemd/systemd'])
+          .withAddedCapabilities('NET_ADMIN', 'NET_RAW', 'SYS_ADMIN')
+          .withTmpFs({ '/run': 'rw', '/run/lock': 'rw' })
+          .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }, ...(spec.binds ?? []).map((b) => ({ mode: 'ro', ...b }))])
+          .withWaitStrategy(Wait.forSuccessfulCommand(readyCommand(spec)))
+          .withStartupTimeout(120_000)
+      : new GenericContainer(LAB_IMAGE)
+          .withAddedCapabilities('NET_ADMIN', 'NET_RAW')
+          .withBindMounts((spec.binds ?? []).map((b) => ({ mode: 'ro', ...b })))
+          .withWaitStrategy(Wait.forLogMessage(/Server listening/))
+          .withStartupTimeout(60_000);
+    return base;
+  };
   const dir = mkdtempSync(join(tmpdir(), 'vprov-lab-'));
   const keys = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'vprov-lab' });
   const keyFile = join(dir, 'id_ed25519');
@@ -28,13 +62,10 @@ export async function startLab(specs) {
   chmodSync(keyFile, 0o600);
   const started = await Promise.allSettled(
     specs.map((spec) =>
-      new GenericContainer(LAB_IMAGE)
+      container(spec)
         .withName(`vprov-lab-${spec.name}-${process.pid}-${Math.random().toString(36).slice(2, 7)}`)
         .withEnvironment({ AUTHORIZED_KEY: keys.public, ...(spec.firewall ? { FIREWALL: spec.firewall } : {}) })
-        .withAddedCapabilities('NET_ADMIN', 'NET_RAW')
         .withExposedPorts(22)
-        .withWaitStrategy(Wait.forLogMessage(/Server listening/))
-        .withStartupTimeout(60_000)
         .start(),
     ),
   );
@@ -48,6 +79,7 @@ export async function startLab(specs) {
     const c = containers[i];
     return {
       name: spec.name,
+      spec,
       container: c,
       id: c.getId(),
       address: c.getIpAddress('bridge'),
@@ -80,6 +112,29 @@ export class Lab {
     } catch (err) {
       return { code: err.code ?? 1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
     }
+  }
+
+  /**
+   * Reboot a systemd lab host: `docker restart` (systemd takes SIGTERM as "re-execute", so the
+   * stop ends in SIGKILL: a power cut, the harder case), then wait until it has booted, and
+   * read its (possibly new) address and SSH port. Write inventories again after this.
+   */
+  async restart(name, timeoutMs = 180_000) {
+    const h = this.host(name);
+    if (!h.spec.systemd) throw new Error(`lab host ${name} does not run systemd: restart() is a reboot only there`);
+    await run('docker', ['restart', '--time', '3', h.id], { timeout: 120_000 });
+    const deadline = Date.now() + timeoutMs;
+    let last = { code: -1, stdout: '', stderr: '' };
+    while (Date.now() < deadline) {
+      last = await this.exec(name, readyCommand(h.spec));
+      if (last.code === 0) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    if (last.code !== 0) throw new Error(`lab host ${name} did not come back after restart: ${last.stdout}${last.stderr}`);
+    const { stdout } = await run('docker', ['inspect', '--format', '{{(index (index .NetworkSettings.Ports "22/tcp") 0).HostPort}} {{.NetworkSettings.Networks.bridge.IPAddress}}', h.id]);
+    const [port, address] = stdout.trim().split(' ');
+    h.sshPort = Number(port);
+    h.address = address;
   }
 
   /**

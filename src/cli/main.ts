@@ -43,17 +43,17 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
         'read-only drift check of every host; exit 2 on drift',
         (y) =>
           y
-            .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file' })
-            .option('limit', { alias: 'l', type: 'string' })
-            .option('forks', { alias: 'f', type: 'number', default: 25 })
-            .option('format', { choices: ['text', 'json', 'junit', 'prometheus', 'html'] as const, default: 'text' as const })
+            .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file (YAML or Ansible INI/YAML)' })
+            .option('limit', { alias: 'l', type: 'string', describe: 'only these hosts: names, groups, globs, !exclusions, &intersections, comma-separated' })
+            .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts read at once' })
+            .option('format', { choices: ['text', 'json', 'junit', 'prometheus', 'html'] as const, default: 'text' as const, describe: 'report format' })
             .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically) instead of stdout' })
             .option('history', { type: 'string', describe: 'keep a timestamped JSON report in this directory' })
             .option('since', { type: 'string', describe: 'with --history: what changed between runs in this period (e.g. 7d)' })
             .option('shard', { type: 'string', describe: 'i/n: only this deterministic share of the hosts' })
             .option('on-drift', { type: 'string', describe: 'run this shell command with the JSON report on stdin when drift is found' })
-            .option('role-map', { type: 'string', array: true })
-            .option('catalog', { type: 'string', hidden: true }),
+            .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
+            .option('catalog', { type: 'string', hidden: true, describe: 'catalog directory (default: the shipped catalog)' }),
         (a) => set(runDrift(a, io)),
       )
       .command('schedule', 'run drift unattended (systemd timer, cron, Kubernetes)', (y) =>
@@ -65,14 +65,14 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
             'install a systemd service + timer (default) or a cron file running vprov drift',
             (yy) =>
               yy
-                .option('inventory', { alias: 'i', type: 'string', demandOption: true })
-                .option('every', { type: 'string', default: '1h', describe: 'Nm, Nh or 1d' })
-                .option('systemd', { type: 'boolean' })
-                .option('cron', { type: 'boolean' })
-                .option('format', { choices: ['text', 'json', 'junit', 'prometheus', 'html'] as const })
-                .option('output', { alias: 'o', type: 'string' })
-                .option('history', { type: 'string' })
-                .option('on-drift', { type: 'string' }),
+                .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file the scheduled drift check reads' })
+                .option('every', { type: 'string', default: '1h', describe: 'how often: Nm, Nh or 1d' })
+                .option('systemd', { type: 'boolean', describe: 'a systemd service + timer (the default)' })
+                .option('cron', { type: 'boolean', describe: 'a file in /etc/cron.d instead of systemd units' })
+                .option('format', { choices: ['text', 'json', 'junit', 'prometheus', 'html'] as const, describe: 'report format of each run' })
+                .option('output', { alias: 'o', type: 'string', describe: 'file each run writes its report to (atomically)' })
+                .option('history', { type: 'string', describe: 'directory each run keeps its JSON report in' })
+                .option('on-drift', { type: 'string', describe: 'shell command run with the JSON report on stdin when drift is found' }),
             (a) => set(scheduleInstall(a, io)),
           )
           .command('remove', 'remove the schedule', {}, (a) => set(scheduleRemove(a as never, io)))
@@ -82,13 +82,13 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
             'print a Kubernetes Indexed CronJob that runs one shard per pod',
             (yy) =>
               yy
-                .option('kubernetes', { type: 'boolean', demandOption: true })
-                .option('shards', { type: 'number', default: 1 })
-                .option('every', { type: 'string', default: '1h' })
-                .option('image', { type: 'string', default: 'vprov:latest' })
-                .option('config-map', { type: 'string', default: 'vprov-inventory' })
-                .option('ssh-secret', { type: 'string', default: 'vprov-ssh' })
-                .option('reports-claim', { type: 'string', default: 'vprov-reports' }),
+                .option('kubernetes', { type: 'boolean', demandOption: true, describe: 'print Kubernetes manifests (the only export format)' })
+                .option('shards', { type: 'number', default: 1, describe: 'pods, each checking one deterministic share of the hosts' })
+                .option('every', { type: 'string', default: '1h', describe: 'how often: Nm, Nh or 1d' })
+                .option('image', { type: 'string', default: 'vprov:latest', describe: 'container image with vprov' })
+                .option('config-map', { type: 'string', default: 'vprov-inventory', describe: 'ConfigMap holding the inventory' })
+                .option('ssh-secret', { type: 'string', default: 'vprov-ssh', describe: 'Secret holding the SSH key and known_hosts' })
+                .option('reports-claim', { type: 'string', default: 'vprov-reports', describe: 'PersistentVolumeClaim the shard reports are written to' }),
             (a) => set(scheduleExport(a, io)),
           )
           .demandCommand(1, 'name a schedule command'),
@@ -98,38 +98,44 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
           .command(
             'merge <files..>',
             'join shard JSON reports into one',
-            (yy) => yy.positional('files', { type: 'string', array: true, demandOption: true }).option('format', { choices: ['text', 'json'] as const, default: 'json' as const }),
+            (yy) =>
+              yy
+                .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON reports of the shards' })
+                .option('format', { choices: ['text', 'json'] as const, default: 'json' as const, describe: 'format of the merged report' }),
             (a) => set(reportMerge(a.files as string[], a.format, io)),
           )
           .demandCommand(1, 'name a report command'),
       )
       .command('catalog', 'read the catalog', (y) =>
         y
-          .option('catalog', { type: 'string', hidden: true })
+          .option('catalog', { type: 'string', hidden: true, describe: 'catalog directory (default: the shipped catalog)' })
           .command('list', 'products, platforms, methods, roles', {}, (a) => set(catalogList(io, a.catalog as string | undefined)))
           .command(
             'show <product>',
             'the flows and host requirements of a product, as a table',
-            (yy) => yy.positional('product', { type: 'string', demandOption: true }).option('platform', { type: 'string' }),
+            (yy) =>
+              yy
+                .positional('product', { type: 'string', demandOption: true, describe: 'product id (see catalog list)' })
+                .option('platform', { type: 'string', describe: 'only this platform of the product' }),
             (a) => set(catalogShow(io, a.product, a.platform, a.catalog as string | undefined)),
           )
           .command('lint', 'validate the catalog and report the quirks of its source documents', {}, (a) => set(catalogLint(io, a.catalog as string | undefined)))
           .command(
             'export',
             'every flow as JSON',
-            (yy) => yy.option('format', { choices: ['json'] as const, default: 'json' as const }),
+            (yy) => yy.option('format', { choices: ['json'] as const, default: 'json' as const, describe: 'output format' }),
             (a) => set(catalogExport(io, a.catalog as string | undefined)),
           )
           .demandCommand(1, 'name a catalog command'),
       )
       .command('inventory', 'validate inventories', (y) =>
         y
-          .option('catalog', { type: 'string', hidden: true })
+          .option('catalog', { type: 'string', hidden: true, describe: 'catalog directory (default: the shipped catalog)' })
           .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
           .command(
             'check',
             'validate an inventory against the catalog; print warnings',
-            (yy) => yy.option('inventory', { alias: 'i', type: 'string', demandOption: true }),
+            (yy) => yy.option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file (YAML or Ansible INI/YAML)' }),
             (a) => set(inventoryCheck(io, a.inventory, a.roleMap as string[] | undefined, a.catalog as string | undefined)),
           )
           .command(
@@ -137,8 +143,8 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
             'hosts × roles × flows: who reaches whom, on which ports',
             (yy) =>
               yy
-                .option('inventory', { alias: 'i', type: 'string', demandOption: true })
-                .option('format', { choices: ['text', 'json', 'dot'] as const, default: 'text' as const }),
+                .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file (YAML or Ansible INI/YAML)' })
+                .option('format', { choices: ['text', 'json', 'dot'] as const, default: 'text' as const, describe: 'text, JSON or Graphviz dot' }),
             (a) => set(inventoryGraph(io, a.inventory, a.format, a.roleMap as string[] | undefined, a.catalog as string | undefined)),
           )
           .demandCommand(1, 'name an inventory command'),
@@ -149,8 +155,10 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
       .fail((msg, err) => {
         throw err ?? new InputError(msg);
       })
-      .help()
+      .completion('completion', 'print a bash/zsh completion script (add `source <(vprov completion)` to ~/.bashrc or ~/.zshrc)')
+      .help('help', 'show help (every command has its own: vprov COMMAND --help)')
       .version()
+      .describe('version', 'show the version of vprov')
       .parseAsync();
   } catch (err) {
     if (err instanceof InputError) {

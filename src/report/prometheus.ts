@@ -1,32 +1,52 @@
-/** Prometheus textfile-collector format (node_exporter --collector.textfile). */
-import type { RunReport } from '../core/report.js';
+/**
+ * Prometheus text format for node_exporter's textfile collector. Names follow Prometheus
+ * conventions: `vprov_` prefix, base units in the name (`_seconds`), a `host` label. Each run
+ * writes a snapshot, so every metric is a gauge; counts are gauges too and carry no `_total`
+ * (that suffix is for counters). `promtool check metrics` accepts the output (tested).
+ */
+import type { HostReport, RunReport } from '../core/report.js';
 
 const label = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 
+const HOST_STATES = ['ok', 'changed', 'pending', 'failed', 'unreachable', 'skipped'] as const;
+
+function family(name: string, help: string, samples: string[]): string[] {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...samples];
+}
+
+const reached = (h: HostReport) => h.status !== 'skipped' && h.status !== 'unreachable' && !(h.status === 'failed' && h.resources.length === 0);
+
 export function renderPrometheus(report: RunReport): string {
-  const out: string[] = [
-    '# HELP vprov_drift 1 when the resource differs from the desired state, 0 when in sync.',
-    '# TYPE vprov_drift gauge',
-  ];
-  for (const h of report.hosts) {
-    for (const r of h.resources) {
-      if (r.status === 'not-applicable') continue;
-      out.push(`vprov_drift{host="${label(h.host)}",resource="${r.resource}"} ${r.status === 'pending' || r.status === 'failed' ? 1 : 0}`);
-    }
-  }
-  out.push('# HELP vprov_host_up 1 when vprov reached the host and read its state.', '# TYPE vprov_host_up gauge');
-  for (const h of report.hosts) if (h.status !== 'skipped') out.push(`vprov_host_up{host="${label(h.host)}"} ${h.status === 'unreachable' || (h.status === 'failed' && h.resources.length === 0) ? 0 : 1}`);
-  out.push(
-    '# HELP vprov_reboot_required 1 when a host needs a reboot to reach its desired state.',
-    '# TYPE vprov_reboot_required gauge',
-    ...report.hosts.filter((h) => h.status !== 'skipped').map((h) => `vprov_reboot_required{host="${label(h.host)}"} ${h.rebootRequired ? 1 : 0}`),
-    '# HELP vprov_last_run_timestamp_seconds When the last drift check started (Unix time).',
-    '# TYPE vprov_last_run_timestamp_seconds gauge',
-    `vprov_last_run_timestamp_seconds ${(Date.parse(report.startedAt) / 1000).toFixed(3)}`,
-    '# HELP vprov_run_duration_seconds How long the last drift check took.',
-    '# TYPE vprov_run_duration_seconds gauge',
-    `vprov_run_duration_seconds ${(report.durationMs / 1000).toFixed(3)}`,
+  const hosts = report.hosts.filter((h) => h.status !== 'skipped');
+  const resources = report.hosts.flatMap((h) => h.resources.filter((r) => r.status !== 'not-applicable').map((r) => ({ host: h.host, ...r })));
+  const hl = (host: string) => `host="${label(host)}"`;
+  const lines = [
+    ...family(
+      'vprov_resource_drifted',
+      '1 when the resource differs from its desired state, 0 when in sync; absent when it could not be read (see vprov_resource_failed).',
+      resources.filter((r) => r.status !== 'failed').map((r) => `vprov_resource_drifted{${hl(r.host)},resource="${r.resource}"} ${r.status === 'pending' ? 1 : 0}`),
+    ),
+    ...family(
+      'vprov_resource_failed',
+      '1 when the resource could not be read or compared, 0 otherwise.',
+      resources.map((r) => `vprov_resource_failed{${hl(r.host)},resource="${r.resource}"} ${r.status === 'failed' ? 1 : 0}`),
+    ),
+    ...family('vprov_host_up', '1 when vprov reached the host and read its state, 0 when it did not.', hosts.map((h) => `vprov_host_up{${hl(h.host)}} ${reached(h) ? 1 : 0}`)),
+    ...family(
+      'vprov_host_reboot_required',
+      '1 when the host needs a reboot to reach its desired state.',
+      hosts.map((h) => `vprov_host_reboot_required{${hl(h.host)}} ${h.rebootRequired ? 1 : 0}`),
+    ),
+    ...family(
+      'vprov_hosts',
+      'Hosts of the last run by status (skipped = managed: false).',
+      HOST_STATES.map((s) => `vprov_hosts{status="${s}"} ${report.hosts.filter((h) => h.status === s).length}`),
+    ),
+    ...family('vprov_last_run_timestamp_seconds', 'When the last run started, in seconds since the Unix epoch.', [
+      `vprov_last_run_timestamp_seconds ${(Date.parse(report.startedAt) / 1000).toFixed(3)}`,
+    ]),
+    ...family('vprov_last_run_duration_seconds', 'How long the last run took.', [`vprov_last_run_duration_seconds ${(report.durationMs / 1000).toFixed(3)}`]),
     '',
-  );
-  return out.join('\n');
+  ];
+  return lines.join('\n');
 }

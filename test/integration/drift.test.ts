@@ -4,19 +4,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { XMLParser } from 'fast-xml-parser';
 import parsePrometheus from 'parse-prometheus-text-format';
 import { startLab, type Lab } from '../lab/hosts.js';
 import { vprov } from '../helpers/cli.js';
+import { prerequisite } from '../helpers/prerequisite.js';
 import { reportSchema } from '../../src/report/schema.js';
 
 let lab: Lab;
 let inventory: string;
 const out = mkdtempSync(join(tmpdir(), 'vprov-drift-'));
 const history = join(out, 'history');
+// promtool is required by test/unit/report-consumers.test.ts (a failure under CI when missing)
+const promtool = spawnSync('promtool', ['--version']).status === 0;
 
 beforeAll(async () => {
   lab = await startLab([{ name: 'node1' }, { name: 'hv1' }, { name: 'hv2' }]);
@@ -82,18 +85,21 @@ describe('drift', () => {
     await vprov('drift', '-i', inventory, '--format', 'prometheus', '--output', file);
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]); // no temp file left behind
     const families = parsePrometheus(readFileSync(file, 'utf8')) as { name: string; type: string; metrics: { labels?: Record<string, string>; value: string }[] }[];
-    const drift = families.find((f) => f.name === 'vprov_drift')!;
+    const drift = families.find((f) => f.name === 'vprov_resource_drifted')!;
     expect(drift.type).toBe('GAUGE');
     const one = drift.metrics.filter((m) => m.value === '1').map((m) => `${m.labels!.host}/${m.labels!.resource}`);
     expect(one.sort()).toEqual(['hv1/firewall', 'node1/account', 'node1/firewall', 'node1/sudoers']);
     expect(families.find((f) => f.name === 'vprov_host_up')!.metrics.every((m) => m.value === '1')).toBe(true);
     expect(Number(families.find((f) => f.name === 'vprov_last_run_timestamp_seconds')!.metrics[0]!.value)).toBeGreaterThan(1.7e9);
-    expect(families.map((f) => f.name)).toContain('vprov_run_duration_seconds');
+    expect(families.map((f) => f.name)).toContain('vprov_last_run_duration_seconds');
+    if (promtool) {
+      const check = spawnSync('promtool', ['check', 'metrics'], { input: readFileSync(file, 'utf8'), encoding: 'utf8' });
+      expect([check.status, check.stdout + check.stderr]).toEqual([0, '']);
+    }
   });
 
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  it.skipIf(!chromium && !process.env.CI)('html: a page Chromium renders, summary first', async () => {
-    expect(chromium, 'CI installs chromium').toBeDefined();
+  it.skipIf(!prerequisite('chromium', !!chromium, '.ci/run installs the chromium package'))('html: a page Chromium renders, summary first', async () => {
     const file = join(out, 'drift.html');
     await vprov('drift', '-i', inventory, '--format', 'html', '--output', file);
     const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`];

@@ -22,13 +22,13 @@ export interface ConvergeArgs {
 export function convergeOptions<T>(y: Argv<T>) {
   return y
     .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file (YAML)' })
-    .option('limit', { alias: 'l', type: 'string', describe: 'hosts, groups, globs, !exclusions, comma-separated' })
+    .option('limit', { alias: 'l', type: 'string', describe: 'only these hosts: names, groups, globs, !exclusions, &intersections, comma-separated' })
     .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
     .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts worked on at once' })
     .option('connection', { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const, describe: 'local: run on this machine without SSH' })
     .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)' })
     .option('timeout', { type: 'number', default: 600, describe: 'seconds one host may take, all steps together' })
-    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
+    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json: one JSON document on stdout' })
     .option('catalog', { type: 'string', describe: 'catalog directory (default: the shipped catalog)', hidden: true });
 }
 

@@ -32,8 +32,38 @@ interface Entry {
   key: string;
 }
 
-function parse(text: string): Entry[] {
-  const entries: Entry[] = [];
+/** A file's entries: plain names indexed (one lookup per host), hashed ones tried in turn. */
+interface Parsed {
+  plain: Map<string, Entry[]>;
+  hashed: Entry[];
+}
+
+/**
+ * Parsed files by path, reused while the text is the same: every host of a run reads the same
+ * files, and parsing them per host made a 1,000-host run quadratic. The text is read each time,
+ * so an entry appended meanwhile (accept-new, another process) is seen.
+ */
+const parsedFiles = new Map<string, { text: string; parsed: Parsed }>();
+
+function entriesFor(file: string, name: string): Entry[] {
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  let cached = parsedFiles.get(file);
+  if (cached?.text !== text) {
+    const parsed: Parsed = { plain: new Map(), hashed: [] };
+    for (const { entry, names } of parse(text)) {
+      if (!names) parsed.hashed.push(entry);
+      for (const n of names ?? []) parsed.plain.set(n, [...(parsed.plain.get(n) ?? []), entry]);
+    }
+    cached = { text, parsed };
+    parsedFiles.set(file, cached);
+  }
+  return [...(cached.parsed.plain.get(name) ?? []), ...cached.parsed.hashed.filter((e) => e.match(name))];
+}
+
+/** Entries in file order; `names` for plain entries (null for hashed ones). */
+function parse(text: string): { entry: Entry; names: string[] | null }[] {
+  const entries: { entry: Entry; names: string[] | null }[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
@@ -41,7 +71,7 @@ function parse(text: string): Entry[] {
     if (parts[0]?.startsWith('@')) continue; // @cert-authority / @revoked: not supported, never trusted
     const [hosts, keyType, key] = parts;
     if (!hosts || !keyType || !key) continue;
-    entries.push({ match: matcher(hosts), keyType, key });
+    entries.push({ entry: { match: matcher(hosts), keyType, key }, names: hosts.startsWith('|1|') ? null : hosts.split(',') });
   }
   return entries;
 }
@@ -70,7 +100,7 @@ export function verifyHostKey(opts: {
   const presented = opts.keyBlob.toString('base64');
   const vprovFile = opts.vprovFile ?? DEFAULT_VPROV_KNOWN_HOSTS;
   const files = [opts.userFile ?? join(homedir(), '.ssh', 'known_hosts'), vprovFile];
-  const known = files.filter((f) => existsSync(f)).flatMap((f) => parse(readFileSync(f, 'utf8'))).filter((e) => e.match(name));
+  const known = files.flatMap((f) => entriesFor(f, name));
   const keyType = keyTypeOf(opts.keyBlob);
   const fp = fingerprint(opts.keyBlob);
   if (known.some((e) => e.key === presented)) return { ok: true };

@@ -45,4 +45,18 @@ describe('host keys', () => {
     expect(verifyHostKey({ policy: 'strict', host: 'h2', port: 22, keyBlob: keyA, ...f }).ok).toBe(true);
     expect(verifyHostKey({ policy: 'strict', host: 'h2', port: 22, keyBlob: keyB, ...f }).ok).toBe(false);
   });
+
+  it('looks every host up in a big file (parsed once) and follows edits between lookups', () => {
+    const f = files();
+    const lines = Array.from({ length: 500 }, (_, i) => `[h${i}]:${2200 + (i % 10)},10.0.${i >> 8}.${i & 255} ssh-ed25519 ${blob('ssh-ed25519', `k${i}`).toString('base64')}\n`);
+    writeFileSync(f.userFile, lines.join(''));
+    for (let i = 0; i < 500; i += 7) {
+      expect(verifyHostKey({ policy: 'strict', host: `h${i}`, port: 2200 + (i % 10), keyBlob: blob('ssh-ed25519', `k${i}`), ...f }).ok).toBe(true);
+      expect(verifyHostKey({ policy: 'strict', host: `10.0.${i >> 8}.${i & 255}`, port: 22, keyBlob: blob('ssh-ed25519', `k${i + 1}`), ...f }).reason).toMatch(/CHANGED/);
+    }
+    // The entry removed by hand (ssh-keygen -R): the same file name, new contents.
+    writeFileSync(f.userFile, lines.filter((_, i) => i !== 7).join(''));
+    expect(verifyHostKey({ policy: 'strict', host: 'h7', port: 2207, keyBlob: blob('ssh-ed25519', 'k7'), ...f }).reason).toMatch(/unknown host key/);
+    expect(verifyHostKey({ policy: 'strict', host: 'h8', port: 2208, keyBlob: blob('ssh-ed25519', 'k8'), ...f }).ok).toBe(true);
+  });
 });

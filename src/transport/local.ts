@@ -1,8 +1,9 @@
 /** --connection local: run the same scripts on this machine, without SSH. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { HostError } from '../core/errors.js';
 import type { SshTarget } from '../core/types.js';
 import type { Connection, ExecResult, RunOptions } from './types.js';
+import { BecomeSession, NeedsTtyError } from './become.js';
 
 export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutMs'>, becomePassword?: string): Connection {
   let roundTrips = 0;
@@ -14,11 +15,20 @@ export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutM
     runScript(script: string, opts: RunOptions = {}): Promise<ExecResult> {
       roundTrips++;
       const sudo = target.become && !root;
-      const shell = !sudo ? '/bin/sh -s' : becomePassword !== undefined ? `sudo -S -p '' -- /bin/sh -s` : 'sudo -n -- /bin/sh -s';
-      // SSH_CONNECTION is what the facts prelude reads; locally there is no remote peer.
-      const command = opts.prelude ? `${opts.prelude}; exec ${shell}` : shell;
       return new Promise((resolve, reject) => {
-        const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'pipe', 'pipe'] });
+        const plain = { command: opts.prelude ? `${opts.prelude}; sh -s` : 'sh -s' };
+        const session: BecomeSession | undefined = sudo
+          ? new BecomeSession(
+              { script, password: becomePassword, pty: false, prelude: opts.prelude, user: process.env.USER ?? 'this user' },
+              {
+                write: (data) => child.stdin.write(data),
+                end: () => child.stdin.end(),
+                // Its own process group (detached), so sudo is killed with the shell that started it.
+                kill: () => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'),
+              },
+            )
+          : undefined;
+        const child: ChildProcessWithoutNullStreams = spawn('/bin/sh', ['-c', (session ?? plain).command], { stdio: ['pipe', 'pipe', 'pipe'], detached: sudo });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         const timeoutMs = opts.timeoutMs ?? target.commandTimeoutMs;
@@ -26,15 +36,20 @@ export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutM
           child.kill('SIGKILL');
           reject(new HostError(`command timed out after ${Math.round(timeoutMs / 1000)} s`));
         }, timeoutMs);
-        child.stdout.on('data', (d: Buffer) => out.push(d));
-        child.stderr.on('data', (d: Buffer) => err.push(d));
+        child.stdout.on('data', (d: Buffer) => (session ? session.stdout(d) : out.push(d)));
+        child.stderr.on('data', (d: Buffer) => (session ? session.stderr(d) : err.push(d)));
         child.on('error', (e) => reject(new HostError(e.message)));
         child.on('close', (code) => {
           clearTimeout(timer);
-          resolve({ code: code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+          if (!session) return resolve({ code: code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+          try {
+            resolve(session.finish(code));
+          } catch (e) {
+            reject(e instanceof NeedsTtyError ? new HostError('sudo requires a tty here (requiretty): run vprov as root, or over SSH, which asks for a pty') : e);
+          }
         });
         child.stdin.on('error', () => undefined);
-        child.stdin.end(sudo && becomePassword !== undefined ? `${becomePassword}\n${script}` : script);
+        if (!session) child.stdin.end(script);
       });
     },
     close() {},

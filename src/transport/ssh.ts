@@ -1,15 +1,24 @@
 /**
  * ssh2 transport: one connection per host, every command a channel on it; ProxyJump through
- * a first connection; host keys checked by policy; sudo with -n, or with a password fed on
- * stdin (never on a command line, never in a message).
+ * a first connection; host keys checked by policy; root through sudo as become.ts drives it
+ * (the password only ever answers sudo's own prompt; a pty when sudo requires a tty).
  */
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
-import { Client, type ConnectConfig } from 'ssh2';
+import { Client, type ClientChannel, type ConnectConfig, type ExecOptions } from 'ssh2';
 import { UnreachableError, HostError } from '../core/errors.js';
 import type { SshTarget } from '../core/types.js';
 import { verifyHostKey } from './known-hosts.js';
 import type { Connection, ExecResult, RunOptions } from './types.js';
+import { BecomeSession, NeedsTtyError } from './become.js';
+
+interface ChannelHandlers {
+  start(channel: ClientChannel): void;
+  stdout(data: Buffer): void;
+  stderr(data: Buffer): void;
+  /** the command's result, or throws why it has none */
+  close(code: number | null): ExecResult;
+}
 
 export interface ConnectOptions {
   onNotice?: (message: string) => void;
@@ -89,11 +98,11 @@ async function openClient(target: SshTarget, opts: ConnectOptions, sock: Duplex 
   return { client, close: () => client.end() };
 }
 
-const SUDO_REFUSED = /sudo: (a password is required|a terminal is required|\d+ incorrect password attempts?|.*is not in the sudoers file|.*may not run|no tty present)/;
-
 class SshConnection implements Connection {
   roundTrips = 0;
   private closed = false;
+  /** sudo said requiretty: every later command on this host asks for a pty */
+  private pty = false;
 
   constructor(
     readonly client: Client,
@@ -105,36 +114,97 @@ class SshConnection implements Connection {
     client.on('close', () => (this.closed = true));
   }
 
-  runScript(script: string, opts: RunOptions = {}): Promise<ExecResult> {
-    if (this.closed) return Promise.reject(new UnreachableError(`connection to ${this.target.host} is closed`));
+  async runScript(script: string, opts: RunOptions = {}): Promise<ExecResult> {
+    if (this.closed) throw new UnreachableError(`connection to ${this.target.host} is closed`);
     this.roundTrips++;
-    const password = this.target.become ? this.becomePassword : undefined;
-    // The script travels on stdin; with a password, sudo -S reads its one line first.
-    const shell = !this.target.become ? '/bin/sh -s' : password !== undefined ? `sudo -S -p '' -- /bin/sh -s` : 'sudo -n -- /bin/sh -s';
-    const command = opts.prelude ? `${opts.prelude}; exec ${shell}` : shell;
+    if (!this.target.become) return this.plain(script, opts);
+    try {
+      return await this.become(script, opts);
+    } catch (err) {
+      if (!(err instanceof NeedsTtyError) || this.pty) throw err;
+      this.pty = true; // requiretty: sudo refused before asking anything, so retrying costs no PAM attempt
+      return this.become(script, opts);
+    }
+  }
+
+  /** No become: the login shell starts sh (by name: rbash forbids paths) and reads the script. */
+  private plain(script: string, opts: RunOptions): Promise<ExecResult> {
+    const out: Buffer[] = [];
+    const errOut: Buffer[] = [];
+    return this.channel(opts.prelude ? `${opts.prelude}; sh -s` : 'sh -s', false, opts, {
+      start: (ch) => ch.end(script),
+      stdout: (d) => out.push(d),
+      stderr: (d) => errOut.push(d),
+      close: (code) => ({ code: code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(errOut).toString('utf8') }),
+    });
+  }
+
+  private become(script: string, opts: RunOptions): Promise<ExecResult> {
+    let channel: ClientChannel | undefined;
+    const session = new BecomeSession(
+      { script, password: this.becomePassword, pty: this.pty, prelude: opts.prelude, user: this.target.user },
+      {
+        write: (data) => channel?.write(data),
+        end: () => channel?.end(),
+        kill: (pgid) => void this.killSudo(channel, pgid),
+      },
+    );
+    return this.channel(session.command, this.pty, opts, {
+      start: (ch) => (channel = ch),
+      stdout: (d) => session.stdout(d),
+      stderr: (d) => session.stderr(d),
+      close: (code) => session.finish(code),
+    });
+  }
+
+  /**
+   * Stop sudo with SIGKILL before it reads a second password: SIGTERM, SIGHUP or EOF would each
+   * count as one more PAM failure. The signal request needs OpenSSH 7.9+; the kill over a second
+   * channel (the login shell's process group, same user) works everywhere. Then close.
+   */
+  private async killSudo(channel: ClientChannel | undefined, pgid: number | undefined): Promise<void> {
+    try {
+      channel?.signal('KILL');
+    } catch {
+      /* the server may not take signals; the kill below does */
+    }
+    if (pgid !== undefined && Number.isSafeInteger(pgid) && pgid > 1) {
+      await new Promise<void>((resolve) => {
+        this.client.exec(`kill -KILL -- -${pgid}`, (err, ch) => {
+          if (err) return resolve();
+          ch.on('close', () => resolve());
+          ch.on('error', () => resolve());
+          ch.resume();
+          ch.stderr.resume();
+        });
+      });
+    }
+    channel?.close();
+  }
+
+  private channel(command: string, pty: boolean, opts: RunOptions, on: ChannelHandlers): Promise<ExecResult> {
     const timeoutMs = opts.timeoutMs ?? this.target.commandTimeoutMs;
+    // ECHO off from the start: nothing typed into the pty (the password) is ever sent back.
+    const execOpts: ExecOptions = pty ? { pty: { term: 'dumb', cols: 512, rows: 24, modes: { ECHO: 0 } } } : {};
     return new Promise((resolve, reject) => {
-      this.client.exec(command, (err, channel) => {
+      this.client.exec(command, execOpts, (err, channel) => {
         if (err) return reject(new HostError(`cannot open a channel: ${err.message}`));
-        const out: Buffer[] = [];
-        const errOut: Buffer[] = [];
         const timer = setTimeout(() => {
           channel.close();
           reject(new HostError(`command timed out after ${Math.round(timeoutMs / 1000)} s`));
         }, timeoutMs);
-        channel.on('data', (d: Buffer) => out.push(d));
-        channel.stderr.on('data', (d: Buffer) => errOut.push(d));
+        channel.on('data', on.stdout);
+        channel.stderr.on('data', on.stderr);
+        channel.on('error', () => undefined); // the close that follows carries the outcome
         channel.on('close', (code: number | null) => {
           clearTimeout(timer);
-          const stderr = Buffer.concat(errOut).toString('utf8');
-          const refused = this.target.become && code === 1 && SUDO_REFUSED.exec(stderr);
-          if (refused) {
-            const hint = password === undefined ? ' (set VPROV_BECOME_PASSWORD or use --ask-become-pass if sudo needs a password)' : '';
-            return reject(new HostError(`sudo refused for ${this.target.user}: ${refused[0]}${hint}`));
+          try {
+            resolve(on.close(code));
+          } catch (e) {
+            reject(e);
           }
-          resolve({ code: code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr });
         });
-        channel.end(password !== undefined ? `${password}\n${script}` : script);
+        on.start(channel);
       });
     });
   }

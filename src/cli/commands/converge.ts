@@ -43,7 +43,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
   const json = args.format === 'json';
   // listr2 is only loaded when a terminal will show it.
   const tty = !json && io.isTTY ? (await import('../../app/progress-tty.js')).ttyProgress : undefined;
-  const becomePassword = args.askBecomePass ? await (await import('../prompt.js')).promptSecret('BECOME password: ') : process.env.VPROV_BECOME_PASSWORD;
+  const becomePassword = await (await import('../become-password.js')).becomePassword(args.askBecomePass);
   let finished: Promise<void> = Promise.resolve();
   const report = await convergeAll({
     inventory: args.inventory,

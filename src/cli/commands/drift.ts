@@ -28,11 +28,12 @@ export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
     return 0;
   }
   if (!args.inventory) throw new InputError('drift needs -i INVENTORY (or --history DIR --since DURATION to compare earlier runs)');
-  const [{ convergeAll }, { exitCodeOf }, { renderJson }, { parseShard }] = await Promise.all([
+  const [{ convergeAll }, { exitCodeOf }, { renderJson }, { parseShard }, { becomePassword }] = await Promise.all([
     import('../../app/converge-all.js'),
     import('../../app/exit-code.js'),
     import('../../report/json.js'),
     import('../../app/shard.js'),
+    import('../become-password.js'),
   ]);
   const quiet = args.format !== 'text' && !args.output;
   const report = await convergeAll({
@@ -44,7 +45,7 @@ export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
     shard: args.shard ? parseShard(args.shard) : undefined,
     roleMap: args.roleMap,
     forks: args.forks,
-    becomePassword: process.env.VPROV_BECOME_PASSWORD,
+    becomePassword: await becomePassword(false),
     onWarning: quiet ? undefined : (m) => io.err(`warning: ${m}\n`),
   });
   const code = exitCodeOf(report);

@@ -12,6 +12,15 @@ import ssh2 from 'ssh2';
 
 const { Server, Client, utils } = ssh2;
 const APPLY_MARKER = '@@vprov:apply-';
+// vprov's become protocol (src/transport/become.ts): the script is sent only after the root
+// shell printed this run's token, so the simulator prints it first, as sudo -n would.
+const BECOME_LINES = /^vprov-become-(?:pid-[0-9a-f]+=\d+|ok-[0-9a-f]+)\r?\n/gm;
+
+function becomeGreeting(command) {
+  const pid = /echo (vprov-become-pid-[0-9a-f]+=)\$\$/.exec(command);
+  const ok = /echo (vprov-become-ok-[0-9a-f]+)/.exec(command);
+  return pid && ok ? `${pid[1]}4242\n${ok[1]}\n` : '';
+}
 
 export function shapeOf(command, stdin) {
   const markers = [...stdin.matchAll(/@@vprov:([a-z0-9:_-]+)@@/g)].map((m) => m[1]);
@@ -69,6 +78,8 @@ export class SimFleet {
         const session = acceptSession();
         session.on('exec', (accept, _reject, info) => {
           const stream = accept();
+          const greeting = becomeGreeting(info.command);
+          if (greeting) stream.write(greeting);
           const input = [];
           stream.on('data', (d) => input.push(d));
           stream.on('end', async () => {
@@ -79,6 +90,7 @@ export class SimFleet {
             if (host.record) {
               upstream ??= await connect(host.record);
               answer = await execOn(upstream, info.command, stdin);
+              answer.stdout = answer.stdout.replace(BECOME_LINES, ''); // the recording run's own markers
               if (!this.answers.has(host.role)) this.answers.set(host.role, new Map());
               this.answers.get(host.role).set(key, answer);
             } else {

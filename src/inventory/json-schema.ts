@@ -3,7 +3,8 @@
  * docs/inventory.schema.json for editors (`# yaml-language-server: $schema=…`). It describes the
  * file as written (io: input): fields with defaults are optional. Checks zod makes in code
  * (address and CIDR syntax, cross-checks against the catalog) are not in it; `vprov inventory
- * check` makes them.
+ * check` makes them. Descriptions for editor hovers are added here, by path: a path the
+ * generated schema lacks is an error, so they cannot drift away from the fields.
  */
 import { z } from 'zod';
 import { inventorySchema } from './schema.js';
@@ -11,13 +12,49 @@ import { inventorySchema } from './schema.js';
 /** zod names some checks with a `format` no validator knows (starts_with); their `pattern` carries the rule. */
 const STANDARD_FORMATS = new Set(['date-time', 'date', 'time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uri', 'uuid', 'regex']);
 
+const HOST = 'hosts.additionalProperties';
+const DESCRIPTIONS: Record<string, string> = {
+  product: 'catalog product id (see `vprov catalog list`)',
+  platforms: 'what this deployment protects, and how: each entry selects a platform (and its transfer method) of the product',
+  'platforms.items.method': 'transfer method as titled in the catalog; required when the platform documents several',
+  'platforms.items.options': 'condition flags to enable (e.g. ceph, netcat, nfs-on-node): rows the documents make optional',
+  ports: 'overrides of the catalog’s default ports, by parameter name (e.g. netcat, keystone)',
+  defaults: 'settings for every host, overridable per host',
+  'defaults.ssh': 'how vprov connects: user, port, identityFile, become (sudo), hostKeys, proxyJump, timeouts',
+  'defaults.firewall': 'auto | firewalld | nftables | none, or { backend, inputPolicy, sshAdmins, confirmTimeout }',
+  'defaults.selinux': 'SELinux mode to enforce; keep leaves it alone',
+  'defaults.account': 'home and shell of the service account when vprov creates it',
+  hosts: 'host name → address and roles',
+  [`${HOST}.address`]: 'address the other hosts see this host by: it goes into their firewall rules',
+  [`${HOST}.roles`]: 'catalog roles this host holds (see `vprov catalog show PRODUCT`)',
+  [`${HOST}.platform`]: 'restrict this host to one selected platform’s flows',
+  [`${HOST}.managed`]: 'false: never logged into or changed; its flows are only verified',
+  [`${HOST}.ssh`]: 'connection settings of this host (host and port when it is reached through NAT or a forward)',
+  [`${HOST}.firewall`]: 'firewall backend and policy of this host',
+  [`${HOST}.selinux`]: 'SELinux mode of this host',
+  groups: 'group name → host names, for --limit',
+  ansible: 'import hosts and groups from an Ansible inventory (INI or YAML), mapping groups to roles',
+  networks: 'role → CIDRs: sources for roles that have no hosts here (clients, external systems); never "any"',
+};
+
+function at(schema: Record<string, unknown>, path: string): Record<string, unknown> {
+  let node = schema;
+  for (const part of path.split('.')) {
+    const next = part === 'items' || part === 'additionalProperties' ? node[part] : (node.properties as Record<string, unknown> | undefined)?.[part];
+    if (!next || typeof next !== 'object') throw new Error(`inventory JSON Schema has no ${path}`);
+    node = next as Record<string, unknown>;
+  }
+  return node;
+}
+
 export function inventoryJsonSchema(): Record<string, unknown> {
   const generated = z.toJSONSchema(inventorySchema, {
     io: 'input',
     override: ({ jsonSchema }) => {
       if (typeof jsonSchema.format === 'string' && !STANDARD_FORMATS.has(jsonSchema.format)) delete jsonSchema.format;
     },
-  });
+  }) as Record<string, unknown>;
+  for (const [path, description] of Object.entries(DESCRIPTIONS)) at(generated, path).description = description;
   return {
     ...generated,
     title: 'vprov inventory',

@@ -45,6 +45,30 @@ export function probesFor(compiled: CompileResult, managed: ReadonlySet<string>)
   return out;
 }
 
+/** sh: TCP-connect from this host to every probe's address and port; one output line each. */
+export function probeScript(list: readonly Omit<Probe, 'result'>[]): string {
+  const targets = [...new Set(list.map((p) => q(`${p.address},${p.port}`)))].join(' ');
+  return `printf '%s\\n' ${targets} | python3 -c "$(printf '%s' '${Buffer.from(PROBE_PY).toString('base64')}' | base64 -d)"`;
+}
+
+/** The probes with their results read from `probeScript`'s output ("unknown" when a line is missing). */
+export function probeResults(list: readonly Omit<Probe, 'result'>[], stdout: string, detail?: string): Probe[] {
+  const seen = new Map(
+    stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [addr, port, r] = l.split(' ');
+        return [`${addr},${port}`, r as ProbeResult];
+      }),
+  );
+  return list.map((p) => {
+    const result = seen.get(`${p.address},${p.port}`) ?? 'unknown';
+    return { ...p, result, ...(detail !== undefined ? { detail } : result === 'unknown' ? { detail: 'no result from the probe' } : {}) };
+  });
+}
+
 export async function runProbes(
   probes: Omit<Probe, 'result'>[],
   hosts: readonly HostDesired[],
@@ -62,20 +86,8 @@ export async function runProbes(
     let conn: Connection | undefined;
     try {
       conn = await connect(host);
-      const targets = [...new Set(list.map((p) => q(`${p.address},${p.port}`)))].join(' ');
-      const script = `printf '%s\\n' ${targets} | python3 -c "$(printf '%s' '${Buffer.from(PROBE_PY).toString('base64')}' | base64 -d)"`;
-      const res = await conn.runScript(script);
-      const seen = new Map(
-        res.stdout
-          .trim()
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => {
-            const [addr, port, r] = l.split(' ');
-            return [`${addr},${port}`, r as ProbeResult];
-          }),
-      );
-      return list.map((p) => ({ ...p, result: seen.get(`${p.address},${p.port}`) ?? 'unknown', ...(res.code !== 0 ? { detail: res.stderr.trim().slice(0, 200) } : {}) }));
+      const res = await conn.runScript(probeScript(list));
+      return probeResults(list, res.stdout, res.code !== 0 ? res.stderr.trim().slice(0, 200) : undefined);
     } catch (err) {
       return list.map((p) => ({ ...p, result: 'unknown' as const, detail: describeError(err) }));
     } finally {

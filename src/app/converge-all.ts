@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { connectLocal } from '../transport/local.js';
 import { parseSshConfig } from '../transport/ssh-config.js';
 import { loadCatalog } from '../catalog/load.js';
-import { compile } from '../compile/compile.js';
+import { compile, type CompileResult } from '../compile/compile.js';
 import { familyOf } from '../core/net.js';
 import type { HostDesired } from '../core/types.js';
-import { loadInventory } from '../inventory/load.js';
+import { loadInventory, type Inventory } from '../inventory/load.js';
 import { selectHosts } from '../inventory/limit.js';
 import { connectSsh } from '../transport/ssh.js';
 import type { Connection } from '../transport/types.js';
@@ -52,22 +52,12 @@ export interface ConvergeAllOptions {
 
 export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> {
   const started = Date.now();
-  // Everything that can be wrong with the input fails here, before any host is touched.
-  const inv = loadInventoryWithCatalog(opts);
+  const { inv, compiled } = await prepareRun(opts);
   const selected = new Set(selectHosts(inv.data, opts.limit));
-  const resolved = await resolveNames(Object.values(inv.data.hosts).map((h) => h.address));
-  const sshConfigFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
-  const sshConfig = existsSync(sshConfigFile) ? parseSshConfig(readFileSync(sshConfigFile, 'utf8')) : undefined;
-  const compiled = compile(inv, { resolved, local: { user: userInfo().username, home: homedir() }, sshConfig });
-  for (const w of compiled.warnings) opts.onWarning?.(w.message);
   const hosts = compiled.hosts.filter((h) => selected.has(h.name) && inShard(h.name, opts.shard));
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
   if (opts.connection === 'local' && hosts.length > 1) opts.onWarning?.(`--connection local runs every selected host's plan on this machine (${hosts.length} hosts): use --limit`);
-  const connect =
-    opts.connect ??
-    (opts.connection === 'local'
-      ? async (d: HostDesired) => connectLocal(d.ssh, opts.becomePassword)
-      : (d: HostDesired) => connectSsh(d.ssh, { becomePassword: opts.becomePassword, onNotice: (m) => opts.onWarning?.(`${d.name}: ${m}`) }));
+  const connect = connector(opts);
   for (const h of hosts) if (h.ssh.hostKeys === 'off') opts.onWarning?.(`${h.name}: host key checking is off (lab use only)`);
   const reports = await forEachBounded(hosts, opts.forks ?? 25, async (h) => {
     progress.start(h.name);
@@ -90,8 +80,34 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   };
 }
 
+export type RunInput = Pick<ConvergeAllOptions, 'inventory' | 'catalogDir' | 'roleMap' | 'sshConfigFile' | 'onWarning'>;
+
+/**
+ * Load, validate and compile: everything that can be wrong with the input fails here, before
+ * any host is touched. Warnings go to `onWarning`.
+ */
+export async function prepareRun(opts: RunInput): Promise<{ inv: Inventory; compiled: CompileResult }> {
+  const inv = loadInventoryWithCatalog(opts);
+  const resolved = await resolveNames(Object.values(inv.data.hosts).map((h) => h.address));
+  const sshConfigFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
+  const sshConfig = existsSync(sshConfigFile) ? parseSshConfig(readFileSync(sshConfigFile, 'utf8')) : undefined;
+  const compiled = compile(inv, { resolved, local: { user: userInfo().username, home: homedir() }, sshConfig });
+  for (const w of compiled.warnings) opts.onWarning?.(w.message);
+  return { inv, compiled };
+}
+
+/** How hosts are reached: the test's `connect`, this machine (--connection local) or SSH. */
+export function connector(opts: Pick<ConvergeAllOptions, 'connect' | 'connection' | 'becomePassword' | 'onWarning'>): (d: HostDesired) => Promise<Connection> {
+  return (
+    opts.connect ??
+    (opts.connection === 'local'
+      ? async (d: HostDesired) => connectLocal(d.ssh, opts.becomePassword)
+      : (d: HostDesired) => connectSsh(d.ssh, { becomePassword: opts.becomePassword, onNotice: (m) => opts.onWarning?.(`${d.name}: ${m}`) }))
+  );
+}
+
 /** The inventory names its product: load just that product's catalog file when it can. */
-function loadInventoryWithCatalog(opts: ConvergeAllOptions) {
+function loadInventoryWithCatalog(opts: RunInput): Inventory {
   const product = peekProduct(opts.inventory);
   const load = (catalog: ReturnType<typeof loadCatalog>) => loadInventory(opts.inventory, catalog, { roleMap: opts.roleMap, onNotice: opts.onWarning });
   if (product) {

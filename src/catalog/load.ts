@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.js';
 import { locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
 import { catalogFileSchema, type CatalogFile } from './schema.js';
-import { slug, type Catalog, type Product } from './model.js';
+import { REQUIREMENTS_SECTION, slug, type Catalog, type Product } from './model.js';
 
 export const DEFAULT_CATALOG_DIR = fileURLToPath(new URL('../../catalog/', import.meta.url));
 
@@ -203,10 +203,14 @@ function toProduct(data: CatalogFile, file: string): Product {
     flows,
     // No undefined-valued keys: the product must survive JSON (the compiled catalog) unchanged.
     requirements: {
-      ...(data.requirements.account ? { account: data.requirements.account } : {}),
-      sudo: data.requirements.sudo,
+      ...(data.requirements.account ? { account: withSection(data.requirements.account) } : {}),
+      sudo: Object.fromEntries(Object.entries(data.requirements.sudo).map(([role, s]) => [role, withSection(s)])),
       rootEquivalent: data.requirements.rootEquivalent,
-      ...(data.requirements.selinux ? { selinux: data.requirements.selinux } : {}),
+      ...(data.requirements.selinux ? { selinux: withSection(data.requirements.selinux) } : {}),
     },
   };
+}
+
+function withSection<T extends { section?: string }>(r: T): T & { section: string } {
+  return { ...r, section: r.section ?? REQUIREMENTS_SECTION };
 }

@@ -1,12 +1,16 @@
 /** The loaded, cross-checked catalog: what the rest of vprov queries. */
 import type { Flow, SelinuxMode } from '../core/types.js';
 
+/** Host requirements; `section` is the document heading each was transcribed from. */
 export interface Requirements {
-  account?: { user: string; groups: string[]; sources: string[] };
-  sudo: Record<string, { commands: string[]; sources: string[] }>;
+  account?: { user: string; groups: string[]; sources: string[]; section: string };
+  sudo: Record<string, { commands: string[]; sources: string[]; section: string }>;
   rootEquivalent: string[];
-  selinux?: { mode: SelinuxMode; allowed: SelinuxMode[]; reason: string; sources: string[] };
+  selinux?: { mode: SelinuxMode; allowed: SelinuxMode[]; reason: string; sources: string[]; section: string };
 }
+
+/** Where a catalog file names no section for a host requirement. */
+export const REQUIREMENTS_SECTION = 'Security Requirements';
 
 export interface Product {
   id: string;

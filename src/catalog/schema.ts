@@ -58,6 +58,8 @@ const sudoSchema = z
   .object({
     commands: z.array(z.string().regex(/^\/\S*$/, 'must be an absolute command path')).min(1),
     sources: z.array(z.string()).min(1),
+    /** heading of the document the list was transcribed from */
+    section: z.string().min(1).optional(),
   })
   .strict();
 
@@ -75,7 +77,7 @@ export const catalogFileSchema = z
     requirements: z
       .object({
         account: z
-          .object({ user: z.string().min(1), groups: z.array(z.string()), sources: z.array(z.string()).min(1) })
+          .object({ user: z.string().min(1), groups: z.array(z.string()), sources: z.array(z.string()).min(1), section: z.string().min(1).optional() })
           .strict()
           .optional(),
         sudo: z.record(id, sudoSchema).default({}),
@@ -87,6 +89,7 @@ export const catalogFileSchema = z
             allowed: z.array(z.enum(['permissive', 'enforcing', 'disabled'])),
             reason: z.string(),
             sources: z.array(z.string()).min(1),
+            section: z.string().min(1).optional(),
           })
           .strict()
           .optional(),

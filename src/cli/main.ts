@@ -7,6 +7,8 @@ import { convergeOptions, runConverge } from './commands/converge.js';
 import { catalogExport, catalogLint, catalogList, catalogShow } from './commands/catalog.js';
 import { inventoryCheck, inventoryGraph } from './commands/inventory.js';
 import { runDrift } from './commands/drift.js';
+import { runExplain } from './commands/explain.js';
+import { runEvidence } from './commands/evidence.js';
 import { reportMerge, scheduleExport, scheduleInstall, scheduleRemove, scheduleStatusCmd } from './commands/schedule.js';
 
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {
@@ -55,6 +57,35 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
             .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
             .option('catalog', { type: 'string', hidden: true, describe: 'catalog directory (default: the shipped catalog)' }),
         (a) => set(runDrift(a, io)),
+      )
+      .command(
+        'explain [target]',
+        'why a port is open on a host (HOST[:PORT[/PROTO]]), or with --from HOST what that host may reach: each flow with its document and section',
+        (y) =>
+          y
+            .positional('target', { type: 'string', describe: 'HOST, HOST:PORT, HOST:PORT/PROTO or HOST/icmp' })
+            .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file' })
+            .option('from', { type: 'string', describe: 'the reverse question: what this host may reach, where and why' })
+            .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
+            .option('role-map', { type: 'string', array: true })
+            .option('catalog', { type: 'string', hidden: true }),
+        (a) => set(runExplain(a, io)),
+      )
+      .command(
+        'evidence',
+        'read-only: every applicable requirement proven on its host (found, verdict, document and section); exit 2 when one is not met',
+        (y) =>
+          y
+            .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file' })
+            .option('format', { choices: ['md', 'html', 'json'] as const, default: 'md' as const })
+            .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically) instead of stdout' })
+            .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts read at once' })
+            .option('connection', { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const })
+            .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)' })
+            .option('timeout', { type: 'number', default: 600, describe: 'seconds one host may take' })
+            .option('role-map', { type: 'string', array: true })
+            .option('catalog', { type: 'string', hidden: true }),
+        (a) => set(runEvidence(a, io)),
       )
       .command('schedule', 'run drift unattended (systemd timer, cron, Kubernetes)', (y) =>
         y

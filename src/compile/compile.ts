@@ -6,6 +6,7 @@ import type { Flow, FirewallDesired, FirewallRule, HostDesired, SourceSet, SshTa
 import { canonicalAddress, familyOf } from '../core/net.js';
 import { InputError } from '../core/errors.js';
 import type { Inventory } from '../inventory/load.js';
+import type { Product } from '../catalog/model.js';
 import type { InventoryHost, FirewallSetting } from '../inventory/schema.js';
 import { mergePorts } from './ports.js';
 import { flowEdges, type Edge } from './edges.js';
@@ -135,17 +136,25 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
 
 /** Flows the inventory's platforms/methods/options select, with port overrides applied. */
 export function selectFlows(inv: Inventory): Flow[] {
-  const { data, product } = inv;
-  return product.flows
-    .filter((f) =>
-      data.platforms.some(
-        (sel) =>
-          sel.platform === f.platform &&
-          (sel.method === undefined || sel.method === f.method) &&
-          (f.condition === null || sel.options[f.condition] === true),
-      ),
-    )
-    .map(({ param, ...f }) => (param && data.ports[param] ? { ...f, ports: data.ports[param]! } : f));
+  return inv.product.flows.filter((f) => flowSelection(inv, f) === 'selected').map((f) => effectiveFlow(inv, f));
+}
+
+/**
+ * Why a catalog flow is in this deployment or not: its platform and method selected, and its
+ * condition enabled ('selected'); the platform and method selected but the condition off; or
+ * another platform or method.
+ */
+export function flowSelection(inv: Inventory, f: Product['flows'][number]): 'selected' | 'condition-off' | 'method-not-selected' | 'platform-not-selected' {
+  const platforms = inv.data.platforms.filter((sel) => sel.platform === f.platform);
+  if (platforms.length === 0) return 'platform-not-selected';
+  const methods = platforms.filter((sel) => sel.method === undefined || sel.method === f.method);
+  if (methods.length === 0) return 'method-not-selected';
+  return methods.some((sel) => f.condition === null || sel.options[f.condition] === true) ? 'selected' : 'condition-off';
+}
+
+/** The flow with the inventory's port override applied (ports.keystone: […]). */
+export function effectiveFlow(inv: Inventory, { param, ...f }: Product['flows'][number]): Flow {
+  return param && inv.data.ports[param] ? { ...f, ports: inv.data.ports[param]! } : f;
 }
 
 type FirewallBase = Pick<FirewallDesired, 'backend' | 'inputPolicy' | 'sshAdminSources' | 'confirmTimeout'>;

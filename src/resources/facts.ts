@@ -9,7 +9,13 @@ import type { HostFacts, RawFacts, Resource } from './types.js';
 /** Runs unprivileged before sudo, which would strip SSH_CONNECTION. */
 export const FACTS_PRELUDE = `echo '@@vprov:ssh@@'; echo "ssh=$SSH_CONNECTION"`;
 
-export function factsScript(resources: readonly Resource[], desired: HostDesired): string {
+/** A read-only probe run in the same round trip as the resources' facts; its output is section `name`. */
+export interface ExtraFacts {
+  name: string;
+  script: string;
+}
+
+export function factsScript(resources: readonly Resource[], desired: HostDesired, extra: readonly ExtraFacts[] = []): string {
   const parts = [
     sectionMarker('host'),
     `if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi`,
@@ -19,12 +25,13 @@ export function factsScript(resources: readonly Resource[], desired: HostDesired
   for (const r of resources) {
     parts.push(sectionMarker(r.kind), `{\n${r.factsScript(desired) || ':'}\n} 2>/dev/null`);
   }
+  for (const x of extra) parts.push(sectionMarker(x.name), `{\n${x.script || ':'}\n} 2>/dev/null`);
   parts.push(sectionMarker('end'));
   return parts.join('\n') + '\n';
 }
 
-export async function gatherFacts(conn: Connection, resources: readonly Resource[], desired: HostDesired): Promise<{ host: HostFacts; raw: RawFacts }> {
-  const res = await conn.runScript(factsScript(resources, desired), { prelude: FACTS_PRELUDE });
+export async function gatherFacts(conn: Connection, resources: readonly Resource[], desired: HostDesired, extra: readonly ExtraFacts[] = []): Promise<{ host: HostFacts; raw: RawFacts }> {
+  const res = await conn.runScript(factsScript(resources, desired, extra), { prelude: FACTS_PRELUDE });
   const raw = splitSections(res.stdout);
   if (res.code !== 0 || raw.end === undefined) {
     throw new HostError(`gathering facts failed (exit ${res.code}): ${res.stderr.trim() || 'incomplete output'}`);

@@ -1,7 +1,13 @@
 /** The firewall resource: picks the backend (auto = firewalld if running, else nftables). */
 import { planNftables, nftFactsScript } from './firewall-nftables.js';
 import { firewalldFactsScript, planFirewalld } from './firewall-firewalld.js';
-import { emptyPlan, type Resource } from './types.js';
+import { emptyPlan, type HostFacts, type Resource } from './types.js';
+import type { FirewallBackend } from '../core/types.js';
+
+/** The backend in effect on a host: `auto` is firewalld where it runs, else nftables. */
+export function effectiveBackend(backend: FirewallBackend, host: Pick<HostFacts, 'firewalldRunning'>): Exclude<FirewallBackend, 'auto'> {
+  return backend === 'auto' ? (host.firewalldRunning ? 'firewalld' : 'nftables') : backend;
+}
 
 export const firewallResource: Resource = {
   kind: 'firewall',
@@ -20,7 +26,7 @@ export const firewallResource: Resource = {
       plan.notes.push('not applicable: firewall: none in the inventory');
       return plan;
     }
-    const backend = fw.backend === 'auto' ? (host.firewalldRunning ? 'firewalld' : 'nftables') : fw.backend;
+    const backend = effectiveBackend(fw.backend, host);
     if (backend === 'firewalld') return planFirewalld(raw, fw, host.firewalldRunning);
     const plan = planNftables(raw, fw, host);
     plan.notes.unshift('backend: nftables (table inet vprov)');

@@ -153,3 +153,40 @@ function value(v: Json): string {
   }
   return JSON.stringify(v);
 }
+
+/** The listed table as data (sets by name, rules of chain input), for evidence; null when absent or unparsable. */
+export function tableFromJson(listing: string): { sets: Record<string, string[]>; rules: NftRuleSpec[] } | null {
+  let doc: { nftables?: Json[] };
+  try {
+    doc = JSON.parse(listing || '{}') as { nftables?: Json[] };
+  } catch {
+    return null;
+  }
+  const items = (doc.nftables ?? []).filter((i): i is { [k: string]: Json } => !!i && typeof i === 'object' && !Array.isArray(i));
+  if (!items.some((i) => 'table' in i)) return null;
+  const sets: Record<string, string[]> = {};
+  const rules: NftRuleSpec[] = [];
+  for (const item of items) {
+    if ('set' in item) {
+      const s = item.set as Record<string, Json>;
+      sets[String(s.name)] = ((s.elem as Json[]) ?? []).map(value);
+    } else if ('rule' in item) {
+      const r = item.rule as Record<string, Json>;
+      if (r.chain !== 'input') continue;
+      const matches: NftMatch[] = [];
+      let verdict: NftRuleSpec['verdict'] | null = null;
+      for (const e of (r.expr as Json[]) ?? []) {
+        if (!e || typeof e !== 'object' || Array.isArray(e)) continue;
+        if ('match' in e) {
+          const m = e.match as Record<string, Json>;
+          // An unknown or negated match makes the rule narrower than anything we can read: never count it.
+          const left = leftName(m.left ?? null);
+          matches.push(left && (m.op === '==' || m.op === 'in') ? { left, right: values(m.right ?? null) } : { left: 'unknown', right: [] });
+        } else if ('accept' in e) verdict ??= 'accept';
+        else if ('drop' in e) verdict ??= 'drop';
+      }
+      if (verdict) rules.push({ matches, verdict, comment: (r.comment as string) ?? null });
+    }
+  }
+  return { sets, rules };
+}

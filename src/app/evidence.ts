@@ -1,0 +1,120 @@
+/**
+ * `vprov evidence`: every requirement of one deployment proven on its host. Read-only by
+ * construction: each managed host gets exactly one script — the resources' fact probes, what
+ * `sudo -l -U` grants, and TCP connects to the ports its flows open elsewhere — and nothing
+ * that writes is ever built here.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { hostname, userInfo } from 'node:os';
+import { describeError, UnreachableError } from '../core/errors.js';
+import { EXIT_HOST_FAILED, EXIT_OK, EXIT_PENDING } from '../core/exit.js';
+import type { HostDesired } from '../core/types.js';
+import type { Probe } from '../core/report.js';
+import { requirementsOf } from '../compile/requirements.js';
+import { RESOURCES } from '../resources/index.js';
+import { gatherFacts, type ExtraFacts } from '../resources/facts.js';
+import { effectiveBackend } from '../resources/firewall.js';
+import { sudoListScript } from '../resources/evidence-facts.js';
+import type { EvidenceReport } from '../report/evidence-schema.js';
+import { connector, prepareRun, type ConvergeAllOptions, type RunInput } from './converge-all.js';
+import { probeResults, probeScript, probesFor } from './connectivity.js';
+import { judge, PROBE_SECTION, SUDO_SECTION, type HostReading } from './evidence-verdicts.js';
+import { forEachBounded } from './runner.js';
+
+export type EvidenceOptions = RunInput & Pick<ConvergeAllOptions, 'forks' | 'connection' | 'becomePassword' | 'connect' | 'hostTimeoutMs'>;
+
+export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceReport> {
+  const started = Date.now();
+  const warnings: string[] = [];
+  const { inv, compiled } = await prepareRun({ ...opts, onWarning: (m) => (warnings.push(m), opts.onWarning?.(m)) });
+  const { rows, notApplied } = requirementsOf(inv, compiled);
+  const managed = new Set(compiled.hosts.filter((h) => h.managed).map((h) => h.name));
+  const probes = probesFor(compiled, managed);
+  const connect = connector(opts);
+
+  const readings = new Map<string, HostReading>();
+  const probed: Probe[] = [];
+  const results = await forEachBounded(compiled.hosts, opts.forks ?? 25, (h) =>
+    readHost(h, probes.filter((p) => p.from === h.name), connect, opts.hostTimeoutMs),
+  );
+  const roundTrips = new Map<string, number>();
+  for (const [i, r] of results.entries()) {
+    readings.set(compiled.hosts[i]!.name, r.reading);
+    probed.push(...r.probes);
+    roundTrips.set(compiled.hosts[i]!.name, r.roundTrips);
+  }
+
+  const requirements = rows.map((row) => judge(row, readings, probed));
+  const count = (v: string) => requirements.filter((r) => r.verdict === v).length;
+  const counts = { met: count('met'), notMet: count('not met'), notApplicable: count('not applicable'), notVerifiable: count('not verifiable') };
+  const failed = [...readings.values()].some((r) => r.status === 'unreachable' || r.status === 'failed');
+  const exitCode = (counts.notMet > 0 ? EXIT_PENDING : EXIT_OK) | (failed ? EXIT_HOST_FAILED : EXIT_OK);
+  const catalogText = readFileSync(inv.product.file);
+  const cited = new Set([...requirements.flatMap((r) => r.documents), ...notApplied.flatMap((n) => n.documents)]);
+  return {
+    version: 1,
+    kind: 'evidence',
+    exitCode,
+    verdict: counts.notMet > 0 ? 'not met' : failed ? 'incomplete' : 'met',
+    counts,
+    inventory: opts.inventory,
+    product: { id: inv.product.id, title: inv.product.title },
+    catalog: { file: basename(inv.product.file), sha256: createHash('sha256').update(catalogText).digest('hex') },
+    controller: { host: hostname(), user: userInfo().username },
+    generatedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    platforms: inv.data.platforms.map((p) => ({ platform: p.platform, method: p.method ?? null, options: Object.keys(p.options).filter((o) => p.options[o] === true).sort() })),
+    documents: [...cited].sort().map((file) => ({ file, title: inv.product.documents[file] ?? file })),
+    hosts: compiled.hosts.map((h) => {
+      const r = readings.get(h.name)!;
+      return {
+        host: h.name,
+        address: h.address,
+        roles: h.roles,
+        managed: h.managed,
+        status: r.status,
+        ...(r.facts ? { firewall: effectiveBackend(h.firewall.backend, r.facts) } : {}),
+        ...(r.error ? { error: r.error } : {}),
+        roundTrips: roundTrips.get(h.name) ?? 0,
+      };
+    }),
+    requirements,
+    notApplied,
+    warnings,
+  };
+}
+
+/** One connection, one script: facts, sudo grants and this host's probes to others. */
+async function readHost(
+  desired: HostDesired,
+  probes: Omit<Probe, 'result'>[],
+  connect: (d: HostDesired) => Promise<import('../transport/types.js').Connection>,
+  timeoutMs: number | undefined,
+): Promise<{ reading: HostReading; probes: Probe[]; roundTrips: number }> {
+  if (!desired.managed) return { reading: { desired, status: 'not managed' }, probes: [], roundTrips: 0 };
+  const extra: ExtraFacts[] = [];
+  if (desired.sudoers) extra.push({ name: SUDO_SECTION, script: sudoListScript(desired.sudoers.user) });
+  if (probes.length > 0) extra.push({ name: PROBE_SECTION, script: probeScript(probes) });
+  let conn: import('../transport/types.js').Connection | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const work = (async () => {
+      conn = await connect(desired);
+      return gatherFacts(conn, RESOURCES, desired, extra);
+    })();
+    const limit = new Promise<never>((_, reject) => {
+      if (timeoutMs) timer = setTimeout(() => reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s (--timeout)`)), timeoutMs);
+    });
+    const { raw, host } = await Promise.race([work, limit]);
+    return { reading: { desired, status: 'read', raw, facts: host }, probes: probeResults(probes, raw[PROBE_SECTION] ?? ''), roundTrips: conn!.roundTrips };
+  } catch (err) {
+    const status = err instanceof UnreachableError ? 'unreachable' : 'failed';
+    const error = describeError(err);
+    return { reading: { desired, status, error }, probes: probes.map((p) => ({ ...p, result: 'unknown' as const, detail: `${desired.name} ${status}: ${error}` })), roundTrips: conn?.roundTrips ?? 0 };
+  } finally {
+    clearTimeout(timer);
+    conn?.close();
+  }
+}

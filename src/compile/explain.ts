@@ -1,0 +1,97 @@
+/**
+ * `vprov explain`: why a port is (or would be) open on a host, or what a host may reach —
+ * each flow traced to the document and section it was transcribed from. Pure.
+ */
+import type { Flow, Protocol } from '../core/types.js';
+import { InputError } from '../core/errors.js';
+import type { Inventory } from '../inventory/load.js';
+import type { CompileResult } from './compile.js';
+import { effectiveFlow, flowSelection } from './compile.js';
+import { takesPart } from './edges.js';
+import { portsContain } from './ports.js';
+
+export interface ExplainQuery {
+  /** inventory host name: the destination, or with `from` the source */
+  host?: string;
+  port?: number;
+  protocol?: Protocol;
+  /** --from HOST: what this host may reach */
+  from?: string;
+}
+
+export interface ExplainedFlow {
+  flow: Flow;
+  /** destination host */
+  to: string;
+  /** false: an unmanaged destination, whose firewall vprov never touches */
+  managed: boolean;
+  sourceHosts: string[];
+  sourceNetworks: string[];
+}
+
+export interface SkippedFlow {
+  flow: Flow;
+  /** the host the flow would open a port on, when there is one */
+  to: string | null;
+  reason: string;
+}
+
+export interface Explanation {
+  query: ExplainQuery;
+  flows: ExplainedFlow[];
+  skipped: SkippedFlow[];
+  /** file → title of every document cited */
+  documents: Record<string, string>;
+}
+
+const PROTOCOLS = ['tcp', 'udp', 'icmp'] as const;
+
+/** "HOST", "HOST:PORT", "HOST:PORT/PROTO" or "HOST/icmp". */
+export function parseTarget(spec: string): Pick<ExplainQuery, 'host' | 'port' | 'protocol'> {
+  const m = /^([^:/\s]+)(?::(\d{1,5}))?(?:\/([a-z]+))?$/.exec(spec);
+  if (!m) throw new InputError(`"${spec}": expected HOST, HOST:PORT or HOST:PORT/PROTO (tcp, udp), or HOST/icmp`);
+  const [, host, port, proto] = m;
+  if (proto !== undefined && !(PROTOCOLS as readonly string[]).includes(proto)) throw new InputError(`"${spec}": protocol must be tcp, udp or icmp`);
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) throw new InputError(`"${spec}": port out of range 1-65535`);
+  if (port !== undefined && proto === 'icmp') throw new InputError(`"${spec}": icmp has no ports`);
+  return { host, ...(port ? { port: Number(port) } : {}), ...(proto ? { protocol: proto as Protocol } : {}) };
+}
+
+export function explain(inv: Inventory, compiled: CompileResult, query: ExplainQuery): Explanation {
+  for (const h of [query.host, query.from]) {
+    if (h !== undefined && !(h in inv.data.hosts)) throw new InputError(`no host "${h}" in ${inv.file} (hosts: ${Object.keys(inv.data.hosts).sort().join(', ')})`);
+  }
+  const matches = (f: Flow) =>
+    (query.protocol === undefined || f.protocol === query.protocol) && (query.port === undefined || (f.protocol !== 'icmp' && portsContain(f.ports, query.port)));
+  const hosts = inv.data.hosts;
+  const flows: ExplainedFlow[] = compiled.edges
+    .filter((e) => matches(e.flow) && (query.host === undefined || e.dest === query.host) && (query.from === undefined || e.sourceHosts.includes(query.from)))
+    .map((e) => ({ flow: e.flow, to: e.dest, managed: hosts[e.dest]!.managed, sourceHosts: e.sourceHosts, sourceNetworks: e.sourceNetworks }));
+
+  // Flows of the selected platforms and methods that would concern this question but open nothing.
+  const skipped: SkippedFlow[] = [];
+  const opened = new Set(compiled.edges.map((e) => `${e.flow.id}@${e.dest}`));
+  const names = Object.keys(hosts).sort();
+  for (const raw of inv.product.flows) {
+    const selection = flowSelection(inv, raw);
+    if (selection === 'platform-not-selected' || selection === 'method-not-selected') continue;
+    const flow = effectiveFlow(inv, raw);
+    if (!matches(flow)) continue;
+    if (query.from !== undefined && !takesPart(hosts[query.from]!, flow.from, flow)) continue;
+    const dests = names.filter((n) => takesPart(hosts[n]!, flow.to, flow) && n !== query.from && (query.host === undefined || n === query.host));
+    if (query.host !== undefined && dests.length === 0) continue;
+    if (selection === 'condition-off') {
+      const reason = `condition "${flow.condition}" is off (${inv.product.conditions[flow.condition!] ?? flow.condition}): platforms[].options.${flow.condition} is not true`;
+      if (dests.length === 0) skipped.push({ flow, to: null, reason: `${reason}; and no host has role "${flow.to}"` });
+      for (const to of dests) skipped.push({ flow, to, reason });
+      continue;
+    }
+    if (dests.length === 0 && query.from !== undefined) skipped.push({ flow, to: null, reason: `no host with role "${flow.to}" in the inventory` });
+    for (const to of dests.filter((d) => !opened.has(`${flow.id}@${d}`))) {
+      skipped.push({ flow, to, reason: `no source: no host with role "${flow.from}" and no networks.${flow.from} in the inventory (never widened to any)` });
+    }
+  }
+  const cited = new Set([...flows, ...skipped].flatMap((x) => x.flow.sources));
+  const documents = Object.fromEntries([...cited].sort().map((d) => [d, inv.product.documents[d] ?? d]));
+  return { query, flows, skipped, documents };
+}

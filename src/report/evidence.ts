@@ -1,0 +1,96 @@
+/** The evidence report as JSON, Markdown and one self-contained HTML page (prints on A4). Pure. */
+import { render } from '../core/templates.js';
+import type { EvidenceReport, EvidenceRow } from './evidence-schema.js';
+
+/** Requirement groups, in the order the documents state them. */
+export const EVIDENCE_GROUPS = [
+  { kind: 'flow', id: 'flows', title: 'Firewall flows (per destination host)' },
+  { kind: 'account', id: 'accounts', title: 'Service account and group' },
+  { kind: 'sudo', id: 'sudo', title: 'sudo commands (per host)' },
+  { kind: 'selinux', id: 'selinux', title: 'SELinux mode' },
+] as const;
+
+export function renderEvidenceJson(r: EvidenceReport): string {
+  return JSON.stringify(r, null, 2) + '\n';
+}
+
+const cls = (s: string) => s.replace(/ /g, '-');
+const anchor = (row: EvidenceRow) => `r-${row.id.replace(/[^A-Za-z0-9_-]+/g, '-')}`;
+const context = (row: EvidenceRow) =>
+  row.kind === 'flow' ? [row.platform, row.method].filter(Boolean).join(' / ') + (row.condition ? ` (condition ${row.condition})` : '') : '';
+
+export function renderEvidenceHtml(r: EvidenceReport): string {
+  return render('evidence.html.hbs', {
+    ...r,
+    verdictClass: cls(r.verdict),
+    seconds: (r.durationMs / 1000).toFixed(1),
+    notAppliedCount: r.notApplied.length,
+    notMet: r.requirements.filter((x) => x.verdict === 'not met').map((x) => ({ anchor: anchor(x), host: x.host, requirement: x.requirement, reason: x.reason ?? '' })),
+    hosts: r.hosts.map((h) => ({ ...h, firewall: h.managed ? h.firewall ?? '' : 'not managed', error: h.error ?? null })),
+    groups: EVIDENCE_GROUPS.map((g) => ({
+      id: g.id,
+      title: g.title,
+      rows: r.requirements
+        .filter((x) => x.kind === g.kind)
+        .map((x) => ({
+          anchor: anchor(x),
+          host: x.host,
+          requirement: x.requirement,
+          sources: x.sources?.join(', ') ?? null,
+          context: context(x) || null,
+          rootEquivalent: x.rootEquivalent ?? false,
+          found: x.found,
+          verdict: x.verdict,
+          verdictClass: cls(x.verdict),
+          reason: x.reason ?? null,
+          documents: x.documents.join(', '),
+          section: x.section,
+        })),
+    })).filter((g) => g.rows.length > 0),
+    notApplied: r.notApplied.map((n) => ({ ...n, statusClass: cls(n.status), documents: n.documents.join(', ') })),
+  });
+}
+
+/** Markdown: the same sections, for change tickets and wikis. */
+export function renderEvidenceMd(r: EvidenceReport): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const out: string[] = [
+    `# Requirements evidence: ${r.product.title}`,
+    '',
+    `**Overall verdict: ${r.verdict}** (exit code ${r.exitCode})`,
+    '',
+    `- inventory: ${r.inventory}`,
+    `- platforms: ${r.platforms.map((p) => `${p.platform}${p.method ? ` / ${p.method}` : ''}${p.options.length ? ` (options: ${p.options.join(', ')})` : ''}`).join('; ')}`,
+    `- catalog: ${r.catalog.file}, sha256 \`${r.catalog.sha256}\``,
+    `- controller: ${r.controller.user}@${r.controller.host}`,
+    `- generated: ${r.generatedAt} (${(r.durationMs / 1000).toFixed(1)} s)`,
+    '',
+    '## Summary',
+    '',
+    `met ${r.counts.met} · not met ${r.counts.notMet} · not applicable ${r.counts.notApplicable} · not verifiable ${r.counts.notVerifiable} · not applied / flagged ${r.notApplied.length}`,
+    '',
+  ];
+  for (const x of r.requirements.filter((y) => y.verdict === 'not met')) out.push(`- **not met**: ${x.host}: ${x.requirement} — ${x.reason ?? ''}`);
+  out.push('', '## Hosts', '', '| host | address | roles | firewall | read |', '|---|---|---|---|---|');
+  for (const h of r.hosts) out.push(`| ${h.host} | ${h.address} | ${h.roles.join(', ')} | ${h.managed ? h.firewall ?? '' : 'not managed'} | ${cell(h.status + (h.error ? `: ${h.error}` : ''))} |`);
+  for (const g of EVIDENCE_GROUPS) {
+    const rows = r.requirements.filter((x) => x.kind === g.kind);
+    if (rows.length === 0) continue;
+    out.push('', `## ${g.title}`, '', '| host | requirement | found on the host | verdict | document, section |', '|---|---|---|---|---|');
+    for (const x of rows) {
+      const req = [x.requirement, x.sources ? `from ${x.sources.join(', ')}` : '', context(x), x.rootEquivalent ? 'root-equivalent' : ''].filter(Boolean).join('<br>');
+      const verdict = x.verdict === 'not met' ? `**not met**` : x.verdict;
+      out.push(`| ${x.host} | ${cell(req)} | ${cell(x.found.join('<br>'))} | ${verdict}${x.reason ? `: ${cell(x.reason)}` : ''} | ${cell(x.documents.join(', '))}, ${cell(x.section)} |`);
+    }
+  }
+  out.push('', '## Documented requirements not applied, and flagged', '');
+  if (r.notApplied.length === 0) out.push('Every documented requirement of the selected platforms is applied.');
+  else {
+    out.push('| requirement | status | why | document, section |', '|---|---|---|---|');
+    for (const n of r.notApplied) out.push(`| ${cell(n.requirement)} | ${n.status} | ${cell(n.reason)} | ${cell(n.documents.join(', '))}, ${cell(n.section)} |`);
+  }
+  out.push('', '## Documents', '');
+  for (const d of r.documents) out.push(`- \`${d.file}\`: ${d.title}`);
+  if (r.warnings.length) out.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`));
+  return out.join('\n') + '\n';
+}

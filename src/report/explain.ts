@@ -4,7 +4,7 @@ import type { Explanation } from '../compile/explain.js';
 
 export function explainText(x: Explanation): string {
   const { query } = x;
-  const what = query.port !== undefined ? `${query.protocol ?? 'tcp/udp'} ${query.port}` : query.protocol ?? 'any port';
+  const what = query.port !== undefined ? `${query.port}/${query.protocol ?? 'tcp+udp'}` : query.protocol ?? 'any port';
   const lines: string[] = [];
   const ports = (f: Flow) => `${f.protocol}/${f.ports.join(',') || '-'}`;
   const where = (f: Flow) =>

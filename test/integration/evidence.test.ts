@@ -89,7 +89,7 @@ describe('vprov explain', () => {
   it('a port no flow opens says so', async () => {
     const r = await vprov('explain', '-i', inventory, 'node1:8080/tcp');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/no documented flow of this inventory opens tcp 8080 on node1/);
+    expect(r.stdout).toMatch(/no documented flow of this inventory opens 8080\/tcp on node1/);
   });
 });
 

@@ -66,8 +66,8 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
             .positional('target', { type: 'string', describe: 'HOST, HOST:PORT, HOST:PORT/PROTO or HOST/icmp' })
             .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file' })
             .option('from', { type: 'string', describe: 'the reverse question: what this host may reach, where and why' })
-            .option('format', { choices: ['text', 'json'] as const, default: 'text' as const })
-            .option('role-map', { type: 'string', array: true })
+            .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, one JSON document for scripts' })
+            .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
             .option('catalog', { type: 'string', hidden: true }),
         (a) => set(runExplain(a, io)),
       )
@@ -77,13 +77,13 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
         (y) =>
           y
             .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file' })
-            .option('format', { choices: ['md', 'html', 'json'] as const, default: 'md' as const })
+            .option('format', { choices: ['md', 'html', 'json'] as const, default: 'md' as const, describe: 'Markdown, self-contained HTML (prints on A4) or JSON (docs/evidence.schema.json)' })
             .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically) instead of stdout' })
             .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts read at once' })
-            .option('connection', { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const })
+            .option('connection', { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const, describe: 'local: read this machine without SSH' })
             .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)' })
             .option('timeout', { type: 'number', default: 600, describe: 'seconds one host may take' })
-            .option('role-map', { type: 'string', array: true })
+            .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
             .option('catalog', { type: 'string', hidden: true }),
         (a) => set(runEvidence(a, io)),
       )

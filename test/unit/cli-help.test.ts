@@ -38,6 +38,8 @@ const COMMANDS = [
   ['apply'],
   ['verify'],
   ['drift'],
+  ['explain'],
+  ['evidence'],
   ['schedule'],
   ['schedule', 'install'],
   ['schedule', 'remove'],

@@ -13,7 +13,6 @@ import { loadInventory, type Inventory } from '../inventory/load.js';
 import { selectHosts } from '../inventory/limit.js';
 import { connectSsh } from '../transport/ssh.js';
 import type { Connection } from '../transport/types.js';
-import { convergeHost } from './converge.js';
 import { probesFor, runProbes } from './connectivity.js';
 import { inShard, type Shard } from './shard.js';
 import type { RunReport } from '../core/report.js';
@@ -59,9 +58,12 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   if (opts.connection === 'local' && hosts.length > 1) opts.onWarning?.(`--connection local runs every selected host's plan on this machine (${hosts.length} hosts): use --limit`);
   const connect = connector(opts);
   for (const h of hosts) if (h.ssh.hostKeys === 'off') opts.onWarning?.(`${h.name}: host key checking is off (lab use only)`);
+  const connectFirst = dialEarly(hosts, opts.forks ?? 25, connect);
+  // Loaded while the first connections are set up: resources, templates and diff are not needed before facts arrive.
+  const { convergeHost } = await import('./converge.js');
   const reports = await forEachBounded(hosts, opts.forks ?? 25, async (h) => {
     progress.start(h.name);
-    const r = await convergeHost(h, { check: opts.check, connect, reboot: opts.reboot, timeoutMs: opts.hostTimeoutMs });
+    const r = await convergeHost(h, { check: opts.check, connect: connectFirst, reboot: opts.reboot, timeoutMs: opts.hostTimeoutMs });
     progress.done(h.name, r.status);
     return r;
   });
@@ -104,6 +106,27 @@ export function connector(opts: Pick<ConvergeAllOptions, 'connect' | 'connection
       ? async (d: HostDesired) => connectLocal(d.ssh, opts.becomePassword)
       : (d: HostDesired) => connectSsh(d.ssh, { becomePassword: opts.becomePassword, onNotice: (m) => opts.onWarning?.(`${d.name}: ${m}`) }))
   );
+}
+
+/**
+ * Connection set-up overlapped with the work before the first host needs it: the first `forks`
+ * managed hosts (the ones the workers take first) are dialled now. Each early connection is
+ * handed out once, to that host's pipeline, which awaits it and reports its failure; any later
+ * connect (the commit-confirm check, other hosts) dials anew.
+ */
+function dialEarly(hosts: readonly HostDesired[], forks: number, connect: (d: HostDesired) => Promise<Connection>): (d: HostDesired) => Promise<Connection> {
+  const early = new Map<string, Promise<Connection>>();
+  for (const h of hosts.filter((x) => x.managed).slice(0, Math.max(1, forks))) {
+    const dialling = connect(h);
+    dialling.catch(() => undefined); // handled where the host's pipeline awaits it
+    early.set(h.name, dialling);
+  }
+  return (d) => {
+    const dialling = early.get(d.name);
+    if (!dialling) return connect(d);
+    early.delete(d.name);
+    return dialling;
+  };
 }
 
 /** The inventory names its product: load just that product's catalog file when it can. */

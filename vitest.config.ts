@@ -6,7 +6,7 @@ export default defineConfig({
     // Integration files each start their own lab hosts; two cores: run files one at a time.
     fileParallelism: false,
     testTimeout: 120_000,
-    hookTimeout: 180_000,
+    hookTimeout: 400_000,
     reporters: ['default'],
   },
 });

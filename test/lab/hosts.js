@@ -47,12 +47,12 @@ export async function startLab(specs) {
           .withTmpFs({ '/run': 'rw', '/run/lock': 'rw' })
           .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }, ...(spec.binds ?? []).map((b) => ({ mode: 'ro', ...b }))])
           .withWaitStrategy(Wait.forSuccessfulCommand(readyCommand(spec)))
-          .withStartupTimeout(120_000)
+          .withStartupTimeout(180_000)
       : new GenericContainer(LAB_IMAGE)
           .withAddedCapabilities('NET_ADMIN', 'NET_RAW')
           .withBindMounts((spec.binds ?? []).map((b) => ({ mode: 'ro', ...b })))
           .withWaitStrategy(Wait.forLogMessage(/Server listening/))
-          .withStartupTimeout(60_000);
+          .withStartupTimeout(180_000); // firewalld starts before sshd and is slow on a loaded 2-core machine
     return base;
   };
   const dir = mkdtempSync(join(tmpdir(), 'vprov-lab-'));

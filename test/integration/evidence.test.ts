@@ -66,7 +66,12 @@ beforeAll(async () => {
     defaults: { firewall: 'auto', selinux: 'permissive' },
     hosts: { hv1: { firewall: drop }, node2: { firewall: drop }, mon1: { managed: false } },
   });
-  await lab.exec('node2', 'rm -f /etc/selinux/config');
+  // Pre-existing state that is not vprov's, as in the resources test: evidence must read around it.
+  await lab.exec('hv1', `nft add table inet admin && nft add chain inet admin input '{ type filter hook input priority 10; policy accept; }' && nft add rule inet admin input tcp dport 9100 accept`);
+  await lab.exec('server1', `nft add table ip legacy && nft add chain ip legacy INPUT '{ type filter hook input priority 0; policy drop; }' && nft add rule ip legacy INPUT ct state established,related accept && nft add rule ip legacy INPUT tcp dport 22 accept`);
+  await lab.exec('hv3', 'firewall-cmd --permanent --zone=public --add-service=http >/dev/null && firewall-cmd --reload >/dev/null');
+  await lab.exec('node2', `printf 'admin ALL=(ALL) ALL\\n' > /etc/sudoers.d/admins && chmod 0440 /etc/sudoers.d/admins && rm -f /etc/selinux/config`);
+  await lab.exec('node1', 'useradd --system -G users vprotect');
   for (const h of ['node1', 'node2']) await listen(h, 16000);
   const applied = await vprov('apply', '-i', inventory);
   expect(applied.code, applied.stdout).toBe(0);

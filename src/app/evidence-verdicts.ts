@@ -72,6 +72,7 @@ export function judge(row: RequirementRow, readings: ReadonlyMap<string, HostRea
     }
     case 'sudo': {
       const list = parseSudoList(raw[SUDO_SECTION] ?? '');
+      if (list.error && /unknown user/i.test(list.error)) return verdict('not met', [`sudo -l -U ${row.user}: ${list.error}`], `user ${row.user} does not exist`);
       if (list.error) return verdict('not verifiable', [`sudo -l -U ${row.user}: ${list.error}`], `sudo could not list the privileges of ${row.user}`);
       const grant = grantFor(list.grants, row.command);
       if (grant) return verdict('met', [`sudo -l -U ${row.user}: (${grant.runas}) ${grant.tags}${grant.command}`]);

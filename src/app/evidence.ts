@@ -12,6 +12,7 @@ import { describeError, UnreachableError } from '../core/errors.js';
 import { EXIT_HOST_FAILED, EXIT_OK, EXIT_PENDING } from '../core/exit.js';
 import type { HostDesired } from '../core/types.js';
 import type { Probe } from '../core/report.js';
+import type { Connection } from '../transport/types.js';
 import { requirementsOf } from '../compile/requirements.js';
 import { RESOURCES } from '../resources/index.js';
 import { gatherFacts, type ExtraFacts } from '../resources/facts.js';
@@ -90,22 +91,31 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
 async function readHost(
   desired: HostDesired,
   probes: Omit<Probe, 'result'>[],
-  connect: (d: HostDesired) => Promise<import('../transport/types.js').Connection>,
+  connect: (d: HostDesired) => Promise<Connection>,
   timeoutMs: number | undefined,
 ): Promise<{ reading: HostReading; probes: Probe[]; roundTrips: number }> {
   if (!desired.managed) return { reading: { desired, status: 'not managed' }, probes: [], roundTrips: 0 };
   const extra: ExtraFacts[] = [];
   if (desired.sudoers) extra.push({ name: SUDO_SECTION, script: sudoListScript(desired.sudoers.user) });
   if (probes.length > 0) extra.push({ name: PROBE_SECTION, script: probeScript(probes) });
-  let conn: import('../transport/types.js').Connection | undefined;
+  let conn: Connection | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   try {
     const work = (async () => {
-      conn = await connect(desired);
-      return gatherFacts(conn, RESOURCES, desired, extra);
+      const c = await connect(desired);
+      // A connection that arrives after the deadline is closed at once, never left open.
+      if (timedOut) c.close();
+      else conn = c;
+      return gatherFacts(c, RESOURCES, desired, extra);
     })();
     const limit = new Promise<never>((_, reject) => {
-      if (timeoutMs) timer = setTimeout(() => reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s (--timeout)`)), timeoutMs);
+      if (timeoutMs) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)} s (--timeout)`));
+        }, timeoutMs);
+      }
     });
     const { raw, host } = await Promise.race([work, limit]);
     return { reading: { desired, status: 'read', raw, facts: host }, probes: probeResults(probes, raw[PROBE_SECTION] ?? ''), roundTrips: conn!.roundTrips };

@@ -46,6 +46,14 @@ export interface Explanation {
 
 const PROTOCOLS = ['tcp', 'udp', 'icmp'] as const;
 
+/** An inventory host by name, or by its address (what a firewall log shows). */
+function hostNamed(inv: Inventory, nameOrAddress: string): string {
+  if (nameOrAddress in inv.data.hosts) return nameOrAddress;
+  const byAddress = Object.keys(inv.data.hosts).filter((n) => inv.data.hosts[n]!.address === nameOrAddress);
+  if (byAddress.length === 1) return byAddress[0]!;
+  throw new InputError(`no host "${nameOrAddress}" in ${inv.file} (hosts: ${Object.keys(inv.data.hosts).sort().join(', ')})`);
+}
+
 /** "HOST", "HOST:PORT", "HOST:PORT/PROTO" or "HOST/icmp". */
 export function parseTarget(spec: string): Pick<ExplainQuery, 'host' | 'port' | 'protocol'> {
   const m = /^([^:/\s]+)(?::(\d{1,5}))?(?:\/([a-z]+))?$/.exec(spec);
@@ -57,10 +65,8 @@ export function parseTarget(spec: string): Pick<ExplainQuery, 'host' | 'port' | 
   return { host, ...(port ? { port: Number(port) } : {}), ...(proto ? { protocol: proto as Protocol } : {}) };
 }
 
-export function explain(inv: Inventory, compiled: CompileResult, query: ExplainQuery): Explanation {
-  for (const h of [query.host, query.from]) {
-    if (h !== undefined && !(h in inv.data.hosts)) throw new InputError(`no host "${h}" in ${inv.file} (hosts: ${Object.keys(inv.data.hosts).sort().join(', ')})`);
-  }
+export function explain(inv: Inventory, compiled: CompileResult, asked: ExplainQuery): Explanation {
+  const query = { ...asked, ...(asked.host !== undefined ? { host: hostNamed(inv, asked.host) } : {}), ...(asked.from !== undefined ? { from: hostNamed(inv, asked.from) } : {}) };
   const matches = (f: Flow) =>
     (query.protocol === undefined || f.protocol === query.protocol) && (query.port === undefined || (f.protocol !== 'icmp' && portsContain(f.ports, query.port)));
   const hosts = inv.data.hosts;

@@ -175,6 +175,26 @@ describe('vprov evidence', () => {
     expect(md.stdout.match(/\| \*\*not met\*\*/g)).toHaveLength(3);
   });
 
+  it('a host that cannot be read costs only its own rows: not verifiable with the cause; exit bit 4', async () => {
+    const broken = lab.writeInventory('broken.yaml', {
+      roles,
+      platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true, ceph: true } }],
+      defaults: { firewall: 'auto', selinux: 'permissive' },
+      hosts: { hv1: { firewall: drop }, node2: { firewall: drop }, mon1: { managed: false }, hv2: { ssh: { host: '127.0.0.1', port: 1 } } },
+    });
+    const r = await vprov('evidence', '-i', broken, '--format', 'json');
+    const doc = evidenceSchema.parse(JSON.parse(r.stdout));
+    expect(r.code).toBe(6); // 2: the tampered rows; 4: hv2 unreadable
+    expect(doc.hosts.find((h) => h.host === 'hv2')).toMatchObject({ status: 'unreachable', error: expect.stringMatching(/ECONNREFUSED|refused/i) });
+    const hv2 = doc.requirements.filter((x) => x.host === 'hv2');
+    expect(hv2.length).toBeGreaterThan(0);
+    for (const x of hv2) expect(x).toMatchObject({ verdict: 'not verifiable', reason: expect.stringMatching(/^hv2 unreachable: /) });
+    // its probes to others are unknown, so those rows cannot be proven either; everything else is as before
+    const netcat = doc.requirements.find((x) => x.id === 'flow:storware/openstack/ssh-transfer/2@node1')!;
+    expect(netcat).toMatchObject({ verdict: 'not verifiable', reason: 'reachability from hv2 could not be probed' });
+    expect(doc.requirements.filter((x) => x.verdict === 'not met').map((x) => x.id).sort()).toEqual(['account:vprotect@node1', 'flow:storware/openstack/ssh-transfer/1@hv1', 'sudo:/usr/bin/rbd@node2']);
+  });
+
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
   it.skipIf(!prerequisite('chromium', !!chromium, '.ci/run installs the chromium package'))('html: self-contained, Chromium renders every section and prints it on A4', async () => {
     const file = join(out, 'evidence.html');

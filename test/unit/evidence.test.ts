@@ -200,6 +200,9 @@ describe('verdicts', () => {
     expect(judge(row, r, [])).toMatchObject({ verdict: 'not verifiable', reason: 'hv1 unreachable: connect ECONNREFUSED' });
     r.set('node1', { ...r.get('node1')!, raw: { ...r.get('node1')!.raw, [SUDO_SECTION]: 'sudo: unable to resolve host\nrc=1' } });
     expect(judge(rows.find((x) => x.id === 'sudo:/bin/make@node1')!, r, []).verdict).toBe('not verifiable');
+    // no such user: nothing is granted to it, which is a fact, not a failure to read
+    r.set('node1', { ...r.get('node1')!, raw: { ...r.get('node1')!.raw, [SUDO_SECTION]: 'sudo: unknown user vprotect\nrc=1' } });
+    expect(judge(rows.find((x) => x.id === 'sudo:/bin/make@node1')!, r, [])).toMatchObject({ verdict: 'not met', reason: 'user vprotect does not exist' });
   });
 });
 

@@ -67,6 +67,12 @@ describe('explain HOST[:PORT[/PROTO]]', () => {
     expect(() => explain(inv, compiled, { host: 'nope' })).toThrow(/no host "nope"/);
     expect(parseTarget('hv1/icmp')).toEqual({ host: 'hv1', protocol: 'icmp' });
   });
+
+  it('a host may be named by its address', () => {
+    const x = explain(inv, compiled, parseTarget('192.0.2.5:16000'));
+    expect(x.query.host).toBe('node1');
+    expect(x.flows.map((f) => f.to)).toEqual(['node1']);
+  });
 });
 
 describe('requirements of a deployment', () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --hosts 12 --rounds 3 --tools vprov,ansible,mitogen,floor --scale 100,500,1000 --out FILE]
+// npm run bench [-- --hosts 12 --rounds 3 --tools vprov,ansible,mitogen,floor --scale 100,500,1000 --out FILE --doc docs/benchmarks.md]
 //
 // vprov against Ansible on the same lab fleet, side by side in one run: interleaved rounds of
 // (1) first apply on fresh hosts, (2) no-op re-apply, (3) check / drift on the converged fleet,
@@ -19,6 +19,7 @@ import { startFleet, compareStates } from './lib/fleet.js';
 import { ansibleEnv, ansibleVersion, changedCount, desiredFrom, failedCount, mitogenStrategy, writeAnsible } from './lib/ansible.js';
 import { startupFigures, compileFigures } from './lib/startup.js';
 import { runScale } from './scale.js';
+import { writeResultsSection } from './lib/markdown.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -28,6 +29,7 @@ const { values: opt } = parseArgs({
     scale: { type: 'string', default: '100,500,1000' },
     'scale-rounds': { type: 'string', default: '1' },
     out: { type: 'string' },
+    doc: { type: 'string' },
   },
 });
 const N = Number(opt.hosts);
@@ -155,6 +157,7 @@ try {
   const out = opt.out ?? join('bench-results', `bench-${results.startedAt.replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  if (opt.doc) writeResultsSection(opt.doc, results);
   console.log(`\nresults: ${out}${results.problems.length ? `\n${results.problems.length} PROBLEMS (see above)` : ''}`);
   if (results.problems.length) process.exitCode = 1;
 }

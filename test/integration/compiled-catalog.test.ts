@@ -2,7 +2,8 @@
  * The built CLI (dist/) takes the shipped catalog from dist/catalog.compiled.json instead of
  * parsing its YAML; this proves the compiled form is exactly what the full load path (zod
  * schema, cross-checks) gives, that it is used for the shipped bytes only, and that any other
- * bytes still get the full validation with file:line errors. Needs `npm run build`.
+ * bytes still get the full validation with file:line errors. Likewise for the templates
+ * precompiled into dist/templates.compiled.cjs. Needs `npm run build`.
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -76,5 +77,38 @@ describe('compiled catalog', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe(`${version}\n`);
     expect(r.status).toBe(0);
+  });
+});
+
+describe('precompiled templates', () => {
+  const distModule = async <T>(path: string): Promise<T> => {
+    const file = fileURLToPath(new URL(`../../dist/${path}`, import.meta.url));
+    if (!existsSync(file)) throw new Error('dist/ is missing: run npm run build first');
+    return (await import(file)) as T;
+  };
+
+  it('hold what the handlebars compiler makes of every current template, with the options render uses', async () => {
+    const srcTemplates = await import('../../src/core/templates.js');
+    const built = await distModule<typeof srcTemplates>('core/templates.js');
+    expect(readFileSync(built.PRECOMPILED_TEMPLATES, 'utf8')).toBe(srcTemplates.precompileTemplates());
+  });
+
+  it('render the same bytes through the runtime as the compiler does (nftables, sudoers)', async () => {
+    const srcNft = await import('../../src/resources/firewall-nftables.js');
+    const srcSudoers = await import('../../src/resources/sudoers.js');
+    const builtNft = await distModule<typeof srcNft>('resources/firewall-nftables.js');
+    const builtSudoers = await distModule<typeof srcSudoers>('resources/sudoers.js');
+    const fw = {
+      backend: 'nftables' as const,
+      inputPolicy: 'drop' as const,
+      sshAdminSources: ['192.0.2.0/24'],
+      confirmTimeout: 60,
+      sets: [{ name: 'node_v4', family: 'ipv4' as const, elements: ['10.0.0.0/8', '172.17.0.2'] }],
+      rules: [{ set: 'node_v4', family: 'ipv4' as const, protocol: 'tcp' as const, ports: ['22', '16000-16999'], flows: ['p/x/1'], purposes: ['a'] }],
+    };
+    const table = srcNft.desiredTable(fw, '192.0.2.7', 22);
+    expect(builtNft.renderTable(table)).toBe(srcNft.renderTable(table));
+    const sudo = { user: 'vprotect', file: 'vprotect', roles: ['node'], commands: ['/bin/mount', '/usr/bin/tee'], rootEquivalent: ['/usr/bin/tee'] };
+    expect(builtSudoers.renderSudoers(sudo)).toBe(srcSudoers.renderSudoers(sudo));
   });
 });

@@ -1,7 +1,8 @@
 // The closing line of `npm test`: "N passed, N failed[, N skipped]" from vitest's JSON report.
 // A file whose hook or import failed counts as failed — its tests that never ran count one
 // each, or the file counts once when it has none — so a broken beforeAll is never "0 failed".
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 /**
  * @param {{ numPassedTests: number, numFailedTests: number, numPendingTests: number, numTodoTests: number,
@@ -27,7 +28,7 @@ export function closingLine({ passed, failed, skipped }) {
   return `${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
   const file = process.argv[2];
   let summary;
   try {

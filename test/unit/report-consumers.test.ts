@@ -5,7 +5,6 @@
  * status and host names and diffs with characters that need escaping. .ci/run installs both tools.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -14,6 +13,7 @@ import type { ResourceReport, RunReport } from '../../src/core/report.js';
 import { renderPrometheus } from '../../src/report/prometheus.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { prerequisite } from '../helpers/prerequisite.js';
+import { haveJunitparser, havePromtool, promtoolCheck, readJunit } from '../helpers/consumers.js';
 
 const res = (resource: ResourceReport['resource'], status: ResourceReport['status'], extra: Partial<ResourceReport> = {}): ResourceReport => ({
   resource,
@@ -53,8 +53,6 @@ const report: RunReport = {
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'vprov-consumers-'));
-const promtool = spawnSync('promtool', ['--version']).status === 0;
-const junitparser = spawnSync('/usr/bin/python3', ['-c', 'import junitparser']).status === 0;
 
 describe('Prometheus textfile', () => {
   const text = renderPrometheus(report);
@@ -84,40 +82,22 @@ describe('Prometheus textfile', () => {
     expect(values('vprov_last_run_duration_seconds')['']).toBe('4.321');
   });
 
-  it.skipIf(!prerequisite('promtool', promtool, '.ci/run installs Debian’s prometheus package'))('passes promtool check metrics', () => {
-    const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
+  it.skipIf(!prerequisite('promtool', havePromtool, '.ci/run installs Debian’s prometheus package'))('passes promtool check metrics', () => {
+    expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
     // and promtool does complain about what the conventions forbid
-    const bad = spawnSync('promtool', ['check', 'metrics'], { input: '# HELP vprov_hosts_total x\n# TYPE vprov_hosts_total gauge\nvprov_hosts_total 1\n', encoding: 'utf8' });
+    const bad = promtoolCheck('# HELP vprov_hosts_total x\n# TYPE vprov_hosts_total gauge\nvprov_hosts_total 1\n');
     expect(bad.status).not.toBe(0);
-    expect(bad.stdout + bad.stderr).toMatch(/non-counter metrics should not have "_total" suffix/);
+    expect(bad.output).toMatch(/non-counter metrics should not have "_total" suffix/);
   });
 });
 
-/** Reads a JUnit file with junitparser and prints what a CI system would show. */
-const READ_JUNIT = `
-import sys, json
-from junitparser import JUnitXml
-out = []
-for suite in JUnitXml.fromfile(sys.argv[1]):
-    cases = [{"classname": c.classname, "name": c.name,
-              "result": type(c.result[0]).__name__.lower() if c.result else "passed",
-              "message": c.result[0].message if c.result else None,
-              "text": c.result[0].text if c.result else None} for c in suite]
-    out.append({"name": suite.name, "tests": suite.tests, "failures": suite.failures, "errors": suite.errors, "skipped": suite.skipped, "time": suite.time, "cases": cases})
-print(json.dumps(out))
-`;
-
 describe('JUnit file', () => {
-  it.skipIf(!prerequisite('python3-junitparser', junitparser, '.ci/run installs Debian’s python3-junitparser package'))('is read by junitparser: one case per host × resource, drift a failure with its diff', () => {
+  it.skipIf(!prerequisite('python3-junitparser', haveJunitparser, '.ci/run installs Debian’s python3-junitparser package'))('is read by junitparser: one case per host × resource, drift a failure with its diff', () => {
     const file = join(dir, 'drift.xml');
     writeFileSync(file, renderJunit(report));
-    const r = spawnSync('/usr/bin/python3', ['-c', READ_JUNIT, file], { encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    const [suite] = JSON.parse(r.stdout);
+    const [suite] = readJunit(file);
     expect(suite).toMatchObject({ name: 'inventories/storware "prod".yaml', tests: 8, failures: 1, errors: 2, skipped: 2, time: 4.321 });
-    expect(suite.cases.map((c: { name: string; result: string }) => `${c.name}=${c.result}`)).toEqual([
+    expect(suite!.cases.map((c) => `${c.name}=${c.result}`)).toEqual([
       'hv1: firewall=failure',
       'hv1: account=passed',
       'hv1: selinux=skipped',
@@ -127,11 +107,11 @@ describe('JUnit file', () => {
       'we"ird\\host: reachable=error',
       'mon1=skipped',
     ]);
-    const drift = suite.cases[0];
+    const drift = suite!.cases[0]!;
     expect(drift.text).toContain('+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept');
     expect(drift.text).toContain('-<rule> & "quoted"');
     expect(drift.text).toContain('+]]> end');
     expect(drift.text).toContain('\\x07 bell'); // a control character XML cannot carry, shown instead of breaking the file
-    expect(suite.cases[3].text).toBe('visudo: >>> /etc/sudoers.d/vprotect: syntax error <<<');
+    expect(suite!.cases[3]!.text).toBe('visudo: >>> /etc/sudoers.d/vprotect: syntax error <<<');
   });
 });

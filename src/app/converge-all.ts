@@ -17,6 +17,11 @@ import { probesFor, runProbes } from './connectivity.js';
 import { inShard, type Shard } from './shard.js';
 import type { RunReport } from '../core/report.js';
 import { forEachBounded, type Progress, silentProgress } from './runner.js';
+import { currentRun } from './run-identity.js';
+import { appendAuditLog, checkAuditLog } from './audit-log.js';
+
+/** A host's whole pipeline, when --timeout does not say: nothing waits forever. */
+export const DEFAULT_HOST_TIMEOUT_S = 600;
 
 export interface ConvergeAllOptions {
   inventory: string;
@@ -40,8 +45,12 @@ export interface ConvergeAllOptions {
   connection?: 'ssh' | 'local';
   /** sudo password, from VPROV_BECOME_PASSWORD or --ask-become-pass; never printed */
   becomePassword?: string;
-  /** limit for one host's whole pipeline */
+  /** limit for one host's whole pipeline (default DEFAULT_HOST_TIMEOUT_S) */
   hostTimeoutMs?: number;
+  /** apply: how long to wait for another run's lock on a host */
+  lockWaitSeconds?: number;
+  /** append one JSON line per host to this file */
+  auditLog?: string;
   /** ~/.ssh/config to honour (default: the user's, when present) */
   sshConfigFile?: string;
   /** for tests: how to reach a host */
@@ -52,6 +61,7 @@ export interface ConvergeAllOptions {
 export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> {
   const started = Date.now();
   const { inv, compiled } = await prepareRun(opts);
+  if (opts.auditLog) checkAuditLog(opts.auditLog);
   const selected = new Set(selectHosts(inv.data, opts.limit));
   const hosts = compiled.hosts.filter((h) => selected.has(h.name) && inShard(h.name, opts.shard));
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
@@ -61,17 +71,26 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const connectFirst = dialEarly(hosts, opts.forks ?? 25, connect);
   // Loaded while the first connections are set up: resources, templates and diff are not needed before facts arrive.
   const { convergeHost } = await import('./converge.js');
+  const command = opts.command ?? (opts.check ? 'plan' : 'apply');
+  const run = currentRun(command);
   const reports = await forEachBounded(hosts, opts.forks ?? 25, async (h) => {
     progress.start(h.name);
-    const r = await convergeHost(h, { check: opts.check, connect: connectFirst, reboot: opts.reboot, timeoutMs: opts.hostTimeoutMs });
+    const r = await convergeHost(h, {
+      check: opts.check,
+      connect: connectFirst,
+      reboot: opts.reboot,
+      timeoutMs: opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_S * 1000,
+      run,
+      lockWaitSeconds: opts.lockWaitSeconds,
+    });
     progress.done(h.name, r.status);
     return r;
   });
   const connectivity = opts.connectivity
     ? await runProbes(probesFor(compiled, new Set(hosts.filter((h) => h.managed).map((h) => h.name))), hosts, connect, opts.forks ?? 25)
     : undefined;
-  return {
-    command: opts.command ?? (opts.check ? 'plan' : 'apply'),
+  const report: RunReport = {
+    command,
     inventory: opts.inventory,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
@@ -80,6 +99,14 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
     ...(connectivity ? { connectivity } : {}),
   };
+  if (opts.auditLog) {
+    try {
+      appendAuditLog(opts.auditLog, report, run);
+    } catch (err) {
+      opts.onWarning?.(`--audit-log ${opts.auditLog}: ${(err as Error).message}`);
+    }
+  }
+  return report;
 }
 
 export type RunInput = Pick<ConvergeAllOptions, 'inventory' | 'catalogDir' | 'roleMap' | 'sshConfigFile' | 'onWarning'>;

@@ -1,14 +1,19 @@
 /**
  * One host, end to end: connect → facts (1 round trip) → plan → [check: stop] →
- * one batched apply script → facts again → the plan must be empty, else "not converged".
+ * one batched apply script (under the host's lock) → facts again → the plan must be empty,
+ * else "not converged". A host that runs out of time has its connections closed and no
+ * further step started; a connection lost after the apply script started leaves its state
+ * "unknown", never guessed.
  */
-import { describeError, HostError, NotConvergedError, UnreachableError } from '../core/errors.js';
+import { describeError, HostError, NotConvergedError, StateUnknownError, UnreachableError } from '../core/errors.js';
 import type { HostDesired } from '../core/types.js';
 import { RESOURCES, type ResourcePlan } from '../resources/index.js';
-import { gatherFacts } from '../resources/facts.js';
-import { keyValues, sectionMarker, splitSections } from '../resources/shell.js';
+import { factsFromOutput, factsScript, gatherFacts, type Facts } from '../resources/facts.js';
+import { splitSections } from '../resources/shell.js';
 import type { Connection } from '../transport/types.js';
 import type { HostReport, ResourceReport } from '../core/report.js';
+import { applyScript, parseApplyOutput, type ApplyRun } from './apply-script.js';
+import { currentRun, lockOwner, type RunIdentity } from './run-identity.js';
 
 export interface ConvergeOptions {
   check: boolean;
@@ -17,89 +22,195 @@ export interface ConvergeOptions {
   timeoutMs?: number;
   /** reboot hosts whose converged state needs it (SELinux disabled ↔ enabled); never done otherwise */
   reboot?: boolean;
+  /** who applies: the lock owner line and last-apply.json */
+  run?: RunIdentity;
+  /** how long an apply waits for another run's lock on the host */
+  lockWaitSeconds?: number;
 }
+
+export const DEFAULT_LOCK_WAIT_S = 120;
+/** The host changed under us this many times while we waited for its lock: give up. */
+const STALE_ATTEMPTS = 3;
 
 /** Detached, so the SSH channel closes cleanly before the host goes down. */
 export const REBOOT_SCRIPT = `setsid sh -c 'sleep 2; systemctl reboot 2>/dev/null || reboot' </dev/null >/dev/null 2>&1 &\necho scheduled`;
+
+/** What one host's pipeline has done so far: a timeout reports from it and stops it. */
+interface HostRun {
+  report: HostReport;
+  phase: 'connect' | 'facts' | 'apply' | 'after-apply';
+  /** resources whose change the apply script may have started */
+  applying: ResourcePlan[];
+  connections: Connection[];
+  aborted: boolean;
+}
 
 function newReport(desired: HostDesired): HostReport {
   return { host: desired.name, status: 'ok', managed: desired.managed, resources: [], rebootRequired: false, roundTrips: 0, durationMs: 0 };
 }
 
 export async function convergeHost(desired: HostDesired, opts: ConvergeOptions): Promise<HostReport> {
+  const started = Date.now();
+  const run: HostRun = { report: newReport(desired), phase: 'connect', applying: [], connections: [], aborted: false };
+  const pipeline = convergeHostNow(desired, opts, run);
   const limitMs = opts.timeoutMs;
-  if (!limitMs) return convergeHostNow(desired, opts);
+  if (!limitMs) return pipeline;
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<HostReport>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ ...newReport(desired), status: 'failed', durationMs: limitMs, error: `timed out after ${Math.round(limitMs / 1000)} s (--timeout)` }),
-      limitMs,
-    );
+    timer = setTimeout(() => {
+      // No further step starts, every connection of this host is closed, the report says where it stopped.
+      run.aborted = true;
+      for (const c of run.connections) c.close();
+      const why = `timed out after ${Math.round(limitMs / 1000)} s (--timeout)`;
+      if (run.phase === 'apply' || run.phase === 'after-apply') markUnknown(run, `${why} after the apply script started`);
+      else fail(run.report, new HostError(`${why} while ${run.phase === 'connect' ? 'connecting' : 'reading facts'}; connection closed, nothing changed`));
+      finish(run, started);
+      resolve(structuredClone(run.report)); // a copy: the stopped pipeline may still unwind
+    }, limitMs);
   });
   try {
-    return await Promise.race([convergeHostNow(desired, opts), limit]);
+    return await Promise.race([pipeline, limit]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions): Promise<HostReport> {
+async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions, run: HostRun): Promise<HostReport> {
   const started = Date.now();
-  const report = newReport(desired);
+  const report = run.report;
   if (!desired.managed) {
     // Not vprov's to change, nor to log into: its flows are checked by `verify --connectivity`.
     report.status = 'skipped';
-    report.durationMs = Date.now() - started;
-    return report;
+    return finish(run, started);
   }
-  let conn: Connection | undefined;
+  const connect = async (d: HostDesired): Promise<Connection> => {
+    checkTime(run);
+    const c = await opts.connect(d);
+    run.connections.push(c);
+    if (run.aborted) c.close();
+    checkTime(run);
+    return c;
+  };
   try {
-    conn = await opts.connect(desired);
-    const plans = await planHost(conn, desired);
+    const conn = await connect(desired);
+    run.phase = 'facts';
+    const facts = await gatherFacts(conn, RESOURCES, desired);
+    const plans = planFrom(facts, desired);
     report.resources = plans.map((p) => toReport(p, p.status));
     if (!opts.check && plans.some((p) => p.status === 'pending')) {
-      report.resources = await applyPlans(conn, opts.connect, desired, plans);
+      report.resources = await applyPlans(conn, connect, desired, plans, facts, opts, run);
     }
     report.status = hostStatus(report.resources);
     if (opts.reboot && !opts.check && report.status !== 'failed' && report.resources.some((r) => r.rebootRequired)) {
+      checkTime(run);
       await conn.runScript(REBOOT_SCRIPT);
       report.rebooting = true;
     }
   } catch (err) {
-    report.status = err instanceof UnreachableError ? 'unreachable' : 'failed';
-    report.error = describeError(err);
+    if (run.aborted) return report; // the time limit already reported this host
+    if (run.applying.length > 0 && (run.phase === 'apply' || run.phase === 'after-apply')) {
+      const why =
+        err instanceof StateUnknownError
+          ? err.message
+          : err instanceof UnreachableError
+            ? `the connection was lost after the apply script started (${describeError(err)})`
+            : `${describeError(err)} after the apply script started`;
+      markUnknown(run, why);
+    } else {
+      fail(report, err);
+    }
   } finally {
-    report.roundTrips = conn?.roundTrips ?? 0;
-    conn?.close();
+    for (const c of run.connections) c.close();
   }
+  return finish(run, started);
+}
+
+function checkTime(run: HostRun): void {
+  if (run.aborted) throw new HostError('stopped: the host ran out of time');
+}
+
+function fail(report: HostReport, err: unknown): void {
+  report.status = err instanceof UnreachableError ? 'unreachable' : 'failed';
+  report.error = describeError(err);
+}
+
+/** Every resource the apply may have touched is "unknown": only a new plan can tell. */
+function markUnknown(run: HostRun, why: string): void {
+  const report = run.report;
+  const touched = new Set(run.applying.map((p) => p.resource));
+  report.status = 'failed';
+  report.error = `unknown: ${why.replace(/^unknown: /, '')}; run plan to see the host's state`;
+  report.resources = report.resources.map((r) => (touched.has(r.resource) && r.status !== 'failed' ? { ...r, status: 'unknown' } : r));
+}
+
+function finish(run: HostRun, started: number): HostReport {
+  const report = run.report;
+  report.roundTrips = run.connections.reduce((n, c) => n + c.roundTrips, 0);
   report.rebootRequired = report.resources.some((r) => r.rebootRequired);
   report.durationMs = Date.now() - started;
   return report;
 }
 
-async function planHost(conn: Connection, desired: HostDesired): Promise<ResourcePlan[]> {
-  const facts = await gatherFacts(conn, RESOURCES, desired);
+function planFrom(facts: Facts, desired: HostDesired): ResourcePlan[] {
   return RESOURCES.map((r) => r.plan(facts.raw[r.kind] ?? '', desired, facts.host));
 }
 
-/** One round trip for every change; each resource in its own subshell so one failure spares the rest. */
-export function applyScript(plans: readonly ResourcePlan[]): string {
-  return plans
-    .filter((p) => p.status === 'pending')
-    .map((p) => `${sectionMarker(`apply-${p.resource}`)}\n( set -e\n${p.script}\n) 2>&1\necho "rc=$?"`)
-    .join('\n') + `\n${sectionMarker('end')}\n`;
+async function planHost(conn: Connection, desired: HostDesired): Promise<ResourcePlan[]> {
+  return planFrom(await gatherFacts(conn, RESOURCES, desired), desired);
 }
 
-async function applyPlans(conn: Connection, connect: ConvergeOptions['connect'], desired: HostDesired, plans: ResourcePlan[]): Promise<ResourceReport[]> {
-  const res = await conn.runScript(applyScript(plans));
-  const sections = splitSections(res.stdout);
-  if (sections.end === undefined) throw new HostError(`apply script did not finish (exit ${res.code}): ${res.stderr.trim()}`);
-  const failed = new Map<string, string>();
-  for (const p of plans.filter((x) => x.status === 'pending')) {
-    const out = sections[`apply-${p.resource}`] ?? '';
-    const rc = keyValues(out).rc;
-    if (rc !== '0') failed.set(p.resource, out.replace(/\nrc=\d+\s*$/, '').replace(/^rc=\d+\s*$/, '').trim() || `exit ${rc}`);
+/**
+ * Send the apply script; when the host changed while we waited for its lock, plan again from
+ * the fresh facts it printed (another run may have done the work already).
+ */
+async function runApply(conn: Connection, desired: HostDesired, first: ResourcePlan[], facts: Facts, opts: ConvergeOptions, run: HostRun) {
+  const identity = opts.run ?? currentRun('apply');
+  let plans = first;
+  for (let attempt = 1; ; attempt++) {
+    const pending = plans.filter((p) => p.status === 'pending');
+    if (pending.length === 0) return { plans, results: new Map<string, { rc: string | undefined; output: string }>() };
+    checkTime(run);
+    run.phase = 'apply';
+    run.applying = pending;
+    const script = applyScript(plans, applyRun(identity, desired, facts, pending, opts));
+    const res = await conn.runScript(script);
+    const outcome = parseApplyOutput(res.stdout, splitSections(res.stdout), plans);
+    switch (outcome.kind) {
+      case 'done':
+        return { plans, results: outcome.results };
+      case 'locked':
+        run.applying = [];
+        throw new HostError(outcome.message);
+      case 'not-started':
+        run.applying = [];
+        throw new HostError(`apply script did not run (exit ${res.code}): ${res.stderr.trim() || 'no output'}; nothing changed`);
+      case 'unfinished':
+        throw new StateUnknownError(`the apply script started and stopped before its end (exit ${res.code}${res.stderr.trim() ? `: ${res.stderr.trim()}` : ''})`);
+      case 'stale':
+        run.applying = [];
+        run.phase = 'facts';
+        if (attempt >= STALE_ATTEMPTS) throw new HostError(`the host kept changing while this run waited for its apply lock (${attempt} times); nothing changed by this run, run apply again`);
+        facts = factsFromOutput(outcome.facts, facts.raw.ssh);
+        plans = planFrom(facts, desired);
+    }
   }
+}
+
+async function applyPlans(
+  conn: Connection,
+  connect: ConvergeOptions['connect'],
+  desired: HostDesired,
+  firstPlans: ResourcePlan[],
+  facts: Facts,
+  opts: ConvergeOptions,
+  run: HostRun,
+): Promise<ResourceReport[]> {
+  const { plans, results } = await runApply(conn, desired, firstPlans, facts, opts, run);
+  if (results.size === 0) return plans.map((p) => toReport(p, p.status)); // another run did it meanwhile
+  run.phase = 'after-apply';
+  const failed = new Map<string, string>();
+  for (const [resource, r] of results) if (r.rc !== '0') failed.set(resource, r.output || `exit ${r.rc ?? 'unknown'}`);
+  run.applying = run.applying.filter((p) => !failed.has(p.resource));
   const confirm = plans.filter((p) => p.status === 'pending' && p.confirmScript && !failed.has(p.resource));
   let check = conn;
   if (confirm.length > 0) {
@@ -107,16 +218,13 @@ async function applyPlans(conn: Connection, connect: ConvergeOptions['connect'],
     try {
       check = await connect(desired);
     } catch (err) {
+      if (run.aborted) throw err;
       throw new HostError(`lost SSH access after the firewall change (${describeError(err)}); the rollback armed on the host restores the previous table within ${desired.firewall.confirmTimeout} s`);
     }
   }
-  let after: ResourcePlan[];
-  try {
-    if (check !== conn) await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
-    after = await planHost(check, desired);
-  } finally {
-    if (check !== conn) check.close();
-  }
+  if (check !== conn) await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
+  checkTime(run);
+  const after = await planHost(check, desired);
   return plans.map((before) => {
     if (before.status !== 'pending') return toReport(before, before.status);
     const error = failed.get(before.resource);
@@ -128,6 +236,26 @@ async function applyPlans(conn: Connection, connect: ConvergeOptions['connect'],
     }
     return { ...toReport(before, 'changed'), rebootRequired: again.rebootRequired };
   });
+}
+
+function applyRun(identity: RunIdentity, desired: HostDesired, facts: Facts, pending: ResourcePlan[], opts: ConvergeOptions): ApplyRun {
+  return {
+    runId: identity.runId,
+    owner: lockOwner(identity),
+    lockWaitSeconds: opts.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_S,
+    factsScript: factsScript(RESOURCES, desired),
+    factsDigest: facts.digest,
+    record: {
+      runId: identity.runId,
+      time: new Date().toISOString(),
+      controller: identity.controller,
+      user: identity.user,
+      pid: identity.pid,
+      vprovVersion: identity.version,
+      host: desired.name,
+      changes: Object.fromEntries(pending.map((p) => [p.resource, p.changes])),
+    },
+  };
 }
 
 function toReport(p: ResourcePlan, status: ResourceReport['status']): ResourceReport {
@@ -143,7 +271,7 @@ function toReport(p: ResourcePlan, status: ResourceReport['status']): ResourceRe
 }
 
 function hostStatus(resources: ResourceReport[]): HostReport['status'] {
-  if (resources.some((r) => r.status === 'failed')) return 'failed';
+  if (resources.some((r) => r.status === 'failed' || r.status === 'unknown')) return 'failed';
   if (resources.some((r) => r.status === 'changed')) return 'changed';
   if (resources.some((r) => r.status === 'pending')) return 'pending';
   return 'ok';

@@ -1,5 +1,6 @@
 /** Write a file atomically (temp in the same directory + rename): readers never see half a report. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { InputError } from '../core/errors.js';
 import { basename, dirname, join } from 'node:path';
 
 export function writeAtomic(path: string, text: string): void {
@@ -9,4 +10,15 @@ export function writeAtomic(path: string, text: string): void {
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   writeFileSync(tmp, text);
   renameSync(tmp, path);
+}
+
+/** Checked before a run: a report that could not be written later is bad input now. */
+export function checkWritable(path: string): void {
+  try {
+    const dir = dirname(path);
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new InputError(`--output ${path}: cannot write there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }

@@ -55,6 +55,8 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
             .option('shard', { type: 'string', describe: 'i/n: only this deterministic share of the hosts' })
             .option('on-drift', { type: 'string', describe: 'run this shell command with the JSON report on stdin when drift is found' })
             .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
+            .option('timeout', { type: 'number', default: 600, describe: 'seconds one host may take; then its connection is closed' })
+            .option('audit-log', { type: 'string', describe: 'append one JSON line per host and run to this file' })
             .option('catalog', { type: 'string', hidden: true, describe: 'catalog directory (default: the shipped catalog)' }),
         (a) => set(runDrift(a, io)),
       )

@@ -33,3 +33,25 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * The connection ended while a command ran: its effect on the host is unknown. Carries what
+ * the command printed before, so a caller can tell how far a script got.
+ */
+export class ConnectionLostError extends UnreachableError {
+  override name = 'ConnectionLostError';
+  constructor(
+    message: string,
+    readonly partialStdout = '',
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The connection was lost (or the host's time ran out) after the apply script started: what
+ * the host applied is unknown, never guessed. Its resources are reported as "unknown".
+ */
+export class StateUnknownError extends HostError {
+  override name = 'StateUnknownError';
+}

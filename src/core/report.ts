@@ -14,7 +14,8 @@ export interface Probe {
   detail?: string;
 }
 
-export type ResourceStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'not-applicable';
+/** unknown: the apply script started and the connection was lost; only a new plan can tell */
+export type ResourceStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'not-applicable' | 'unknown';
 export type HostStatus = 'ok' | 'changed' | 'pending' | 'failed' | 'unreachable' | 'skipped';
 
 export interface ResourceReport {

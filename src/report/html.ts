@@ -2,7 +2,7 @@
 import type { RunReport } from '../core/report.js';
 import { render } from '../core/templates.js';
 
-const RESOURCE_LABEL: Record<string, string> = { ok: 'in sync', changed: 'changed', pending: 'drifted', failed: 'failed', 'not-applicable': 'not applicable' };
+const RESOURCE_LABEL: Record<string, string> = { ok: 'in sync', changed: 'changed', pending: 'drifted', failed: 'failed', 'not-applicable': 'not applicable', unknown: 'unknown' };
 const HOST_LABEL: Record<string, string> = { ok: 'in sync', changed: 'changed', pending: 'drifted', failed: 'failed', unreachable: 'unreachable', skipped: 'skipped (managed: false)' };
 
 export function renderHtml(report: RunReport, exitCode: number): string {

@@ -33,9 +33,9 @@ export function renderJunit(report: RunReport): string {
         failures++;
         const body = [...r.changes, ...(r.diff ? ['', r.diff] : [])].join('\n');
         cases.push(`    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><failure message="drifted: ${r.changes.length} difference(s)">${esc(body)}</failure></testcase>`);
-      } else if (r.status === 'failed') {
+      } else if (r.status === 'failed' || r.status === 'unknown') {
         errors++;
-        cases.push(`    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><error message="failed">${esc(r.error ?? '')}</error></testcase>`);
+        cases.push(`    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><error message="${r.status}">${esc(r.error ?? h.error ?? '')}</error></testcase>`);
       } else if (r.status === 'not-applicable') {
         skipped++;
         cases.push(`    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><skipped message="${esc(r.notes[0] ?? 'not applicable')}"/></testcase>`);

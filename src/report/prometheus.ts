@@ -24,12 +24,12 @@ export function renderPrometheus(report: RunReport): string {
     ...family(
       'vprov_resource_drifted',
       '1 when the resource differs from its desired state, 0 when in sync; absent when it could not be read (see vprov_resource_failed).',
-      resources.filter((r) => r.status !== 'failed').map((r) => `vprov_resource_drifted{${hl(r.host)},resource="${r.resource}"} ${r.status === 'pending' ? 1 : 0}`),
+      resources.filter((r) => r.status !== 'failed' && r.status !== 'unknown').map((r) => `vprov_resource_drifted{${hl(r.host)},resource="${r.resource}"} ${r.status === 'pending' ? 1 : 0}`),
     ),
     ...family(
       'vprov_resource_failed',
       '1 when the resource could not be read or compared, 0 otherwise.',
-      resources.map((r) => `vprov_resource_failed{${hl(r.host)},resource="${r.resource}"} ${r.status === 'failed' ? 1 : 0}`),
+      resources.map((r) => `vprov_resource_failed{${hl(r.host)},resource="${r.resource}"} ${r.status === 'failed' || r.status === 'unknown' ? 1 : 0}`),
     ),
     ...family('vprov_host_up', '1 when vprov reached the host and read its state, 0 when it did not.', hosts.map((h) => `vprov_host_up{${hl(h.host)}} ${reached(h) ? 1 : 0}`)),
     ...family(

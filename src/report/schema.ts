@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 const resource = z.object({
   resource: z.enum(['firewall', 'account', 'sudoers', 'selinux']),
-  status: z.enum(['ok', 'changed', 'pending', 'failed', 'not-applicable']),
+  status: z.enum(['ok', 'changed', 'pending', 'failed', 'not-applicable', 'unknown']),
   changes: z.array(z.string()),
   diff: z.string().optional(),
   warnings: z.array(z.string()),

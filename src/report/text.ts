@@ -7,6 +7,7 @@ const LABEL: Record<ResourceReport['status'], string> = {
   pending: 'pending',
   failed: 'FAILED',
   'not-applicable': 'not applicable',
+  unknown: 'UNKNOWN (run plan)',
 };
 
 const DRIFT_LABEL: Partial<Record<ResourceReport['status'], string>> = { ok: 'in sync', pending: 'DRIFTED' };
@@ -49,12 +50,18 @@ export function recap(report: RunReport): string[] {
   for (const h of report.hosts) {
     const count = (s: ResourceReport['status']) => h.resources.filter((r) => r.status === s).length;
     lines.push(
-      `${h.host.padEnd(width)} : ok=${count('ok') + count('not-applicable')} changed=${count('changed')} ${pendingWord}=${count('pending')} failed=${count('failed')} unreachable=${h.status === 'unreachable' ? 1 : 0} skipped=${h.status === 'skipped' ? 1 : 0}${h.rebootRequired ? ' reboot-required' : ''}`,
+      `${h.host.padEnd(width)} : ok=${count('ok') + count('not-applicable')} changed=${count('changed')} ${pendingWord}=${count('pending')} failed=${failedCount(h, count)} unreachable=${h.status === 'unreachable' ? 1 : 0} skipped=${h.status === 'skipped' ? 1 : 0}${h.rebootRequired ? ' reboot-required' : ''}`,
     );
   }
   const by = (s: HostReport['status']) => report.hosts.filter((h) => h.status === s).length;
   lines.push(`hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} ${pendingWord}=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} skipped=${by('skipped')} (${(report.durationMs / 1000).toFixed(1)}s)`);
   return lines;
+}
+
+/** A host that failed before any resource was looked at still counts as one failure. */
+function failedCount(h: HostReport, count: (s: ResourceReport['status']) => number): number {
+  const n = count('failed') + count('unknown');
+  return n === 0 && h.status === 'failed' ? 1 : n;
 }
 
 function connectivityBlock(report: RunReport): string[] {

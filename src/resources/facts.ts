@@ -2,7 +2,8 @@
 import type { HostDesired } from '../core/types.js';
 import type { Connection } from '../transport/types.js';
 import { HostError } from '../core/errors.js';
-import { keyValues, sectionMarker, splitSections } from './shell.js';
+import { createHash } from 'node:crypto';
+import { keyValues, SECTION, sectionMarker, splitSections } from './shell.js';
 import { FIREWALLD_RUNNING } from './firewall-firewalld.js';
 import type { HostFacts, RawFacts, Resource } from './types.js';
 
@@ -30,16 +31,32 @@ export function factsScript(resources: readonly Resource[], desired: HostDesired
   return parts.join('\n') + '\n';
 }
 
-export async function gatherFacts(conn: Connection, resources: readonly Resource[], desired: HostDesired, extra: readonly ExtraFacts[] = []): Promise<{ host: HostFacts; raw: RawFacts }> {
+export interface Facts {
+  host: HostFacts;
+  raw: RawFacts;
+  /** sha256 of what the facts script printed (as sh's $(...) keeps it): the apply script re-checks it under the lock */
+  digest: string;
+}
+
+export async function gatherFacts(conn: Connection, resources: readonly Resource[], desired: HostDesired, extra: readonly ExtraFacts[] = []): Promise<Facts> {
   const res = await conn.runScript(factsScript(resources, desired, extra), { prelude: FACTS_PRELUDE });
-  const raw = splitSections(res.stdout);
-  if (res.code !== 0 || raw.end === undefined) {
+  const facts = factsFromOutput(res.stdout, splitSections(res.stdout).ssh);
+  if (res.code !== 0 || facts.raw.end === undefined) {
     throw new HostError(`gathering facts failed (exit ${res.code}): ${res.stderr.trim() || 'incomplete output'}`);
   }
+  return facts;
+}
+
+/** Facts from the facts script's output; `sshSection` is the unprivileged prelude's (SSH_CONNECTION). */
+export function factsFromOutput(stdout: string, sshSection: string | undefined): Facts {
+  const start = stdout.indexOf(`${SECTION}host@@`);
+  const text = start < 0 ? stdout : stdout.slice(start);
+  const raw = splitSections(text);
   const h = keyValues(raw.host ?? '');
-  const ssh = (keyValues(raw.ssh ?? '').ssh ?? '').trim().split(/\s+/);
+  const ssh = (keyValues(sshSection ?? '').ssh ?? '').trim().split(/\s+/);
   return {
-    raw,
+    raw: { ...raw, ...(sshSection !== undefined ? { ssh: sshSection } : {}) },
+    digest: createHash('sha256').update(text.replace(/\n+$/, '')).digest('hex'),
     host: {
       controllerAddress: ssh[0] || null,
       sshPort: Number(ssh[3]) || 22,

@@ -8,7 +8,7 @@
  * with the rendered desired state.
  */
 import type { FirewallDesired } from '../core/types.js';
-import { decodeFileFact, keyValues, q, writeFileCmd } from './shell.js';
+import { decodeFileFact, keyValues, q, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, lineChanges, refusedPlan, type ResourcePlan } from './types.js';
 
@@ -141,7 +141,7 @@ function firewalldApplyScript(write: [string, string][], remove: string[]): stri
   const touched = [...write.map(([p]) => p), ...remove];
   const lines = [`mkdir -p ${IPSET_DIR} ${POLICY_DIR}`];
   for (const path of touched) lines.push(`rm -f ${q(`${path}.vprov-old`)}; if [ -f ${q(path)} ]; then cp -p ${q(path)} ${q(`${path}.vprov-old`)}; fi`);
-  for (const [path, text] of write) lines.push(writeFileCmd(`${path}.vprov-new`, text), `mv -f ${q(`${path}.vprov-new`)} ${q(path)}`);
+  for (const [path, text] of write) lines.push(writeFileToWord(runTemp(path), text), `mv -f ${runTemp(path)} ${q(path)}`);
   for (const path of remove) lines.push(`rm -f ${q(path)}`);
   const restore = touched.map((p) => `if [ -f ${q(`${p}.vprov-old`)} ]; then mv -f ${q(`${p}.vprov-old`)} ${q(p)}; else rm -f ${q(p)}; fi`);
   // A configuration firewalld would refuse is rolled back before it is ever loaded.

@@ -7,7 +7,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { FirewallDesired, FirewallRule } from '../core/types.js';
 import { canonicalAddress, familyOf } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, setLine, type NftRuleSpec } from './nft-canonical.js';
-import { decodeFileFact, keyValues, readFileCmd, writeFileCmd } from './shell.js';
+import { decodeFileFact, keyValues, readFileCmd, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
@@ -150,19 +150,19 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
   if (plan.changes.length === 0) return plan;
 
   plan.status = 'pending';
-  const tmp = `${NFT_FILE}.new`;
+  const tmp = runTemp(NFT_FILE);
   // A drop policy (now or before) can cut SSH: arm a rollback that only a new session cancels.
   const risky = fw.inputPolicy === 'drop' || (actual ?? []).some((l) => l.includes('policy drop'));
   if (risky) plan.confirmScript = confirmRollbackScript();
   plan.script = [
     `mkdir -p /etc/vprov`,
-    writeFileCmd(tmp, text),
+    writeFileToWord(tmp, text),
     `if ! out=$(nft -c -f ${tmp} 2>&1); then rm -f ${tmp}; echo "nft rejected the rendered table: $out" >&2; exit 3; fi`,
     risky ? armRollbackScript(fw.confirmTimeout) : '',
     `nft -f ${tmp}`,
     `mv -f ${tmp} ${NFT_FILE}`,
     // --now: an inactive unit is not restarted with nftables.service (PartOf), so its flush would stick.
-    unitDiffers ? [writeFileCmd(NFT_UNIT, unitText), 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
+    unitDiffers ? [writeFileToWord(runTemp(NFT_UNIT), unitText), `mv -f ${runTemp(NFT_UNIT)} ${NFT_UNIT}`, 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
   ].filter(Boolean).join('\n');
   return plan;
 }

@@ -4,7 +4,7 @@
  * is reported as "reboot required" and never forced.
  */
 import type { SelinuxMode } from '../core/types.js';
-import { decodeFileFact, keyValues, writeFileCmd } from './shell.js';
+import { decodeFileFact, keyValues, runTemp, writeFileToWord } from './shell.js';
 import { emptyPlan, type Resource } from './types.js';
 
 export const SELINUX_CONFIG = '/etc/selinux/config';
@@ -64,8 +64,8 @@ export const selinuxResource: Resource = {
     const script: string[] = [];
     if (persistent !== wanted) {
       plan.changes.push(`~ ${SELINUX_CONFIG}: SELINUX=${persistent ?? '(unset)'} → ${wanted}`);
-      const tmp = `${SELINUX_CONFIG}.vprov-new`;
-      script.push(writeFileCmd(tmp, withConfigMode(facts.config, wanted)), `chmod --reference=${SELINUX_CONFIG} ${tmp}`, `mv -f ${tmp} ${SELINUX_CONFIG}`);
+      const tmp = runTemp(SELINUX_CONFIG);
+      script.push(writeFileToWord(tmp, withConfigMode(facts.config, wanted)), `chmod --reference=${SELINUX_CONFIG} ${tmp}`, `mv -f ${tmp} ${SELINUX_CONFIG}`);
     }
     if (!facts.kernel) {
       plan.notes.push('runtime: not applicable (kernel without SELinux); config file managed');

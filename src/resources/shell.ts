@@ -5,9 +5,21 @@ export function q(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A command that writes `content` to `path` exactly (base64 survives any byte). */
-export function writeFileCmd(path: string, content: string): string {
-  return `printf '%s' ${q(Buffer.from(content, 'utf8').toString('base64'))} | base64 -d > ${q(path)}`;
+/**
+ * Write `content` exactly (base64 survives any byte) to the file a sh word names. A write that fails (full disk, read-only
+ * file system) removes what it left and ends the resource's script: never half a file.
+ */
+export function writeFileToWord(word: string, content: string): string {
+  return `if ! printf '%s' ${q(Buffer.from(content, 'utf8').toString('base64'))} | base64 -d > ${word}; then rm -f ${word}; exit 3; fi`;
+}
+
+/** Set by every apply script to a value unique to the run (see app/apply-script.ts). */
+export const RUN_VAR = 'VPROV_RUN';
+export const TEMP_TAG = 'vprov-new';
+
+/** A temp name beside `path`, unique per run, as one sh word: two runs never share a temp file. */
+export function runTemp(path: string): string {
+  return `${q(`${path}.`)}"\${${RUN_VAR}:-0}"${q(`.${TEMP_TAG}`)}`;
 }
 
 /** Print a file's bytes as one base64 line, or the word "absent". */

@@ -5,7 +5,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { HostDesired, SudoersDesired } from '../core/types.js';
-import { decodeFileFact, q, readFileCmd, writeFileCmd } from './shell.js';
+import { decodeFileFact, q, readFileCmd, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, type Resource, type ResourcePlan } from './types.js';
 
@@ -65,21 +65,21 @@ export function installSudoersScript(path: string, content: string): string {
   const dir = path.slice(0, path.lastIndexOf('/'));
   const base = path.slice(path.lastIndexOf('/') + 1);
   // Names with a dot are ignored by sudo, so neither temp nor backup is ever live.
-  const tmp = `${dir}/.${base}.vprov-new`;
+  const tmp = runTemp(`${dir}/.${base}`);
   const bak = `${dir}/.${base}.vprov-old`;
   return `
 umask 077
-${writeFileCmd(tmp, content)}
-chown root:root ${q(tmp)}
-chmod 0440 ${q(tmp)}
-if ! out=$(visudo -cf ${q(tmp)} 2>&1); then
-  rm -f ${q(tmp)}
+${writeFileToWord(tmp, content)}
+chown root:root ${tmp}
+chmod 0440 ${tmp}
+if ! out=$(visudo -cf ${tmp} 2>&1); then
+  rm -f ${tmp}
   echo "visudo rejected the rendered sudoers file, ${path} left as it was: $out" >&2
   exit 3
 fi
 rm -f ${q(bak)}
 if [ -e ${q(path)} ]; then cp -p ${q(path)} ${q(bak)}; fi
-mv -f ${q(tmp)} ${q(path)}
+mv -f ${tmp} ${q(path)}
 if ! out=$(visudo -c 2>&1); then
   if [ -e ${q(bak)} ]; then mv -f ${q(bak)} ${q(path)}; else rm -f ${q(path)}; fi
   echo "sudo configuration invalid with the new ${path}; previous state restored: $out" >&2

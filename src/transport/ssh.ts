@@ -1,14 +1,19 @@
 /**
- * ssh2 transport: one connection per host, every command a channel on it; ProxyJump through
- * a first connection; host keys checked by policy; root through sudo as become.ts drives it
- * (the password only ever answers sudo's own prompt; a pty when sudo requires a tty).
+ * ssh2 transport: one connection per host, every command a channel on it; jump hosts shared
+ * (one connection per bastion, a bounded number of forwarded channels over it); host keys
+ * checked by policy; root through sudo as become.ts drives it (the password only ever answers
+ * sudo's own prompt; a pty when sudo requires a tty). Every error of every client, channel and
+ * forwarded stream is handled
+ * for the object's whole life: ssh2 may emit several, and an unhandled one ends the process.
  */
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig, type ExecOptions } from 'ssh2';
-import { UnreachableError, HostError } from '../core/errors.js';
+import { Client, type CipherAlgorithm, type ClientChannel, type ConnectConfig, type ExecOptions } from 'ssh2';
+import { ConnectionLostError, UnreachableError, HostError } from '../core/errors.js';
 import type { SshTarget } from '../core/types.js';
 import { verifyHostKey } from './known-hosts.js';
+import { HandshakeLists } from './ssh-algorithms.js';
+import { Slots, withRetry } from './retry.js';
 import type { Connection, ExecResult, RunOptions } from './types.js';
 import { BecomeSession, NeedsTtyError } from './become.js';
 
@@ -26,50 +31,145 @@ export interface ConnectOptions {
   becomePassword?: string;
 }
 
+/** Forwarded channels open at once over one jump-host connection; the rest wait their turn. */
+export const JUMP_CHANNELS = 10;
+/** A session closed politely (end) is destroyed after this if the peer never answers (frozen host). */
+const CLOSE_GRACE_MS = 2000;
+/** Keepalives: a host that stops answering is declared lost after interval × (count + 1). */
+const KEEPALIVE_MS = 10_000;
+const KEEPALIVE_COUNT = 3;
+/** AES-GCM runs in OpenSSL; chacha20-poly1305 would fall back to JS/WASM without ssh2's addon. */
+const CIPHERS: CipherAlgorithm[] = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes256-ctr', 'chacha20-poly1305@openssh.com'];
+
+interface Link {
+  client: Client;
+  /** close this client and give back what it borrowed (jump channel, jump connection) */
+  release: () => void;
+}
+
 export async function connectSsh(target: SshTarget, opts: ConnectOptions = {}): Promise<Connection> {
-  let jump: Client | undefined;
-  let sock: Duplex | undefined;
-  if (target.proxyJump) {
-    // The jump host only forwards: no sudo, no script runs there.
-    const hop = await openClient(target.proxyJump, opts, undefined);
-    jump = hop.client;
-    sock = await new Promise<Duplex>((resolve, reject) => {
-      hop.client.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => {
-        if (err) reject(new UnreachableError(`${target.host}:${target.port} via ${target.proxyJump!.host}: ${err.message}`));
-        else resolve(stream);
-      });
-    }).catch((err) => {
-      hop.close();
-      throw err;
-    });
-  }
+  const link = await dial(target, opts);
+  return new SshConnection(link.client, target, opts.becomePassword, link.release);
+}
+
+/** A ready client for `target`, through its (shared) jump host; throttled set-ups are retried. */
+async function dial(target: SshTarget, opts: ConnectOptions): Promise<Link> {
+  if (!target.proxyJump) return withRetry(() => handshake(target, opts));
+  const hop = await acquireJump(target.proxyJump, opts);
+  let freeSlot: (() => void) | undefined;
+  const giveBack = once(() => {
+    freeSlot?.();
+    hop.release();
+  });
   try {
-    const { client } = await openClient(target, opts, sock);
-    return new SshConnection(client, target, opts.becomePassword, () => jump?.end());
+    freeSlot = await hop.slots.acquire();
+    const link = await withRetry(async () => {
+      const stream = await forward(hop.client, target.proxyJump!, target);
+      return handshake(target, opts, stream).catch((err: unknown) => {
+        stream.destroy();
+        throw err;
+      });
+    });
+    return {
+      client: link.client,
+      release: once(() => {
+        link.release();
+        giveBack();
+      }),
+    };
   } catch (err) {
-    jump?.end();
+    giveBack();
     throw err;
   }
 }
 
-async function openClient(target: SshTarget, opts: ConnectOptions, sock: Duplex | undefined): Promise<{ client: Client; close: () => void }> {
-  if (target.proxyJump && !sock) {
-    // A hop that is itself behind another hop.
-    const inner = await connectSsh(target, opts);
-    return { client: (inner as SshConnection).client, close: () => inner.close() };
+interface Jump {
+  link: Link;
+  slots: Slots;
+  users: number;
+  dead: boolean;
+}
+
+/** One connection per jump host (and its own hops), shared by every target behind it. */
+const jumps = new Map<string, Promise<Jump>>();
+
+function jumpKey(t: SshTarget): string {
+  return `${t.user}@${t.host}:${t.port}|${t.identityFile ?? ''}|${t.proxyJump ? jumpKey(t.proxyJump) : ''}`;
+}
+
+async function acquireJump(hop: SshTarget, opts: ConnectOptions): Promise<{ client: Client; slots: Slots; release: () => void }> {
+  const key = jumpKey(hop);
+  let pending = jumps.get(key);
+  if (!pending) {
+    // The jump host only forwards: no sudo, no script runs there.
+    const opening: Promise<Jump> = dial(hop, { onNotice: opts.onNotice }).then((link) => {
+      const jump: Jump = { link, slots: new Slots(JUMP_CHANNELS), users: 0, dead: false };
+      link.client.on('close', () => {
+        jump.dead = true;
+        if (jumps.get(key) === opening) jumps.delete(key);
+      });
+      return jump;
+    });
+    opening.catch(() => {
+      if (jumps.get(key) === opening) jumps.delete(key);
+    });
+    jumps.set(key, opening);
+    pending = opening;
+  }
+  const jump = await pending;
+  if (jump.dead) return acquireJump(hop, opts);
+  jump.users++;
+  return {
+    client: jump.link.client,
+    slots: jump.slots,
+    release: once(() => {
+      if (--jump.users > 0) return;
+      jump.dead = true;
+      if (jumps.get(key) === pending) jumps.delete(key);
+      jump.link.release();
+    }),
+  };
+}
+
+function forward(jump: Client, hop: SshTarget, target: SshTarget): Promise<Duplex> {
+  return new Promise<Duplex>((resolve, reject) => {
+    try {
+      jump.forwardOut('127.0.0.1', 0, target.host, target.port, (err, stream) => {
+        if (err) return reject(new UnreachableError(`${target.host}:${target.port} via ${hop.host}: ${err.message}`));
+        stream.on('error', () => undefined); // the client riding on it reports the loss
+        resolve(stream);
+      });
+    } catch (err) {
+      reject(new UnreachableError(`${target.host}:${target.port} via ${hop.host}: ${(err as Error).message}`));
+    }
+  });
+}
+
+/** TCP (or a forwarded stream), SSH handshake and authentication, within connectTimeoutMs. */
+function handshake(target: SshTarget, opts: ConnectOptions, sock?: Duplex): Promise<Link> {
+  const where = `${target.user}@${target.host}:${target.port}`;
+  let privateKey: Buffer | undefined;
+  if (target.identityFile) {
+    try {
+      privateKey = readFileSync(target.identityFile);
+    } catch (err) {
+      return Promise.reject(new UnreachableError(`cannot read identity file ${target.identityFile}: ${(err as NodeJS.ErrnoException).code}`));
+    }
   }
   const client = new Client();
+  const lists = new HandshakeLists();
   let refusal: string | undefined;
   const config: ConnectConfig = {
     host: target.host,
     port: target.port,
     username: target.user,
     readyTimeout: target.connectTimeoutMs,
-    keepaliveInterval: 15_000,
-    keepaliveCountMax: 4,
+    keepaliveInterval: KEEPALIVE_MS,
+    keepaliveCountMax: KEEPALIVE_COUNT,
     agent: process.env.SSH_AUTH_SOCK,
-    // AES-GCM runs in OpenSSL; chacha20-poly1305 would fall back to JS/WASM without ssh2's addon.
-    algorithms: { cipher: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes256-ctr', 'chacha20-poly1305@openssh.com'] },
+    algorithms: { cipher: CIPHERS },
+    debug: lists.debug,
+    ...(privateKey ? { privateKey } : {}),
     ...(sock ? { sock } : {}),
     hostVerifier: (key: Buffer) => {
       const verdict = verifyHostKey({ policy: target.hostKeys, host: target.host, port: target.port, keyBlob: key, vprovFile: target.knownHostsFile });
@@ -78,24 +178,59 @@ async function openClient(target: SshTarget, opts: ConnectOptions, sock: Duplex 
       return verdict.ok;
     },
   };
-  if (target.identityFile) {
-    try {
-      config.privateKey = readFileSync(target.identityFile);
-    } catch (err) {
-      throw new UnreachableError(`cannot read identity file ${target.identityFile}: ${(err as NodeJS.ErrnoException).code}`);
-    }
-  }
-  await new Promise<void>((resolve, reject) => {
-    client.once('ready', () => resolve());
-    client.once('error', (err: Error & { level?: string }) => {
-      const where = `${target.user}@${target.host}:${target.port}`;
-      if (refusal) reject(new UnreachableError(`${where}: ${refusal}`));
-      else if (err.level === 'client-authentication') reject(new UnreachableError(`${where}: authentication failed (${err.message})`));
-      else reject(new UnreachableError(`${where}: ${err.message}`));
+  return new Promise<Link>((resolve, reject) => {
+    let settled = false;
+    const fail = (message: string) => {
+      if (settled) return;
+      settled = true;
+      client.destroy();
+      reject(new UnreachableError(`${where}: ${message}`));
+    };
+    // Listens for the client's whole life: later errors reach the connection's channels as a closed session.
+    client.on('error', (err: Error & { level?: string }) => {
+      if (refusal) return fail(refusal);
+      if (err.level === 'client-authentication') return fail(`authentication failed (${err.message})`);
+      if (err.level === 'client-timeout') return fail(`no SSH handshake within ${Math.round(target.connectTimeoutMs / 1000)} s (ssh.connectTimeout)`);
+      fail(lists.explain(err.message) ?? err.message);
     });
-    client.connect(config);
+    client.on('close', () => fail('connection closed during set-up'));
+    client.once('ready', () => {
+      settled = true;
+      resolve({ client, release: once(() => closeClient(client)) });
+    });
+    try {
+      client.connect(config);
+    } catch (err) {
+      fail((err as Error).message);
+    }
   });
-  return { client, close: () => client.end() };
+}
+
+/** Polite close; destroyed when the peer does not answer (a frozen host never would). */
+function closeClient(client: Client): void {
+  // client.destroy() skips a socket that is no longer writable, which end() just made it:
+  // the half-closed socket to a frozen host would keep the process alive. Destroy it ourselves.
+  const hardStop = () => {
+    client.destroy();
+    (client as unknown as { _sock?: Duplex })._sock?.destroy();
+  };
+  const timer = setTimeout(hardStop, CLOSE_GRACE_MS);
+  timer.unref();
+  client.once('close', () => clearTimeout(timer));
+  try {
+    client.end();
+  } catch {
+    hardStop();
+  }
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 }
 
 class SshConnection implements Connection {
@@ -103,19 +238,25 @@ class SshConnection implements Connection {
   private closed = false;
   /** sudo said requiretty: every later command on this host asks for a pty */
   private pty = false;
+  /** the last error the client reported once ready: the cause a lost session is reported with */
+  private lastError: Error | undefined;
 
   constructor(
     readonly client: Client,
     private readonly target: SshTarget,
     private readonly becomePassword: string | undefined,
-    private readonly onClose: () => void,
+    private readonly release: () => void,
   ) {
-    client.on('error', () => undefined); // errors after ready surface through the channel that sees them
+    client.on('error', (err) => (this.lastError = err));
     client.on('close', () => (this.closed = true));
   }
 
+  private lost(): ConnectionLostError {
+    return new ConnectionLostError(`connection to ${this.target.host} lost${this.lastError ? `: ${this.lastError.message}` : ''}`);
+  }
+
   async runScript(script: string, opts: RunOptions = {}): Promise<ExecResult> {
-    if (this.closed) throw new UnreachableError(`connection to ${this.target.host} is closed`);
+    if (this.closed) throw this.lost();
     this.roundTrips++;
     if (!this.target.become) return this.plain(script, opts);
     try {
@@ -187,17 +328,23 @@ class SshConnection implements Connection {
     // ECHO off from the start: nothing typed into the pty (the password) is ever sent back.
     const execOpts: ExecOptions = pty ? { pty: { term: 'dumb', cols: 512, rows: 24, modes: { ECHO: 0 } } } : {};
     return new Promise((resolve, reject) => {
-      this.client.exec(command, execOpts, (err, channel) => {
-        if (err) return reject(new HostError(`cannot open a channel: ${err.message}`));
+      const onChannel = (err: Error | undefined, channel: ClientChannel) => {
+        if (err) return reject(this.closed ? this.lost() : new HostError(`cannot open a channel: ${err.message}`));
+        let timedOut = false;
         const timer = setTimeout(() => {
+          timedOut = true;
           channel.close();
-          reject(new HostError(`command timed out after ${Math.round(timeoutMs / 1000)} s`));
+          reject(new HostError(`command timed out after ${Math.round(timeoutMs / 1000)} s (ssh.commandTimeout)`));
         }, timeoutMs);
         channel.on('data', on.stdout);
         channel.stderr.on('data', on.stderr);
-        channel.on('error', () => undefined); // the close that follows carries the outcome
+        channel.on('error', (e: Error) => (this.lastError = e)); // the close that follows carries the outcome
+        channel.stderr.on('error', () => undefined);
         channel.on('close', (code: number | null) => {
           clearTimeout(timer);
+          if (timedOut) return;
+          // No exit status and the connection gone: the session ended under the command.
+          if ((code === null || code === undefined) && this.closed) return reject(this.lost());
           try {
             resolve(on.close(code));
           } catch (e) {
@@ -205,12 +352,17 @@ class SshConnection implements Connection {
           }
         });
         on.start(channel);
-      });
+      };
+      try {
+        this.client.exec(command, execOpts, onChannel);
+      } catch {
+        reject(this.lost()); // ssh2 throws "Not connected" once the socket is gone
+      }
     });
   }
 
   close(): void {
-    this.client.end();
-    this.onClose();
+    this.closed = true;
+    this.release();
   }
 }

@@ -9,6 +9,8 @@ export interface LabSpec {
   systemd?: boolean;
   /** host paths mounted into the container (read-only unless mode says rw) */
   binds?: { source: string; target: string; mode?: 'ro' | 'rw' }[];
+  /** extra capabilities (e.g. SYS_ADMIN for fault tests that mount a read-only /etc or a full tmpfs) */
+  capAdd?: string[];
 }
 
 export interface LabHost {

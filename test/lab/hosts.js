@@ -27,7 +27,8 @@ function readyCommand(spec) {
  * Start lab hosts. `systemd: true` boots systemd as PID 1 (units, timers, `restart()` as a
  * reboot); the image and the key/firewall contract are the same (docs/testing.md).
  * `binds` mounts host paths into the container (read-only unless mode says otherwise).
- * @param {{ name: string, firewall?: 'firewalld', systemd?: boolean, binds?: { source: string, target: string, mode?: 'ro' | 'rw' }[] }[]} specs
+ * `capAdd` adds capabilities (SYS_ADMIN: fault tests mount a read-only /etc or a full tmpfs).
+ * @param {{ name: string, firewall?: 'firewalld', systemd?: boolean, binds?: { source: string, target: string, mode?: 'ro' | 'rw' }[], capAdd?: string[] }[]} specs
  * @returns {Promise<Lab>}
  */
 export async function startLab(specs) {
@@ -49,7 +50,7 @@ export async function startLab(specs) {
           .withWaitStrategy(Wait.forSuccessfulCommand(readyCommand(spec)))
           .withStartupTimeout(180_000)
       : new GenericContainer(LAB_IMAGE)
-          .withAddedCapabilities('NET_ADMIN', 'NET_RAW')
+          .withAddedCapabilities('NET_ADMIN', 'NET_RAW', ...(spec.capAdd ?? []))
           .withBindMounts((spec.binds ?? []).map((b) => ({ mode: 'ro', ...b })))
           .withWaitStrategy(Wait.forLogMessage(/Server listening/))
           .withStartupTimeout(180_000); // firewalld starts before sshd and is slow on a loaded 2-core machine

@@ -15,6 +15,8 @@ export interface ConvergeArgs {
   connection?: 'ssh' | 'local';
   askBecomePass?: boolean;
   timeout?: number;
+  lockWait?: number;
+  auditLog?: string;
   connectivity?: boolean;
   catalog?: string;
 }
@@ -27,7 +29,9 @@ export function convergeOptions<T>(y: Argv<T>) {
     .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts worked on at once' })
     .option('connection', { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const, describe: 'local: run on this machine without SSH' })
     .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)' })
-    .option('timeout', { type: 'number', default: 600, describe: 'seconds one host may take, all steps together' })
+    .option('timeout', { type: 'number', default: 600, describe: 'seconds one host may take, all steps together; then its connection is closed and no further step starts' })
+    .option('lock-wait', { type: 'number', default: 120, describe: "apply: seconds to wait for another run's lock on a host" })
+    .option('audit-log', { type: 'string', describe: 'append one JSON line per host and run to this file' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json: one JSON document on stdout' })
     .option('catalog', { type: 'string', describe: 'catalog directory (default: the shipped catalog)', hidden: true });
 }
@@ -58,6 +62,8 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     connection: args.connection,
     becomePassword,
     hostTimeoutMs: args.timeout ? args.timeout * 1000 : undefined,
+    lockWaitSeconds: args.lockWait,
+    auditLog: args.auditLog,
     onWarning: json ? undefined : (m) => io.err(`warning: ${m}\n`),
     progress: json
       ? undefined

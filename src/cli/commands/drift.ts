@@ -18,6 +18,8 @@ export interface DriftArgs {
   onDrift?: string;
   roleMap?: string[];
   catalog?: string;
+  timeout?: number;
+  auditLog?: string;
 }
 
 export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
@@ -36,6 +38,8 @@ export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
     import('../become-password.js'),
   ]);
   const quiet = args.format !== 'text' && !args.output;
+  // Where the report goes is checked before any host is contacted (exit 1 = nothing touched).
+  if (args.output) (await import('../../app/output-file.js')).checkWritable(args.output);
   const report = await convergeAll({
     inventory: args.inventory,
     catalogDir: args.catalog,
@@ -46,6 +50,8 @@ export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
     roleMap: args.roleMap,
     forks: args.forks,
     becomePassword: await becomePassword(false),
+    hostTimeoutMs: args.timeout ? args.timeout * 1000 : undefined,
+    auditLog: args.auditLog,
     onWarning: quiet ? undefined : (m) => io.err(`warning: ${m}\n`),
   });
   const code = exitCodeOf(report);

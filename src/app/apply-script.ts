@@ -1,0 +1,92 @@
+/**
+ * The one script an apply sends to a host (pure). It is
+ * - read whole before it runs (one brace group): a connection lost while it is sent never
+ *   leaves half a script executed;
+ * - deaf to the controller going away (SIGPIPE, SIGHUP ignored): once started it finishes,
+ *   and every write in it is temp + rename, so each file is either old or new;
+ * - run under the host's apply lock (flock on /run/vprov/lock), held for the whole write
+ *   phase: a second run waits up to a bound, then gives up naming the holder;
+ * - run only if the facts the plan was computed from still hold once the lock is taken;
+ *   otherwise it prints the fresh facts and changes nothing (the controller plans again);
+ * - the writer of /var/lib/vprov/last-apply.json (atomically) when it is done.
+ * Temp names carry the run id; whatever a failed resource left is removed at the end.
+ */
+import type { ResourcePlan } from '../resources/types.js';
+import { q, RUN_VAR, runTemp, sectionMarker, TEMP_TAG } from '../resources/shell.js';
+
+export const LOCK_DIR = '/run/vprov';
+export const LOCK_FILE = `${LOCK_DIR}/lock`;
+export const LOCK_OWNER = `${LOCK_DIR}/lock.owner`;
+export const LAST_APPLY = '/var/lib/vprov/last-apply.json';
+/** Directories whose run temp files are swept at the end (depth 3 reaches /etc/firewalld/ipsets/*). */
+const TEMP_ROOTS = ['/etc', '/var/lib/vprov'];
+
+export interface ApplyRun {
+  /** [0-9a-f]+, unique per run */
+  runId: string;
+  /** "controller/pid since time": what a waiting run reports */
+  owner: string;
+  lockWaitSeconds: number;
+  /** the facts script the plan came from, and the sha256 of what it printed */
+  factsScript: string;
+  factsDigest: string;
+  /** last-apply.json without `results` (filled in on the host from each resource's exit code) */
+  record: Record<string, unknown>;
+}
+
+export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): string {
+  if (!/^[0-9a-f]+$/.test(run.runId) || !/^[0-9a-f]{64}$/.test(run.factsDigest)) throw new Error('apply script: bad run id or digest');
+  const pending = plans.filter((p) => p.status === 'pending');
+  const wait = Math.max(0, Math.floor(run.lockWaitSeconds));
+  const body = [
+    `trap '' PIPE HUP`,
+    `${RUN_VAR}=${run.runId}`,
+    `if ! command -v flock >/dev/null 2>&1; then ${sectionMarker('locked')}; echo 'flock (util-linux) is not installed: vprov cannot take the apply lock'; exit 0; fi`,
+    `if ! flock -w ${wait} 9; then ${sectionMarker('locked')}; echo "locked by $(cat ${LOCK_OWNER} 2>/dev/null || echo 'another run') (waited ${wait} s for ${LOCK_FILE})"; exit 0; fi`,
+    `printf '%s\\n' ${q(run.owner)} > ${LOCK_OWNER}`,
+    `vprov_facts=$( {\n${run.factsScript}\n} 2>/dev/null )`,
+    `if [ "$(printf '%s' "$vprov_facts" | sha256sum | cut -c1-64)" != ${run.factsDigest} ]; then ${sectionMarker('stale')}; printf '%s\\n' "$vprov_facts"; exit 0; fi`,
+    ...pending.map((p) => `${sectionMarker(`apply-${p.resource}`)}\n( set -e\n${p.script}\n) 2>&1\nrc_${p.resource}=$?\necho "rc=$rc_${p.resource}"`),
+    lastApplyCmd(pending, run.record),
+    `find ${TEMP_ROOTS.join(' ')} -maxdepth 3 -name "*.$${RUN_VAR}.${TEMP_TAG}" -exec rm -f {} + 2>/dev/null`,
+    sectionMarker('end'),
+  ];
+  return `mkdir -p ${LOCK_DIR}\n{\n${body.join('\n')}\n} 9>>${LOCK_FILE}\n`;
+}
+
+/** printf fills each resource's exit code into the JSON; the rest is built here, escaped for printf. */
+function lastApplyCmd(pending: readonly ResourcePlan[], record: Record<string, unknown>): string {
+  const json = JSON.stringify(record).slice(0, -1).replace(/\\/g, '\\\\').replace(/%/g, '%%');
+  const format = `${json},"results":{${pending.map((p) => `"${p.resource}":%d`).join(',')}}}\\n`;
+  const args = pending.map((p) => `"$rc_${p.resource}"`).join(' ');
+  const tmp = runTemp(LAST_APPLY);
+  return `{ mkdir -p ${LAST_APPLY.slice(0, LAST_APPLY.lastIndexOf('/'))} && printf ${q(format)} ${args} > ${tmp} && mv -f ${tmp} ${LAST_APPLY}; } 2>/dev/null || rm -f ${tmp}`;
+}
+
+export type ApplyOutcome =
+  | { kind: 'locked'; message: string }
+  | { kind: 'stale'; facts: string }
+  /** the script ran to its end: each resource's output and exit code */
+  | { kind: 'done'; results: Map<string, { rc: string | undefined; output: string }> }
+  /** no resource started (the script could not run at all) */
+  | { kind: 'not-started' }
+  /** it started and stopped without reaching its end: what happened on the host is unknown */
+  | { kind: 'unfinished' };
+
+export function parseApplyOutput(stdout: string, sections: Record<string, string>, plans: readonly ResourcePlan[]): ApplyOutcome {
+  if (sections.locked !== undefined) return { kind: 'locked', message: sections.locked.trim() };
+  if (sections.stale !== undefined) return { kind: 'stale', facts: stdout.slice(stdout.indexOf(`${sectionStart('stale')}\n`) + sectionStart('stale').length + 1) };
+  const started = Object.keys(sections).some((k) => k.startsWith('apply-'));
+  if (sections.end === undefined) return started ? { kind: 'unfinished' } : { kind: 'not-started' };
+  const results = new Map<string, { rc: string | undefined; output: string }>();
+  for (const p of plans.filter((x) => x.status === 'pending')) {
+    const out = sections[`apply-${p.resource}`] ?? '';
+    const rc = /(?:^|\n)rc=(\d+)\s*$/.exec(out)?.[1];
+    results.set(p.resource, { rc, output: out.replace(/(?:^|\n)rc=\d+\s*$/, '').trim() });
+  }
+  return { kind: 'done', results };
+}
+
+function sectionStart(name: string): string {
+  return `@@vprov:${name}@@`;
+}

@@ -1,0 +1,50 @@
+/**
+ * --audit-log FILE: one JSON line per host and run, appended (O_APPEND, one write per line, so
+ * concurrent runs never interleave within a line). It says who ran what from where, what
+ * changed and how it ended; never a secret (the sudo password is not in any report).
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { InputError } from '../core/errors.js';
+import { dirname } from 'node:path';
+import type { RunReport } from '../core/report.js';
+import type { RunIdentity } from './run-identity.js';
+
+export function auditLines(report: RunReport, run: RunIdentity): string[] {
+  return report.hosts.map((h) =>
+    JSON.stringify({
+      time: new Date(Date.parse(report.startedAt) + report.durationMs).toISOString(),
+      startedAt: report.startedAt,
+      runId: run.runId,
+      command: report.command,
+      controller: run.controller,
+      user: run.user,
+      pid: run.pid,
+      vprovVersion: run.version,
+      inventory: report.inventory,
+      host: h.host,
+      result: h.status,
+      ...(h.error ? { error: h.error } : {}),
+      changed: Object.fromEntries(h.resources.filter((r) => r.status === 'changed').map((r) => [r.resource, r.changes])),
+      ...(h.resources.some((r) => r.status !== 'changed' && r.status !== 'ok' && r.status !== 'not-applicable')
+        ? { resources: Object.fromEntries(h.resources.filter((r) => r.status !== 'ok').map((r) => [r.resource, r.status])) }
+        : {}),
+      durationMs: h.durationMs,
+    }),
+  );
+}
+
+export function appendAuditLog(file: string, report: RunReport, run: RunIdentity): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const lines = auditLines(report, run);
+  if (lines.length > 0) appendFileSync(file, lines.join('\n') + '\n', { mode: 0o640 });
+}
+
+/** Checked before any host is contacted: an audit log that cannot be written is bad input. */
+export function checkAuditLog(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    appendFileSync(file, '', { mode: 0o640 });
+  } catch (err) {
+    throw new InputError(`--audit-log ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}

@@ -201,10 +201,10 @@ describe('algorithm mismatch', () => {
 
 describe('a throttling bastion', () => {
   it('9 targets behind one bastion with MaxStartups 2:30:4 are all applied (one shared connection)', async () => {
-    const r0 = await lab.exec('bj', '/usr/sbin/sshd -p 2222 -o MaxStartups=2:30:4');
+    const r0 = await lab.exec('bj', '/usr/sbin/sshd -p 2230 -o MaxStartups=2:30:4');
     expect(r0.code, r0.stderr).toBe(0);
     const bj = lab.host('bj');
-    const hosts = Object.fromEntries(targets.map((t) => [t, { ssh: { host: lab.host(t).address, port: 22, proxyJump: `ops@${bj.address}:2222` } }]));
+    const hosts = Object.fromEntries(targets.map((t) => [t, { ssh: { host: lab.host(t).address, port: 22, proxyJump: `ops@${bj.address}:2230` } }]));
     const inv = inventory('bastion.yaml', Object.fromEntries(targets.map((t) => [t, ['hypervisor']])), hosts);
     const r = await runVprov(['apply', '-i', inv, '--format', 'json', '--forks', '9'], { limitMs: 180_000 });
     expectExited(r, 0);
@@ -257,7 +257,8 @@ describe('clean per-host failures', () => {
     await slowVisudo(FZ, 4);
     const run = startVprov(['apply', '-i', inv, '--format', 'json'], { limitMs: 150_000 });
     await waitFor(FZ, 'test -f /tmp/slow.running');
-    expect((await lab.exec(FZ, `pkill -f 'sshd: ops'`)).code).toBe(0);
+    // [s]: the pattern must not match the shell that runs pkill
+    expect((await lab.exec(FZ, `pkill -f '[s]shd: ops'`)).code).toBe(0);
     const r = await run.done;
     expectExited(r, 4);
     expect(hostOf(r, FZ).error).toMatch(/^unknown: the connection was lost after the apply script started/);

@@ -97,6 +97,8 @@ export function ansibleEnv(n, controlDir, extra = {}) {
     ANSIBLE_FORKS: String(n),
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_RETRY_FILES_ENABLED: 'False',
+    // On a loaded machine the 10 s default times out; vprov's connect timeout is longer too.
+    ANSIBLE_TIMEOUT: '30',
     ANSIBLE_LOCAL_TEMP: join(controlDir, 'tmp'),
     // Its default ControlPersist, in a directory of this run: masters are ended after each run,
     // so every run starts cold as a scheduled one would.

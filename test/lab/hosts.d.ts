@@ -46,4 +46,6 @@ export class Lab {
   stop(): Promise<void>;
 }
 
+/** Throws naming what the lab lacks: a reachable dockerd, or the lab image. */
+export function labReady(): Promise<void>;
 export function startLab(specs: LabSpec[]): Promise<Lab>;

@@ -24,6 +24,25 @@ function readyCommand(spec) {
 }
 
 /**
+ * The lab needs a reachable dockerd and the lab image. Say which one is missing and how to get
+ * it, rather than testcontainers' generic "no working container runtime" (a test then fails
+ * with that reason: under CI nothing is skipped for want of docker).
+ */
+export async function labReady() {
+  const first = (err) => String(err.stderr || err.message).trim().split('\n')[0];
+  try {
+    await run('docker', ['info', '--format', '{{.ServerVersion}}']);
+  } catch (err) {
+    throw new Error(`docker is not reachable (${first(err)}): the lab needs dockerd; test/lab/build.sh installs and starts it`);
+  }
+  try {
+    await run('docker', ['image', 'inspect', '--format', '{{.Id}}', LAB_IMAGE]);
+  } catch (err) {
+    throw new Error(`lab image ${LAB_IMAGE} is missing (${first(err)}): build it with test/lab/build.sh (npm run lab)`);
+  }
+}
+
+/**
  * Start lab hosts. `systemd: true` boots systemd as PID 1 (units, timers, `restart()` as a
  * reboot); the image and the key/firewall contract are the same (docs/testing.md).
  * `binds` mounts host paths into the container (read-only unless mode says otherwise).
@@ -32,6 +51,7 @@ function readyCommand(spec) {
  * @returns {Promise<Lab>}
  */
 export async function startLab(specs) {
+  await labReady();
   const { GenericContainer, Wait } = await import('testcontainers');
   // testcontainers has no option for the cgroup namespace: systemd as PID 1 needs the host's.
   class SystemdContainer extends GenericContainer {

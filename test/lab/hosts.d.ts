@@ -48,4 +48,4 @@ export class Lab {
 
 /** Throws naming what the lab lacks: a reachable dockerd, or the lab image. */
 export function labReady(): Promise<void>;
-export function startLab(specs: LabSpec[]): Promise<Lab>;
+export function startLab(specs: LabSpec[], opts?: { parallel?: number }): Promise<Lab>;

@@ -31,6 +31,8 @@ export interface ConvergeAllOptions {
   command?: RunReport['command'];
   /** apply --reboot */
   reboot?: boolean;
+  /** apply --reboot-timeout: how long a rebooted host may take to answer SSH again */
+  rebootTimeoutMs?: number;
   /** verify: also probe TCP reachability from source hosts */
   connectivity?: boolean;
   limit?: string;
@@ -79,6 +81,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
       check: opts.check,
       connect: connectFirst,
       reboot: opts.reboot,
+      rebootTimeoutMs: opts.rebootTimeoutMs,
       timeoutMs: opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_S * 1000,
       run,
       lockWaitSeconds: opts.lockWaitSeconds,

@@ -26,6 +26,10 @@ export interface ConvergeOptions {
   run?: RunIdentity;
   /** how long an apply waits for another run's lock on the host */
   lockWaitSeconds?: number;
+  /** how long a rebooted host may take to answer SSH again (default 10 minutes) */
+  rebootTimeoutMs?: number;
+  /** pause between SSH attempts while a host reboots */
+  rebootPollMs?: number;
 }
 
 export const DEFAULT_LOCK_WAIT_S = 120;
@@ -34,11 +38,14 @@ const STALE_ATTEMPTS = 3;
 
 /** Detached, so the SSH channel closes cleanly before the host goes down. */
 export const REBOOT_SCRIPT = `setsid sh -c 'sleep 2; systemctl reboot 2>/dev/null || reboot' </dev/null >/dev/null 2>&1 &\necho scheduled`;
+/** The kernel's id of this boot: a new one proves the host really rebooted. */
+export const BOOT_ID_SCRIPT = 'cat /proc/sys/kernel/random/boot_id';
+const REBOOT_TIMEOUT_MS = 600_000;
 
 /** What one host's pipeline has done so far: a timeout reports from it and stops it. */
 interface HostRun {
   report: HostReport;
-  phase: 'connect' | 'facts' | 'apply' | 'after-apply';
+  phase: 'connect' | 'facts' | 'apply' | 'after-apply' | 'reboot';
   /** resources whose change the apply script may have started */
   applying: ResourcePlan[];
   connections: Connection[];
@@ -53,7 +60,8 @@ export async function convergeHost(desired: HostDesired, opts: ConvergeOptions):
   const started = Date.now();
   const run: HostRun = { report: newReport(desired), phase: 'connect', applying: [], connections: [], aborted: false };
   const pipeline = convergeHostNow(desired, opts, run);
-  const limitMs = opts.timeoutMs;
+  // --timeout bounds the work on the host; waiting for a reboot has its own bound on top.
+  const limitMs = opts.timeoutMs && (opts.reboot ? opts.timeoutMs + (opts.rebootTimeoutMs ?? REBOOT_TIMEOUT_MS) : opts.timeoutMs);
   if (!limitMs) return pipeline;
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<HostReport>((resolve) => {
@@ -63,6 +71,7 @@ export async function convergeHost(desired: HostDesired, opts: ConvergeOptions):
       for (const c of run.connections) c.close();
       const why = `timed out after ${Math.round(limitMs / 1000)} s (--timeout)`;
       if (run.phase === 'apply' || run.phase === 'after-apply') markUnknown(run, `${why} after the apply script started`);
+      else if (run.phase === 'reboot') fail(run.report, new HostError(`${why} while waiting for the host to come back from the reboot (--reboot)`));
       else fail(run.report, new HostError(`${why} while ${run.phase === 'connect' ? 'connecting' : 'reading facts'}; connection closed, nothing changed`));
       finish(run, started);
       resolve(structuredClone(run.report)); // a copy: the stopped pipeline may still unwind
@@ -103,8 +112,15 @@ async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions, run:
     report.status = hostStatus(report.resources);
     if (opts.reboot && !opts.check && report.status !== 'failed' && report.resources.some((r) => r.rebootRequired)) {
       checkTime(run);
+      const bootId = await readBootId(conn);
       await conn.runScript(REBOOT_SCRIPT);
       report.rebooting = true;
+      run.phase = 'reboot';
+      conn.close();
+      const back = await waitForReboot(desired, { ...opts, connect }, bootId, () => run.aborted);
+      report.rebooted = true;
+      report.resources = verifyAfterReboot(report.resources, await planHost(back, desired));
+      report.status = hostStatus(report.resources);
     }
   } catch (err) {
     if (run.aborted) return report; // the time limit already reported this host
@@ -153,6 +169,55 @@ function finish(run: HostRun, started: number): HostReport {
 
 function planFrom(facts: Facts, desired: HostDesired): ResourcePlan[] {
   return RESOURCES.map((r) => r.plan(facts.raw[r.kind] ?? '', desired, facts.host));
+}
+
+async function readBootId(conn: Connection): Promise<string> {
+  const r = await conn.runScript(BOOT_ID_SCRIPT);
+  const id = r.stdout.trim();
+  if (r.code !== 0 || !id) throw new HostError(`cannot read the boot id before rebooting (exit ${r.code}): ${r.stderr.trim()}`);
+  return id;
+}
+
+/**
+ * SSH again until the host answers with a new boot id (the old one: not down yet), within a
+ * bound; `stopped` ends the wait early (the host's time limit already reported it).
+ */
+export async function waitForReboot(
+  desired: HostDesired,
+  opts: Pick<ConvergeOptions, 'connect' | 'rebootTimeoutMs' | 'rebootPollMs'>,
+  before: string,
+  stopped: () => boolean = () => false,
+): Promise<Connection> {
+  const timeoutMs = opts.rebootTimeoutMs ?? REBOOT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline && !stopped()) {
+    await new Promise((r) => setTimeout(r, opts.rebootPollMs ?? 5000));
+    let conn: Connection | undefined;
+    try {
+      conn = await opts.connect(desired);
+      const id = (await conn.runScript(BOOT_ID_SCRIPT)).stdout.trim();
+      if (id && id !== before) return conn;
+      last = 'still running the boot it had before the reboot';
+    } catch (err) {
+      last = describeError(err);
+    }
+    conn?.close();
+  }
+  throw new HostError(`rebooted (--reboot) but SSH did not come back within ${Math.round(timeoutMs / 1000)} s; last attempt: ${last}`);
+}
+
+/** After the reboot, every resource must be in sync with nothing left for a reboot to do. */
+function verifyAfterReboot(before: ResourceReport[], after: ResourcePlan[]): ResourceReport[] {
+  return before.map((r) => {
+    const again = after.find((a) => a.resource === r.resource);
+    if (!again || r.status === 'failed') return r;
+    if (again.status === 'pending' || again.rebootRequired) {
+      const left = [...again.changes, ...(again.rebootRequired ? ['still needs a reboot'] : [])];
+      return { ...r, status: 'failed', rebootRequired: again.rebootRequired, error: `not converged after the reboot: ${left.join('; ')}` };
+    }
+    return { ...r, rebootRequired: false, notes: [...r.notes, ...(r.rebootRequired ? ['verified after the reboot'] : [])] };
+  });
 }
 
 async function planHost(conn: Connection, desired: HostDesired): Promise<ResourcePlan[]> {

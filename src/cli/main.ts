@@ -31,7 +31,8 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
           convergeOptions(y)
             .option('check', { type: 'boolean', default: false, describe: 'change nothing; report what would change' })
             .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' })
-            .option('reboot', { type: 'boolean', default: false, describe: 'reboot hosts whose SELinux change needs it (never without this flag)' }),
+            .option('reboot', { type: 'boolean', default: false, describe: 'reboot hosts whose SELinux change needs it (never without this flag), wait for SSH, verify' })
+            .option('reboot-timeout', { type: 'number', default: 600, describe: 'seconds a rebooted host may take to answer SSH again' }),
         (a) => set(runConverge(a, io)),
       )
       .command(

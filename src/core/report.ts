@@ -38,6 +38,8 @@ export interface HostReport {
   rebootRequired: boolean;
   /** apply --reboot scheduled a reboot of this host */
   rebooting?: boolean;
+  /** the host came back after that reboot (new boot id) and its state was verified again */
+  rebooted?: boolean;
   /** commands sent over the connection (facts = 1) */
   roundTrips: number;
   durationMs: number;

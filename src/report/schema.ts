@@ -23,6 +23,7 @@ const host = z.object({
   error: z.string().optional(),
   rebootRequired: z.boolean(),
   rebooting: z.boolean().optional(),
+  rebooted: z.boolean().optional(),
   roundTrips: z.number().int(),
   durationMs: z.number(),
 });

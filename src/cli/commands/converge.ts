@@ -12,6 +12,7 @@ export interface ConvergeArgs {
   diff: boolean;
   command?: 'plan' | 'apply' | 'verify';
   reboot?: boolean;
+  rebootTimeout?: number;
   connection?: 'ssh' | 'local';
   askBecomePass?: boolean;
   timeout?: number;
@@ -56,6 +57,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     command: args.command,
     connectivity: args.connectivity,
     reboot: args.reboot,
+    rebootTimeoutMs: args.rebootTimeout ? args.rebootTimeout * 1000 : undefined,
     limit: args.limit,
     roleMap: args.roleMap,
     forks: args.forks,

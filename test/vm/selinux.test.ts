@@ -52,7 +52,9 @@ const selinuxState = async () => ({
   config: /^SELINUX=(\S+)$/m.exec(await vm.sh('cat /etc/selinux/config'))?.[1],
 });
 const label = async (path: string) => (await vm.sh(`stat -c %C ${path}`)).trim();
-const denials = async (comm: string) => (await vm.exec(`ausearch -m avc -ts boot -c ${comm} 2>&1`)).stdout;
+// --input-logs: without a terminal ausearch would read its stdin instead of the audit log.
+const denials = async (comm: string) => (await vm.exec(`ausearch --input-logs -m avc -ts boot -c ${comm} </dev/null 2>&1`)).stdout;
+const vmReport = (stdout: string) => reportSchema.parse(JSON.parse(stdout)).hosts.find((h) => h.host === 'vm')!;
 
 describe('SELinux on a real kernel (QEMU guest)', () => {
   it('the guest really runs SELinux, permissive, with the policy loaded', async () => {
@@ -65,7 +67,7 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
     const inv = inventory('enforcing', 'none');
     const check = await vprov('apply', '-i', inv, '--check', '--format', 'json');
     expect(check.code).toBe(2);
-    const sel = reportSchema.parse(JSON.parse(check.stdout)).hosts[0]!.resources.find((r) => r.resource === 'selinux')!;
+    const sel = vmReport(check.stdout).resources.find((r) => r.resource === 'selinux')!;
     expect(sel.changes).toEqual([expect.stringMatching(/SELINUX=permissive → enforcing/), expect.stringMatching(/runtime permissive → enforcing \(setenforce\)/)]);
     expect(await selinuxState()).toEqual({ runtime: 'Permissive', config: 'permissive' });
     const r = await vprov('apply', '-i', inv);
@@ -150,7 +152,7 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
     const boot = await vm.bootId();
     const r = await vprov('apply', '-i', inv, '--format', 'json');
     expect(r.code).toBe(8);
-    const host = reportSchema.parse(JSON.parse(r.stdout)).hosts[0]!;
+    const host = vmReport(r.stdout);
     expect(host.rebootRequired).toBe(true);
     expect(host.rebooting).toBeUndefined();
     expect(await selinuxState()).toEqual({ runtime: 'Permissive', config: 'disabled' });
@@ -167,7 +169,7 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
     const boot = await vm.bootId();
     vm.disconnect();
     const r = await vprov('apply', '-i', inv, '--reboot', '--format', 'json');
-    const host = reportSchema.parse(JSON.parse(r.stdout)).hosts[0]!;
+    const host = vmReport(r.stdout);
     expect(host.error).toBeUndefined();
     expect(host.rebooting).toBe(true);
     expect(host.rebooted).toBe(true);

@@ -18,7 +18,6 @@ describe('waitForReboot', () => {
     const conn = await waitForReboot(
       host,
       {
-        check: false,
         rebootPollMs: 1,
         connect: async () => {
           const a = answers.shift()!;
@@ -34,12 +33,12 @@ describe('waitForReboot', () => {
   });
 
   it('gives up after its bound, saying what the last attempt saw', async () => {
-    const wait = waitForReboot(host, { check: false, rebootPollMs: 1, rebootTimeoutMs: 50, connect: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:2222')) }, 'old');
+    const wait = waitForReboot(host, { rebootPollMs: 1, rebootTimeoutMs: 50, connect: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:2222')) }, 'old');
     await expect(wait).rejects.toThrow(/SSH did not come back within 0 s; last attempt: .*ECONNREFUSED/);
   });
 
   it('a host that never goes down is not mistaken for a rebooted one', async () => {
-    const wait = waitForReboot(host, { check: false, rebootPollMs: 1, rebootTimeoutMs: 50, connect: async () => answering('old', []) }, 'old');
+    const wait = waitForReboot(host, { rebootPollMs: 1, rebootTimeoutMs: 50, connect: async () => answering('old', []) }, 'old');
     await expect(wait).rejects.toThrow(/still running the boot it had before the reboot/);
   });
 });

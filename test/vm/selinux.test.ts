@@ -54,6 +54,19 @@ const selinuxState = async () => ({
 const label = async (path: string) => (await vm.sh(`stat -c %C ${path}`)).trim();
 // --input-logs: without a terminal ausearch would read its stdin instead of the audit log.
 const denials = async (comm: string) => (await vm.exec(`ausearch --input-logs -m avc -ts boot -c ${comm} </dev/null 2>&1`)).stdout;
+/**
+ * firewalld under TCG needs minutes after systemd calls it started before it answers D-Bus
+ * (firewall-cmd gives up after 25 s): wait, bounded, until it says "running".
+ */
+async function firewalldReady(timeoutMs = 600_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = await vm.exec('firewall-cmd --state');
+  while (!(last.code === 0 && last.stdout.trim() === 'running') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 5000));
+    last = await vm.exec('firewall-cmd --state');
+  }
+  expect(last, 'firewalld answers').toMatchObject({ code: 0, stdout: 'running\n' });
+}
 const vmReport = (stdout: string) => reportSchema.parse(JSON.parse(stdout)).hosts.find((h) => h.host === 'vm')!;
 
 describe('SELinux on a real kernel (QEMU guest)', () => {
@@ -117,6 +130,7 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
 
   it('firewalld under enforcing: applied, and back after a reboot', async () => {
     await vm.sh('systemctl enable --now firewalld.service');
+    await firewalldReady();
     const inv = inventory('enforcing', 'firewalld');
     const r = await vprov('apply', '-i', inv);
     expect(r.stdout).not.toMatch(/FAILED/);
@@ -128,6 +142,7 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
     expect(applied).toContain('192.0.2.10');
     expect(await label('/etc/firewalld/policies/vprov-in.xml')).toMatch(/:firewalld_etc_rw_t:/);
     await vm.reboot();
+    await firewalldReady();
     expect(await selinuxState()).toEqual({ runtime: 'Enforcing', config: 'enforcing' });
     expect(await owned()).toBe(applied);
     expect(await denials('firewalld')).toMatch(/<no matches>/);
@@ -178,6 +193,7 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
     expect(await vm.bootId()).not.toBe(boot);
     expect(await selinuxState()).toEqual({ runtime: 'Disabled', config: 'disabled' });
     expect(await vm.exec('grep -c selinuxfs /proc/mounts')).toMatchObject({ stdout: '0\n' });
+    await firewalldReady();
     expect((await vprov('drift', '-i', inv)).code).toBe(0);
   });
 });

@@ -41,7 +41,12 @@ export async function startFleet(n, roleOf) {
   const lab = await startLab(names.map((name) => ({ name })), { parallel: 10 });
   const roles = Object.fromEntries(names.map((h, i) => [h, [roleOf(i)]]));
   const fleet = new Fleet(lab, roles);
-  await fleet.each((h) => fleet.must(h, SNAPSHOT));
+  try {
+    await fleet.each((h) => fleet.must(h, SNAPSHOT));
+  } catch (err) {
+    await lab.stop();
+    throw err;
+  }
   return fleet;
 }
 

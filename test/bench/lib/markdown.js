@@ -41,7 +41,13 @@ export function resultsMarkdown(r) {
     }
     out.push('', `Growth per extra host: ${r.scale.growth.map((g) => `${g.from} → ${g.to}: drift CPU ${g.driftCpuMsPerHost.toFixed(2)} ms, drift wall ${g.driftWallMsPerHost.toFixed(2)} ms, RSS ${g.driftRssKbPerHost.toFixed(0)} KB, apply CPU ${g.applyCpuMsPerHost.toFixed(2)} ms`).join('; ')}.`);
   }
-  out.push('', r.problems.length ? `**Problems in this run:** ${r.problems.join(' / ')}` : 'Every tool reached the same end state on every host (read from outside after each first apply); no problems.');
+  const short = (p) => (p.length > 200 ? `${p.slice(0, 200)}…` : p);
+  out.push(
+    '',
+    r.problems.length
+      ? `**${r.problems.length} problems in this run** (a tool failed or did not reach vprov's end state; its figures include those runs):\n${r.problems.map((p) => `- ${short(p).replace(/\|/g, '\\|')}`).join('\n')}`
+      : 'Every tool reached the same end state on every host (read from outside after each first apply); no problems.',
+  );
   return out.join('\n');
 }
 

@@ -3,8 +3,8 @@
  * (one connection per bastion, a bounded number of forwarded channels over it); host keys
  * checked by policy; root through sudo as become.ts drives it (the password only ever answers
  * sudo's own prompt; a pty when sudo requires a tty). Every error of every client, channel and
- * forwarded stream is handled
- * for the object's whole life: ssh2 may emit several, and an unhandled one ends the process.
+ * forwarded stream is handled for the object's whole life: ssh2 may emit several, and an
+ * unhandled one ends the process.
  */
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';

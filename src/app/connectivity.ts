@@ -2,6 +2,8 @@
  * `verify --connectivity`: from each managed source host, TCP-connect to every destination
  * port its flows open (first and last port of a range), in one round trip per source host.
  * "refused" still means the firewall let the SYN through (nothing listens): reachable.
+ * A refusal an ICMP error produced (a firewall's `reject`) is told apart from a TCP reset by
+ * the socket's error queue (IP_RECVERR): it counts as filtered.
  */
 import type { CompileResult } from '../compile/compile.js';
 import type { HostDesired } from '../core/types.js';
@@ -18,6 +20,10 @@ for line in sys.stdin.read().split():
     addr, port = line.rsplit(",", 1)
     fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_STREAM)
+    if fam == socket.AF_INET6:
+        s.setsockopt(socket.IPPROTO_IPV6, getattr(socket, "IPV6_RECVERR", 25), 1)
+    else:
+        s.setsockopt(socket.IPPROTO_IP, getattr(socket, "IP_RECVERR", 11), 1)
     s.settimeout(2)
     try:
         rc = s.connect_ex((addr, int(port)))
@@ -25,8 +31,16 @@ for line in sys.stdin.read().split():
         rc = e.errno or -1
     except socket.timeout:
         rc = errno.ETIMEDOUT
+    icmp = False
+    if rc == errno.ECONNREFUSED:
+        s.setblocking(False)
+        try:
+            s.recvmsg(64, 512, socket.MSG_ERRQUEUE)
+            icmp = True
+        except OSError:
+            pass
     s.close()
-    print(addr, port, "open" if rc == 0 else "refused" if rc == errno.ECONNREFUSED else "filtered")
+    print(addr, port, "open" if rc == 0 else "refused" if rc == errno.ECONNREFUSED and not icmp else "filtered")
 `;
 
 export function probesFor(compiled: CompileResult, managed: ReadonlySet<string>): Omit<Probe, 'result'>[] {

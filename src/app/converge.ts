@@ -295,6 +295,7 @@ async function applyPlans(
     const error = failed.get(before.resource);
     if (error) return { ...toReport(before, 'failed'), error };
     const again = after.find((a) => a.resource === before.resource)!;
+    if (again.status === 'failed') return { ...toReport(again, 'failed'), changes: before.changes };
     if (again.status === 'pending') {
       const err = new NotConvergedError(`not converged: still differs after apply: ${again.changes.join('; ')}`);
       return { ...toReport(before, 'failed'), error: err.message };
@@ -327,6 +328,7 @@ function toReport(p: ResourcePlan, status: ResourceReport['status']): ResourceRe
   return {
     resource: p.resource,
     status,
+    ...(p.error ? { error: p.error } : {}),
     changes: p.changes,
     ...(p.diff ? { diff: p.diff } : {}),
     warnings: p.warnings,

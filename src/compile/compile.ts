@@ -3,12 +3,12 @@
  * Same input, same output: everything is sorted.
  */
 import type { Flow, FirewallDesired, FirewallRule, HostDesired, SourceSet, SshTarget, Warning, Family } from '../core/types.js';
-import { canonicalAddress, familyOf } from '../core/net.js';
+import { canonicalAddress, familyOf, normalizeSources } from '../core/net.js';
 import { InputError } from '../core/errors.js';
 import type { Inventory } from '../inventory/load.js';
 import type { Product } from '../catalog/model.js';
 import type { InventoryHost, FirewallSetting } from '../inventory/schema.js';
-import { mergePorts } from './ports.js';
+import { mergePorts } from '../core/ports.js';
 import { flowEdges, type Edge } from './edges.js';
 import { noSshConfig, parseHop, type SshConfigLookup } from '../transport/ssh-config.js';
 
@@ -73,8 +73,10 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
     if (!r) {
       r = { ipv4: [], ipv6: [] };
       for (const a of new Set(addresses)) r[familyOf(a) ?? 'ipv4'].push(a);
-      r.ipv4.sort();
-      r.ipv6.sort();
+      // As nft stores an interval set: a network that covers a host, or two adjacent
+      // networks, become one interval (nft refuses overlapping elements in one command).
+      r.ipv4 = normalizeSources(r.ipv4);
+      r.ipv6 = normalizeSources(r.ipv6);
       split.set(addresses, r);
     }
     return r;
@@ -92,7 +94,7 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
   const requirementRoles = Object.keys(product.requirements.sudo);
   const hosts: HostDesired[] = hostNames.map((name) => {
     const host = data.hosts[name]!;
-    const firewall = buildFirewall(normalizeFirewall(host.firewall ?? data.defaults.firewall), wanted.get(name) ?? []);
+    const firewall = buildFirewall(normalizeFirewall(host.firewall ?? data.defaults.firewall, data.controllers), wanted.get(name) ?? []);
     const reqRoles = host.roles.filter((r) => requirementRoles.includes(r)).sort();
     const account = product.requirements.account;
     const commands = [...new Set(reqRoles.flatMap((r) => product.requirements.sudo[r]!.commands))];
@@ -159,9 +161,15 @@ export function effectiveFlow(inv: Inventory, { param, ...f }: Product['flows'][
 
 type FirewallBase = Pick<FirewallDesired, 'backend' | 'inputPolicy' | 'sshAdminSources' | 'confirmTimeout'>;
 
-function normalizeFirewall(setting: FirewallSetting): FirewallBase {
-  if (typeof setting === 'string') return { backend: setting, inputPolicy: 'accept', sshAdminSources: [], confirmTimeout: 60 };
-  return { backend: setting.backend, inputPolicy: setting.inputPolicy, sshAdminSources: setting.sshAdmins.map(canonicalAddress).sort(), confirmTimeout: setting.confirmTimeout };
+function normalizeFirewall(setting: FirewallSetting, controllers: readonly string[]): FirewallBase {
+  if (typeof setting === 'string') return { backend: setting, inputPolicy: 'accept', sshAdminSources: normalizeSources(controllers), confirmTimeout: 60 };
+  return {
+    backend: setting.backend,
+    inputPolicy: setting.inputPolicy,
+    // The inventory's controllers and admins, as one interval set per family (as nft stores it).
+    sshAdminSources: normalizeSources([...controllers, ...setting.sshAdmins]),
+    confirmTimeout: setting.confirmTimeout,
+  };
 }
 
 function buildFirewall(
@@ -174,7 +182,8 @@ function buildFirewall(
   const used = new Map<string, number>();
   for (const key of setKeys) {
     const [role, family] = key.split('|') as [string, Family];
-    const base = `${role.replace(/-/g, '_')}_${family === 'ipv4' ? 'v4' : 'v6'}`;
+    // nft names start with a letter: a role id such as "1node" gets a leading "r".
+    const base = `${/^[a-z]/.test(role) ? '' : 'r'}${role.replace(/-/g, '_')}_${family === 'ipv4' ? 'v4' : 'v6'}`;
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
     names.set(key, n === 1 ? base : `${base}_${n}`);

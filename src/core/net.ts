@@ -18,6 +18,8 @@ export function familyOf(addr: string): Family | null {
 export function cidrProblem(s: string): string | null {
   const [ip, len, extra] = s.split('/');
   if (extra !== undefined) return `"${s}" is not an address or CIDR`;
+  // fe80::1%eth0 names a link on one machine; a firewall rule cannot match it.
+  if (ip?.includes('%')) return `"${s}": a zone id (%…) cannot be used in a firewall rule; give the address without it`;
   const v = isIP(ip ?? '');
   if (v === 0) return `"${s}" is not an IPv4/IPv6 address or CIDR`;
   if (len === undefined) return null;
@@ -27,37 +29,132 @@ export function cidrProblem(s: string): string | null {
   return null;
 }
 
-/** Canonical text of an address or CIDR, as nft lists it (IPv6 compressed, lower case). */
+/** Canonical text of an address or CIDR, as nft lists it: IPv6 compressed and lower case,
+ * host bits zeroed, "/08" read as /8, a full-length prefix written as the bare address,
+ * and an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it stands for —
+ * such a packet reaches the host as IPv4, so that is where the rule must match. */
 export function canonicalAddress(s: string): string {
-  const [ip, len] = s.split('/') as [string, string | undefined];
-  let out = ip;
-  if (isIP(ip) === 6) out = new URL(`http://[${ip}]/`).hostname.slice(1, -1);
-  if (len === undefined) return out;
-  const max = isIP(ip) === 6 ? 128 : 32;
-  return Number(len) === max ? out : `${networkOf(out, Number(len))}/${len}`;
+  const iv = addressInterval(s);
+  const cidrs = intervalCidrs(iv);
+  return cidrs.length === 1 ? cidrs[0]! : s;
 }
 
-/** Zero the host bits, as the kernel does for set elements with a prefix. */
-function networkOf(ip: string, len: number): string {
-  if (isIP(ip) === 4) {
-    const n = ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(o), 0n);
-    const masked = len === 0 ? 0n : (n >> BigInt(32 - len)) << BigInt(32 - len);
-    return [24n, 16n, 8n, 0n].map((s) => String((masked >> s) & 255n)).join('.');
+/** A contiguous block of addresses of one family, bounds included. */
+export interface AddressInterval {
+  family: Family;
+  lo: bigint;
+  hi: bigint;
+}
+
+const BITS: Record<Family, number> = { ipv4: 32, ipv6: 128 };
+const MAPPED = 0xffffn << 32n;
+
+/** "a", "a/len" or "a-b" → the interval it covers (IPv4-mapped IPv6 becomes IPv4). */
+export function addressInterval(s: string): AddressInterval {
+  const dash = s.indexOf('-');
+  if (dash > 0) {
+    const a = addressInterval(s.slice(0, dash));
+    const b = addressInterval(s.slice(dash + 1));
+    if (a.family !== b.family) throw new Error(`"${s}": range mixes IPv4 and IPv6`);
+    return { family: a.family, lo: a.lo, hi: b.hi };
   }
-  const full = expandV6(ip);
-  const n = BigInt('0x' + full.join(''));
-  const masked = len === 0 ? 0n : (n >> BigInt(128 - len)) << BigInt(128 - len);
-  const hex = masked.toString(16).padStart(32, '0');
-  const groups = hex.match(/.{4}/g)!.join(':');
-  return new URL(`http://[${groups}]/`).hostname.slice(1, -1);
+  const [ip, lenText] = s.split('/') as [string, string | undefined];
+  const v = isIP(ip);
+  if (v === 0) throw new Error(`"${s}" is not an IPv4/IPv6 address`);
+  let family: Family = v === 4 ? 'ipv4' : 'ipv6';
+  let n = v === 4 ? parseV4(ip) : parseV6(ip);
+  let len = lenText === undefined ? BITS[family] : Number(lenText);
+  if (family === 'ipv6' && n >> 32n === 0xffffn && len >= 96) {
+    family = 'ipv4';
+    n -= MAPPED;
+    len -= 96;
+  }
+  const host = (1n << BigInt(BITS[family] - len)) - 1n;
+  return { family, lo: n & ~host, hi: (n & ~host) | host };
 }
 
-function expandV6(ip: string): string[] {
-  const [head, tail] = ip.split('::') as [string, string | undefined];
+/** Sorted, with overlapping and adjacent intervals merged — how nft stores an interval set. */
+export function mergeIntervals(list: readonly AddressInterval[]): AddressInterval[] {
+  const sorted = [...list].sort((a, b) => (a.family === b.family ? (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0) : a.family < b.family ? -1 : 1));
+  const out: AddressInterval[] = [];
+  for (const iv of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.family === iv.family && iv.lo <= last.hi + 1n) {
+      if (iv.hi > last.hi) last.hi = iv.hi;
+    } else out.push({ ...iv });
+  }
+  return out;
+}
+
+/** The fewest CIDRs that cover exactly this interval (firewalld's hash:net takes CIDRs only). */
+export function intervalCidrs(iv: AddressInterval): string[] {
+  const bits = BITS[iv.family];
+  const out: string[] = [];
+  let lo = iv.lo;
+  while (lo <= iv.hi) {
+    let size = 0;
+    while (size < bits && (lo & ((1n << BigInt(size + 1)) - 1n)) === 0n && lo + (1n << BigInt(size + 1)) - 1n <= iv.hi) size++;
+    const text = formatAddress(iv.family, lo);
+    out.push(size === 0 ? text : `${text}/${bits - size}`);
+    lo += 1n << BigInt(size);
+  }
+  return out;
+}
+
+/** Source elements as nft will store them: merged, then written as CIDRs. */
+export function normalizeSources(elements: readonly string[]): string[] {
+  return mergeIntervals(elements.map(addressInterval)).flatMap(intervalCidrs);
+}
+
+/** One order- and form-free text for a list of addresses, CIDRs or ranges: equal text = same addresses. */
+export function intervalSetText(elements: readonly string[]): string {
+  return mergeIntervals(elements.map(addressInterval))
+    .map((iv) => {
+      const cidrs = intervalCidrs(iv);
+      return cidrs.length === 1 ? cidrs[0]! : `${formatAddress(iv.family, iv.lo)}-${formatAddress(iv.family, iv.hi)}`;
+    })
+    .join(',');
+}
+
+function parseV4(ip: string): bigint {
+  return ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
+}
+
+function parseV6(ip: string): bigint {
+  let text = ip.toLowerCase();
+  let tail = 0n;
+  let tailGroups = 0;
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    tail = parseV4(dotted[1]!);
+    tailGroups = 2;
+    text = text.slice(0, -dotted[1]!.length) + '0:0';
+  }
+  const [head, rest] = text.split('::') as [string, string | undefined];
   const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const fill = tail === undefined ? [] : Array(8 - h.length - t.length).fill('0');
-  return [...h, ...fill, ...t].map((g) => g.padStart(4, '0'));
+  const t = rest !== undefined && rest !== '' ? rest.split(':') : [];
+  const groups = rest === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  const n = groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+  return tailGroups ? n | tail : n;
+}
+
+/** inet_ntop's text: RFC 5952 compression, and ::ffff:a.b.c.d for IPv4-mapped addresses. */
+export function formatAddress(family: Family, n: bigint): string {
+  if (family === 'ipv4') return [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
+  if (n >> 32n === 0xffffn) return `::ffff:${formatAddress('ipv4', n & 0xffffffffn)}`;
+  const groups = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
 /** Does `outer` (address or CIDR) cover all of `inner` (address or CIDR)? Families never mix. */

@@ -5,6 +5,7 @@ import { InputError } from '../core/errors.js';
 import { locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
 import type { Catalog, Product } from '../catalog/model.js';
 import { inventorySchema, type InventoryFile } from './schema.js';
+import { canonicalAddress, familyOf } from '../core/net.js';
 import { ansibleHosts, parseAnsibleIni, parseAnsibleYaml, parseRoleMap, type AnsibleInventory } from './ansible.js';
 
 export interface LoadOptions {
@@ -125,9 +126,11 @@ function crossCheck(loc: Located, data: InventoryFile, product: Product): string
     if (host.platform !== undefined && !platformIds.includes(host.platform)) {
       problems.push(locate(loc, ['hosts', name, 'platform'], `unknown platform "${host.platform}" (catalog ${product.id} has: ${platformIds.join(', ')})`));
     }
-    const twin = addresses.get(host.address);
+    // Compared as addresses: ::ffff:10.0.0.5 is 10.0.0.5, 2001:DB8::1 is 2001:db8::1.
+    const key = familyOf(host.address) ? canonicalAddress(host.address) : host.address.toLowerCase();
+    const twin = addresses.get(key);
     if (twin) problems.push(locate(loc, ['hosts', name, 'address'], `address ${host.address} is also host "${twin}"'s`));
-    addresses.set(host.address, name);
+    addresses.set(key, name);
   }
   for (const [group, members] of Object.entries(data.groups)) {
     if (group in data.hosts) problems.push(locate(loc, ['groups', group], `group "${group}" has the name of a host`));

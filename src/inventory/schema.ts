@@ -88,6 +88,11 @@ export const inventorySchema = z
     groups: z.record(z.string(), z.array(z.string())).default({}),
     /** hosts and groups imported from an Ansible inventory (INI or YAML), groups mapped to roles */
     ansible: z.object({ inventory: z.string().min(1), roles: z.record(z.string(), z.string()).default({}) }).strict().optional(),
+    /**
+     * Where vprov runs from (CIDRs): the permanent SSH sources of a drop policy, so that any
+     * of several controllers, or one whose address changes, keeps access without drift.
+     */
+    controllers: z.array(cidr).default([]),
     /** CIDRs for roles that have no hosts here (clients, external systems, admins) */
     networks: z.record(z.string(), z.array(cidr).min(1)).default({}),
   })

@@ -1,6 +1,9 @@
 /**
  * Service account: created as a system user when missing; documented groups added with
  * `usermod -aG` (additive: other groups are never removed). Group order never matters.
+ * An existing account is adopted only as far as is safe: its login shell is corrected; a
+ * uid outside the system range or another home is reported, never changed (files owned
+ * by that uid, or in that home, would be left behind).
  */
 import { keyValues, q } from './shell.js';
 import { emptyPlan, refusedPlan, type Resource } from './types.js';
@@ -13,7 +16,8 @@ export const accountResource: Resource = {
     if (!a) return '';
     const groupProbes = a.groups.map((g) => `getent group ${q(g)} >/dev/null && echo "group:${g}=yes" || echo "group:${g}=no"`).join('\n');
     return [
-      `if getent passwd ${q(a.name)} >/dev/null; then echo "exists=yes"; echo "groups=$(id -nG ${q(a.name)})"; else echo "exists=no"; fi`,
+      `if pw=$(getent passwd ${q(a.name)}); then echo "exists=yes"; echo "passwd=$pw"; echo "groups=$(id -nG ${q(a.name)})"; else echo "exists=no"; fi`,
+      `echo "sys_uid_max=$(awk '$1 == "SYS_UID_MAX" { print $2 }' /etc/login.defs 2>/dev/null)"`,
       groupProbes,
     ].join('\n');
   },
@@ -36,9 +40,19 @@ export const accountResource: Resource = {
     if (!exists) {
       plan.changes.push(`+ user ${a.name} (system, home ${a.home}, shell ${a.shell}, groups ${a.groups.join(',')})`);
       script.push(`useradd --system --create-home --home-dir ${q(a.home)} --shell ${q(a.shell)} --user-group ${a.groups.length ? `--groups ${q(a.groups.join(','))} ` : ''}${q(a.name)}`);
-    } else if (toAdd.length > 0) {
-      plan.changes.push(`+ ${a.name} in group ${toAdd.join(', ')} (other groups kept: ${[...current].sort().join(' ')})`);
-      script.push(`usermod -aG ${q(toAdd.join(','))} ${q(a.name)}`);
+    } else {
+      if (toAdd.length > 0) {
+        plan.changes.push(`+ ${a.name} in group ${toAdd.join(', ')} (other groups kept: ${[...current].sort().join(' ')})`);
+        script.push(`usermod -aG ${q(toAdd.join(','))} ${q(a.name)}`);
+      }
+      const [, , uid, , , home, shell] = (kv.passwd ?? '').split(':');
+      if (shell !== a.shell) {
+        plan.changes.push(`~ ${a.name} shell ${shell || '(none)'} → ${a.shell}`);
+        script.push(`usermod --shell ${q(a.shell)} ${q(a.name)}`);
+      }
+      if (home !== a.home) plan.warnings.push(`existing ${a.name} has home ${home}, not ${a.home}: left as it is (moving a home is for its owner to decide)`);
+      const sysMax = Number(kv.sys_uid_max) || 999;
+      if (a.system && Number(uid) > sysMax) plan.warnings.push(`existing ${a.name} has uid ${uid}, not a system uid (≤ ${sysMax}): left as it is (files it owns would lose their owner)`);
     }
     if (script.length === 0) return plan;
     plan.status = 'pending';

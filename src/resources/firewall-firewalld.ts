@@ -10,7 +10,7 @@
 import type { FirewallDesired } from '../core/types.js';
 import { decodeFileFact, keyValues, q, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, lineChanges, refusedPlan, type ResourcePlan } from './types.js';
+import { emptyPlan, failedPlan, lineChanges, refusedPlan, type ResourcePlan } from './types.js';
 
 export const POLICY = 'vprov-in';
 /** sh condition: is firewalld running? (pgrep, or pidof for the Python script's name) */
@@ -78,52 +78,99 @@ export function canonicalFirewalld(s: FirewalldState): string[] {
   return lines.sort();
 }
 
-// One python start reads the whole runtime state of vprov's objects through firewalld's client.
+// One python start reads firewalld's version and the runtime state of vprov's objects
+// through firewalld's own client.
 const RUNTIME_PY = `import json
+from firewall.config import VERSION
+out = {"version": VERSION, "ipsets": {}, "policies": {}}
 from firewall.client import FirewallClient
 fw = FirewallClient()
-out = {"ipsets": {}, "policies": {}}
+if not fw.connected:
+    raise SystemExit("firewalld does not answer on D-Bus")
 for n in fw.getIPSets():
     if n.startswith("vprov-"):
         s = fw.getIPSetSettings(n)
         out["ipsets"][n] = {"type": s.getType(), "family": s.getOptions().get("family", "inet"), "entries": s.getEntries()}
-for p in fw.getPolicies():
-    if p.startswith("vprov-"):
-        s = fw.getPolicySettings(p)
-        out["policies"][p] = {"target": s.getTarget(), "priority": s.getPriority(), "ingress": s.getIngressZones(), "egress": s.getEgressZones(), "rules": s.getRichRules()}
+if hasattr(fw, "getPolicies"):
+    for p in fw.getPolicies():
+        if p.startswith("vprov-"):
+            s = fw.getPolicySettings(p)
+            out["policies"][p] = {"target": s.getTarget(), "priority": s.getPriority(), "ingress": s.getIngressZones(), "egress": s.getEgressZones(), "rules": s.getRichRules()}
 print(json.dumps(out))
 `;
-// Shipped base64-encoded: no quoting or here-document pitfalls inside $(…).
-const RUNTIME_PROBE = `printf '%s' '${Buffer.from(RUNTIME_PY).toString('base64')}' | base64 -d | python3 2>/dev/null | base64 -w0`;
+// firewalld's Python is the one in firewall-cmd's shebang (RHEL 8: /usr/libexec/platform-python).
+// Shipped base64-encoded: no quoting or here-document pitfalls inside $(…). A probe that fails
+// prints its error: a runtime that cannot be read is never taken for an empty one.
+const RUNTIME_PROBE = [
+  `py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)`,
+  `if out=$(printf '%s' '${Buffer.from(RUNTIME_PY).toString('base64')}' | base64 -d | \${py:-python3} 2>&1); then echo "runtime=$(printf '%s' "$out" | base64 -w0)"; else echo "runtime_error=$(printf '%s' "interpreter \${py:-python3}: $out" | base64 -w0)"; fi`,
+].join('\n');
 
-export function firewalldFactsScript(): string {
-  return [
-    `echo "runtime=$(${RUNTIME_PROBE})"`,
-    `for f in ${IPSET_DIR}/vprov-*.xml ${POLICY_DIR}/vprov-*.xml; do [ -f "$f" ] && echo "file:$f=$(base64 -w0 < "$f")"; done`,
-  ].join('\n');
+/** The permanent files of vprov's objects: read whether or not firewalld runs (backend switch). */
+export function firewalldFilesScript(): string {
+  return `for f in ${IPSET_DIR}/vprov-*.xml ${POLICY_DIR}/vprov-*.xml; do [ -f "$f" ] && echo "file:$f=$(base64 -w0 < "$f")"; done`;
 }
 
-export function planFirewalld(raw: string, fw: FirewallDesired, running: boolean): ResourcePlan {
-  const plan = running
-    ? emptyPlan('firewall')
-    : refusedPlan('firewall', 'firewalld is not running (firewall: firewalld in the inventory)', 'firewalld is not running: start it or choose firewall: nftables');
-  plan.notes.push('backend: firewalld (policy vprov-in, ipsets vprov-*)');
-  if (!running) return plan;
-  if (fw.inputPolicy === 'drop') plan.warnings.push('inputPolicy: drop is an nftables setting; with firewalld the zone target decides what is dropped');
-  const kv = keyValues(raw);
-  let runtime: FirewalldState = { ipsets: {}, policies: {} };
-  try {
-    runtime = JSON.parse(Buffer.from(kv.runtime ?? '', 'base64').toString('utf8') || '{"ipsets":{},"policies":{}}') as FirewalldState;
-  } catch {
-    plan.warnings.push('could not read firewalld runtime state');
-  }
-  const files = new Map(
+export function firewalldRuntimeScript(): string {
+  return RUNTIME_PROBE;
+}
+
+/** Policy objects exist from firewalld 0.9.0; older ones (RHEL 7's 0.6) are refused by name. */
+export const POLICY_MIN_VERSION = [0, 9, 0] as const;
+
+export function versionBefore(version: string, min: readonly number[]): boolean {
+  const v = version.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < min.length; i++) if ((v[i] ?? 0) !== min[i]) return (v[i] ?? 0) < min[i]!;
+  return false;
+}
+
+function firewalldFiles(kv: Record<string, string>): Map<string, string> {
+  return new Map(
     Object.entries(kv)
       .filter(([k]) => k.startsWith('file:'))
       .map(([k, v]) => [k.slice(5), decodeFileFact(v) ?? '']),
   );
+}
+
+/** Removal of vprov's firewalld objects (another backend now): files, then a reload where it runs. */
+export function removeFirewalld(raw: string, running: boolean): { changes: string[]; script: string } | null {
+  const files = [...firewalldFiles(keyValues(raw)).keys()];
+  if (files.length === 0) return null;
+  return {
+    changes: files.map((f) => `- ${f} (vprov's firewalld object; this host's backend is not firewalld)`),
+    script: [`rm -f ${files.map(q).join(' ')}`, running ? 'firewall-cmd --reload >/dev/null' : ''].filter(Boolean).join('\n'),
+  };
+}
+
+export function planFirewalld(raw: string, fw: FirewallDesired, running: boolean): ResourcePlan {
+  if (!running) {
+    const plan = refusedPlan('firewall', 'firewalld is not running (firewall: firewalld in the inventory)', 'firewalld is not running: start it or choose firewall: nftables');
+    plan.notes.push('backend: firewalld (policy vprov-in, ipsets vprov-*)');
+    return plan;
+  }
+  const kv = keyValues(raw);
+  const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
+  if (kv.runtime_error !== undefined) return failedPlan('firewall', `cannot read firewalld's runtime state (nothing applied, nothing reloaded): ${b64(kv.runtime_error).trim()}`);
+  let runtime: FirewalldState & { version?: string };
+  try {
+    runtime = JSON.parse(b64(kv.runtime)) as FirewalldState & { version?: string };
+  } catch {
+    return failedPlan('firewall', `cannot read firewalld's runtime state: unparsable probe output ${JSON.stringify(b64(kv.runtime).slice(0, 200))}`);
+  }
+  const version = String(runtime.version ?? 'unknown');
+  if (versionBefore(version, POLICY_MIN_VERSION)) {
+    return refusedPlan(
+      'firewall',
+      `firewalld ${version} has no policy objects (they exist from 0.9.0)`,
+      `firewalld ${version} is older than 0.9.0 and has no policy objects, which vprov's firewalld backend uses: upgrade firewalld (RHEL/Oracle Linux 8.3+), or set firewall: none and open the documented ports by other means`,
+    );
+  }
+  const plan = emptyPlan('firewall');
+  plan.notes.push(`backend: firewalld ${version} (policy vprov-in, ipsets vprov-*)`);
+  if (fw.inputPolicy === 'drop') plan.warnings.push('inputPolicy: drop is an nftables setting; with firewalld the zone target decides what is dropped');
+  const files = firewalldFiles(kv);
   const desired = desiredFirewalld(fw);
-  plan.changes.push(...lineChanges(canonicalFirewalld(desired.state), canonicalFirewalld(runtime)));
+  plan.changes.push(...lineChanges(canonicalFirewalld(desired.state), canonicalFirewalld({ ipsets: runtime.ipsets ?? {}, policies: runtime.policies ?? {} })));
   const write = [...desired.files].filter(([path, text]) => files.get(path) !== text);
   const remove = [...files.keys()].filter((path) => !desired.files.has(path));
   const runtimeOnly = plan.changes.length === 0 && (write.length > 0 || remove.length > 0);

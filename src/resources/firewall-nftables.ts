@@ -5,11 +5,11 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { FirewallDesired, FirewallRule } from '../core/types.js';
-import { canonicalAddress, familyOf } from '../core/net.js';
-import { canonicalFromJson, chainLine, ruleLine, setLine, type NftRuleSpec } from './nft-canonical.js';
-import { decodeFileFact, keyValues, readFileCmd, runTemp, writeFileToWord } from './shell.js';
+import { addressInterval, familyOf, normalizeSources } from '../core/net.js';
+import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSetElements, type Json, type NftRuleSpec } from './nft-canonical.js';
+import { decodeFileFact, keyValues, q, readFileCmd, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
+import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export const NFT_FILE = '/etc/vprov/vprov.nft';
 const ROLLBACK_DIR = '/run/vprov';
@@ -23,35 +23,62 @@ export interface NftTable {
   rules: NftRuleSpec[];
 }
 
-/** The desired table as data. `sshPort`/controller keep our own access when the policy drops. */
-export function desiredTable(fw: FirewallDesired, controller: string | null, sshPort: number): NftTable {
+/** Named sets of the SSH rules of a drop policy: inventory sources, and controllers kept live. */
+export const SSH_SETS = { ipv4: 'vprov_ssh_v4', ipv6: 'vprov_ssh_v6' } as const;
+export const LIVE_SETS = { ipv4: 'vprov_ssh_live_v4', ipv6: 'vprov_ssh_live_v6' } as const;
+const FAMILIES = [['ipv4', 'ip'], ['ipv6', 'ip6']] as const;
+
+/**
+ * The desired table as data. With a drop policy, SSH (on `sshPort`) stays open for the
+ * inventory's `controllers` and `sshAdmins` (set vprov_ssh_*) and for `live` controller
+ * addresses those do not cover (set vprov_ssh_live_*, never shrunk by vprov).
+ */
+export function desiredTable(fw: FirewallDesired, live: readonly string[], sshPort: number): NftTable {
   const rules: NftRuleSpec[] = [];
+  const sets: NftTable['sets'] = fw.sets.map((s) => ({ name: s.name, type: s.family === 'ipv4' ? 'ipv4_addr' : 'ipv6_addr', elements: s.elements }));
   if (fw.inputPolicy === 'drop') {
     rules.push({ matches: [{ left: 'meta.iif', right: ['lo'] }], verdict: 'accept', comment: null });
     rules.push({ matches: [{ left: 'ct.state', right: ['established', 'related'] }], verdict: 'accept', comment: null });
     // IPv6 stops working without neighbour discovery.
     rules.push({ matches: [{ left: 'icmpv6.type', right: ND_TYPES }], verdict: 'accept', comment: null });
-    const admins = [...new Set([...(controller ? [canonicalAddress(controller)] : []), ...fw.sshAdminSources])];
-    for (const [family, proto] of [['ipv4', 'ip'], ['ipv6', 'ip6']] as const) {
-      const mine = admins.filter((a) => familyOf(a) === family).sort();
-      if (mine.length > 0) {
+    const liveNormal = normalizeSources(live);
+    for (const [family, proto] of FAMILIES) {
+      for (const [name, elements, comment] of [
+        [SSH_SETS[family], fw.sshAdminSources, 'vprov: ssh for controllers and admins'],
+        [LIVE_SETS[family], liveNormal, 'vprov: ssh for a controller not in the inventory'],
+      ] as const) {
+        const mine = elements.filter((a) => familyOf(a) === family);
+        if (mine.length === 0) continue;
+        sets.push({ name, type: family === 'ipv4' ? 'ipv4_addr' : 'ipv6_addr', elements: mine });
         rules.push({
           matches: [
-            { left: `${proto}.saddr`, right: mine },
+            { left: `${proto}.saddr`, right: [`@${name}`] },
             { left: 'tcp.dport', right: [String(sshPort)] },
           ],
           verdict: 'accept',
-          comment: 'vprov: ssh for controller and admins',
+          comment,
         });
       }
     }
   }
   rules.push(...fw.rules.map(flowRule));
-  return {
-    policy: fw.inputPolicy,
-    sets: fw.sets.map((s) => ({ name: s.name, type: s.family === 'ipv4' ? 'ipv4_addr' : 'ipv6_addr', elements: s.elements })),
-    rules,
-  };
+  return { policy: fw.inputPolicy, sets, rules };
+}
+
+/**
+ * Controller addresses the live SSH sets keep: what they already hold (vprov never removes
+ * an address another controller may be using) plus this session's, unless the inventory's
+ * controllers/sshAdmins cover it.
+ */
+export function liveControllers(present: readonly string[], controller: string | null, permanent: readonly string[]): { kept: string[]; withOurs: string[] } {
+  const kept = normalizeSources(present);
+  if (!controller || covered(controller, [...permanent, ...kept])) return { kept, withOurs: kept };
+  return { kept, withOurs: normalizeSources([...kept, controller]) };
+}
+
+function covered(address: string, by: readonly string[]): boolean {
+  const a = addressInterval(address);
+  return by.map(addressInterval).some((b) => b.family === a.family && b.lo <= a.lo && a.hi <= b.hi);
 }
 
 function flowRule(r: FirewallRule): NftRuleSpec {
@@ -95,20 +122,65 @@ function nftRuleText(r: NftRuleSpec): string {
 }
 
 export function nftFactsScript(): string {
+  // One listing of the whole ruleset: vprov's table and the tables that may shadow it.
+  // A listing that fails is reported with its error, never read as "no table".
   return [
-    `if command -v nft >/dev/null 2>&1; then echo nft=yes; else echo nft=no; fi`,
-    `echo "table=$(nft -j list table inet vprov 2>/dev/null | base64 -w0)"`,
-    `echo "chains=$(nft -j list chains 2>/dev/null | base64 -w0)"`,
+    `if command -v nft >/dev/null 2>&1; then echo nft=yes`,
+    `  if out=$(nft -j list ruleset 2>&1); then echo "ruleset=$(printf '%s' "$out" | base64 -w0)"; else echo "ruleset_error=$(printf '%s' "$out" | base64 -w0)"; fi`,
+    `else echo nft=no; fi`,
     `echo "persisted=$(${readFileCmd(NFT_FILE)})"`,
     `echo "unit=$(${readFileCmd(NFT_UNIT)})"`,
   ].join('\n');
 }
 
-export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts): ResourcePlan {
-  const plan = emptyPlan('firewall');
+interface NftFacts {
+  installed: boolean;
+  items: Record<string, Json>[];
+  actual: string[] | null;
+  persisted: string | null;
+  unit: string | null;
+}
+
+/** Parsed nft facts, or the reason they cannot be read. */
+export function readNftFacts(raw: string): NftFacts | { error: string } {
   const kv = keyValues(raw);
   const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
-  if (kv.nft !== 'yes') return refusedPlan('firewall', 'nft is not installed on this host', 'nft is not installed; install nftables or set firewall: none');
+  const persisted = decodeFileFact(kv.persisted);
+  const unit = decodeFileFact(kv.unit);
+  if (kv.nft !== 'yes') return { installed: false, items: [], actual: null, persisted, unit };
+  if (kv.ruleset_error !== undefined) return { error: `cannot read the nftables ruleset: ${b64(kv.ruleset_error).trim() || 'nft failed'}` };
+  if (kv.ruleset === undefined) return { error: 'cannot read the nftables ruleset: no output from nft' };
+  let items: Record<string, Json>[];
+  try {
+    items = rulesetItems(b64(kv.ruleset));
+  } catch (err) {
+    return { error: `cannot read the nftables ruleset: unparsable JSON from nft -j (${(err as Error).message})` };
+  }
+  return { installed: true, items, actual: canonicalFromJson(items), persisted, unit };
+}
+
+/** Removal of vprov's nftables objects (table, persisted file, unit): no flow, or another backend. */
+export function removeNftables(f: NftFacts, systemd: boolean, why: string): { changes: string[]; script: string } | null {
+  if (f.actual === null && f.persisted === null && f.unit === null) return null;
+  const changes = [
+    ...(f.actual !== null ? [`- table inet vprov (${why})`] : []),
+    ...(f.persisted !== null ? [`- ${NFT_FILE}`] : []),
+    ...(f.unit !== null ? [`- ${NFT_UNIT}`] : []),
+  ];
+  const script = [
+    f.actual !== null ? 'nft delete table inet vprov' : '',
+    f.unit !== null && systemd ? 'systemctl disable --now vprov-nftables.service >/dev/null 2>&1 || true' : '',
+    `rm -f ${NFT_FILE} ${NFT_UNIT}`,
+    f.unit !== null && systemd ? 'systemctl daemon-reload' : '',
+  ].filter(Boolean).join('\n');
+  return { changes, script };
+}
+
+export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts): ResourcePlan {
+  const plan = emptyPlan('firewall');
+  const facts = readNftFacts(raw);
+  if ('error' in facts) return failedPlan('firewall', facts.error);
+  if (!facts.installed) return refusedPlan('firewall', 'nft is not installed on this host', 'nft is not installed; install nftables or set firewall: none');
   if (fw.inputPolicy === 'drop' && !host.controllerAddress) {
     // Lockout guard: without our own address we cannot keep our SSH session open.
     return refusedPlan(
@@ -117,88 +189,124 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
       'refusing a drop policy that could cut this SSH session: controller address unknown',
     );
   }
-  const table = desiredTable(fw, host.controllerAddress, host.sshPort);
-  const empty = fw.rules.length === 0 && fw.inputPolicy === 'accept';
-  const actual = canonicalFromJson(b64(kv.table));
-  const wanted = empty ? null : canonicalTable(table);
-  plan.notes.push(...shadowNotes(b64(kv.chains)));
-  const persisted = decodeFileFact(kv.persisted);
-  const unit = decodeFileFact(kv.unit);
-
-  if (wanted === null) {
-    if (actual !== null || persisted !== null || unit !== null) {
-      plan.changes.push('- table inet vprov (no flow needs it any more)');
+  const { actual, persisted, unit } = facts;
+  plan.notes.push(...shadowNotes(facts.items));
+  if (fw.rules.length === 0 && fw.inputPolicy === 'accept') {
+    const removal = removeNftables(facts, host.systemd, 'no flow needs it any more');
+    if (removal) {
+      plan.changes.push(...removal.changes);
       plan.status = 'pending';
-      plan.script = [
-        actual !== null ? 'nft delete table inet vprov' : '',
-        unit !== null && host.systemd ? 'systemctl disable --now vprov-nftables.service >/dev/null 2>&1 || true' : '',
-        `rm -f ${NFT_FILE} ${NFT_UNIT}`,
-      ].filter(Boolean).join('\n');
+      plan.script = removal.script;
     }
     return plan;
   }
 
-  const text = renderTable(table);
+  const present = fw.inputPolicy === 'drop' ? [...vprovSetElements(facts.items, LIVE_SETS.ipv4), ...vprovSetElements(facts.items, LIVE_SETS.ipv6)] : [];
+  const live = liveControllers(present, host.controllerAddress, fw.sshAdminSources);
   const unitText = render('vprov-nftables.service.hbs', { path: NFT_FILE });
+  const unitDiffers = host.systemd && unit !== unitText;
+  // This session's address is added only with another change: a controller that reached the
+  // host is not a drift, and a second controller must not see one.
+  const kept = desiredTable(fw, live.kept, host.sshPort);
+  const inSync = actual !== null && lineChanges(canonicalTable(kept), actual).length === 0 && persisted === renderTable(kept) && !unitDiffers;
+  if (inSync) return plan;
+
+  const table = desiredTable(fw, live.withOurs, host.sshPort);
+  const wanted = canonicalTable(table);
+  const text = renderTable(table);
   if (actual === null) plan.changes.push('+ table inet vprov');
   plan.changes.push(...lineChanges(wanted, actual ?? []));
   const fileDiffers = persisted !== text;
   if (fileDiffers && plan.changes.length === 0) plan.changes.push(`~ ${NFT_FILE} (persisted copy differs from the live table)`);
-  const unitDiffers = host.systemd && unit !== unitText;
   if (unitDiffers) plan.changes.push(`${unit === null ? '+' : '~'} ${NFT_UNIT}`);
   if (fileDiffers) plan.diff = createTwoFilesPatch(persisted === null ? '/dev/null' : NFT_FILE, NFT_FILE, persisted ?? '', text, undefined, undefined, { context: 2 });
   if (plan.changes.length === 0) return plan;
 
   plan.status = 'pending';
   const tmp = runTemp(NFT_FILE);
-  // A drop policy (now or before) can cut SSH: arm a rollback that only a new session cancels.
+  const unitTmp = runTemp(NFT_UNIT);
+  // A drop policy (now or before) can cut SSH: arm a rollback that only a new session cancels,
+  // and persist (file and unit) only once it is cancelled, so a reboot cannot bring back a
+  // table that cut SSH.
   const risky = fw.inputPolicy === 'drop' || (actual ?? []).some((l) => l.includes('policy drop'));
-  if (risky) plan.confirmScript = confirmRollbackScript();
+  // --now: an inactive unit is not restarted with nftables.service (PartOf), so its flush would stick.
+  const persist = (file: string, unitFile: string) =>
+    [`mv -f ${file} ${NFT_FILE}`, unitDiffers ? [`mv -f ${unitFile} ${NFT_UNIT}`, 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : ''].filter(Boolean).join('\n');
   plan.script = [
     `mkdir -p /etc/vprov`,
     writeFileToWord(tmp, text),
     `if ! out=$(nft -c -f ${tmp} 2>&1); then rm -f ${tmp}; echo "nft rejected the rendered table: $out" >&2; exit 3; fi`,
     risky ? armRollbackScript(fw.confirmTimeout) : '',
     `nft -f ${tmp}`,
-    `mv -f ${tmp} ${NFT_FILE}`,
-    // --now: an inactive unit is not restarted with nftables.service (PartOf), so its flush would stick.
-    unitDiffers ? [writeFileToWord(runTemp(NFT_UNIT), unitText), `mv -f ${runTemp(NFT_UNIT)} ${NFT_UNIT}`, 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
+    risky
+      ? [`mv -f ${tmp} ${PENDING_NFT}`, unitDiffers ? writeFileToWord(q(PENDING_UNIT), unitText) : ''].filter(Boolean).join('\n')
+      : [unitDiffers ? writeFileToWord(unitTmp, unitText) : '', persist(tmp, unitTmp)].filter(Boolean).join('\n'),
   ].filter(Boolean).join('\n');
+  if (risky) plan.confirmScript = confirmRollbackScript(persist(PENDING_NFT, PENDING_UNIT));
   return plan;
 }
 
+const ARMED = `${ROLLBACK_DIR}/rollback.armed`;
+const PENDING_NFT = `${ROLLBACK_DIR}/pending.nft`;
+const PENDING_UNIT = `${ROLLBACK_DIR}/pending.service`;
+
 /**
  * Save the live table (or its absence) and restore it after `seconds` unless confirmed.
- * The timer restores only while the "armed" file exists: confirming removes the file first,
- * so a confirm racing the timer can never trigger the rollback.
+ * Whoever renames the "armed" file first wins (rename is atomic): the timer restores the
+ * table and drops the pending persistence, or the confirmation persists it; never both.
  */
 export function armRollbackScript(seconds: number): string {
-  const armed = `${ROLLBACK_DIR}/rollback.armed`;
   return [
     `mkdir -p ${ROLLBACK_DIR}`,
+    `rm -f ${PENDING_NFT} ${PENDING_UNIT}`,
     `{ echo 'table inet vprov'; echo 'delete table inet vprov'; nft list table inet vprov 2>/dev/null || true; } > ${ROLLBACK_DIR}/rollback.nft`,
-    `touch ${armed}`,
+    `touch ${ARMED}`,
     // setsid: the timer must outlive this SSH channel.
-    `setsid sh -c 'sleep ${seconds}; if [ -f ${armed} ]; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${armed}; fi' </dev/null >/dev/null 2>&1 &`,
+    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${ARMED}.fired ${PENDING_NFT} ${PENDING_UNIT}; fi' </dev/null >/dev/null 2>&1 &`,
   ].join('\n');
 }
 
-export function confirmRollbackScript(): string {
-  return `rm -f ${ROLLBACK_DIR}/rollback.armed; echo confirmed`;
+/** Run over a NEW connection: cancels the rollback, then persists what was applied. */
+export function confirmRollbackScript(persist: string): string {
+  return [
+    `if mv ${ARMED} ${ARMED}.confirmed 2>/dev/null; then`,
+    persist,
+    `rm -f ${ARMED}.confirmed; echo confirmed`,
+    `else echo 'too late: the rollback timer already restored the previous table' >&2; fi`,
+  ].join('\n');
 }
 
-/** Other tables whose input hook drops by policy make our accepts useless: say so, touch nothing. */
-export function shadowNotes(chainsJson: string): string[] {
-  let doc: { nftables?: { chain?: { family: string; table: string; name: string; hook?: string; policy?: string } }[] };
-  try {
-    doc = JSON.parse(chainsJson || '{}');
-  } catch {
-    return [];
+/**
+ * Other tables whose input hook drops — by policy, or by a final drop/reject rule (firewalld's
+ * own table, an iptables-nft `-j REJECT`) — make our accepts useless: say so, touch nothing.
+ */
+export function shadowNotes(items: Record<string, Json>[]): string[] {
+  const notes: string[] = [];
+  const rules = items.map((i) => i.rule as Record<string, Json> | undefined).filter((r): r is Record<string, Json> => !!r);
+  for (const c of items.map((i) => i.chain as Record<string, Json> | undefined)) {
+    if (!c || c.hook !== 'input' || (c.family === 'inet' && c.table === 'vprov')) continue;
+    const where = `table ${String(c.family)} ${String(c.table)} (chain ${String(c.name)}`;
+    if (c.policy === 'drop') {
+      notes.push(`shadowed by ${where} drops by policy): vprov's accepts only take effect where that table accepts too`);
+      continue;
+    }
+    const own = rules.filter((r) => r.family === c.family && r.table === c.table && r.chain === c.name);
+    const last = own[own.length - 1];
+    const verdict = last ? finalVerdict(last.expr as Json[]) : null;
+    if (verdict) notes.push(`shadowed by ${where} ends in a ${verdict} rule): vprov's accepts only take effect where that table accepts too`);
   }
-  return (doc.nftables ?? [])
-    .map((i) => i.chain)
-    .filter((c): c is NonNullable<typeof c> => !!c && c.hook === 'input' && c.policy === 'drop' && !(c.family === 'inet' && c.table === 'vprov'))
-    .map((c) => `shadowed by table ${c.family} ${c.table} (chain ${c.name} drops by policy): vprov's accepts only take effect where that table accepts too`);
+  return notes;
 }
 
-
+/** "drop"/"reject" when a rule's verdict is one (native, or an iptables-nft xt target). */
+function finalVerdict(expr: Json[] | undefined): string | null {
+  const last = (expr ?? [])[(expr ?? []).length - 1];
+  if (!last || typeof last !== 'object' || Array.isArray(last)) return null;
+  if ('drop' in last) return 'drop';
+  if ('reject' in last) return 'reject';
+  if ('xt' in last) {
+    const name = String((last.xt as Record<string, Json>)?.name ?? '').toUpperCase();
+    if (name === 'REJECT' || name === 'DROP') return name.toLowerCase();
+  }
+  return null;
+}

@@ -1,3 +1,6 @@
+import { intervalSetText } from '../core/net.js';
+import { mergePorts } from '../core/ports.js';
+
 /**
  * A canonical, order-free listing of table inet vprov, built two ways: from the desired
  * state, and from what `nft -j list table inet vprov` returns. Equal listings = no drift.
@@ -20,12 +23,27 @@ export interface NftRuleSpec {
 }
 
 export function ruleLine(r: NftRuleSpec): string {
-  const m = r.matches.map((x) => `${x.left} == ${sortValues(x.right).join(',')}`).join(' && ');
+  const m = r.matches.map((x) => `${x.left} == ${canonicalValues(x.left, x.right)}`).join(' && ');
   return `rule input: ${m} ${r.verdict}${r.comment ? ` # ${r.comment}` : ''}`;
 }
 
 export function setLine(name: string, type: string, elements: string[]): string {
-  return `set ${name} ${type} { ${sortValues(elements).join(', ')} }`;
+  return `set ${name} ${type} { ${elements.length ? intervalSetText(elements) : ''} }`;
+}
+
+/**
+ * Addresses and ports compared as interval sets, not as text: nft merges overlapping and
+ * adjacent elements of anonymous sets and may print a prefix where we wrote a range.
+ */
+function canonicalValues(left: string, right: string[]): string {
+  if (right.some((v) => v.startsWith('@'))) return sortValues(right).join(',');
+  try {
+    if (left.endsWith('.saddr') || left.endsWith('.daddr')) return intervalSetText(right);
+    if (left.endsWith('.dport') || left.endsWith('.sport')) return mergePorts(right).join(',');
+  } catch {
+    // not an address or port (a foreign rule): keep the text, it shows as a difference
+  }
+  return sortValues(right).join(',');
 }
 
 export function chainLine(policy: string): string {
@@ -62,19 +80,38 @@ function sortUncached(values: string[]): string[] {
   return keyed.map((k) => k.v);
 }
 
-/** Lines for everything in the listed table; null when the table does not exist. */
-export function canonicalFromJson(listing: string): string[] | null {
-  if (listing.trim() === '') return null;
-  let doc: { nftables?: Json[] };
-  try {
-    doc = JSON.parse(listing) as { nftables?: Json[] };
-  } catch {
-    return ['unparsable listing'];
-  }
+/** The objects of `nft -j list ruleset` (or of one table's listing); throws on unparsable text. */
+export function rulesetItems(listing: string): Record<string, Json>[] {
+  const doc = JSON.parse(listing || '{}') as { nftables?: Json[] };
+  return (doc.nftables ?? []).filter((i): i is Record<string, Json> => !!i && typeof i === 'object' && !Array.isArray(i));
+}
+
+function inVprov(item: Record<string, Json>): boolean {
+  const o = Object.values(item)[0] as Record<string, Json> | undefined;
+  if (!o || typeof o !== 'object') return false;
+  return o.family === 'inet' && ('table' in item ? o.name === 'vprov' : o.table === 'vprov');
+}
+
+/** Elements of one set of table inet vprov, as listed (empty when the set is absent). */
+export function vprovSetElements(items: Record<string, Json>[], name: string): string[] {
+  const set = items.filter(inVprov).map((i) => i.set as Record<string, Json> | undefined).find((s) => s?.name === name);
+  return ((set?.elem as Json[] | undefined) ?? []).map(value);
+}
+
+/** Lines for everything in table inet vprov of a listing; null when the table does not exist. */
+export function canonicalFromJson(listing: string | Record<string, Json>[]): string[] | null {
+  let items: Record<string, Json>[];
+  if (typeof listing === 'string') {
+    if (listing.trim() === '') return null;
+    try {
+      items = rulesetItems(listing);
+    } catch {
+      return ['unparsable listing'];
+    }
+  } else items = listing;
   const lines: string[] = [];
   let found = false;
-  for (const item of doc.nftables ?? []) {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
+  for (const item of items.filter(inVprov)) {
     if ('table' in item) found = true;
     else if ('set' in item) {
       const s = item.set as Record<string, Json>;

@@ -30,6 +30,7 @@ export const sudoersResource: Resource = {
     const path = `${SUDOERS_DIR}/${desired.sudoers.file}`;
     const probes = desired.sudoers.commands.map((c) => `[ -e ${q(c)} ] || echo "missing=${c}"`).join('\n');
     return [
+      `if getent passwd ${q(desired.sudoers.user)} >/dev/null; then echo user=yes; else echo user=no; fi`,
       `echo "content=$(${readFileCmd(path)})"`,
       `if [ -e ${q(path)} ]; then echo "meta=$(stat -c '%a %U %G' ${q(path)})"; fi`,
       probes,
@@ -55,7 +56,12 @@ export const sudoersResource: Resource = {
     if (current !== null && meta !== '440 root root') plan.changes.push(`~ ${path} mode/owner ${meta} → 440 root root`);
     if (plan.changes.length === 0) return plan;
     plan.status = 'pending';
-    plan.script = installSudoersScript(path, wanted);
+    // Never a rule for a user that does not exist: the account resource runs first in the same
+    // apply; if it could not create the user, this fails with that reason.
+    const userMissing = lines.includes('user=no');
+    if (userMissing) plan.notes.push(`user ${d.user} does not exist yet: the file is written once the account resource has created it`);
+    plan.script = `${userMissing ? `getent passwd ${q(d.user)} >/dev/null || { echo ${q(`user ${d.user} does not exist (the account resource did not create it): ${path} not written`)} >&2; exit 3; }
+` : ''}${installSudoersScript(path, wanted)}`;
     return plan;
   },
 };

@@ -6,8 +6,12 @@ export type { ResourceKind };
 
 export interface ResourcePlan {
   resource: ResourceKind;
-  /** ok: nothing to do; pending: changes computed; not-applicable: nothing vprov can manage here */
-  status: 'ok' | 'pending' | 'not-applicable';
+  /**
+   * ok: nothing to do; pending: changes computed; not-applicable: nothing vprov can manage here;
+   * failed: the state could not be read (`error` says why) — never taken for "nothing there"
+   */
+  status: 'ok' | 'pending' | 'not-applicable' | 'failed';
+  error?: string;
   /** one line per change, "+ …" added, "- …" removed, "~ …" changed */
   changes: string[];
   /** unified diff of a file, when the change is a file */
@@ -63,6 +67,11 @@ export function lineChanges(wanted: readonly string[], present: readonly string[
   const have = new Set(present);
   const want = new Set(wanted);
   return [...wanted.filter((l) => !have.has(l)).map((l) => `+ ${l}`), ...present.filter((l) => !want.has(l)).map((l) => `- ${l}`)];
+}
+
+/** A state that cannot be read fails the resource with its cause; nothing is applied. */
+export function failedPlan(resource: ResourceKind, error: string): ResourcePlan {
+  return { ...emptyPlan(resource, 'failed'), error };
 }
 
 export function emptyPlan(resource: ResourceKind, status: ResourcePlan['status'] = 'ok'): ResourcePlan {

@@ -99,7 +99,8 @@ describe('realistic Storware deployment', () => {
     expect(hv1).toMatch(/policy drop;/);
     const nodeSet = /set node_v4 \{[^}]*elements = \{ ([^}]*) \}/.exec(hv1)?.[1]?.split(', ').sort();
     expect(nodeSet).toEqual([lab.host('node1').address, lab.host('node2').address].sort());
-    expect(hv1).toMatch(/ip saddr 172\.\d+\.\d+\.1 tcp dport 22 accept comment "vprov: ssh for controller and admins"/);
+    expect(hv1).toMatch(/set vprov_ssh_live_v4 \{[^}]*elements = \{ 172\.\d+\.\d+\.1 \}/);
+    expect(hv1).toMatch(/ip saddr @vprov_ssh_live_v4 tcp dport 22 accept comment "vprov: ssh for a controller not in the inventory"/);
     // firewalld on node1: our policy and ipset, zone untouched
     expect((await lab.exec('node1', 'firewall-cmd --info-policy=vprov-in')).stdout).toMatch(/rule family="ipv4" source ipset="vprov-hypervisor_v4" port port="16000-16999" protocol="tcp" accept/);
     expect((await lab.exec('node1', 'firewall-cmd --info-ipset=vprov-hypervisor_v4')).stdout).toContain(lab.host('hv3').address);

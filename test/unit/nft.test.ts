@@ -34,35 +34,40 @@ const listing = JSON.stringify({
 
 describe('nftables canonical listing', () => {
   it('the listed table equals the desired one', () => {
-    expect(canonicalFromJson(listing)).toEqual(canonicalTable(desiredTable(fw, null, 22)));
+    expect(canonicalFromJson(listing)).toEqual(canonicalTable(desiredTable(fw, [], 22)));
   });
 
   it('an absent table is null, a foreign rule is a difference', () => {
     expect(canonicalFromJson('')).toBeNull();
     const doc = JSON.parse(listing);
-    doc.nftables.push({ rule: { chain: 'input', expr: [{ match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 9999 } }, { accept: null }] } });
+    doc.nftables.push({ rule: { family: 'inet', table: 'vprov', chain: 'input', expr: [{ match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 9999 } }, { accept: null }] } });
     const lines = canonicalFromJson(JSON.stringify(doc))!;
     expect(lines).toContain('rule input: tcp.dport == 9999 accept');
-    expect(lines).not.toEqual(canonicalTable(desiredTable(fw, null, 22)));
+    expect(lines).not.toEqual(canonicalTable(desiredTable(fw, [], 22)));
   });
 
   it('renders one atomic create-delete-create transaction', () => {
-    const text = renderTable(desiredTable(fw, null, 22));
+    const text = renderTable(desiredTable(fw, [], 22));
     expect(text.split('\n').filter((l) => /^(table|delete table)/.test(l))).toEqual(['table inet vprov', 'delete table inet vprov', 'table inet vprov {']);
     expect(text).toContain('ip saddr @node_v4 tcp dport { 22, 16000-16999 } accept comment "p/x/1 +1"');
   });
 
   it('with inputPolicy drop keeps loopback, established, ND and SSH from the controller', () => {
-    const t = desiredTable({ ...fw, inputPolicy: 'drop', sshAdminSources: ['192.0.2.0/24'] }, '172.17.0.1', 2222);
+    const t = desiredTable({ ...fw, inputPolicy: 'drop', sshAdminSources: ['192.0.2.0/24'] }, ['172.17.0.1'], 2222);
     const text = renderTable(t);
     expect(text).toContain('policy drop;');
     expect(text).toContain('iif "lo" accept');
     expect(text).toContain('ct state established,related accept');
-    expect(text).toContain('ip saddr { 172.17.0.1, 192.0.2.0/24 } tcp dport 2222 accept');
+    expect(text).toContain('ip saddr @vprov_ssh_v4 tcp dport 2222 accept');
+    expect(text).toContain('ip saddr @vprov_ssh_live_v4 tcp dport 2222 accept');
+    expect(t.sets.filter((s) => s.name.startsWith('vprov_ssh'))).toEqual([
+      { name: 'vprov_ssh_v4', type: 'ipv4_addr', elements: ['192.0.2.0/24'] },
+      { name: 'vprov_ssh_live_v4', type: 'ipv4_addr', elements: ['172.17.0.1'] },
+    ]);
   });
 
   it('reports tables whose input hook drops by policy', () => {
-    const chains = JSON.stringify({ nftables: [{ chain: { family: 'ip', table: 'filter', name: 'INPUT', hook: 'input', policy: 'drop' } }, { chain: { family: 'inet', table: 'vprov', name: 'input', hook: 'input', policy: 'drop' } }] });
+    const chains = [{ chain: { family: 'ip', table: 'filter', name: 'INPUT', hook: 'input', policy: 'drop' } }, { chain: { family: 'inet', table: 'vprov', name: 'input', hook: 'input', policy: 'drop' } }];
     expect(shadowNotes(chains)).toEqual([expect.stringMatching(/^shadowed by table ip filter/)]);
   });
 });

@@ -1,5 +1,9 @@
-/** Port lists as intervals: sort, merge overlaps (nft rejects overlapping intervals in one set). Pure. */
+/** Port lists as intervals. Pure. */
 
+/**
+ * Sorted, with overlapping and adjacent intervals merged: nft refuses overlapping intervals
+ * in one set and merges adjacent ones in an anonymous set, so this is the form it stores.
+ */
 export function mergePorts(ports: readonly string[]): string[] {
   const intervals = ports
     .map((p) => p.split('-').map(Number) as [number, number?])
@@ -8,7 +12,7 @@ export function mergePorts(ports: readonly string[]): string[] {
   const merged: [number, number][] = [];
   for (const [a, b] of intervals) {
     const last = merged[merged.length - 1];
-    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
     else merged.push([a, b]);
   }
   return merged.map(([a, b]) => (a === b ? String(a) : `${a}-${b}`));

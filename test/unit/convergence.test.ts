@@ -1,0 +1,150 @@
+/** Pure decisions of issue 13, on parsed facts: normalisation, controllers, probes, versions, shadowing. */
+import { describe, expect, it } from 'vitest';
+import { addressInterval, canonicalAddress, cidrProblem, intervalSetText, normalizeSources } from '../../src/core/net.js';
+import { mergePorts } from '../../src/core/ports.js';
+import { liveControllers, planNftables, shadowNotes } from '../../src/resources/firewall-nftables.js';
+import { planFirewalld, versionBefore } from '../../src/resources/firewall-firewalld.js';
+import { compile } from '../../src/compile/compile.js';
+import { inventoryOf } from '../helpers/catalog.js';
+import type { FirewallDesired } from '../../src/core/types.js';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const fw: FirewallDesired = {
+  backend: 'nftables',
+  inputPolicy: 'accept',
+  sshAdminSources: [],
+  confirmTimeout: 60,
+  sets: [{ name: 'node_v4', family: 'ipv4', elements: ['10.0.0.0/24'] }],
+  rules: [{ set: 'node_v4', family: 'ipv4', protocol: 'tcp', ports: ['22'], flows: ['x/1'], purposes: ['a'] }],
+};
+const host = { controllerAddress: '172.17.0.1', sshPort: 22, systemd: false, firewalldRunning: false };
+
+describe('addresses as nft stores them', () => {
+  it.each([
+    ['10.0.0.0/08', '10.0.0.0/8'],
+    ['10.0.0.7/24', '10.0.0.0/24'],
+    ['::ffff:10.0.0.5', '10.0.0.5'],
+    ['::ffff:a00:5', '10.0.0.5'],
+    ['::ffff:10.0.3.0/120', '10.0.3.0/24'],
+    ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'],
+    ['2001:db8::/128', '2001:db8::'],
+    ['0.0.0.0/0', '0.0.0.0/0'],
+  ])('%s → %s', (input, out) => expect(canonicalAddress(input)).toBe(out));
+
+  it('merges overlapping and adjacent sources, a network covering a host, into the fewest CIDRs', () => {
+    expect(normalizeSources(['10.0.0.0/25', '10.0.0.128/25', '10.0.0.5', '2001:db8::1', '10.0.1.0/24'])).toEqual(['10.0.0.0/23', '2001:db8::1']);
+    expect(normalizeSources(['10.0.0.1', '10.0.0.2'])).toEqual(['10.0.0.1', '10.0.0.2']);
+    expect(intervalSetText(['10.0.0.1', '10.0.0.2'])).toBe('10.0.0.1-10.0.0.2');
+    expect(intervalSetText(['10.0.0.1-10.0.0.2'])).toBe(intervalSetText(['10.0.0.2', '10.0.0.1/32']));
+    expect(addressInterval('10.0.0.0/8')).toEqual({ family: 'ipv4', lo: 10n << 24n, hi: (11n << 24n) - 1n });
+  });
+
+  it('merges adjacent port ranges (nft does in anonymous sets)', () => {
+    expect(mergePorts(['16000-16499', '16500-16999', '22', '23'])).toEqual(['22-23', '16000-16999']);
+  });
+
+  it('refuses zone ids with a reason', () => {
+    expect(cidrProblem('fe80::1%eth0')).toMatch(/zone id/);
+  });
+});
+
+describe('compile', () => {
+  it('a role id starting with a digit gets an nft-valid set name', () => {
+    const inv = inventoryOf({
+      product: 'storware',
+      platforms: [{ platform: 'openstack', method: 'SSH transfer' }],
+      hosts: { hv1: { address: '192.0.2.10', roles: ['hypervisor'] } },
+      networks: { node: ['10.0.0.0/24'] },
+    });
+    const product = structuredClone(inv.product);
+    product.flows = product.flows.map((f) => (f.from === 'node' ? { ...f, from: '1node' } : f));
+    const data = { ...inv.data, networks: { '1node': ['10.0.0.0/24'] } };
+    const hv1 = compile({ ...inv, product, data }).hosts[0]!;
+    expect(hv1.firewall.sets.map((s) => s.name)).toEqual(['r1node_v4']);
+  });
+
+  it('controllers and sshAdmins become one normalised source list', () => {
+    const inv = inventoryOf({
+      product: 'storware',
+      platforms: [{ platform: 'openstack', method: 'SSH transfer' }],
+      controllers: ['10.0.0.0/25', '::ffff:10.0.0.200'],
+      hosts: { hv1: { address: '192.0.2.10', roles: ['hypervisor'], firewall: { backend: 'nftables', inputPolicy: 'drop', sshAdmins: ['10.0.0.128/25'] } } },
+    });
+    expect(compile(inv).hosts[0]!.firewall.sshAdminSources).toEqual(['10.0.0.0/24']);
+  });
+
+  it('two hosts with one address in two spellings are refused', () => {
+    expect(() =>
+      inventoryOf({
+        product: 'storware',
+        platforms: [{ platform: 'openstack', method: 'SSH transfer' }],
+        hosts: { a: { address: '10.0.0.5', roles: ['node'] }, b: { address: '::ffff:10.0.0.5', roles: ['node'] } },
+      }),
+    ).toThrow(/address ::ffff:10\.0\.0\.5 is also host "a"'s/);
+  });
+});
+
+describe('live controllers', () => {
+  it('keeps what is there, adds this session only when not covered', () => {
+    expect(liveControllers(['10.9.9.9'], '172.17.0.1', [])).toEqual({ kept: ['10.9.9.9'], withOurs: ['10.9.9.9', '172.17.0.1'] });
+    expect(liveControllers([], '172.17.0.1', ['172.16.0.0/12'])).toEqual({ kept: [], withOurs: [] });
+    expect(liveControllers(['172.17.0.1'], '172.17.0.1', [])).toEqual({ kept: ['172.17.0.1'], withOurs: ['172.17.0.1'] });
+  });
+});
+
+describe('facts that cannot be read fail the resource with their cause', () => {
+  it('nft listing error', () => {
+    const plan = planNftables(`nft=yes\nruleset_error=${b64('Error: Could not process rule: Operation not permitted')}\npersisted=absent\nunit=absent`, fw, host);
+    expect(plan.status).toBe('failed');
+    expect(plan.error).toMatch(/cannot read the nftables ruleset: Error: Could not process rule: Operation not permitted/);
+    expect(plan.script).toBe('');
+  });
+
+  it('firewalld probe error: failed, nothing applied or reloaded', () => {
+    const plan = planFirewalld(`runtime_error=${b64('interpreter /usr/bin/python3: sh: 1: /usr/bin/python3: not found')}`, fw, true);
+    expect(plan.status).toBe('failed');
+    expect(plan.error).toMatch(/cannot read firewalld's runtime state .*python3: not found/);
+    expect(plan.script).toBe('');
+  });
+});
+
+describe('firewalld versions (decided on the parsed version)', () => {
+  const runtime = (version: string) => `runtime=${b64(JSON.stringify({ version, ipsets: {}, policies: {} }))}`;
+
+  it.each([
+    ['0.6.3', true],
+    ['0.8.99', true],
+    ['0.9.0', false],
+    ['1.3.3', false],
+    ['2.0', false],
+  ])('%s before 0.9.0: %s', (v, before) => expect(versionBefore(v, [0, 9, 0])).toBe(before));
+
+  it('0.6.3 is refused, naming the version and the alternatives', () => {
+    const plan = planFirewalld(runtime('0.6.3'), fw, true);
+    expect(plan.changes).toEqual(['! firewalld 0.6.3 has no policy objects (they exist from 0.9.0)']);
+    expect(plan.script).toMatch(/firewalld 0\.6\.3 is older than 0\.9\.0 .*upgrade firewalld .*firewall: none/);
+  });
+
+  it('0.9.0 uses the policy', () => {
+    const plan = planFirewalld(runtime('0.9.0'), fw, true);
+    expect(plan.status).toBe('pending');
+    expect(plan.changes.some((c) => c.includes('policy vprov-in'))).toBe(true);
+  });
+});
+
+describe('shadowing', () => {
+  it('a final reject or drop rule (native or iptables-nft xt) shadows; an accepting chain does not', () => {
+    const items = [
+      { chain: { family: 'inet', table: 'firewalld', name: 'filter_INPUT', hook: 'input', policy: 'accept' } },
+      { rule: { family: 'inet', table: 'firewalld', chain: 'filter_INPUT', expr: [{ reject: { type: 'icmpx', expr: 'admin-prohibited' } }] } },
+      { chain: { family: 'ip', table: 'filter', name: 'INPUT', hook: 'input', policy: 'accept' } },
+      { rule: { family: 'ip', table: 'filter', chain: 'INPUT', expr: [{ xt: { type: 'target', name: 'REJECT' } }] } },
+      { chain: { family: 'inet', table: 'admin', name: 'input', hook: 'input', policy: 'accept' } },
+      { rule: { family: 'inet', table: 'admin', chain: 'input', expr: [{ accept: null }] } },
+    ];
+    expect(shadowNotes(items)).toEqual([
+      expect.stringMatching(/^shadowed by table inet firewalld \(chain filter_INPUT ends in a reject rule\)/),
+      expect.stringMatching(/^shadowed by table ip filter \(chain INPUT ends in a reject rule\)/),
+    ]);
+  });
+});

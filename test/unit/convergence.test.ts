@@ -142,7 +142,7 @@ describe('shadowing', () => {
       { chain: { family: 'inet', table: 'admin', name: 'input', hook: 'input', policy: 'accept' } },
       { rule: { family: 'inet', table: 'admin', chain: 'input', expr: [{ accept: null }] } },
     ];
-    expect(shadowNotes(items)).toEqual([
+    expect(shadowNotes(items as unknown as Parameters<typeof shadowNotes>[0])).toEqual([
       expect.stringMatching(/^shadowed by table inet firewalld \(chain filter_INPUT ends in a reject rule\)/),
       expect.stringMatching(/^shadowed by table ip filter \(chain INPUT ends in a reject rule\)/),
     ]);

@@ -20,7 +20,7 @@ const POLICY_DIR = '/etc/firewalld/policies';
 /** Before zones (which run at priority 0), after anything an admin put at the very front. */
 const PRIORITY = -100;
 
-interface FirewalldState {
+export interface FirewalldState {
   ipsets: Record<string, { type: string; family: string; entries: string[] }>;
   policies: Record<string, { target: string; priority: number; ingress: string[]; egress: string[]; rules: string[] }>;
 }

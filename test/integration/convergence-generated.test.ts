@@ -10,7 +10,7 @@
  * Seed and count are printed; VPROV_SEED / VPROV_CASES replay or widen a run. A failure is
  * shrunk and written to test/fixtures/convergence/, which is replayed first on every run.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,8 @@ import { expectedBoxes, ipRange, normalForm, type Box } from '../helpers/oracle.
 import { exportRules } from '../../src/catalog/export.js';
 import { compile } from '../../src/compile/compile.js';
 import { desiredTable, liveControllers, planNftables, renderTable } from '../../src/resources/firewall-nftables.js';
+import { canonicalFirewalld, desiredFirewalld, type FirewalldState } from '../../src/resources/firewall-firewalld.js';
+import { startLab, type Lab } from '../lab/hosts.js';
 import type { HostDesired } from '../../src/core/types.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/convergence');
@@ -165,5 +167,99 @@ describe('generated convergence (real nft in a network namespace)', () => {
     console.log(`convergence property: ${numRuns} cases passed, ${tablesChecked} tables loaded into nft and read back`);
     // A generator that stopped producing tables would prove nothing.
     expect(tablesChecked).toBeGreaterThan(numRuns);
+  }, 600_000);
+});
+
+/**
+ * firewalld's permanent XML, checked without a running daemon inside one lab host: every
+ * sampled host's files are parsed by firewalld's own readers in one Python process, and
+ * `firewall-offline-cmd --check-config` validates a smaller sample in place. The read-back
+ * rich rules and ipsets must (a) compare equal to vprov's desired state and (b) accept exactly
+ * the oracle's set (no SSH rules here: with firewalld, zones decide what is dropped).
+ */
+const READER_PY = `import json, os, sys
+from firewall.core.io.ipset import ipset_reader
+from firewall.core.io.policy import policy_reader
+root = sys.argv[1]
+out = {}
+for d in sorted(os.listdir(root)):
+    r = {"ipsets": {}, "policies": {}}
+    ip = os.path.join(root, d, "ipsets")
+    for f in sorted(os.listdir(ip)):
+        s = ipset_reader(f, ip)
+        r["ipsets"][s.name] = {"type": s.type, "family": s.options.get("family", "inet"), "entries": list(s.entries)}
+    pp = os.path.join(root, d, "policies")
+    for f in sorted(os.listdir(pp)):
+        p = policy_reader(f, pp)
+        r["policies"][p.name] = {"target": p.target, "priority": p.priority, "ingress": list(p.ingress_zones), "egress": list(p.egress_zones), "rules": [str(x) for x in p.rules]}
+    out[d] = r
+print(json.dumps(out))
+`;
+
+function firewalldBoxes(state: FirewalldState): Box[] {
+  const boxes: Box[] = [];
+  for (const rule of Object.values(state.policies).flatMap((p) => p.rules)) {
+    const set = /source ipset="([^"]+)"/.exec(rule)?.[1];
+    if (!set || !rule.endsWith(' accept')) throw new Error(`unexpected rich rule: ${rule}`);
+    const port = /port port="(\d+)(?:-(\d+))?" protocol="(tcp|udp)"/.exec(rule);
+    const icmp = /protocol value="(icmp|ipv6-icmp)"/.test(rule);
+    if (!port && !icmp) throw new Error(`rich rule with neither port nor ICMP: ${rule}`);
+    for (const e of state.ipsets[set]!.entries) {
+      const src = ipRange(e);
+      if (port) boxes.push({ ...src, protocol: port[3] as 'tcp' | 'udp', pLo: Number(port[1]), pHi: Number(port[2] ?? port[1]) });
+      else boxes.push({ ...src, protocol: 'icmp', pLo: 0, pHi: 0 });
+    }
+  }
+  return boxes;
+}
+
+describe('generated convergence (firewalld permanent XML, firewall-offline-cmd in a lab host)', () => {
+  const cases = Number(process.env.VPROV_FIREWALLD_CASES ?? 60);
+  const checked = Math.min(cases, Number(process.env.VPROV_FIREWALLD_CHECK_CONFIG ?? 15));
+  let lab: Lab;
+  beforeAll(async () => {
+    lab = await startLab([{ name: 'offline' }]);
+  }, 240_000);
+  afterAll(async () => {
+    await lab?.stop();
+  });
+
+  it(`${cases} generated inventories: firewalld reads back exactly the oracle's set`, async () => {
+    console.log(`firewalld property: seed=${seed} cases=${cases} (check-config on ${checked}) (replay: VPROV_SEED=${seed} VPROV_FIREWALLD_CASES=${cases})`);
+    const samples = fc.sample(inventoryCase(catalog), { seed, numRuns: cases });
+    const hosts: { key: string; c: Case; desired: ReturnType<typeof desiredFirewalld>; name: string }[] = [];
+    samples.forEach((c, i) => {
+      for (const h of compile(inventoryOf(c.inventory)).hosts.filter((x) => x.managed && x.firewall.rules.length > 0)) {
+        hosts.push({ key: `c${i}-${h.name}`, c, name: h.name, desired: desiredFirewalld(h.firewall) });
+      }
+    });
+    expect(hosts.length).toBeGreaterThan(cases / 2);
+    // All files in one tar stream: one docker exec writes them, one Python process reads them.
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-fwd-'));
+    try {
+      for (const h of hosts) {
+        for (const sub of ['ipsets', 'policies']) mkdirSync(join(dir, h.key, sub), { recursive: true });
+        for (const [path, text] of h.desired.files) writeFileSync(join(dir, h.key, path.includes('/ipsets/') ? 'ipsets' : 'policies', path.slice(path.lastIndexOf('/') + 1)), text);
+      }
+      writeFileSync(join(dir, 'reader.py'), READER_PY);
+      execFileSync('docker', ['cp', `${dir}/.`, `${lab.host('offline').id}:/tmp/gen`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const read = await lab.exec('offline', 'mv /tmp/gen/reader.py /tmp/reader.py && python3 /tmp/reader.py /tmp/gen');
+    expect(read.stderr).toBe('');
+    const states = JSON.parse(read.stdout) as Record<string, FirewalldState>;
+    for (const h of hosts) {
+      const got = states[h.key]!;
+      expect({ host: h.key, lines: canonicalFirewalld(got) }).toEqual({ host: h.key, lines: canonicalFirewalld(h.desired.state) });
+      const inv = structuredClone(h.c.inventory);
+      delete inv.hosts[h.name]!.firewall; // firewalld: no SSH rules of vprov's own
+      expect({ host: h.key, accepted: normalForm(firewalldBoxes(got)) }).toEqual({ host: h.key, accepted: normalForm(expectedBoxes(inv, rules, h.name, null, 22)) });
+    }
+    // firewalld's own whole-configuration check on a sample, with the files where firewalld reads them.
+    for (const h of hosts.slice(0, checked)) {
+      const r = await lab.exec('offline', `rm -f /etc/firewalld/ipsets/vprov-* /etc/firewalld/policies/vprov-* && mkdir -p /etc/firewalld/ipsets /etc/firewalld/policies && cp /tmp/gen/${h.key}/ipsets/* /etc/firewalld/ipsets/ 2>/dev/null; cp /tmp/gen/${h.key}/policies/* /etc/firewalld/policies/ && firewall-offline-cmd --check-config`);
+      expect({ host: h.key, code: r.code, stderr: r.stderr }).toEqual({ host: h.key, code: 0, stderr: '' });
+    }
   }, 600_000);
 });

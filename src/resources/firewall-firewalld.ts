@@ -39,14 +39,18 @@ interface DesiredFirewalld {
   state: FirewalldState;
 }
 
+/** hash:net takes no /0 (firewalld ignores such an entry with a warning): the world is two halves. */
+const HALVES: Record<string, string[]> = { '0.0.0.0/0': ['0.0.0.0/1', '128.0.0.0/1'], '::/0': ['::/1', '8000::/1'] };
+
 export function desiredFirewalld(fw: FirewallDesired): DesiredFirewalld {
   const files = new Map<string, string>();
   const state: FirewalldState = { ipsets: {}, policies: {} };
   for (const s of fw.sets) {
     const name = ipsetName(s.name);
     const family = s.family === 'ipv4' ? 'inet' : 'inet6';
-    files.set(`${IPSET_DIR}/${name}.xml`, render('firewalld-ipset.xml.hbs', { name: s.name, role: s.name.replace(/_v[46](_\d+)?$/, ''), family, entries: s.elements }));
-    state.ipsets[name] = { type: 'hash:net', family, entries: [...s.elements].sort() };
+    const entries = s.elements.flatMap((e) => HALVES[e] ?? [e]);
+    files.set(`${IPSET_DIR}/${name}.xml`, render('firewalld-ipset.xml.hbs', { name: s.name, role: s.name.replace(/_v[46](_\d+)?$/, ''), family, entries }));
+    state.ipsets[name] = { type: 'hash:net', family, entries: [...entries].sort() };
   }
   const rules = fw.rules.flatMap((r): { family: string; ipset: string; port: string | null; protocol: string }[] => {
     const family = r.family;

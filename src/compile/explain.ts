@@ -8,7 +8,7 @@ import type { Inventory } from '../inventory/load.js';
 import type { CompileResult } from './compile.js';
 import { effectiveFlow, flowSelection } from './compile.js';
 import { takesPart } from './edges.js';
-import { portsContain } from './ports.js';
+import { portsContain } from '../core/ports.js';
 
 export interface ExplainQuery {
   /** inventory host name: the destination, or with `from` the source */

@@ -159,18 +159,11 @@ export function formatAddress(family: Family, n: bigint): string {
 
 /** Does `outer` (address or CIDR) cover all of `inner` (address or CIDR)? Families never mix. */
 export function cidrContains(outer: string, inner: string): boolean {
-  const a = interval(outer);
-  const b = interval(inner);
-  return a !== null && b !== null && a.v === b.v && a.lo <= b.lo && b.hi <= a.hi;
-}
-
-function interval(s: string): { v: number; lo: bigint; hi: bigint } | null {
-  const [ip, len] = s.split('/') as [string, string | undefined];
-  const v = isIP(ip);
-  if (v === 0) return null;
-  const bits = v === 4 ? 32 : 128;
-  const n = v === 4 ? ip.split('.').reduce((acc, o) => (acc << 8n) | BigInt(o), 0n) : BigInt('0x' + expandV6(ip).join(''));
-  const host = BigInt(bits - (len === undefined ? bits : Number(len)));
-  const lo = (n >> host) << host;
-  return { v, lo, hi: lo + (1n << host) - 1n };
+  try {
+    const a = addressInterval(outer);
+    const b = addressInterval(inner);
+    return a.family === b.family && a.lo <= b.lo && b.hi <= a.hi;
+  } catch {
+    return false;
+  }
 }

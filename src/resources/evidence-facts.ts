@@ -22,7 +22,9 @@ const ANY = ['0.0.0.0/0', '::/0'];
 
 /** Accept rules of `table inet vprov` (nftables facts section); [] when the table is absent. */
 export function nftAcceptRules(raw: string): AcceptRule[] {
-  const listing = Buffer.from(keyValues(raw).table ?? '', 'base64').toString('utf8');
+  const kv = keyValues(raw);
+  // The facts section lists the whole ruleset; tableFromJson keeps table inet vprov.
+  const listing = Buffer.from(kv.ruleset ?? kv.table ?? '', 'base64').toString('utf8');
   const table = tableFromJson(listing);
   if (!table) return [];
   return table.rules.filter((r) => r.verdict === 'accept').flatMap((r) => nftRule(r, table.sets) ?? []);

@@ -199,7 +199,7 @@ export function tableFromJson(listing: string): { sets: Record<string, string[]>
   } catch {
     return null;
   }
-  const items = (doc.nftables ?? []).filter((i): i is { [k: string]: Json } => !!i && typeof i === 'object' && !Array.isArray(i));
+  const items = (doc.nftables ?? []).filter((i): i is { [k: string]: Json } => !!i && typeof i === 'object' && !Array.isArray(i)).filter(inVprov);
   if (!items.some((i) => 'table' in i)) return null;
   const sets: Record<string, string[]> = {};
   const rules: NftRuleSpec[] = [];

@@ -154,12 +154,12 @@ describe('verdicts', () => {
   const desired = (n: string) => compiled.hosts.find((h) => h.name === n)!;
   const facts = { controllerAddress: '192.0.2.1', sshPort: 22, systemd: false, firewalldRunning: false };
   const sshRule = { rule: { family: 'inet', table: 'vprov', chain: 'input', expr: [match('ip', 'saddr', '@node_v4'), match('tcp', 'dport', 22), { accept: null }] } };
-  const table = (withRule: boolean) => ({ nftables: [{ table: { family: 'inet', name: 'vprov' } }, { set: { name: 'node_v4', elem: ['192.0.2.5'] } }, ...(withRule ? [sshRule] : [])] });
+  const table = (withRule: boolean) => ({ nftables: [{ table: { family: 'inet', name: 'vprov' } }, { set: { family: 'inet', table: 'vprov', name: 'node_v4', elem: ['192.0.2.5'] } }, ...(withRule ? [sshRule] : [])] });
   const netcat = {
     nftables: [
       { table: { family: 'inet', name: 'vprov' } },
-      { set: { name: 'hypervisor_v4', elem: ['192.0.2.10', '192.0.2.11'] } },
-      { rule: { chain: 'input', expr: [match('ip', 'saddr', '@hypervisor_v4'), match('tcp', 'dport', { range: [16000, 16999] }), { accept: null }] } },
+      { set: { family: 'inet', table: 'vprov', name: 'hypervisor_v4', elem: ['192.0.2.10', '192.0.2.11'] } },
+      { rule: { family: 'inet', table: 'vprov', chain: 'input', expr: [match('ip', 'saddr', '@hypervisor_v4'), match('tcp', 'dport', { range: [16000, 16999] }), { accept: null }] } },
     ],
   };
   const readings = (withRule: boolean, sudo: string, groups: string, selinux: string): Map<string, HostReading> =>

@@ -78,7 +78,9 @@ export async function startLab(specs, { parallel = Infinity } = {}) {
     return base;
   };
   const dir = mkdtempSync(join(tmpdir(), 'vprov-lab-'));
-  const keys = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'vprov-lab' });
+  // ssh2 generates an ed25519 key it cannot parse back about once in 200: draw again.
+  let keys = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'vprov-lab' });
+  for (let i = 0; i < 20 && ssh2.utils.parseKey(keys.private) instanceof Error; i++) keys = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'vprov-lab' });
   const keyFile = join(dir, 'id_ed25519');
   writeFileSync(keyFile, keys.private);
   chmodSync(keyFile, 0o600);

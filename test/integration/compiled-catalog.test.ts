@@ -106,7 +106,7 @@ describe('precompiled templates', () => {
       sets: [{ name: 'node_v4', family: 'ipv4' as const, elements: ['10.0.0.0/8', '172.17.0.2'] }],
       rules: [{ set: 'node_v4', family: 'ipv4' as const, protocol: 'tcp' as const, ports: ['22', '16000-16999'], flows: ['p/x/1'], purposes: ['a'] }],
     };
-    const table = srcNft.desiredTable(fw, '192.0.2.7', 22);
+    const table = srcNft.desiredTable(fw, ['192.0.2.7'], 22);
     expect(builtNft.renderTable(table)).toBe(srcNft.renderTable(table));
     const sudo = { user: 'vprotect', file: 'vprotect', roles: ['node'], commands: ['/bin/mount', '/usr/bin/tee'], rootEquivalent: ['/usr/bin/tee'] };
     expect(builtSudoers.renderSudoers(sudo)).toBe(srcSudoers.renderSudoers(sudo));

@@ -3,7 +3,7 @@
  * reports is the state the host has. Each block reproduces one finding that main got wrong;
  * every state is read from outside (docker exec), never through vprov.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,6 +12,9 @@ import { vprov } from '../helpers/cli.js';
 import { convergeAll } from '../../src/app/converge-all.js';
 import { connectSsh } from '../../src/transport/ssh.js';
 import type { HostDesired } from '../../src/core/types.js';
+
+// Several applies per test, with commit-confirm windows, on a shared 2-core machine: generous but bounded.
+vi.setConfig({ testTimeout: 400_000 });
 
 let lab: Lab;
 const sh = async (host: string, command: string) => {

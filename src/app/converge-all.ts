@@ -70,7 +70,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   if (opts.connection === 'local' && hosts.length > 1) opts.onWarning?.(`--connection local runs every selected host's plan on this machine (${hosts.length} hosts): use --limit`);
   const connect = connector(opts);
   for (const h of hosts) if (h.ssh.hostKeys === 'off') opts.onWarning?.(`${h.name}: host key checking is off (lab use only)`);
-  const connectFirst = dialEarly(hosts, opts.forks ?? 25, connect);
+  const early = dialEarly(hosts, opts.forks ?? 25, connect);
   // Loaded while the first connections are set up: resources, templates and diff are not needed before facts arrive.
   const { convergeHost } = await import('./converge.js');
   const command = opts.command ?? (opts.check ? 'plan' : 'apply');
@@ -79,7 +79,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     progress.start(h.name);
     const r = await convergeHost(h, {
       check: opts.check,
-      connect: connectFirst,
+      connect: early.connect,
       reboot: opts.reboot,
       rebootTimeoutMs: opts.rebootTimeoutMs,
       timeoutMs: opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_S * 1000,
@@ -88,7 +88,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     });
     progress.done(h.name, r.status);
     return r;
-  });
+  }).finally(early.unused);
   const connectivity = opts.connectivity
     ? await runProbes(probesFor(compiled, new Set(hosts.filter((h) => h.managed).map((h) => h.name))), hosts, connect, opts.forks ?? 25)
     : undefined;
@@ -142,20 +142,31 @@ export function connector(opts: Pick<ConvergeAllOptions, 'connect' | 'connection
  * Connection set-up overlapped with the work before the first host needs it: the first `forks`
  * managed hosts (the ones the workers take first) are dialled now. Each early connection is
  * handed out once, to that host's pipeline, which awaits it and reports its failure; any later
- * connect (the commit-confirm check, other hosts) dials anew.
+ * connect (the commit-confirm check, other hosts) dials anew. `unused()` closes the ones no
+ * pipeline took (one that gave up before connecting), so none keeps the process alive.
  */
-function dialEarly(hosts: readonly HostDesired[], forks: number, connect: (d: HostDesired) => Promise<Connection>): (d: HostDesired) => Promise<Connection> {
+function dialEarly(
+  hosts: readonly HostDesired[],
+  forks: number,
+  connect: (d: HostDesired) => Promise<Connection>,
+): { connect: (d: HostDesired) => Promise<Connection>; unused: () => void } {
   const early = new Map<string, Promise<Connection>>();
   for (const h of hosts.filter((x) => x.managed).slice(0, Math.max(1, forks))) {
     const dialling = connect(h);
     dialling.catch(() => undefined); // handled where the host's pipeline awaits it
     early.set(h.name, dialling);
   }
-  return (d) => {
-    const dialling = early.get(d.name);
-    if (!dialling) return connect(d);
-    early.delete(d.name);
-    return dialling;
+  return {
+    connect: (d) => {
+      const dialling = early.get(d.name);
+      if (!dialling) return connect(d);
+      early.delete(d.name);
+      return dialling;
+    },
+    unused: () => {
+      for (const dialling of early.values()) dialling.then((c) => c.close(), () => undefined);
+      early.clear();
+    },
   };
 }
 

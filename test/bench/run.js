@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --hosts 12 --rounds 3 --tools vprov,ansible,mitogen,floor --scale 100,500,1000 --out FILE --doc docs/benchmarks.md]
+// npm run bench [-- --hosts 12 --rounds 3 --tools vprov,ansible,mitogen,floor --scale 100,500,1000 --out FILE --doc docs/benchmarks.md [--doc-section results-100]]
 //
 // vprov against Ansible on the same lab fleet, side by side in one run: interleaved rounds of
 // (1) first apply on fresh hosts, (2) no-op re-apply, (3) check / drift on the converged fleet,
@@ -30,6 +30,7 @@ const { values: opt } = parseArgs({
     'scale-rounds': { type: 'string', default: '1' },
     out: { type: 'string' },
     doc: { type: 'string' },
+    'doc-section': { type: 'string', default: 'results' },
   },
 });
 const N = Number(opt.hosts);
@@ -157,7 +158,7 @@ try {
   const out = opt.out ?? join('bench-results', `bench-${results.startedAt.replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  if (opt.doc) writeResultsSection(opt.doc, results);
+  if (opt.doc) writeResultsSection(opt.doc, results, opt['doc-section']);
   console.log(`\nresults: ${out}${results.problems.length ? `\n${results.problems.length} PROBLEMS (see above)` : ''}`);
   if (results.problems.length) process.exitCode = 1;
 }

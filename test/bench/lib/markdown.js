@@ -1,18 +1,16 @@
-// The results of one `npm run bench` as the markdown section of docs/benchmarks.md
-// (between <!-- bench:results --> and <!-- /bench:results -->), so the page always shows
+// The results of one `npm run bench` as a markdown section of docs/benchmarks.md
+// (between <!-- bench:NAME --> and <!-- /bench:NAME -->), so the page always shows
 // one run's figures side by side, never numbers copied from different runs.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const START = '<!-- bench:results -->';
-const END = '<!-- /bench:results -->';
 const s = (ms) => (ms === null || ms === undefined ? '–' : (ms / 1000).toFixed(2));
-const x = (r) => (r === undefined ? '–' : `${r.toFixed(1)}×`);
+const x = (r) => (r === undefined ? '–' : `${r.toFixed(r < 1 ? 2 : 1)}×`);
 
 export function resultsMarkdown(r) {
   const m = r.machine;
   const out = [];
   out.push(
-    `Run of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.hosts} lab hosts, ${r.rounds} interleaved rounds. Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Linux ${m.kernel}, Node ${m.node}, Docker ${m.docker}; ${r.ansible ?? 'no Ansible'}, ansible-mitogen ${r.mitogen}. Load average at start ${m.loadavgAtStart.join(' ')}, at end ${(m.loadavgAtEnd ?? []).join(' ')}${Number(m.loadavgAtStart[0]) > m.cores ? ' — **the machine was shared** with other work: absolute times are inflated, the ratios (same run, interleaved) are the comparable figures' : ''}. CPU: ${r.cpuSource}.`,
+    `Run of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.hosts} lab hosts, ${r.rounds} interleaved round${r.rounds === 1 ? '' : 's'}. Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Linux ${m.kernel}, Node ${m.node}, Docker ${m.docker}; ${r.ansible ?? 'no Ansible'}, ansible-mitogen ${r.mitogen}. Load average at start ${m.loadavgAtStart.join(' ')}, at end ${(m.loadavgAtEnd ?? []).join(' ')}${Number(m.loadavgAtStart[0]) > m.cores ? ' — **the machine was shared** with other work: absolute times are inflated, the ratios (same run, interleaved) are the comparable figures' : ''}. CPU: ${r.cpuSource}.`,
     '',
   );
   const f = r.summary?.figures ?? {};
@@ -51,7 +49,10 @@ export function resultsMarkdown(r) {
   return out.join('\n');
 }
 
-export function writeResultsSection(file, r) {
+/** Rewrites the section between <!-- bench:NAME --> and <!-- /bench:NAME --> (NAME: results, or e.g. results-100). */
+export function writeResultsSection(file, r, name = 'results') {
+  const START = `<!-- bench:${name} -->`;
+  const END = `<!-- /bench:${name} -->`;
   const text = readFileSync(file, 'utf8');
   const a = text.indexOf(START);
   const b = text.indexOf(END);

@@ -13,6 +13,8 @@ import { stringify } from 'yaml';
 import { startLab, type Lab } from '../lab/hosts.js';
 import { vprov } from '../helpers/cli.js';
 
+/** Reboots and firewalld restarts take minutes on a loaded 2-core machine: generous, bounded. */
+const SLOW = 420_000;
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /** Shared with the controller container at the same path: inventory, key, known_hosts. */
 const shared = mkdtempSync(join(tmpdir(), 'vprov-systemd-'));
@@ -36,7 +38,7 @@ beforeAll(async () => {
       ],
     },
   ]);
-}, 240_000);
+}, 400_000);
 afterAll(async () => {
   await lab?.stop();
   rmSync(shared, { recursive: true, force: true });
@@ -65,7 +67,7 @@ const owned = async () => ({
 });
 
 /** Bounded wait for a state that systemd restores in a job of its own (systemctl returns before it). */
-async function eventually(host: string, command: string, timeoutMs = 60_000) {
+async function eventually(host: string, command: string, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   let last = await lab.exec(host, command);
   while (last.code !== 0 && Date.now() < deadline) {
@@ -75,7 +77,7 @@ async function eventually(host: string, command: string, timeoutMs = 60_000) {
   return last;
 }
 
-describe('systemd lab hosts', () => {
+describe('systemd lab hosts', { timeout: SLOW }, () => {
   let applied: Awaited<ReturnType<typeof owned>>;
 
   it('three-run contract on nftables and firewalld hosts under systemd', async () => {
@@ -135,7 +137,7 @@ describe('systemd lab hosts', () => {
   });
 });
 
-describe('drift timer from `vprov schedule install` on a systemd controller', () => {
+describe('drift timer from `vprov schedule install` on a systemd controller', { timeout: SLOW }, () => {
   const inv = join(shared, 'inventory.yaml');
   const key = join(shared, 'id_ed25519');
   const ctl = (command: string) => lab.exec('ctl', command);

@@ -3,6 +3,7 @@
  * quirks of the source documents that an operator should know about. Pure.
  */
 import type { Catalog } from './model.js';
+import { isRootEquivalent } from '../core/root-equivalent.js';
 
 export interface LintFinding {
   level: 'warning' | 'info';
@@ -10,15 +11,12 @@ export interface LintFinding {
   message: string;
 }
 
-/** Binaries that give root to whoever may run them through sudo (shell escapes, file writes, code loading). */
-const ROOT_EQUIVALENT = /\/(bash|sh|zsh|tee|cp|mv|chown|chmod|dd|docker|podman|yum|dnf|apt|apt-get|rpm|modprobe|insmod|make|python3?|perl|vi|vim|less|find|tar)$/;
-
 export function lintCatalog(catalog: Catalog): LintFinding[] {
   const out: LintFinding[] = [];
   for (const p of catalog.products.values()) {
     const add = (level: LintFinding['level'], message: string) => out.push({ level, product: p.id, message });
     for (const [role, sudo] of Object.entries(p.requirements.sudo)) {
-      const risky = sudo.commands.filter((c) => ROOT_EQUIVALENT.test(c));
+      const risky = sudo.commands.filter(isRootEquivalent);
       if (risky.length > 0) add('warning', `sudo for role ${role}: root-equivalent commands as documented by the vendor: ${risky.join(', ')}`);
       const unflagged = risky.filter((c) => !p.requirements.rootEquivalent.includes(c));
       if (unflagged.length > 0) add('warning', `sudo for role ${role}: not listed in requirements.rootEquivalent: ${unflagged.join(', ')}`);

@@ -15,6 +15,40 @@ export const portSpec = z
     return b === undefined || a! < b;
   }, 'inverted or empty range: start must be below end');
 
+/**
+ * A user or group name as useradd takes it and sudo reads it: no dot (sudo silently skips a
+ * drop-in whose name has one), no slash (the name is also the drop-in's file name), no newline.
+ */
+export const posixName = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a POSIX user/group name: a-z or _ first, then a-z 0-9 _ -, at most 32 characters');
+
+/** Why `p` is not one plain absolute path of a file, or null. Values reach root scripts and sudoers. */
+export function absolutePathProblem(p: string): string | null {
+  if (!p.startsWith('/')) return 'must be an absolute path';
+  if (/\s/.test(p)) return 'must not contain whitespace';
+  if (p.includes(',')) return 'must not contain "," (in sudoers it starts another command)';
+  if (/[*?[\]]/.test(p)) return 'must not contain a glob (* ? [ ])';
+  if (p.includes('\\')) return 'must not contain a backslash';
+  if (p.length > 1 && p.endsWith('/')) return 'must name a file, not end in "/"';
+  if (p.split('/').some((seg, i) => i > 0 && (seg === '..' || seg === '.' || seg === ''))) return 'must not contain "..", "." or "//" segments';
+  const bad = /[^A-Za-z0-9._+@\/-]/.exec(p);
+  if (bad) return `must not contain ${JSON.stringify(bad[0])} (letters, digits and . _ + @ - / only)`;
+  return null;
+}
+
+const pathSchema = (what: string, extra?: (p: string) => string | null) =>
+  z.string().superRefine((p, ctx) => {
+    const problem = absolutePathProblem(p) ?? extra?.(p) ?? null;
+    if (problem) ctx.addIssue({ code: 'custom', message: `${what} ${JSON.stringify(p)} ${problem}` });
+  });
+
+/** home directories, shells */
+export const absolutePath = pathSchema('path');
+
+/** A sudo command: one file, never a list, a pattern or the ALL keyword. */
+export const sudoCommand = pathSchema('sudo command', (p) => (p.split('/').includes('ALL') ? 'must not contain ALL (sudo reads it as "any command")' : null));
+
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lower-case id (a-z, 0-9, -)');
 
 export const flowSchema = z
@@ -56,7 +90,7 @@ const platformSchema = z
 
 const sudoSchema = z
   .object({
-    commands: z.array(z.string().regex(/^\/\S*$/, 'must be an absolute command path')).min(1),
+    commands: z.array(sudoCommand).min(1),
     sources: z.array(z.string()).min(1),
     /** heading of the document the list was transcribed from */
     section: z.string().min(1).optional(),
@@ -77,12 +111,12 @@ export const catalogFileSchema = z
     requirements: z
       .object({
         account: z
-          .object({ user: z.string().min(1), groups: z.array(z.string()), sources: z.array(z.string()).min(1), section: z.string().min(1).optional() })
+          .object({ user: posixName, groups: z.array(posixName), sources: z.array(z.string()).min(1), section: z.string().min(1).optional() })
           .strict()
           .optional(),
         sudo: z.record(id, sudoSchema).default({}),
         /** commands that give root to whoever may run them: flagged by lint and plan */
-        rootEquivalent: z.array(z.string()).default([]),
+        rootEquivalent: z.array(sudoCommand).default([]),
         selinux: z
           .object({
             mode: z.enum(['permissive', 'enforcing', 'disabled']),

@@ -11,6 +11,7 @@ import type { InventoryHost, FirewallSetting } from '../inventory/schema.js';
 import { mergePorts } from '../core/ports.js';
 import { flowEdges, type Edge } from './edges.js';
 import { noSshConfig, parseHop, type SshConfigLookup } from '../transport/ssh-config.js';
+import { isRootEquivalent } from '../core/root-equivalent.js';
 
 interface Wanted {
   role: string;
@@ -127,7 +128,7 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
               file: account.user,
               roles: reqRoles,
               commands,
-              rootEquivalent: commands.filter((c) => product.requirements.rootEquivalent.includes(c)),
+              rootEquivalent: commands.filter((c) => product.requirements.rootEquivalent.includes(c) || isRootEquivalent(c)),
             }
           : null,
       selinux: { mode: selinuxMode },

@@ -1,7 +1,7 @@
 /** zod schema of an inventory file (docs/design.md §4). Cross-checks against the catalog live in load.ts. */
 import { z } from 'zod';
 import { cidrProblem, isHostname } from '../core/net.js';
-import { portSpec } from '../catalog/schema.js';
+import { absolutePath, portSpec } from '../catalog/schema.js';
 
 const address = z.string().refine((s) => cidrProblem(s) === null && !s.includes('/') || isHostname(s), {
   message: 'must be an IPv4/IPv6 address or a DNS name',
@@ -77,7 +77,7 @@ export const inventorySchema = z
         ssh: sshSchema.default({}),
         firewall: firewallSchema.default('auto'),
         selinux: selinuxSchema.default('keep'),
-        account: z.object({ home: z.string().startsWith('/').optional(), shell: z.string().startsWith('/').optional() }).strict().default({}),
+        account: z.object({ home: absolutePath.optional(), shell: absolutePath.optional() }).strict().default({}),
       })
       .strict()
       .default({ ssh: {}, firewall: 'auto', selinux: 'keep', account: {} }),

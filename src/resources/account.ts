@@ -14,7 +14,7 @@ export const accountResource: Resource = {
   factsScript(desired) {
     const a = desired.account;
     if (!a) return '';
-    const groupProbes = a.groups.map((g) => `getent group ${q(g)} >/dev/null && echo "group:${g}=yes" || echo "group:${g}=no"`).join('\n');
+    const groupProbes = a.groups.map((g) => `getent group ${q(g)} >/dev/null && echo ${q(`group:${g}=yes`)} || echo ${q(`group:${g}=no`)}`).join('\n');
     return [
       `if pw=$(getent passwd ${q(a.name)}); then echo "exists=yes"; echo "passwd=$pw"; echo "groups=$(id -nG ${q(a.name)})"; else echo "exists=no"; fi`,
       `echo "sys_uid_max=$(awk '$1 == "SYS_UID_MAX" { print $2 }' /etc/login.defs 2>/dev/null)"`,

@@ -8,6 +8,7 @@ import type { HostDesired, SudoersDesired } from '../core/types.js';
 import { decodeFileFact, q, readFileCmd, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, type Resource, type ResourcePlan } from './types.js';
+import { effectProblem, parseSudoList } from './sudo-effect.js';
 
 export const SUDOERS_DIR = '/etc/sudoers.d';
 
@@ -28,12 +29,20 @@ export const sudoersResource: Resource = {
   factsScript(desired) {
     if (!desired.sudoers) return '';
     const path = `${SUDOERS_DIR}/${desired.sudoers.file}`;
-    const probes = desired.sudoers.commands.map((c) => `[ -e ${q(c)} ] || echo "missing=${c}"`).join('\n');
+    const { user, commands } = desired.sudoers;
+    const probes = commands.map((c) => `[ -e ${q(c)} ] || echo ${q(`missing=${c}`)}`).join('\n');
+    const others = `grep -lE ${q(`(^|[^A-Za-z0-9_.-])${user}([^A-Za-z0-9_.-]|$)`)} /etc/sudoers /etc/sudoers.d/* 2>/dev/null | grep -vxF ${q(path)} | sed 's/^/foreign=/'`;
     return [
       `if getent passwd ${q(desired.sudoers.user)} >/dev/null; then echo user=yes; else echo user=no; fi`,
       `echo "content=$(${readFileCmd(path)})"`,
       `if [ -e ${q(path)} ]; then echo "meta=$(stat -c '%a %U %G' ${q(path)})"; fi`,
       probes,
+      // What sudo itself makes of the whole configuration, and where to look when it differs.
+      `if id -u ${q(user)} >/dev/null 2>&1; then echo "effect=$(sudo -l -U ${q(user)} 2>&1 | base64 -w0)"; fi`,
+      `if grep -Eq '^[[:space:]]*[@#]includedir[[:space:]]+/etc/sudoers\.d/?[[:space:]]*$' /etc/sudoers; then echo includedir=yes; else echo includedir=no; fi`,
+      others,
+      // Every granted path and each directory above it: who could replace what root runs.
+      `for p in ${pathsAbove(commands).map(q).join(' ')}; do [ -e "$p" ] && echo "perm:$p=$(stat -L -c '%a %U %G' "$p")"; done`,
     ].join('\n');
   },
 
@@ -44,17 +53,29 @@ export const sudoersResource: Resource = {
     const current = decodeFileFact(lines.find((l) => l.startsWith('content='))?.slice(8));
     const meta = lines.find((l) => l.startsWith('meta='))?.slice(5) ?? null;
     const missing = lines.filter((l) => l.startsWith('missing=')).map((l) => l.slice(8));
+    const value = (key: string) => lines.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
     const wanted = renderSudoers(d);
     const path = `${SUDOERS_DIR}/${d.file}`;
     const plan: ResourcePlan = emptyPlan('sudoers');
     if (missing.length > 0) plan.warnings.push(`${missing.length} documented command(s) not installed on this host (rule written anyway): ${missing.join(', ')}`);
     if (d.rootEquivalent.length > 0) plan.notes.push(`root-equivalent commands granted as documented: ${d.rootEquivalent.join(', ')}`);
+    plan.warnings.push(...writableWarnings(d.user, d.commands, lines));
     if (current !== wanted) {
       plan.changes.push(current === null ? `+ ${path}` : `~ ${path} (content)`);
       plan.diff = createTwoFilesPatch(current === null ? '/dev/null' : path, path, current ?? '', wanted, undefined, undefined, { context: 3 });
     }
     if (current !== null && meta !== '440 root root') plan.changes.push(`~ ${path} mode/owner ${meta} → 440 root root`);
-    if (plan.changes.length === 0) return plan;
+    if (plan.changes.length === 0) {
+      // The file is as vprov writes it: now the effect, as sudo reads the whole configuration.
+      const effect = value('effect');
+      const problem = effectProblem(d.user, d.commands, path, {
+        view: parseSudoList(effect === undefined ? '' : Buffer.from(effect, 'base64').toString('utf8')),
+        includesDir: value('includedir') === 'yes',
+        foreignFiles: lines.filter((l) => l.startsWith('foreign=')).map((l) => l.slice(8)),
+      });
+      if (problem) return { ...plan, status: 'failed', error: problem };
+      return plan;
+    }
     plan.status = 'pending';
     // Never a rule for a user that does not exist: the account resource runs first in the same
     // apply; if it could not create the user, this fails with that reason.
@@ -65,6 +86,43 @@ export const sudoersResource: Resource = {
     return plan;
   },
 };
+
+/** Each path and every directory above it, once. */
+function pathsAbove(paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const p of paths) for (let at = p; at.length > 1; at = at.slice(0, at.lastIndexOf('/')) || '/') out.add(at);
+  out.add('/');
+  return [...out];
+}
+
+/**
+ * A granted path (or a directory above it) that someone other than root can write is root for
+ * that someone: they replace the file, and sudo runs it. Mode bits only (ACLs are not read).
+ */
+function writableWarnings(user: string, commands: readonly string[], lines: readonly string[]): string[] {
+  const perms = new Map<string, { mode: number; owner: string; group: string }>();
+  for (const l of lines) {
+    const m = /^perm:(.*)=([0-7]+) (\S+) (\S+)$/.exec(l);
+    if (m) perms.set(m[1]!, { mode: parseInt(m[2]!, 8), owner: m[3]!, group: m[4]! });
+  }
+  const out: string[] = [];
+  for (const c of commands) {
+    for (const at of pathsAbove([c])) {
+      const p = perms.get(at);
+      if (!p) continue;
+      const who = [
+        p.owner !== 'root' && p.mode & 0o200 ? `its owner ${p.owner}` : null,
+        p.group !== 'root' && p.mode & 0o020 ? `group ${p.group}` : null,
+        p.mode & 0o002 ? 'anyone' : null,
+      ].filter(Boolean);
+      if (who.length === 0) continue;
+      const service = p.owner === user ? ` (${user} itself)` : '';
+      out.push(`${c} is granted to ${user} as root, but ${at === c ? 'it' : at} is writable by ${who.join(' and ')}${service} (mode ${p.mode.toString(8)} ${p.owner}:${p.group}): whoever writes there is root`);
+      break;
+    }
+  }
+  return out;
+}
 
 /** The guarded install. Exposed for the integration test that feeds it an invalid file. */
 export function installSudoersScript(path: string, content: string): string {

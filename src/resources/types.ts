@@ -8,7 +8,8 @@ export interface ResourcePlan {
   resource: ResourceKind;
   /**
    * ok: nothing to do; pending: changes computed; not-applicable: nothing vprov can manage here;
-   * failed: the state could not be read (`error` says why) — never taken for "nothing there"
+   * failed: the state could not be read (`error` says why) — never taken for "nothing there";
+   * or in the state vprov writes, yet with the wrong effect on the host (sudoers)
    */
   status: 'ok' | 'pending' | 'not-applicable' | 'failed';
   error?: string;

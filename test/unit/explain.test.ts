@@ -96,7 +96,9 @@ describe('requirements of a deployment', () => {
     expect(notApplied).toContainEqual(expect.objectContaining({ status: 'not applied', reason: expect.stringMatching(/^condition "ceph" is off/) }));
     expect(notApplied).toContainEqual(expect.objectContaining({ status: 'not applied', reason: 'method "Disk attachment" is not selected (platforms[].method)' }));
     const flagged = notApplied.filter((n) => n.status === 'flagged').map((n) => n.requirement);
-    expect(flagged).toEqual(['/bin/bash', '/bin/cp', '/bin/make', '/usr/bin/chown', '/usr/bin/docker', '/usr/bin/tee', '/usr/bin/yum', '/usr/sbin/modprobe'].map((c) => `sudo ${c} for vprotect`));
+    // Mounting, exports and device-mapper are root-equivalent too (each can put a file where root reads it).
+    const rootEquivalent = ['/bin/bash', '/bin/cp', '/bin/make', '/bin/mount', '/bin/umount', '/usr/bin/chown', '/usr/bin/docker', '/usr/bin/guestmount', '/usr/bin/qemu-nbd', '/usr/bin/targetcli', '/usr/bin/tee', '/usr/bin/yum', '/usr/sbin/dmsetup', '/usr/sbin/exportfs', '/usr/sbin/modprobe'];
+    expect(flagged).toEqual(rootEquivalent.map((c) => `sudo ${c} for vprotect`));
     // no flow of another platform is mentioned
     expect(notApplied.filter((n) => n.kind === 'flow').every((n) => n.requirement.includes('OpenStack'))).toBe(true);
   });

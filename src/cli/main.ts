@@ -1,8 +1,9 @@
 /** vprov CLI: yargs commands only. Typed errors are caught here, in one place, and mapped to exit codes. */
 import yargs from 'yargs';
 import { InputError, describeError } from '../core/errors.js';
-import { EXIT_INPUT } from '../core/exit.js';
+import { EXIT_HOST_FAILED, EXIT_INPUT } from '../core/exit.js';
 import { processOutput, type Output } from './output.js';
+import { forksOption, timeoutOption, wholeNumber } from './values.js';
 import { convergeOptions, runConverge } from './commands/converge.js';
 import { catalogExport, catalogLint, catalogList, catalogShow } from './commands/catalog.js';
 import { inventoryCheck, inventoryGraph } from './commands/inventory.js';
@@ -48,7 +49,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
           y
             .option('inventory', { alias: 'i', type: 'string', describe: 'inventory file (YAML or Ansible INI/YAML)' })
             .option('limit', { alias: 'l', type: 'string', describe: 'only these hosts: names, groups, globs, !exclusions, &intersections, comma-separated' })
-            .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts read at once' })
+            .option('forks', { ...forksOption, describe: 'hosts read at once (1-1000)' })
             .option('format', { choices: ['text', 'json', 'junit', 'prometheus', 'html'] as const, default: 'text' as const, describe: 'report format' })
             .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically) instead of stdout' })
             .option('history', { type: 'string', describe: 'keep a timestamped JSON report in this directory' })
@@ -82,10 +83,10 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
             .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file' })
             .option('format', { choices: ['md', 'html', 'json'] as const, default: 'md' as const, describe: 'Markdown, self-contained HTML (prints on A4) or JSON (docs/evidence.schema.json)' })
             .option('output', { alias: 'o', type: 'string', describe: 'write the report here (atomically) instead of stdout' })
-            .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts read at once' })
+            .option('forks', { ...forksOption, describe: 'hosts read at once (1-1000)' })
             .option('connection', { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const, describe: 'local: read this machine without SSH' })
             .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)' })
-            .option('timeout', { type: 'number', default: 600, describe: 'seconds one host may take' })
+            .option('timeout', { ...timeoutOption, describe: 'seconds one host may take' })
             .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
             .option('catalog', { type: 'string', hidden: true }),
         (a) => set(runEvidence(a, io)),
@@ -117,7 +118,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
             (yy) =>
               yy
                 .option('kubernetes', { type: 'boolean', demandOption: true, describe: 'print Kubernetes manifests (the only export format)' })
-                .option('shards', { type: 'number', default: 1, describe: 'pods, each checking one deterministic share of the hosts' })
+                .option('shards', { type: 'number', default: 1, coerce: wholeNumber('shards', 1, 1000), describe: 'pods, each checking one deterministic share of the hosts' })
                 .option('every', { type: 'string', default: '1h', describe: 'how often: Nm, Nh or 1d' })
                 .option('image', { type: 'string', default: 'vprov:latest', describe: 'container image with vprov' })
                 .option('config-map', { type: 'string', default: 'vprov-inventory', describe: 'ConfigMap holding the inventory' })
@@ -187,7 +188,9 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
       .strict()
       .exitProcess(false)
       .fail((msg, err) => {
-        throw err ?? new InputError(msg);
+        // yargs' own errors (unknown option, a value refused by a coerce check) are bad input.
+        if (!err || err.name === 'YError') throw new InputError(msg ?? err?.message ?? 'invalid arguments');
+        throw err;
       })
       .completion('completion', 'print a bash/zsh completion script (add `source <(vprov completion)` to ~/.bashrc or ~/.zshrc)')
       .help('help', 'show help (every command has its own: vprov COMMAND --help)')
@@ -200,8 +203,11 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
       for (const d of err.details.slice(1)) io.err(`error: ${d}\n`);
       return EXIT_INPUT;
     }
-    io.err(`error: ${describeError(err)}\n`);
-    return EXIT_INPUT;
+    // Not bad input: a failure of vprov itself or of its environment, maybe after hosts were
+    // contacted. Exit 1 would claim nothing was touched; bit 4 says "failed", with context.
+    const frame = err instanceof Error ? /\n\s+at (.+)/.exec(err.stack ?? '')?.[1] : undefined;
+    io.err(`error: vprov failed unexpectedly (${err instanceof Error ? err.name : typeof err}: ${describeError(err)}${frame ? `, at ${frame}` : ''})\n`);
+    return EXIT_HOST_FAILED;
   }
   return code;
 }

@@ -55,6 +55,7 @@ function fromAnsible(inv: AnsibleInventory, opts: LoadOptions): Record<string, u
 export function parseInventory(text: string, file: string, catalog: Catalog, opts: LoadOptions = {}): Inventory {
   const loc = parseYaml(text, file);
   const raw = loc.doc.toJS() as Record<string, unknown> | null;
+  if (raw === null || raw === undefined) throw new InputError(`${file}: inventory is empty`, file);
   if (raw && typeof raw === 'object' && !('product' in raw) && 'all' in raw) {
     return parseInventoryObject(fromAnsible(parseAnsibleYaml(text, file), opts), loc, catalog);
   }

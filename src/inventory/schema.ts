@@ -28,8 +28,9 @@ export const sshSchema = z
   })
   .strict();
 
+const FIREWALL_EXPECTED = 'expected auto | nftables | firewalld | none, or { backend, inputPolicy, sshAdmins, confirmTimeout }';
 const firewallSchema = z.union([
-  z.enum(['auto', 'firewalld', 'nftables', 'none']),
+  z.string().pipe(z.enum(['auto', 'firewalld', 'nftables', 'none'], { error: FIREWALL_EXPECTED })),
   z
     .object({
       backend: z.enum(['auto', 'firewalld', 'nftables', 'none']).default('auto'),
@@ -40,7 +41,7 @@ const firewallSchema = z.union([
       confirmTimeout: z.number().int().min(5).max(3600).default(60),
     })
     .strict(),
-]);
+], { error: FIREWALL_EXPECTED });
 
 const selinuxSchema = z.enum(['permissive', 'enforcing', 'disabled', 'keep']);
 

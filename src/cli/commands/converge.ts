@@ -1,6 +1,7 @@
 /** `vprov plan` and `vprov apply`: thin — parse, call the use case, print, return the exit code. */
 import type { Argv } from 'yargs';
 import type { Output } from '../output.js';
+import { forksOption, seconds, timeoutOption } from '../values.js';
 
 export interface ConvergeArgs {
   inventory: string;
@@ -27,11 +28,11 @@ export function convergeOptions<T>(y: Argv<T>) {
     .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file (YAML)' })
     .option('limit', { alias: 'l', type: 'string', describe: 'only these hosts: names, groups, globs, !exclusions, &intersections, comma-separated' })
     .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
-    .option('forks', { alias: 'f', type: 'number', default: 25, describe: 'hosts worked on at once' })
+    .option('forks', { ...forksOption, describe: 'hosts worked on at once (1-1000)' })
     .option('connection', { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const, describe: 'local: run on this machine without SSH' })
     .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)' })
-    .option('timeout', { type: 'number', default: 600, describe: 'seconds one host may take, all steps together; then its connection is closed and no further step starts' })
-    .option('lock-wait', { type: 'number', default: 120, describe: "apply: seconds to wait for another run's lock on a host" })
+    .option('timeout', { ...timeoutOption, describe: 'seconds one host may take, all steps together; then its connection is closed and no further step starts' })
+    .option('lock-wait', { type: 'number', default: 120, coerce: seconds('lock-wait', 86_400), describe: "apply: seconds to wait for another run's lock on a host" })
     .option('audit-log', { type: 'string', describe: 'append one JSON line per host and run to this file' })
     .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json: one JSON document on stdout' })
     .option('catalog', { type: 'string', describe: 'catalog directory (default: the shipped catalog)', hidden: true });

@@ -30,7 +30,7 @@ export const sshSchema = z
 
 const FIREWALL_EXPECTED = 'expected auto | nftables | firewalld | none, or { backend, inputPolicy, sshAdmins, confirmTimeout }';
 const firewallSchema = z.union([
-  z.string().pipe(z.enum(['auto', 'firewalld', 'nftables', 'none'], { error: FIREWALL_EXPECTED })),
+  z.enum(['auto', 'firewalld', 'nftables', 'none']),
   z
     .object({
       backend: z.enum(['auto', 'firewalld', 'nftables', 'none']).default('auto'),

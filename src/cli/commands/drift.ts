@@ -91,7 +91,9 @@ async function renderAs(format: DriftFormat, report: import('../../core/report.j
 /** --on-drift CMD: the JSON report on its stdin. Its failure is reported, never hides the drift. */
 function runHook(command: string, json: string, io: Output): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'inherit', 'inherit'] });
+    // The hook gets the report on stdin, never vprov's secrets in its environment.
+    const { VPROV_BECOME_PASSWORD: _secret, ...env } = process.env;
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['pipe', 'inherit', 'inherit'], env });
     child.on('error', (err) => {
       io.err(`warning: --on-drift: ${err.message}\n`);
       resolve();

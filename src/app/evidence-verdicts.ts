@@ -9,7 +9,8 @@ import type { RequirementRow } from '../compile/requirements.js';
 import { flowLabel } from '../compile/requirements.js';
 import type { HostFacts, RawFacts } from '../resources/types.js';
 import { effectiveBackend } from '../resources/firewall.js';
-import { admittingRules, firewalldAcceptRules, grantFor, nftAcceptRules, parseSudoList } from '../resources/evidence-facts.js';
+import { admittingRules, firewalldAcceptRules, grantFor, nftAcceptRules } from '../resources/evidence-facts.js';
+import { parseSudoList } from '../resources/sudo-effect.js';
 import { configMode, parseSelinuxFacts, SELINUX_CONFIG } from '../resources/selinux.js';
 import { keyValues } from '../resources/shell.js';
 import type { EvidenceRow, Verdict } from '../report/evidence-schema.js';
@@ -23,7 +24,6 @@ export interface HostReading {
   facts?: HostFacts;
 }
 
-export const SUDO_SECTION = 'evidence-sudo';
 export const PROBE_SECTION = 'evidence-probe';
 
 export function judge(row: RequirementRow, readings: ReadonlyMap<string, HostReading>, probes: readonly Probe[]): EvidenceRow {
@@ -71,12 +71,19 @@ export function judge(row: RequirementRow, readings: ReadonlyMap<string, HostRea
       return lacking.length > 0 ? verdict('not met', found, `${row.user} is not in group ${lacking.join(', ')}`) : verdict('met', found);
     }
     case 'sudo': {
-      const list = parseSudoList(raw[SUDO_SECTION] ?? '');
-      if (list.error && /unknown user/i.test(list.error)) return verdict('not met', [`sudo -l -U ${row.user}: ${list.error}`], `user ${row.user} does not exist`);
-      if (list.error) return verdict('not verifiable', [`sudo -l -U ${row.user}: ${list.error}`], `sudo could not list the privileges of ${row.user}`);
-      const grant = grantFor(list.grants, row.command);
-      if (grant) return verdict('met', [`sudo -l -U ${row.user}: (${grant.runas}) ${grant.tags}${grant.command}`]);
-      const found = [`sudo -l -U ${row.user}: ${row.command} not listed (${list.grants.length} command(s) granted${list.grants.length ? `, e.g. ${list.grants.slice(0, 3).map((g) => g.command).join(', ')}` : ''})`];
+      // The sudoers resource's own fact: what `sudo -l -U USER` says, read in the same round trip.
+      const effect = keyValues(raw.sudoers ?? '').effect;
+      if (effect === undefined) {
+        const exists = keyValues(raw.account ?? '').exists;
+        return exists === 'no'
+          ? verdict('not met', [`getent passwd ${row.user}: no such user`], `user ${row.user} does not exist`)
+          : verdict('not verifiable', [`sudo -l -U ${row.user}: no answer`], `sudo could not list the privileges of ${row.user}`);
+      }
+      const view = parseSudoList(Buffer.from(effect, 'base64').toString('utf8'));
+      if (!view.readable) return verdict('not verifiable', [`sudo -l -U ${row.user}: ${view.raw.slice(0, 300) || 'no output'}`], `sudo could not list the privileges of ${row.user}`);
+      const grant = grantFor(view.grants, row.command);
+      if (grant) return verdict('met', [`sudo -l -U ${row.user}: (${grant.runas}) ${grant.tags ? `${grant.tags} ` : ''}${grant.command}`]);
+      const found = [`sudo -l -U ${row.user}: ${row.command} not listed (${view.grants.length} command(s) granted${view.grants.length ? `, e.g. ${view.grants.slice(0, 3).map((g) => g.command).join(', ')}` : ''})`];
       return verdict('not met', found, `sudo does not let ${row.user} run ${row.command} as root`);
     }
     case 'selinux': {

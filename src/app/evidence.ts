@@ -1,8 +1,8 @@
 /**
  * `vprov evidence`: every requirement of one deployment proven on its host. Read-only by
- * construction: each managed host gets exactly one script — the resources' fact probes, what
- * `sudo -l -U` grants, and TCP connects to the ports its flows open elsewhere — and nothing
- * that writes is ever built here.
+ * construction: each managed host gets exactly one script — the resources' fact probes (the
+ * sudoers one includes what `sudo -l -U` grants) and TCP connects to the ports its flows open
+ * elsewhere — and nothing that writes is ever built here.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,11 +17,10 @@ import { requirementsOf } from '../compile/requirements.js';
 import { RESOURCES } from '../resources/index.js';
 import { gatherFacts, type ExtraFacts } from '../resources/facts.js';
 import { effectiveBackend } from '../resources/firewall.js';
-import { sudoListScript } from '../resources/evidence-facts.js';
 import type { EvidenceReport } from '../report/evidence-schema.js';
 import { connector, prepareRun, type ConvergeAllOptions, type RunInput } from './converge-all.js';
 import { probeResults, probeScript, probesFor } from './connectivity.js';
-import { judge, PROBE_SECTION, SUDO_SECTION, type HostReading } from './evidence-verdicts.js';
+import { judge, PROBE_SECTION, type HostReading } from './evidence-verdicts.js';
 import { forEachBounded } from './runner.js';
 
 export type EvidenceOptions = RunInput & Pick<ConvergeAllOptions, 'forks' | 'connection' | 'becomePassword' | 'connect' | 'hostTimeoutMs'>;
@@ -87,7 +86,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
   };
 }
 
-/** One connection, one script: facts, sudo grants and this host's probes to others. */
+/** One connection, one script: the resources' facts (sudo -l -U among them) and this host's probes to others. */
 async function readHost(
   desired: HostDesired,
   probes: Omit<Probe, 'result'>[],
@@ -96,7 +95,6 @@ async function readHost(
 ): Promise<{ reading: HostReading; probes: Probe[]; roundTrips: number }> {
   if (!desired.managed) return { reading: { desired, status: 'not managed' }, probes: [], roundTrips: 0 };
   const extra: ExtraFacts[] = [];
-  if (desired.sudoers) extra.push({ name: SUDO_SECTION, script: sudoListScript(desired.sudoers.user) });
   if (probes.length > 0) extra.push({ name: PROBE_SECTION, script: probeScript(probes) });
   let conn: Connection | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -1,11 +1,12 @@
 /**
  * Read-only readings of a host for `vprov evidence`: which sources the live firewall accepts
- * on which ports (vprov's own objects), and what `sudo -l -U USER` grants. Scripts only read;
- * parsers are pure.
+ * on which ports (vprov's own objects), and which `sudo -l -U USER` grant covers a command
+ * (the sudoers resource gathers and parses that listing). Pure.
  */
 import type { Protocol } from '../core/types.js';
 import { cidrContains } from '../core/net.js';
-import { keyValues, q } from './shell.js';
+import { keyValues } from './shell.js';
+import type { Grant } from './sudo-effect.js';
 import { ruleLine, tableFromJson, type NftRuleSpec } from './nft-canonical.js';
 import { POLICY } from './firewall-firewalld.js';
 
@@ -92,41 +93,8 @@ function interval(p: string): [number, number] {
   return [a, b ?? a];
 }
 
-/** sh: what sudo grants `user`, as sudo itself resolves it (includes, aliases, ignored files). */
-export function sudoListScript(user: string): string {
-  return `if command -v sudo >/dev/null 2>&1; then LC_ALL=C sudo -l -U ${q(user)} 2>&1; echo "rc=$?"; else echo "sudo is not installed"; echo rc=127; fi`;
-}
-
-export interface SudoGrant {
-  runas: string;
-  /** "NOPASSWD: " and the like, as printed */
-  tags: string;
-  command: string;
-  /** the privilege line as sudo printed it */
-  line: string;
-}
-
-/** Parse `sudo -l -U USER`: the commands it may run; `error` when sudo could not tell. */
-export function parseSudoList(text: string): { grants: SudoGrant[]; error?: string } {
-  const lines = text.split('\n');
-  const rc = lines.map((l) => /^rc=(\d+)$/.exec(l)?.[1]).find((x) => x !== undefined);
-  const body = lines.filter((l) => !/^rc=\d+$/.test(l));
-  if (body.some((l) => /is not allowed to run sudo/.test(l))) return { grants: [] };
-  const start = body.findIndex((l) => /may run the following commands/.test(l));
-  if (start < 0) return { grants: [], error: body.join(' ').trim().slice(0, 300) || `sudo -l gave no answer (exit ${rc ?? '?'})` };
-  const grants: SudoGrant[] = [];
-  for (const line of body.slice(start + 1)) {
-    const m = /^\s+\(([^)]*)\)\s*(.*)$/.exec(line);
-    if (!m) continue;
-    const tags = /^(?:[A-Z_]+:\s*)*/.exec(m[2]!)![0];
-    const commands = m[2]!.slice(tags.length);
-    for (const command of commands.split(/,\s*/).map((c) => c.trim()).filter(Boolean)) grants.push({ runas: m[1]!.trim(), tags, command, line: line.trim() });
-  }
-  return { grants };
-}
-
 /** The grant that lets the user run `command` as root, if any (ALL covers every command). */
-export function grantFor(grants: readonly SudoGrant[], command: string): SudoGrant | undefined {
-  const asRoot = (g: SudoGrant) => g.runas.split(':')[0]!.split(',').map((s) => s.trim()).some((u) => u === 'root' || u === 'ALL');
+export function grantFor(grants: readonly Grant[], command: string): Grant | undefined {
+  const asRoot = (g: Grant) => g.runas.split(':')[0]!.split(',').map((s) => s.trim()).some((u) => u === 'root' || u === 'ALL');
   return grants.find((g) => asRoot(g) && (g.command === command || g.command === 'ALL'));
 }

@@ -30,12 +30,14 @@ interface Entry {
   match: (name: string) => boolean;
   keyType: string;
   key: string;
+  /** an `@revoked` line: this key is never accepted for the hosts it names */
+  revoked: boolean;
 }
 
-/** A file's entries: plain names indexed (one lookup per host), hashed ones tried in turn. */
+/** A file's entries: plain names indexed (one lookup per host), hashed and wildcard ones tried in turn. */
 interface Parsed {
   plain: Map<string, Entry[]>;
-  hashed: Entry[];
+  scanned: Entry[];
 }
 
 /**
@@ -58,9 +60,9 @@ function entriesFor(file: string, name: string): Entry[] {
   if (cached?.version !== version) {
     const text = readFileSync(file, 'utf8');
     if (cached?.text !== text) {
-      const parsed: Parsed = { plain: new Map(), hashed: [] };
+      const parsed: Parsed = { plain: new Map(), scanned: [] };
       for (const { entry, names } of parse(text)) {
-        if (!names) parsed.hashed.push(entry);
+        if (!names) parsed.scanned.push(entry);
         for (const n of names ?? []) parsed.plain.set(n, [...(parsed.plain.get(n) ?? []), entry]);
       }
       cached = { version, text, parsed };
@@ -69,20 +71,25 @@ function entriesFor(file: string, name: string): Entry[] {
     }
     parsedFiles.set(file, cached);
   }
-  return [...(cached.parsed.plain.get(name) ?? []), ...cached.parsed.hashed.filter((e) => e.match(name))];
+  return [...(cached.parsed.plain.get(name) ?? []), ...cached.parsed.scanned.filter((e) => e.match(name))];
 }
 
-/** Entries in file order; `names` for plain entries (null for hashed ones). */
+/**
+ * Entries in file order; `names` for plain entries of exact names (null for hashed ones and for
+ * patterns with wildcards or negation, which are matched one by one).
+ */
 function parse(text: string): { entry: Entry; names: string[] | null }[] {
   const entries: { entry: Entry; names: string[] | null }[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const parts = line.split(/\s+/);
-    if (parts[0]?.startsWith('@')) continue; // @cert-authority / @revoked: not supported, never trusted
+    const marker = parts[0]?.startsWith('@') ? parts.shift() : undefined;
+    if (marker !== undefined && marker !== '@revoked') continue; // @cert-authority: not supported, never trusted
     const [hosts, keyType, key] = parts;
     if (!hosts || !keyType || !key) continue;
-    entries.push({ entry: { match: matcher(hosts), keyType, key }, names: hosts.startsWith('|1|') ? null : hosts.split(',') });
+    const exact = !hosts.startsWith('|1|') && !/[*?!]/.test(hosts);
+    entries.push({ entry: { match: matcher(hosts), keyType, key, revoked: marker === '@revoked' }, names: exact ? hosts.split(',') : null });
   }
   return entries;
 }
@@ -92,8 +99,14 @@ function matcher(hosts: string): (name: string) => boolean {
     const [, , salt, hash] = hosts.split('|');
     return (name) => createHmac('sha1', Buffer.from(salt ?? '', 'base64')).update(name).digest('base64') === hash;
   }
-  const names = hosts.split(',');
-  return (name) => names.includes(name);
+  // OpenSSH patterns: `*` and `?` wildcards; a matching `!pattern` excludes the host whatever else matches.
+  const patterns = hosts.split(',').map((p) => ({ negated: p.startsWith('!'), re: glob(p.replace(/^!/, '')) }));
+  return (name) => !patterns.some((p) => p.negated && p.re.test(name)) && patterns.some((p) => !p.negated && p.re.test(name));
+}
+
+function glob(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
 }
 
 /** Decide on a presented host key. Reads the files; writes only for accept-new. */
@@ -106,20 +119,30 @@ export function verifyHostKey(opts: {
   vprovFile?: string;
   userFile?: string;
 }): HostKeyVerdict {
-  if (opts.policy === 'off') return { ok: true };
   const name = hostPattern(opts.host, opts.port);
   const presented = opts.keyBlob.toString('base64');
   const vprovFile = opts.vprovFile ?? DEFAULT_VPROV_KNOWN_HOSTS;
   const files = [opts.userFile ?? join(homedir(), '.ssh', 'known_hosts'), vprovFile];
-  const known = files.flatMap((f) => entriesFor(f, name));
+  const entries = files.flatMap((f) => entriesFor(f, name));
   const keyType = keyTypeOf(opts.keyBlob);
   const fp = fingerprint(opts.keyBlob);
-  if (known.some((e) => e.key === presented)) return { ok: true };
-  const sameType = known.filter((e) => e.keyType === keyType);
-  if (sameType.length > 0) {
+  // A revoked key is refused whatever the policy, as OpenSSH does (even with checking off).
+  if (entries.some((e) => e.revoked && e.key === presented)) {
     return {
       ok: false,
-      reason: `host key for ${name} CHANGED (now ${keyType} ${fp}); refusing. If the change is expected, remove the old entry (ssh-keygen -R '${name}' -f FILE) from ${files.join(' or ')}`,
+      reason: `host key for ${name} is REVOKED (${keyType} ${fp}, marked @revoked in ${files.join(' or ')}); refusing. The host must get a new key; verify it, then add that key`,
+    };
+  }
+  if (opts.policy === 'off') return { ok: true };
+  const known = entries.filter((e) => !e.revoked);
+  if (known.some((e) => e.key === presented)) return { ok: true };
+  // Known under another key type counts as changed: otherwise an attacker offering only a type
+  // not yet recorded would be trusted on first use (accept-new) under a name we already know.
+  if (known.length > 0) {
+    const was = [...new Set(known.map((e) => e.keyType))].join(', ');
+    return {
+      ok: false,
+      reason: `host key for ${name} CHANGED (now ${keyType} ${fp}; known as ${was}); refusing. If the change is expected, remove the old entry (ssh-keygen -R '${name}' -f FILE) from ${files.join(' or ')}`,
     };
   }
   if (opts.policy === 'strict') {

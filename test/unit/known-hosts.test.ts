@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { verifyHostKey } from '../../src/transport/known-hosts.js';
+import { fingerprint, verifyHostKey } from '../../src/transport/known-hosts.js';
 
 const blob = (type: string, body: string) => {
   const t = Buffer.from(type);
@@ -13,6 +13,9 @@ const blob = (type: string, body: string) => {
 };
 const keyA = blob('ssh-ed25519', 'key-a');
 const keyB = blob('ssh-ed25519', 'key-b');
+const keyR = blob('ecdsa-sha2-nistp256', 'key-r');
+const b64 = (k: Buffer) => k.toString('base64');
+const hashed = (name: string, salt = Buffer.from('0123456789abcdef0123')) => `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
 
 function files() {
   const dir = mkdtempSync(join(tmpdir(), 'vprov-kh-'));
@@ -59,4 +62,65 @@ describe('host keys', () => {
     expect(verifyHostKey({ policy: 'strict', host: 'h7', port: 2207, keyBlob: blob('ssh-ed25519', 'k7'), ...f }).reason).toMatch(/unknown host key/);
     expect(verifyHostKey({ policy: 'strict', host: 'h8', port: 2208, keyBlob: blob('ssh-ed25519', 'k8'), ...f }).ok).toBe(true);
   });
+
+  describe('@revoked', () => {
+    const policies = ['strict', 'accept-new', 'off'] as const;
+    // Real known_hosts text: plain, hashed and wildcard host fields, comments, other hosts' keys.
+    const cases: [string, (k: Buffer) => string][] = [
+      ['plain', (k) => `# revoked after the 2026 incident\n@revoked h3,10.0.0.3 ${keyTypeOf(k)} ${b64(k)} old-key\nother ssh-ed25519 ${b64(keyB)}\n`],
+      ['hashed', (k) => `${hashed('other')} ssh-ed25519 ${b64(keyB)}\n@revoked ${hashed('h3')} ${keyTypeOf(k)} ${b64(k)}\n`],
+      ['wildcard', (k) => `@revoked * ${keyTypeOf(k)} ${b64(k)}\n`],
+    ];
+    for (const [kind, text] of cases) {
+      for (const policy of policies) {
+        it(`refuses a key revoked by a ${kind} entry under ${policy}, with its fingerprint, and records nothing`, () => {
+          const f = files();
+          writeFileSync(f.userFile, text(keyR));
+          const v = verifyHostKey({ policy, host: 'h3', port: 22, keyBlob: keyR, ...f });
+          expect(v.ok).toBe(false);
+          expect(v.recorded).toBeUndefined();
+          expect(v.reason).toContain(`REVOKED (ecdsa-sha2-nistp256 ${fingerprint(keyR)}`);
+          expect(existsSync(f.vprovFile)).toBe(false);
+        });
+      }
+    }
+
+    it('is refused even when the same key is also listed as trusted (in either file)', () => {
+      const f = files();
+      writeFileSync(f.userFile, `h3 ecdsa-sha2-nistp256 ${b64(keyR)}\n`);
+      writeFileSync(f.vprovFile, `@revoked h3 ecdsa-sha2-nistp256 ${b64(keyR)}\n`);
+      expect(verifyHostKey({ policy: 'strict', host: 'h3', port: 22, keyBlob: keyR, ...f }).reason).toMatch(/REVOKED/);
+    });
+
+    it('leaves other keys and other hosts alone', () => {
+      const f = files();
+      writeFileSync(f.userFile, `@revoked h3 ecdsa-sha2-nistp256 ${b64(keyR)}\nh3 ssh-ed25519 ${b64(keyA)}\n`);
+      expect(verifyHostKey({ policy: 'strict', host: 'h3', port: 22, keyBlob: keyA, ...f }).ok).toBe(true);
+      expect(verifyHostKey({ policy: 'accept-new', host: 'h4', port: 22, keyBlob: keyR, ...f })).toMatchObject({ ok: true, recorded: expect.stringContaining('h4 ecdsa-sha2-nistp256') });
+      writeFileSync(f.userFile, `@revoked *,!h5 ecdsa-sha2-nistp256 ${b64(keyR)}\n`);
+      expect(verifyHostKey({ policy: 'strict', host: 'h5', port: 22, keyBlob: keyR, ...f }).reason).toMatch(/unknown host key/);
+    });
+  });
+
+  describe('accept-new and another key type', () => {
+    for (const [kind, line] of [
+      ['plain', `[h6]:2222 ssh-ed25519 ${b64(keyA)}\n`],
+      ['hashed', `${hashed('[h6]:2222')} ssh-ed25519 ${b64(keyA)}\n`],
+    ] as const) {
+      it(`refuses a host known (${kind}) under another key type as changed, names the fix, records nothing`, () => {
+        const f = files();
+        writeFileSync(f.userFile, line);
+        const v = verifyHostKey({ policy: 'accept-new', host: 'h6', port: 2222, keyBlob: keyR, ...f });
+        expect(v.ok).toBe(false);
+        expect(v.recorded).toBeUndefined();
+        expect(v.reason).toContain(`CHANGED (now ecdsa-sha2-nistp256 ${fingerprint(keyR)}; known as ssh-ed25519)`);
+        expect(v.reason).toContain(`ssh-keygen -R '[h6]:2222'`);
+        expect(existsSync(f.vprovFile)).toBe(false);
+      });
+    }
+  });
 });
+
+function keyTypeOf(k: Buffer): string {
+  return k.subarray(4, 4 + k.readUInt32BE(0)).toString('ascii');
+}

@@ -8,7 +8,7 @@ import { parseSshConfig } from '../transport/ssh-config.js';
 import { loadCatalog } from '../catalog/load.js';
 import { compile, type CompileResult } from '../compile/compile.js';
 import { familyOf } from '../core/net.js';
-import type { HostDesired } from '../core/types.js';
+import type { HostDesired, Warning } from '../core/types.js';
 import { loadInventory, type Inventory } from '../inventory/load.js';
 import { selectHosts } from '../inventory/limit.js';
 import { connectSsh } from '../transport/ssh.js';
@@ -68,8 +68,14 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const hosts = compiled.hosts.filter((h) => selected.has(h.name) && inShard(h.name, opts.shard));
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
   if (opts.connection === 'local' && hosts.length > 1) opts.onWarning?.(`--connection local runs every selected host's plan on this machine (${hosts.length} hosts): use --limit`);
-  const connect = connector(opts);
-  for (const h of hosts) if (h.ssh.hostKeys === 'off') opts.onWarning?.(`${h.name}: host key checking is off (lab use only)`);
+  // Host-key notices belong in the report too (the JSON document is all a --format json run prints).
+  const notices: Warning[] = [];
+  const notice = (code: string, host: string, message: string) => {
+    notices.push({ code, host, message: `${host}: ${message}` });
+    opts.onWarning?.(`${host}: ${message}`);
+  };
+  const connect = connector({ ...opts, onHostNotice: (host, message) => notice(/^recorded new host key/.test(message) ? 'host-key-recorded' : 'ssh-notice', host, message) });
+  for (const h of hosts) if (h.ssh.hostKeys === 'off') notice('host-keys-off', h.name, 'host key checking is off (lab use only)');
   const early = dialEarly(hosts, opts.forks ?? 25, connect);
   // Loaded while the first connections are set up: resources, templates and diff are not needed before facts arrive.
   const { convergeHost } = await import('./converge.js');
@@ -97,7 +103,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     inventory: opts.inventory,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    warnings: compiled.warnings,
+    warnings: [...compiled.warnings, ...notices],
     hosts: reports,
     ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
     ...(connectivity ? { connectivity } : {}),
@@ -129,12 +135,15 @@ export async function prepareRun(opts: RunInput): Promise<{ inv: Inventory; comp
 }
 
 /** How hosts are reached: the test's `connect`, this machine (--connection local) or SSH. */
-export function connector(opts: Pick<ConvergeAllOptions, 'connect' | 'connection' | 'becomePassword' | 'onWarning'>): (d: HostDesired) => Promise<Connection> {
+export function connector(
+  opts: Pick<ConvergeAllOptions, 'connect' | 'connection' | 'becomePassword' | 'onWarning'> & { onHostNotice?: (host: string, message: string) => void },
+): (d: HostDesired) => Promise<Connection> {
+  const onHostNotice = opts.onHostNotice ?? ((host: string, m: string) => opts.onWarning?.(`${host}: ${m}`));
   return (
     opts.connect ??
     (opts.connection === 'local'
       ? async (d: HostDesired) => connectLocal(d.ssh, opts.becomePassword)
-      : (d: HostDesired) => connectSsh(d.ssh, { becomePassword: opts.becomePassword, onNotice: (m) => opts.onWarning?.(`${d.name}: ${m}`) }))
+      : (d: HostDesired) => connectSsh(d.ssh, { becomePassword: opts.becomePassword, onNotice: (m) => onHostNotice(d.name, m) }))
   );
 }
 

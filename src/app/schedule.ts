@@ -50,21 +50,65 @@ export interface ScheduleSpec {
 
 const VPROV_BIN = fileURLToPath(new URL('../../bin/vprov.js', import.meta.url));
 
-function shellWord(s: string): string {
-  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+/** What `--name` may be: it becomes a file name under /etc/systemd/system or /etc/cron.d. */
+export const SCHEDULE_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export function checkScheduleName(name: string): void {
+  if (!SCHEDULE_NAME.test(name)) throw new InputError(`--name "${name}": expected 1 to 64 letters, digits, '_' or '-' (${SCHEDULE_NAME.source})`);
 }
 
+/**
+ * POSIX sh quoting, with every `%` left outside the quotes: then no `%` follows a backslash, so
+ * cron's rule (`\%` is a literal %, a bare % ends the command) can be met by prefixing each `%`.
+ */
+function shellWord(s: string): string {
+  const piece = (p: string) => (p === '' ? '' : /^[A-Za-z0-9_./=:@+,-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+  return s === '' ? "''" : s.split('%').map(piece).join('%');
+}
+
+/** systemd's ExecStart syntax: one double-quoted word, C escapes, `%%` for a specifier's %, `$$` for a literal $. */
+function systemdWord(s: string): string {
+  if (/^[A-Za-z0-9_./=:@+,-]+$/.test(s)) return s;
+  return `"${s.replace(/[\\"]/g, '\\$&').replace(/%/g, '%%').replace(/\$/g, '$$$$')}"`;
+}
+
+/** Unit-file text that is not a command (Description=): only specifiers are expanded there. */
+const systemdText = (s: string) => s.replace(/%/g, '%%');
+
+function driftArgv(spec: ScheduleSpec): string[] {
+  const argv = [process.execPath, VPROV_BIN, 'drift', '-i', resolve(spec.inventory), ...spec.driftArgs];
+  // A line break cannot be written into a cron line, and one in a unit file would end the setting.
+  const bad = argv.find((a) => /[\x00-\x1f\x7f]/.test(a));
+  if (bad !== undefined) throw new InputError(`schedule: control characters (line breaks, tabs) cannot be scheduled: ${JSON.stringify(bad)}`);
+  return argv;
+}
+
+/** The command as shown to the user and run by sh: exactly what the unit and the cron line run. */
 export function driftCommand(spec: ScheduleSpec): string {
-  return [process.execPath, VPROV_BIN, 'drift', '-i', resolve(spec.inventory), ...spec.driftArgs].map(shellWord).join(' ');
+  return driftArgv(spec).map(shellWord).join(' ');
 }
 
 export function renderSystemd(spec: ScheduleSpec): { service: string; timer: string } {
-  const ctx = { name: spec.name, inventory: resolve(spec.inventory), every: spec.every.text, onCalendar: spec.every.onCalendar, delay: spec.every.delaySeconds, exec: driftCommand(spec) };
+  const ctx = {
+    name: spec.name,
+    inventory: systemdText(resolve(spec.inventory)),
+    every: spec.every.text,
+    onCalendar: spec.every.onCalendar,
+    delay: spec.every.delaySeconds,
+    exec: driftArgv(spec).map(systemdWord).join(' '),
+  };
   return { service: render('vprov-drift.service.hbs', ctx), timer: render('vprov-drift.timer.hbs', ctx) };
 }
 
 export function renderCron(spec: ScheduleSpec): string {
-  return render('vprov-drift.cron.hbs', { name: spec.name, inventory: resolve(spec.inventory), every: spec.every.text, cron: spec.every.cron, user: spec.user, exec: driftCommand(spec) });
+  return render('vprov-drift.cron.hbs', {
+    name: spec.name,
+    inventory: resolve(spec.inventory),
+    every: spec.every.text,
+    cron: spec.every.cron,
+    user: spec.user,
+    exec: driftCommand(spec).replace(/%/g, '\\%'),
+  });
 }
 
 export interface InstallResult {
@@ -75,8 +119,9 @@ export interface InstallResult {
 const systemdRunning = () => existsSync('/run/systemd/system');
 
 export function installSchedule(spec: ScheduleSpec, kind: 'systemd' | 'cron', dir?: string): InstallResult {
+  checkScheduleName(spec.name);
   if (!existsSync(resolve(spec.inventory))) throw new InputError(`${spec.inventory}: no such inventory`);
-  const notes: string[] = [];
+  const notes: string[] = [`runs: ${driftCommand(spec)}`];
   if (kind === 'cron') {
     const path = `${dir ?? '/etc/cron.d'}/${spec.name}`;
     writeAtomic(path, renderCron(spec));
@@ -99,6 +144,7 @@ export function installSchedule(spec: ScheduleSpec, kind: 'systemd' | 'cron', di
 }
 
 export function removeSchedule(name: string, dir?: string): InstallResult {
+  checkScheduleName(name);
   const notes: string[] = [];
   const candidates = dir ? [`${dir}/${name}.service`, `${dir}/${name}.timer`, `${dir}/${name}`] : [`/etc/systemd/system/${name}.service`, `/etc/systemd/system/${name}.timer`, `/etc/cron.d/${name}`];
   const present = candidates.filter((f) => existsSync(f));
@@ -113,6 +159,7 @@ export function removeSchedule(name: string, dir?: string): InstallResult {
 }
 
 export function scheduleStatus(name: string, dir?: string): string {
+  checkScheduleName(name);
   const candidates = dir ? [`${dir}/${name}.timer`, `${dir}/${name}`] : [`/etc/systemd/system/${name}.timer`, `/etc/cron.d/${name}`];
   const lines: string[] = [];
   for (const f of candidates.filter((x) => existsSync(x))) {

@@ -303,7 +303,8 @@ describe('clean per-host failures', () => {
 
   it('a full file system under /etc/sudoers.d: sudoers fails with its cause, no partial file, the next apply converges', async () => {
     const inv = inventory('full.yaml', { [A]: ['hypervisor'], full: ['node'] });
-    expect((await lab.exec('full', 'mount -t tmpfs -o size=8k tmpfs /etc/sudoers.d && (dd if=/dev/zero of=/etc/sudoers.d/.fill bs=1k count=64 2>/dev/null; true)')).code).toBe(0);
+    // mode=0755 as a real /etc/sudoers.d has: sudo ignores a world-writable includedir (tmpfs defaults to 1777).
+    expect((await lab.exec('full', 'mount -t tmpfs -o size=8k,mode=0755 tmpfs /etc/sudoers.d && (dd if=/dev/zero of=/etc/sudoers.d/.fill bs=1k count=64 2>/dev/null; true)')).code).toBe(0);
     const r = await runVprov(['apply', '-i', inv, '--format', 'json'], { limitMs: 120_000 });
     expectExited(r, 4);
     const sudoers = hostOf(r, 'full').resources.find((x) => x.resource === 'sudoers');

@@ -142,7 +142,7 @@ export function verifyHostKey(opts: {
     const was = [...new Set(known.map((e) => e.keyType))].join(', ');
     return {
       ok: false,
-      reason: `host key for ${name} CHANGED (now ${keyType} ${fp}; known as ${was}); refusing. If the change is expected, remove the old entry (ssh-keygen -R '${name}' -f FILE) from ${files.join(' or ')}`,
+      reason: `host key for ${name} CHANGED (now ${keyType} ${fp}); refusing (known as ${was}). If the change is expected, remove the old entry (ssh-keygen -R '${name}' -f FILE) from ${files.join(' or ')}`,
     };
   }
   if (opts.policy === 'strict') {

@@ -113,7 +113,7 @@ describe('host keys', () => {
         const v = verifyHostKey({ policy: 'accept-new', host: 'h6', port: 2222, keyBlob: keyR, ...f });
         expect(v.ok).toBe(false);
         expect(v.recorded).toBeUndefined();
-        expect(v.reason).toContain(`CHANGED (now ecdsa-sha2-nistp256 ${fingerprint(keyR)}; known as ssh-ed25519)`);
+        expect(v.reason).toContain(`CHANGED (now ecdsa-sha2-nistp256 ${fingerprint(keyR)}); refusing (known as ssh-ed25519)`);
         expect(v.reason).toContain(`ssh-keygen -R '[h6]:2222'`);
         expect(existsSync(f.vprovFile)).toBe(false);
       });

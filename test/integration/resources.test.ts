@@ -97,7 +97,8 @@ describe('realistic Storware deployment', () => {
     // nftables with drop policy on hv1: node sources only, SSH kept for the controller
     const hv1 = (await lab.exec('hv1', 'nft list table inet vprov')).stdout;
     expect(hv1).toMatch(/policy drop;/);
-    const nodeSet = /set node_v4 \{[^}]*elements = \{ ([^}]*) \}/.exec(hv1)?.[1]?.split(', ').sort();
+    // nft stores adjacent addresses as one prefix (two nodes on .8 and .9 list as .8/31): expand before comparing.
+    const nodeSet = /set node_v4 \{[^}]*elements = \{ ([^}]*) \}/.exec(hv1)?.[1]?.split(', ').flatMap(expandIPv4).sort();
     expect(nodeSet).toEqual([lab.host('node1').address, lab.host('node2').address].sort());
     expect(hv1).toMatch(/set vprov_ssh_live_v4 \{[^}]*elements = \{ 172\.\d+\.\d+\.1 \}/);
     expect(hv1).toMatch(/ip saddr @vprov_ssh_live_v4 tcp dport 22 accept comment "vprov: ssh for a controller not in the inventory"/);
@@ -197,3 +198,14 @@ describe('realistic Storware deployment', () => {
     expect((await lab.exec('hv3', 'firewall-cmd --info-policy=vprov-in')).stdout).toMatch(/port port="22" protocol="tcp" accept/);
   });
 });
+
+/** The IPv4 addresses of an nft set element: an address, or a prefix such as 172.17.0.8/31. */
+function expandIPv4(element: string): string[] {
+  const [address, len] = element.split('/');
+  const base = address!.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const count = len === undefined ? 1 : 2 ** (32 - Number(len));
+  return Array.from({ length: count }, (_, i) => {
+    const v = base + i;
+    return [Math.floor(v / 2 ** 24), (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+  });
+}

@@ -109,10 +109,11 @@ describe('bad input and failures', () => {
   it('a sudoers render that visudo rejects leaves the previous file untouched', async () => {
     const before = (await sudoersFile('node1')).stdout;
     expect(before).toContain('VPROV_VPROTECT');
-    // A catalog whose node command list renders into invalid sudoers syntax.
+    // A catalog whose node command list renders into sudoers that visudo rejects although the schema accepts
+    // every path in it (sudoedit must not be given with a path; a ",," is now refused by the schema before any host).
     const dir = mkdtempSync(join(tmpdir(), 'vprov-badcat-'));
     const good = readFileSync(new URL('../../catalog/storware.yaml', import.meta.url), 'utf8');
-    writeFileSync(join(dir, 'storware.yaml'), good.replace('- /usr/bin/targetcli', '- /usr/bin/targetcli,,'));
+    writeFileSync(join(dir, 'storware.yaml'), good.replace('- /usr/bin/targetcli', '- /usr/bin/sudoedit'));
     const r = await vprov('apply', '-i', inventory, '--limit', 'node1', '--catalog', dir);
     expect(r.code & 4).toBe(4);
     expect(r.stdout).toMatch(/sudoers\s+FAILED/);

@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { startLab, type Lab } from '../lab/hosts.js';
 import { vprov } from '../helpers/cli.js';
+import { expandIPv4 } from '../helpers/addresses.js';
 import { convergeAll } from '../../src/app/converge-all.js';
 import { connectSsh } from '../../src/transport/ssh.js';
 import type { HostDesired } from '../../src/core/types.js';
@@ -104,7 +105,8 @@ describe('realistic Storware deployment', () => {
     expect(hv1).toMatch(/ip saddr @vprov_ssh_live_v4 tcp dport 22 accept comment "vprov: ssh for a controller not in the inventory"/);
     // firewalld on node1: our policy and ipset, zone untouched
     expect((await lab.exec('node1', 'firewall-cmd --info-policy=vprov-in')).stdout).toMatch(/rule family="ipv4" source ipset="vprov-hypervisor_v4" port port="16000-16999" protocol="tcp" accept/);
-    expect((await lab.exec('node1', 'firewall-cmd --info-ipset=vprov-hypervisor_v4')).stdout).toContain(lab.host('hv3').address);
+    const entries = /^\s*entries: (.*)$/m.exec((await lab.exec('node1', 'firewall-cmd --info-ipset=vprov-hypervisor_v4')).stdout)?.[1] ?? '';
+    expect(entries.split(/\s+/).filter(Boolean).flatMap(expandIPv4)).toContain(lab.host('hv3').address);
     // account: documented group added, existing one kept
     expect((await lab.exec('node1', 'id -nG vprotect')).stdout.split(/\s+/)).toEqual(expect.arrayContaining(['disk', 'users']));
     // SELinux config: managed where present (no kernel SELinux here: no reboot flag), n/a where absent
@@ -199,13 +201,3 @@ describe('realistic Storware deployment', () => {
   });
 });
 
-/** The IPv4 addresses of an nft set element: an address, or a prefix such as 172.17.0.8/31. */
-function expandIPv4(element: string): string[] {
-  const [address, len] = element.split('/');
-  const base = address!.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
-  const count = len === undefined ? 1 : 2 ** (32 - Number(len));
-  return Array.from({ length: count }, (_, i) => {
-    const v = base + i;
-    return [Math.floor(v / 2 ** 24), (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
-  });
-}

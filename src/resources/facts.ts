@@ -4,7 +4,7 @@ import type { Connection } from '../transport/types.js';
 import { HostError } from '../core/errors.js';
 import { createHash } from 'node:crypto';
 import { keyValues, SECTION, sectionMarker, splitSections } from './shell.js';
-import { FIREWALLD_RUNNING } from './firewall-firewalld.js';
+import { firewalldHostScript } from './firewall-firewalld.js';
 import type { HostFacts, RawFacts, Resource } from './types.js';
 
 /** Runs unprivileged before sudo, which would strip SSH_CONNECTION. */
@@ -21,7 +21,7 @@ export function factsScript(resources: readonly Resource[], desired: HostDesired
     sectionMarker('host'),
     `if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi`,
     // Asked once; resources read $VPROV_FIREWALLD instead of forking again.
-    `if ${FIREWALLD_RUNNING}; then VPROV_FIREWALLD=1; echo firewalld=running; else VPROV_FIREWALLD=; echo firewalld=no; fi`,
+    firewalldHostScript(),
   ];
   for (const r of resources) {
     parts.push(sectionMarker(r.kind), `{\n${r.factsScript(desired) || ':'}\n} 2>/dev/null`);
@@ -62,6 +62,12 @@ export function factsFromOutput(stdout: string, sshSection: string | undefined):
       sshPort: Number(ssh[3]) || 22,
       systemd: h.systemd === 'yes',
       firewalldRunning: h.firewalld === 'running',
+      ...(h.firewalld_state ? { firewalldDown: firewalldDown(h.firewalld_state, h.firewalld_log) } : {}),
     },
   };
+}
+
+/** Why firewalld is not running, as the host said: the unit's state, with its last log lines when it failed. */
+function firewalldDown(state: string, log: string | undefined): { state: string; log: string } {
+  return { state, log: Buffer.from(log ?? '', 'base64').toString('utf8').trim().split('\n').slice(-5).join(' | ') };
 }

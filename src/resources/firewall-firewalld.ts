@@ -10,11 +10,88 @@
 import type { FirewallDesired } from '../core/types.js';
 import { decodeFileFact, keyValues, q, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, failedPlan, lineChanges, refusedPlan, type ResourcePlan } from './types.js';
+import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export const POLICY = 'vprov-in';
-/** sh condition: is firewalld running? (pgrep, or pidof for the Python script's name) */
-export const FIREWALLD_RUNNING = 'pgrep -x firewalld >/dev/null 2>&1 || pidof -x firewalld >/dev/null 2>&1';
+/** sh condition: is a firewalld process there? (pgrep, or pidof for the Python script's name) */
+const FIREWALLD_PROCESS = 'pgrep -x firewalld >/dev/null 2>&1 || pidof -x firewalld >/dev/null 2>&1';
+/** sh condition: does this host run systemd (and have its client)? */
+const SYSTEMD = '[ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1';
+/** firewalld.service states on the way up: a firewalld in them that does not answer yet is waited for. */
+const UNIT_COMING = 'active|activating|reloading|deactivating';
+/**
+ * How long vprov waits for a firewalld that runs (or whose unit is starting) but does not answer
+ * on D-Bus yet: right after a boot or a restart, on a slow host. Part of the host's time
+ * (`--timeout`, `ssh.commandTimeout`), never on top of it. docs/faults.md.
+ */
+export const FIREWALLD_WAIT_S = 90;
+
+/**
+ * The host section's firewalld line (sets $VPROV_FIREWALLD for the resources' sections). A
+ * firewalld process, or a unit on its way up, counts as running: the firewall section then waits
+ * for it to answer. Otherwise the cause is printed: not installed, the unit's state (and its last
+ * log lines when it failed), or no process on a host without systemd. Cheap on every path: no
+ * Python is started here.
+ */
+export function firewalldHostScript(): string {
+  return [
+    `VPROV_FIREWALLD=1; vprov_fwd_unit=`,
+    `if ${FIREWALLD_PROCESS}; then echo firewalld=running`,
+    `else`,
+    `  if ${SYSTEMD}; then vprov_fwd_unit=$(systemctl is-active firewalld.service 2>/dev/null); fi`,
+    `  case $vprov_fwd_unit in`,
+    `    ${UNIT_COMING}) echo firewalld=running ;;`,
+    `    *) VPROV_FIREWALLD=; echo firewalld=no`,
+    `      if ! command -v firewall-cmd >/dev/null 2>&1 && ! command -v firewalld >/dev/null 2>&1; then echo 'firewalld_state=not installed'`,
+    `      elif [ -z "$vprov_fwd_unit" ]; then echo 'firewalld_state=no firewalld process'`,
+    `      else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(${UNIT_LOG} | base64 -w0)"; fi; fi ;;`,
+    `  esac`,
+    `fi`,
+  ].join('\n');
+}
+
+/** The unit's last log lines (what `systemctl status` shows under the state). */
+const UNIT_LOG = 'journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null';
+
+/**
+ * sh function: returns 0 once \`firewall-cmd --state\` says running. Until then it polls every
+ * second while firewalld.service is on its way up (a restart passes through deactivating), at
+ * most FIREWALLD_WAIT_S; without systemd, while a firewalld process is there. A unit stopped or
+ * failed, no process, or the bound passed: returns 1 with the cause in $vprov_fwd_why, at once
+ * (empty when firewall-cmd itself cannot run).
+ * Costs nothing when firewalld answers: callers ask it only after a firewalld call failed.
+ */
+const WAIT_FN = `vprov_firewalld_wait() {
+  vprov_fwd_end=$(( $(date +%s) + ${FIREWALLD_WAIT_S} ))
+  while :; do
+    firewall-cmd --state >/dev/null 2>&1; vprov_fwd_rc=$?
+    [ "$vprov_fwd_rc" = 0 ] && return 0
+    # 126/127: firewall-cmd cannot run at all (its interpreter is gone): no wait helps, the caller's own error says why
+    case $vprov_fwd_rc in 126|127) vprov_fwd_why=; return 1 ;; esac
+    if ${SYSTEMD}; then
+      vprov_fwd_unit=$(systemctl is-active firewalld.service 2>/dev/null)
+      case $vprov_fwd_unit in ${UNIT_COMING}) ;; *)
+        vprov_fwd_why="firewalld.service is \${vprov_fwd_unit:-unknown}; last log lines: $(${UNIT_LOG} | tr '\\n' ' ')"; return 1 ;;
+      esac
+    elif ! { ${FIREWALLD_PROCESS}; }; then
+      vprov_fwd_why='no firewalld process is running'; return 1
+    fi
+    if [ "$(date +%s)" -ge "$vprov_fwd_end" ]; then
+      vprov_fwd_why="firewalld runs\${vprov_fwd_unit:+ (firewalld.service: $vprov_fwd_unit)} but did not answer on D-Bus within ${FIREWALLD_WAIT_S} s: $(firewall-cmd --state 2>&1 | tr '\\n' ' ')"; return 1
+    fi
+    sleep 1
+  done
+}`;
+
+/** firewall-cmd --reload; when firewalld does not answer (restarted meanwhile), wait for it and reload once more. */
+function reloadScript(): string {
+  return [
+    WAIT_FN,
+    `if ! vprov_out=$(firewall-cmd --reload 2>&1); then`,
+    `  if vprov_firewalld_wait; then firewall-cmd --reload >/dev/null; else echo "firewall-cmd --reload failed: $vprov_out\${vprov_fwd_why:+; $vprov_fwd_why}" >&2; exit 3; fi`,
+    `fi`,
+  ].join('\n');
+}
 const IPSET_DIR = '/etc/firewalld/ipsets';
 const POLICY_DIR = '/etc/firewalld/policies';
 /** Before zones (which run at priority 0), after anything an admin put at the very front. */
@@ -91,6 +168,9 @@ from firewall.client import FirewallClient
 fw = FirewallClient()
 if not fw.connected:
     raise SystemExit("firewalld does not answer on D-Bus")
+state = fw.get_property("state")
+if state != "RUNNING":
+    raise SystemExit("firewalld answers but is not running yet (state %s)" % state)
 for n in fw.getIPSets():
     if n.startswith("vprov-"):
         s = fw.getIPSetSettings(n)
@@ -105,9 +185,16 @@ print(json.dumps(out))
 // firewalld's Python is the one in firewall-cmd's shebang (RHEL 8: /usr/libexec/platform-python).
 // Shipped base64-encoded: no quoting or here-document pitfalls inside $(…). A probe that fails
 // prints its error: a runtime that cannot be read is never taken for an empty one.
+// A probe that fails while firewalld is starting is asked again once it answers (waited for,
+// bounded); on the happy path the probe is the only firewalld call.
 const RUNTIME_PROBE = [
+  WAIT_FN,
   `py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)`,
-  `if out=$(printf '%s' '${Buffer.from(RUNTIME_PY).toString('base64')}' | base64 -d | \${py:-python3} 2>&1); then echo "runtime=$(printf '%s' "$out" | base64 -w0)"; else echo "runtime_error=$(printf '%s' "interpreter \${py:-python3}: $out" | base64 -w0)"; fi`,
+  `vprov_fwd_probe() { out=$(printf '%s' '${Buffer.from(RUNTIME_PY).toString('base64')}' | base64 -d | \${py:-python3} 2>&1); }`,
+  `vprov_fwd_why=`,
+  `if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"`,
+  `elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"`,
+  `else echo "runtime_error=$(printf '%s' "interpreter \${py:-python3}: $out" | base64 -w0)"; fi`,
 ].join('\n');
 
 /** The permanent files of vprov's objects: read whether or not firewalld runs (backend switch). */
@@ -142,16 +229,31 @@ export function removeFirewalld(raw: string, running: boolean): { changes: strin
   if (files.length === 0) return null;
   return {
     changes: files.map((f) => `- ${f} (vprov's firewalld object; this host's backend is not firewalld)`),
-    script: [`rm -f ${files.map(q).join(' ')}`, running ? 'firewall-cmd --reload >/dev/null' : ''].filter(Boolean).join('\n'),
+    script: [`rm -f ${files.map(q).join(' ')}`, running ? reloadScript() : ''].filter(Boolean).join('\n'),
   };
 }
 
-export function planFirewalld(raw: string, fw: FirewallDesired, running: boolean): ResourcePlan {
-  if (!running) {
-    const plan = refusedPlan('firewall', 'firewalld is not running (firewall: firewalld in the inventory)', 'firewalld is not running: start it or choose firewall: nftables');
-    plan.notes.push('backend: firewalld (policy vprov-in, ipsets vprov-*)');
-    return plan;
-  }
+/** A failed firewalld.service: the host was meant to run firewalld, and it cannot be read. */
+export function firewalldFailed(host: Pick<HostFacts, 'firewalldDown'>): boolean {
+  return host.firewalldDown?.state === 'firewalld.service: failed';
+}
+
+/**
+ * firewalld is not running (nor on its way up), although this host's backend is firewalld (or
+ * `auto` finds its unit failed). A failed unit is an error with its last log lines; a stopped or
+ * missing firewalld is refused with its state: never taken for "nothing there".
+ */
+function firewalldDownPlan(host: Pick<HostFacts, 'firewalldDown'>): ResourcePlan {
+  const down = host.firewalldDown ?? { state: 'state unknown', log: '' };
+  const plan = firewalldFailed(host)
+    ? failedPlan('firewall', `firewalld is not running: firewalld.service is failed${down.log ? `; last log lines: ${down.log}` : ''}. Fix it (systemctl status firewalld), or choose firewall: nftables`)
+    : refusedPlan('firewall', `firewalld is not running (${down.state}; firewall: firewalld in the inventory)`, `firewalld is not running (${down.state}): start it or choose firewall: nftables`);
+  plan.notes.push('backend: firewalld (policy vprov-in, ipsets vprov-*)');
+  return plan;
+}
+
+export function planFirewalld(raw: string, fw: FirewallDesired, host: Pick<HostFacts, 'firewalldRunning' | 'firewalldDown'>): ResourcePlan {
+  if (!host.firewalldRunning) return firewalldDownPlan(host);
   const kv = keyValues(raw);
   const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
   if (kv.runtime_error !== undefined) return failedPlan('firewall', `cannot read firewalld's runtime state (nothing applied, nothing reloaded): ${b64(kv.runtime_error).trim()}`);
@@ -203,7 +305,7 @@ function firewalldApplyScript(write: [string, string][], remove: string[]): stri
     `fi`,
     `rm -f ${touched.map((p) => q(`${p}.vprov-old`)).join(' ')}`,
     // plain --reload keeps established connections (ours included)
-    `firewall-cmd --reload >/dev/null`,
+    reloadScript(),
   );
   return lines.join('\n');
 }

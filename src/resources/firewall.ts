@@ -3,13 +3,16 @@
  * removes vprov's objects of the backend a host no longer uses.
  */
 import { planNftables, nftFactsScript, readNftFacts, removeNftables } from './firewall-nftables.js';
-import { firewalldFilesScript, firewalldRuntimeScript, planFirewalld, removeFirewalld } from './firewall-firewalld.js';
+import { firewalldFailed, firewalldFilesScript, firewalldRuntimeScript, planFirewalld, removeFirewalld } from './firewall-firewalld.js';
 import { emptyPlan, type HostFacts, type Resource, type ResourcePlan } from './types.js';
 import type { FirewallBackend } from '../core/types.js';
 
-/** The backend in effect on a host: `auto` is firewalld where it runs, else nftables. */
-export function effectiveBackend(backend: FirewallBackend, host: Pick<HostFacts, 'firewalldRunning'>): Exclude<FirewallBackend, 'auto'> {
-  return backend === 'auto' ? (host.firewalldRunning ? 'firewalld' : 'nftables') : backend;
+/**
+ * The backend in effect on a host: `auto` is firewalld where it runs or is starting (or where its
+ * unit failed: that host was meant to run it, and the firewalld plan says why it cannot), else nftables.
+ */
+export function effectiveBackend(backend: FirewallBackend, host: Pick<HostFacts, 'firewalldRunning' | 'firewalldDown'>): Exclude<FirewallBackend, 'auto'> {
+  return backend === 'auto' ? (host.firewalldRunning || firewalldFailed(host) ? 'firewalld' : 'nftables') : backend;
 }
 
 export const firewallResource: Resource = {
@@ -27,7 +30,7 @@ export const firewallResource: Resource = {
     if (fw.backend === 'none') return planNone(raw, host);
     const backend = effectiveBackend(fw.backend, host);
     if (backend === 'firewalld') {
-      const plan = planFirewalld(raw, fw, host.firewalldRunning);
+      const plan = planFirewalld(raw, fw, host);
       const nft = readNftFacts(raw);
       return 'error' in nft ? plan : withCleanup(plan, removeNftables(nft, host.systemd, 'the backend is firewalld now'));
     }

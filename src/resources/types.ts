@@ -49,7 +49,10 @@ export interface HostFacts {
   /** port the host's sshd answered the controller on */
   sshPort: number;
   systemd: boolean;
+  /** firewalld runs, or its unit is on its way up (the firewall section waits for it to answer) */
   firewalldRunning: boolean;
+  /** when it does not: why ("not installed", "firewalld.service: failed", …) and the unit's last log lines */
+  firewalldDown?: { state: string; log: string };
 }
 
 /**

@@ -101,7 +101,7 @@ describe('facts that cannot be read fail the resource with their cause', () => {
   });
 
   it('firewalld probe error: failed, nothing applied or reloaded', () => {
-    const plan = planFirewalld(`runtime_error=${b64('interpreter /usr/bin/python3: sh: 1: /usr/bin/python3: not found')}`, fw, true);
+    const plan = planFirewalld(`runtime_error=${b64('interpreter /usr/bin/python3: sh: 1: /usr/bin/python3: not found')}`, fw, { firewalldRunning: true });
     expect(plan.status).toBe('failed');
     expect(plan.error).toMatch(/cannot read firewalld's runtime state .*python3: not found/);
     expect(plan.script).toBe('');
@@ -120,13 +120,13 @@ describe('firewalld versions (decided on the parsed version)', () => {
   ])('%s before 0.9.0: %s', (v, before) => expect(versionBefore(v, [0, 9, 0])).toBe(before));
 
   it('0.6.3 is refused, naming the version and the alternatives', () => {
-    const plan = planFirewalld(runtime('0.6.3'), fw, true);
+    const plan = planFirewalld(runtime('0.6.3'), fw, { firewalldRunning: true });
     expect(plan.changes).toEqual(['! firewalld 0.6.3 has no policy objects (they exist from 0.9.0)']);
     expect(plan.script).toMatch(/firewalld 0\.6\.3 is older than 0\.9\.0 .*upgrade firewalld .*firewall: none/);
   });
 
   it('0.9.0 uses the policy', () => {
-    const plan = planFirewalld(runtime('0.9.0'), fw, true);
+    const plan = planFirewalld(runtime('0.9.0'), fw, { firewalldRunning: true });
     expect(plan.status).toBe('pending');
     expect(plan.changes.some((c) => c.includes('policy vprov-in'))).toBe(true);
   });

@@ -1,0 +1,163 @@
+/**
+ * The firewalld wait, as the host runs it: the real facts script and reload script under `sh`,
+ * with firewalld's commands replaced by stubs that follow a clock (`sleep` advances it, `date`
+ * reads it), so a 90 s bound is checked without waiting 90 s. Hosts without systemd here (no
+ * systemctl on PATH); the systemd states are proven on lab hosts (integration/firewalld-wait).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { factsFromOutput, factsScript } from '../../src/resources/facts.js';
+import { firewallResource } from '../../src/resources/firewall.js';
+import { FIREWALLD_WAIT_S, removeFirewalld } from '../../src/resources/firewall-firewalld.js';
+import type { HostDesired } from '../../src/core/types.js';
+
+interface Host {
+  /** firewalld answers from this tick on (Infinity: never) */
+  readyAt: number;
+  /** a firewalld process exists until this tick (0: none) */
+  processUntil: number;
+  /** firewall-cmd's interpreter is there (its shebang) */
+  interpreter?: boolean;
+  /** firewall-cmd and firewalld are installed */
+  installed?: boolean;
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A PATH of stubs and the few real tools the scripts use; the clock starts at tick 0. */
+function stubHost(h: Host): { dir: string; run: (script: string) => { code: number; stdout: string; stderr: string }; tick: () => number; calls: () => string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'vprov-fwwait-'));
+  dirs.push(dir);
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  for (const tool of ['base64', 'sed', 'tr', 'cat', 'rm', 'mkdir']) {
+    const real = ['/usr/bin', '/bin'].map((d) => join(d, tool)).find(existsSync);
+    if (real) symlinkSync(real, join(bin, tool));
+  }
+  const stub = (name: string, body: string) => {
+    writeFileSync(join(bin, name), `#!/bin/sh\nD=${dir}\nt=$(cat $D/tick)\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  };
+  writeFileSync(join(dir, 'tick'), '0');
+  writeFileSync(join(dir, 'calls'), '');
+  const tickOf = (n: number) => (Number.isFinite(n) ? String(n) : '999999');
+  const ready = tickOf(h.readyAt);
+  stub('sleep', 'echo $((t + 1)) > $D/tick');
+  stub('date', 'echo $t');
+  stub('pgrep', `[ "$t" -lt ${tickOf(h.processUntil)} ]`);
+  stub('pidof', `[ "$t" -lt ${tickOf(h.processUntil)} ]`);
+  // firewalld's Python: firewall-cmd (by its shebang) and the probe (script on stdin) both run it.
+  stub(
+    'fwpython',
+    [
+      `if [ "$1" = ${bin}/firewall-cmd ]; then echo "$2" >> $D/calls`,
+      `  if [ "$t" -ge ${ready} ]; then echo running; exit 0; else echo 'not running'; exit 252; fi`,
+      `fi`,
+      `cat >/dev/null; echo probe >> $D/calls`,
+      `if [ "$t" -ge ${ready} ]; then echo '{"version": "1.3.3", "ipsets": {}, "policies": {}}'; else echo 'firewalld does not answer on D-Bus'; exit 1; fi`,
+    ].join('\n'),
+  );
+  if (h.installed !== false) {
+    writeFileSync(join(bin, 'firewall-cmd'), `#!${bin}/fwpython\n`);
+    chmodSync(join(bin, 'firewall-cmd'), 0o755);
+  }
+  if (h.interpreter === false) rmSync(join(bin, 'fwpython'));
+  return {
+    dir,
+    run: (script) => {
+      const r = spawnSync('/bin/sh', ['-c', script], { env: { PATH: bin }, encoding: 'utf8', timeout: 60_000 });
+      return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    },
+    tick: () => Number(readFileSync(join(dir, 'tick'), 'utf8')),
+    calls: () => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter(Boolean),
+  };
+}
+
+const desired = { name: 'h', managed: true, firewall: { backend: 'firewalld' } } as unknown as HostDesired;
+const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
+
+/** The real facts script of the firewall resource, parsed as the controller parses it. */
+function facts(h: Host) {
+  const host = stubHost(h);
+  const r = host.run(factsScript([firewallResource], desired));
+  expect(r.code).toBe(0);
+  const f = factsFromOutput(r.stdout, undefined);
+  const kv = Object.fromEntries((f.raw.firewall ?? '').split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return { f, runtime: kv.runtime, error: kv.runtime_error === undefined ? undefined : b64(kv.runtime_error), tick: host.tick(), calls: host.calls() };
+}
+
+describe('firewalld that runs but does not answer yet (host without systemd)', () => {
+  it('answers at once: the probe is the only firewalld call, no wait', () => {
+    const r = facts({ readyAt: 0, processUntil: Infinity });
+    expect(r.f.host.firewalldRunning).toBe(true);
+    expect(JSON.parse(b64(r.runtime)).version).toBe('1.3.3');
+    expect(r.calls).toEqual(['probe']);
+    expect(r.tick).toBe(0);
+  });
+
+  it.each([1, 5, 30, FIREWALLD_WAIT_S - 1])('answers after %i s: waited, polled `firewall-cmd --state`, probed again', (readyAt) => {
+    const r = facts({ readyAt, processUntil: Infinity });
+    expect(r.error).toBeUndefined();
+    expect(JSON.parse(b64(r.runtime)).version).toBe('1.3.3');
+    expect(r.tick).toBe(readyAt);
+    expect(r.calls).toEqual(['probe', ...Array(readyAt + 1).fill('--state'), 'probe']);
+  });
+
+  it('never answers: the wait is bounded and says so', () => {
+    const r = facts({ readyAt: Infinity, processUntil: Infinity });
+    expect(r.runtime).toBeUndefined();
+    expect(r.error).toMatch(new RegExp(`firewalld runs but did not answer on D-Bus within ${FIREWALLD_WAIT_S} s: not running`));
+    expect(r.tick).toBe(FIREWALLD_WAIT_S);
+  });
+
+  it('the process goes away while vprov waits: the wait ends at once with the cause', () => {
+    const r = facts({ readyAt: Infinity, processUntil: 3 });
+    expect(r.error).toBe('no firewalld process is running');
+    expect(r.tick).toBe(3);
+  });
+
+  it('firewall-cmd cannot run (its interpreter is gone): no wait, the probe\'s own error', () => {
+    const r = facts({ readyAt: 0, processUntil: Infinity, interpreter: false });
+    expect(r.error).toMatch(/^interpreter .*fwpython: /);
+    expect(r.tick).toBe(0);
+  });
+
+  it.each([
+    [{ readyAt: 0, processUntil: 0 }, 'no firewalld process'],
+    [{ readyAt: 0, processUntil: 0, installed: false }, 'not installed'],
+  ])('not running (%j): not waited for, the cause is a fact', (h, state) => {
+    const r = facts(h);
+    expect(r.f.host.firewalldRunning).toBe(false);
+    expect(r.f.host.firewalldDown).toEqual({ state, log: '' });
+    expect(r.calls).toEqual([]);
+    expect(r.tick).toBe(0);
+  });
+});
+
+describe('the apply\'s reload when firewalld restarted meanwhile', () => {
+  const raw = (dir: string) => `file:${dir}/vprov-x.xml=${Buffer.from('<ipset/>').toString('base64')}`;
+
+  it('reload refused ("not running"): waits until it answers, reloads again, succeeds', () => {
+    const host = stubHost({ readyAt: 4, processUntil: Infinity });
+    writeFileSync(join(host.dir, 'vprov-x.xml'), '<ipset/>');
+    const r = host.run(`( set -e\n${removeFirewalld(raw(host.dir), true)!.script}\n)`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(host.dir, 'vprov-x.xml'))).toBe(false);
+    expect(host.calls()).toEqual(['--reload', ...Array(5).fill('--state'), '--reload']);
+  });
+
+  it('firewalld gone for good: the resource fails naming both the reload\'s error and the cause', () => {
+    const host = stubHost({ readyAt: Infinity, processUntil: 2 });
+    writeFileSync(join(host.dir, 'vprov-x.xml'), '<ipset/>');
+    const r = host.run(`( set -e\n${removeFirewalld(raw(host.dir), true)!.script}\n)`);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^firewall-cmd --reload failed: not running; no firewalld process is running$/m);
+  });
+});

@@ -76,8 +76,9 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
       for (const a of new Set(addresses)) r[familyOf(a) ?? 'ipv4'].push(a);
       // As nft stores an interval set: a network that covers a host, or two adjacent
       // networks, become one interval (nft refuses overlapping elements in one command).
-      r.ipv4 = normalizeSources(r.ipv4);
-      r.ipv6 = normalizeSources(r.ipv6);
+      // Frozen: every destination host's set shares this array (one copy, not one per host).
+      r.ipv4 = Object.freeze(normalizeSources(r.ipv4)) as string[];
+      r.ipv6 = Object.freeze(normalizeSources(r.ipv6)) as string[];
       split.set(addresses, r);
     }
     return r;
@@ -178,11 +179,14 @@ function buildFirewall(
   wanted: Wanted[],
 ): FirewallDesired {
   // One named set per distinct (role, family, members); names are stable for the same input.
-  const setKeys = [...new Set(wanted.map((w) => setKey(w.role, w.family, w.elements)))].sort();
+  // A set's elements are the source list itself, shared by every host that wants it.
+  const byKey = new Map<string, Wanted>();
+  for (const w of wanted) if (!byKey.has(setKey(w))) byKey.set(setKey(w), w);
+  const setKeys = [...byKey.keys()].sort();
   const names = new Map<string, string>();
   const used = new Map<string, number>();
   for (const key of setKeys) {
-    const [role, family] = key.split('|') as [string, Family];
+    const { role, family } = byKey.get(key)!;
     // nft names start with a letter: a role id such as "1node" gets a leading "r".
     const base = `${/^[a-z]/.test(role) ? '' : 'r'}${role.replace(/-/g, '_')}_${family === 'ipv4' ? 'v4' : 'v6'}`;
     const n = (used.get(base) ?? 0) + 1;
@@ -190,12 +194,12 @@ function buildFirewall(
     names.set(key, n === 1 ? base : `${base}_${n}`);
   }
   const sets: SourceSet[] = setKeys.map((key) => {
-    const [, family, elements] = key.split('|') as [string, Family, string];
-    return { name: names.get(key)!, family, elements: elements.split(',') };
+    const { family, elements } = byKey.get(key)!;
+    return { name: names.get(key)!, family, elements };
   });
   const byRule = new Map<string, FirewallRule>();
   for (const w of wanted) {
-    const set = names.get(setKey(w.role, w.family, w.elements))!;
+    const set = names.get(setKey(w))!;
     const id = `${set}|${w.flow.protocol}`;
     const rule = byRule.get(id) ?? { set, family: w.family, protocol: w.flow.protocol, ports: [], flows: [], purposes: [] };
     rule.ports = mergePorts([...rule.ports, ...w.flow.ports]);
@@ -209,8 +213,19 @@ function buildFirewall(
   return { ...base, sets, rules };
 }
 
-function setKey(role: string, family: Family, elements: string[]): string {
-  return `${role}|${family}|${elements.join(',')}`;
+/**
+ * The key of a source list per role and family, made once per list: every destination host of
+ * a flow looks it up, and a fresh key per host was a copy of the whole list (O(hosts²) text).
+ */
+const setKeys = new WeakMap<readonly string[], Map<string, string>>();
+
+function setKey({ role, family, elements }: Wanted): string {
+  let keys = setKeys.get(elements);
+  if (!keys) setKeys.set(elements, (keys = new Map()));
+  const own = `${role}|${family}`;
+  let key = keys.get(own);
+  if (key === undefined) keys.set(own, (key = `${own}|${elements.join(',')}`));
+  return key;
 }
 
 /**

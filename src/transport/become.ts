@@ -56,6 +56,9 @@ export class BecomeSession {
   private readonly out: Buffer[] = [];
   private readonly err: Buffer[] = [];
   private failure: HostError | undefined;
+  /** made once per session: they are tried on every chunk before the token */
+  private readonly tokenRe: RegExp;
+  private readonly promptRe: RegExp;
 
   constructor(
     private readonly spec: BecomeSpec,
@@ -68,6 +71,8 @@ export class BecomeSession {
     this.token = `vprov-become-ok-${id}`;
     this.pidTag = `vprov-become-pid-${id}=`;
     this.errTag = `vprov-become-stderr-${id}:`;
+    this.tokenRe = new RegExp(`${escapeRe(this.token)}\\r?\\n`);
+    this.promptRe = new RegExp(`${escapeRe(this.prompt)}\\r?\\n?`, 'g');
     const n = Buffer.byteLength(spec.script, 'utf8');
     // With a pty, stdin never reaches EOF and the tty would rewrite bytes: raw mode, and the
     // script's byte count. Its stderr is captured and sent after a tag, since the pty merges both.
@@ -133,7 +138,7 @@ export class BecomeSession {
   }
 
   private tokenAt(): { start: number; end: number } | undefined {
-    const m = new RegExp(`${escapeRe(this.token)}\\r?\\n`).exec(this.authOut);
+    const m = this.tokenRe.exec(this.authOut);
     return m ? { start: m.index, end: m.index + m[0].length } : undefined;
   }
 
@@ -158,7 +163,7 @@ export class BecomeSession {
 
   /** sudo's own messages, without our prompt (and the newline sudo prints after it). */
   private clean(text: string): string {
-    return text.replace(new RegExp(`${escapeRe(this.prompt)}\\r?\\n?`, 'g'), '').replace(/\r\n/g, '\n');
+    return text.replace(this.promptRe, '').replace(/\r\n/g, '\n');
   }
 
   /** With a pty, what sudo printed: everything after our pid line. */

@@ -58,6 +58,19 @@ export function checkScheduleName(name: string): void {
 }
 
 /**
+ * Kubernetes object names are RFC 1123 subdomains (lowercase letters, digits, '-' and '.',
+ * alphanumeric at both ends); the API server refuses anything else only when the manifest is
+ * applied, so vprov refuses it when printing. A CronJob's name is at most 52 characters: its
+ * Jobs append an 11-character suffix.
+ */
+const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function checkKubernetesName(option: string, value: string, max: number): void {
+  if (value.length > max || !K8S_NAME.test(value))
+    throw new InputError(`--${option} ${JSON.stringify(value)}: expected a Kubernetes name of at most ${max} characters: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`);
+}
+
+/**
  * POSIX sh quoting, with every `%` left outside the quotes: then no `%` follows a backslash, so
  * cron's rule (`\%` is a literal %, a bare % ends the command) can be met by prefixing each `%`.
  */
@@ -183,6 +196,12 @@ export function scheduleStatus(name: string, dir?: string): string {
  * `vprov report merge` joins them.
  */
 export function kubernetesManifest(opts: { name: string; shards: number; schedule: string; image: string; inventoryConfigMap: string; sshSecret: string; reportsClaim: string }): string {
+  checkKubernetesName('name', opts.name, 52);
+  checkKubernetesName('config-map', opts.inventoryConfigMap, 253);
+  checkKubernetesName('ssh-secret', opts.sshSecret, 253);
+  checkKubernetesName('reports-claim', opts.reportsClaim, 253);
+  // An image reference is one word: no whitespace or control characters can reach the YAML.
+  if (!/^[\x21-\x7e]{1,4096}$/.test(opts.image)) throw new InputError(`--image ${JSON.stringify(opts.image)}: expected an image reference (printable, no spaces)`);
   const job = {
     apiVersion: 'batch/v1',
     kind: 'CronJob',

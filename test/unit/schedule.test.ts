@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { parse } from 'yaml';
 import { CronJob } from 'kubernetes-models/batch/v1';
-import { parseEvery } from '../../src/app/schedule.js';
+import { kubernetesManifest, parseEvery } from '../../src/app/schedule.js';
 import { parseShard, shardOf } from '../../src/app/shard.js';
 import { vprov } from '../helpers/cli.js';
 import { prerequisite } from '../helpers/prerequisite.js';
@@ -73,6 +74,48 @@ describe('schedule export --kubernetes', () => {
     const spec = manifest.spec.jobTemplate.spec;
     expect([spec.completionMode, spec.completions, spec.parallelism]).toEqual(['Indexed', 4, 4]);
     expect(spec.template.spec.containers[0].args[0]).toMatch(/--shard \$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/4 .*--output \/reports\/shard-\$JOB_COMPLETION_INDEX\.json/);
+  });
+
+  const manifest = (o: Partial<Parameters<typeof kubernetesManifest>[0]>) =>
+    kubernetesManifest({ name: 'vprov-drift', shards: 2, schedule: '0 * * * *', image: 'vprov:1', inventoryConfigMap: 'inv', sshSecret: 'ssh', reportsClaim: 'reports', ...o });
+  // Names built the way RFC 1123 allows them: what the API server accepts must be printed as given.
+  const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?$/);
+  const subdomain = fc.array(label, { minLength: 1, maxLength: 4 }).map((l) => l.join('.'));
+
+  it('every Kubernetes name the API server accepts is printed as given (generated)', () => {
+    fc.assert(
+      fc.property(subdomain.filter((n) => n.length <= 52), subdomain, (name, other) => {
+        const m = parse(manifest({ name, inventoryConfigMap: other, sshSecret: other, reportsClaim: other }));
+        expect(m.metadata.name).toBe(name);
+        expect(m.spec.jobTemplate.spec.template.spec.volumes.map((v: { configMap?: { name: string }; secret?: { secretName: string }; persistentVolumeClaim?: { claimName: string } }) => v.configMap?.name ?? v.secret?.secretName ?? v.persistentVolumeClaim?.claimName)).toEqual([other, other, other]);
+      }),
+    );
+  });
+
+  it('any name outside RFC 1123, or a CronJob name over 52 characters, is refused naming the option (generated)', () => {
+    const bad = fc.oneof(
+      subdomain.map((n) => n.toUpperCase()).filter((n) => /[A-Z]/.test(n)),
+      fc.tuple(subdomain, fc.constantFrom('_', ' ', '/', '\n', ':', '$', '*', '..')).map(([n, c]) => `${n}${c}x`),
+      subdomain.map((n) => `-${n}`),
+      subdomain.map((n) => `${n}.`),
+      fc.constant(''),
+    );
+    fc.assert(
+      fc.property(bad, fc.constantFrom('name', 'config-map', 'ssh-secret', 'reports-claim'), (value, option) => {
+        const key = { name: 'name', 'config-map': 'inventoryConfigMap', 'ssh-secret': 'sshSecret', 'reports-claim': 'reportsClaim' }[option]!;
+        expect(() => manifest({ [key]: value })).toThrow(new RegExp(`^--${option} .*expected a Kubernetes name`));
+      }),
+    );
+    expect(() => manifest({ name: 'a'.repeat(53) })).toThrow(/--name .*at most 52 characters/);
+    expect(() => manifest({ name: 'a'.repeat(52) })).not.toThrow();
+    expect(() => manifest({ image: 'vprov:1 --privileged' })).toThrow(/--image/);
+  });
+
+  it('the CLI refuses a bad --name with exit 1, printing no manifest', async () => {
+    const r = await vprov('schedule', 'export', '--kubernetes', '--name', 'Vprov_Drift');
+    expect(r.stderr).toMatch(/^error: --name "Vprov_Drift": expected a Kubernetes name/m);
+    expect(r.stdout).toBe('');
+    expect(r.code).toBe(1);
   });
 
   it('an invalid manifest would fail that validation', () => {

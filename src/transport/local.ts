@@ -7,7 +7,18 @@ import { BecomeSession, NeedsTtyError } from './become.js';
 
 export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutMs'>, becomePassword?: string): Connection {
   let roundTrips = 0;
+  let closed = false;
   const root = process.getuid?.() === 0;
+  // Every script runs in its own process group, so a timeout or close() ends the whole tree
+  // (the script's own children, sudo), not just the shell that started it.
+  const running = new Set<ChildProcessWithoutNullStreams>();
+  const killTree = (child: ChildProcessWithoutNullStreams) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
   return {
     get roundTrips() {
       return roundTrips;
@@ -23,24 +34,26 @@ export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutM
               {
                 write: (data) => child.stdin.write(data),
                 end: () => child.stdin.end(),
-                // Its own process group (detached), so sudo is killed with the shell that started it.
-                kill: () => child.pid !== undefined && process.kill(-child.pid, 'SIGKILL'),
+                kill: () => killTree(child),
               },
             )
           : undefined;
-        const child: ChildProcessWithoutNullStreams = spawn('/bin/sh', ['-c', (session ?? plain).command], { stdio: ['pipe', 'pipe', 'pipe'], detached: sudo });
+        const child: ChildProcessWithoutNullStreams = spawn('/bin/sh', ['-c', (session ?? plain).command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+        running.add(child);
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         const timeoutMs = opts.timeoutMs ?? target.commandTimeoutMs;
         const timer = setTimeout(() => {
-          child.kill('SIGKILL');
+          killTree(child);
           reject(new HostError(`command timed out after ${Math.round(timeoutMs / 1000)} s`));
         }, timeoutMs);
         child.stdout.on('data', (d: Buffer) => (session ? session.stdout(d) : out.push(d)));
         child.stderr.on('data', (d: Buffer) => (session ? session.stderr(d) : err.push(d)));
         child.on('error', (e) => reject(new HostError(e.message)));
-        child.on('close', (code) => {
+        child.on('close', (code, signal) => {
           clearTimeout(timer);
+          running.delete(child);
+          if (signal === 'SIGKILL' && closed) return reject(new HostError('connection closed while a command ran'));
           if (!session) return resolve({ code: code ?? 255, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
           try {
             resolve(session.finish(code));
@@ -52,6 +65,9 @@ export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutM
         if (!session) child.stdin.end(script);
       });
     },
-    close() {},
+    close() {
+      closed = true;
+      for (const child of running) killTree(child);
+    },
   };
 }

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compile } from '../../src/compile/compile.js';
 import { parseHop, parseSshConfig } from '../../src/transport/ssh-config.js';
 import { connectLocal } from '../../src/transport/local.js';
@@ -69,5 +72,44 @@ describe('--connection local', () => {
   it('times out a command that hangs', async () => {
     const conn = connectLocal({ become: false, commandTimeoutMs: 300 });
     await expect(conn.runScript('sleep 5')).rejects.toThrow(/timed out/);
+  });
+
+  /** The pid the script's own background child wrote, once it is there. */
+  async function childPid(file: string): Promise<number> {
+    for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+    return Number(readFileSync(file, 'utf8'));
+  }
+  /** Whether a process is gone (bounded wait: init reaps the orphan). */
+  async function gone(pid: number): Promise<boolean> {
+    for (let i = 0; i < 100; i++) {
+      try {
+        process.kill(pid, 0);
+      } catch (e) {
+        expect((e as NodeJS.ErrnoException).code).toBe('ESRCH');
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  }
+
+  it('a timeout ends the whole process tree, not only the shell', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vprov-local-')), 'pid');
+    const conn = connectLocal({ become: false, commandTimeoutMs: 500 });
+    const run = conn.runScript(`sleep 60 & echo $! > ${file}; wait\n`);
+    const pid = await childPid(file);
+    process.kill(pid, 0); // alive while the script runs
+    await expect(run).rejects.toThrow(/timed out after/);
+    expect(await gone(pid)).toBe(true);
+  });
+
+  it("close() (the host's time limit) ends a running script and its children", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vprov-local-')), 'pid');
+    const conn = connectLocal({ become: false, commandTimeoutMs: 60_000 });
+    const run = conn.runScript(`sleep 60 & echo $! > ${file}; wait\n`);
+    const pid = await childPid(file);
+    conn.close();
+    await expect(run).rejects.toThrow(/connection closed while a command ran/);
+    expect(await gone(pid)).toBe(true);
   });
 });

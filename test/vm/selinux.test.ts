@@ -67,6 +67,17 @@ async function firewalldReady(timeoutMs = 600_000) {
   }
   expect(last, 'firewalld answers').toMatchObject({ code: 0, stdout: 'running\n' });
 }
+/** The local policy module the firewalld step loads (see there). */
+const FIREWALLD_LOCAL_POLICY = ['(allow firewalld_t unconfined_t (dbus (send_msg)))', '(allow firewalld_t firewalld_tmpfs_t (file (execute)))'];
+/** AVC and USER_AVC (dbus-daemon's) denials of firewalld_t since boot, minus Python's harmless probes. */
+async function firewalldDenials(): Promise<string[]> {
+  const out = (await vm.exec('ausearch --input-logs -m AVC,USER_AVC -ts boot </dev/null 2>&1')).stdout;
+  expect(out, 'ausearch answered').toMatch(/<no matches>|^type=|^----/m);
+  return out
+    .split('\n')
+    .filter((l) => /scontext=\S*:firewalld_t:/.test(l))
+    .filter((l) => !/tcontext=\S*:user_home_dir_t:.* tclass=dir/.test(l) && !/tcontext=\S*:security_t:.* tclass=filesystem/.test(l));
+}
 const vmReport = (stdout: string) => reportSchema.parse(JSON.parse(stdout)).hosts.find((h) => h.host === 'vm')!;
 
 describe('SELinux on a real kernel (QEMU guest)', () => {
@@ -129,10 +140,13 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
   });
 
   it('firewalld under enforcing: applied, and back after a reboot', async () => {
-    // Debian bookworm's policy denies firewalld_t `execute` on its libffi memfd
-    // (firewalld_tmpfs_t): under enforcing firewalld then never answers D-Bus (seen here, AVC in
-    // the audit log). Not vprov's to fix; an admin adds this local module, so the test does too.
-    await vm.sh(`printf '%s\\n' '(allow firewalld_t firewalld_tmpfs_t (file (execute)))' > /root/firewalld-memfd.cil && semodule -i /root/firewalld-memfd.cil`);
+    // Debian bookworm's policy (2:2.20221101) lets firewalld run under enforcing but not answer
+    // an admin: dbus-daemon denies firewalld_t `send_msg` of its method replies to
+    // unconfined_t (USER_AVC), so every `firewall-cmd` from a root login shell ends in "Did not
+    // receive a reply". It also denies `execute` on libffi's memfd (harmless: libffi falls
+    // back). Both are the host's policy, not vprov's to change; an admin loads this local
+    // module, and so does the test, visibly.
+    await vm.sh(`printf '%s\\n' '${FIREWALLD_LOCAL_POLICY.join("' '")}' > /root/vprov-test-firewalld.cil && semodule -i /root/vprov-test-firewalld.cil`);
     await vm.sh('systemctl enable --now firewalld.service');
     await firewalldReady();
     const inv = inventory('enforcing', 'firewalld');
@@ -149,7 +163,8 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
     await firewalldReady();
     expect(await selinuxState()).toEqual({ runtime: 'Enforcing', config: 'enforcing' });
     expect(await owned()).toBe(applied);
-    expect(await denials('firewalld')).toMatch(/<no matches>/);
+    // No denial for firewalld but Python's two harmless probes (~/.local, selinuxfs statfs).
+    expect(await firewalldDenials()).toEqual([]);
     const again = await vprov('apply', '-i', inv);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/changed=0/);

@@ -77,7 +77,10 @@ const WAIT_FN = `vprov_firewalld_wait() {
       vprov_fwd_why='no firewalld process is running'; return 1
     fi
     if [ "$(date +%s)" -ge "$vprov_fwd_end" ]; then
-      vprov_fwd_why="firewalld runs\${vprov_fwd_unit:+ (firewalld.service: $vprov_fwd_unit)} but did not answer on D-Bus within ${FIREWALLD_WAIT_S} s: $(firewall-cmd --state 2>&1 | tr '\\n' ' ')"; return 1
+      vprov_fwd_why="firewalld runs\${vprov_fwd_unit:+ (firewalld.service: $vprov_fwd_unit)} but did not answer on D-Bus within ${FIREWALLD_WAIT_S} s: $(firewall-cmd --state 2>&1 | tr '\\n' ' ')"
+      # Seen on Debian bookworm's policy: dbus-daemon denies firewalld's replies to an admin shell (a USER_AVC).
+      [ "$(getenforce 2>/dev/null)" = Enforcing ] && vprov_fwd_why="$vprov_fwd_why (SELinux is enforcing: look for firewalld_t send_msg denials with ausearch -m USER_AVC; docs/resources.md)"
+      return 1
     fi
     sleep 1
   done

@@ -23,6 +23,8 @@ interface Host {
   interpreter?: boolean;
   /** firewall-cmd and firewalld are installed */
   installed?: boolean;
+  /** what getenforce says (no getenforce when undefined) */
+  selinux?: 'Enforcing' | 'Permissive';
 }
 
 const dirs: string[] = [];
@@ -68,6 +70,7 @@ function stubHost(h: Host): { dir: string; run: (script: string) => { code: numb
     chmodSync(join(bin, 'firewall-cmd'), 0o755);
   }
   if (h.interpreter === false) rmSync(join(bin, 'fwpython'));
+  if (h.selinux) stub('getenforce', `echo ${h.selinux}`);
   return {
     dir,
     run: (script) => {
@@ -114,6 +117,13 @@ describe('firewalld that runs but does not answer yet (host without systemd)', (
     expect(r.runtime).toBeUndefined();
     expect(r.error).toMatch(new RegExp(`firewalld runs but did not answer on D-Bus within ${FIREWALLD_WAIT_S} s: not running`));
     expect(r.tick).toBe(FIREWALLD_WAIT_S);
+  });
+
+  it.each(['Enforcing', 'Permissive', undefined] as const)('never answers with SELinux %s: the error points at dbus denials only under enforcing', (selinux) => {
+    const r = facts({ readyAt: Infinity, processUntil: Infinity, selinux });
+    expect(r.error).toMatch(/did not answer on D-Bus within/);
+    if (selinux === 'Enforcing') expect(r.error).toMatch(/SELinux is enforcing: look for firewalld_t send_msg denials with ausearch -m USER_AVC/);
+    else expect(r.error).not.toMatch(/SELinux/);
   });
 
   it('the process goes away while vprov waits: the wait ends at once with the cause', () => {

@@ -18,11 +18,13 @@ export function effectiveBackend(backend: FirewallBackend, host: Pick<HostFacts,
 export const firewallResource: Resource = {
   kind: 'firewall',
 
-  factsScript() {
+  factsScript(desired) {
     // Both backends' facts: `auto` is decided from the same round trip, and the backend not in
     // use is checked for vprov objects left behind. firewalld's runtime is read only where it
-    // runs (its probe starts Python: not for nothing). ($VPROV_FIREWALLD: set by the host section.)
-    return `${nftFactsScript()}\n${firewalldFilesScript()}\nif [ -n "$VPROV_FIREWALLD" ]; then\n${firewalldRuntimeScript()}\nfi`;
+    // runs and may be the backend (its probe starts Python, and waits for a firewalld that is
+    // starting: not for an nftables host). ($VPROV_FIREWALLD: set by the host section.)
+    const runtime = desired.firewall.backend === 'firewalld' || desired.firewall.backend === 'auto';
+    return [nftFactsScript(), firewalldFilesScript(), ...(runtime ? [`if [ -n "$VPROV_FIREWALLD" ]; then\n${firewalldRuntimeScript()}\nfi`] : [])].join('\n');
   },
 
   plan(raw, desired, host) {

@@ -171,3 +171,31 @@ describe('the apply\'s reload when firewalld restarted meanwhile', () => {
     expect(r.stderr).toMatch(/^firewall-cmd --reload failed: not running; no firewalld process is running$/m);
   });
 });
+
+describe('a firewalld that is not running is named, never read as "nothing there"', () => {
+  const plan = (backend: 'firewalld' | 'auto', firewalldDown: { state: string; log: string }) =>
+    firewallResource.plan('', { ...desired, firewall: { backend, sets: [], rules: [], inputPolicy: 'accept', sshAdminSources: [], confirmTimeout: 60 } } as HostDesired, {
+      controllerAddress: null,
+      sshPort: 22,
+      systemd: true,
+      firewalldRunning: false,
+      firewalldDown,
+    });
+
+  it.each(['firewalld.service: inactive', 'not installed', 'no firewalld process'])('firewall: firewalld, %s: refused with the state, nothing written', (state) => {
+    const p = plan('firewalld', { state, log: '' });
+    expect(p.changes).toEqual([`! firewalld is not running (${state}; firewall: firewalld in the inventory)`]);
+    expect(p.script).toContain(`firewalld is not running (${state})`);
+  });
+
+  it.each(['firewalld', 'auto'] as const)('firewall: %s, unit failed: an error with the last log lines (auto does not fall back to nftables)', (backend) => {
+    const p = plan(backend, { state: 'firewalld.service: failed', log: 'firewalld.service: Control process exited, code=exited, status=1/FAILURE | Failed to start firewalld.service' });
+    expect(p.status).toBe('failed');
+    expect(p.error).toMatch(/^firewalld is not running: firewalld\.service is failed; last log lines: .*status=1\/FAILURE \| Failed to start/);
+    expect(p.script).toBe('');
+  });
+
+  it('firewall: auto, firewalld stopped on purpose: nftables, as documented', () => {
+    expect(plan('auto', { state: 'firewalld.service: inactive', log: '' }).notes[0]).toBe('backend: nftables (table inet vprov)');
+  });
+});

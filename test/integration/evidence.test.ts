@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startLab, type Lab } from '../lab/hosts.js';
+import type { Lab } from '../lab/hosts.js';
+import { DROP, listen, startStorwareFleet, STORWARE_DEFAULTS, STORWARE_PLATFORMS, STORWARE_ROLES } from '../helpers/storware-fleet.js';
 import { vprov } from '../helpers/cli.js';
 import { prerequisite } from '../helpers/prerequisite.js';
 import { evidenceSchema, type EvidenceReport } from '../../src/report/evidence-schema.js';
@@ -16,21 +17,9 @@ import { evidenceSchema, type EvidenceReport } from '../../src/report/evidence-s
 let lab: Lab;
 let inventory: string;
 const out = mkdtempSync(join(tmpdir(), 'vprov-evidence-'));
-const roles = {
-  server1: ['server'],
-  node1: ['node'],
-  node2: ['node'],
-  hv1: ['hypervisor'],
-  hv2: ['hypervisor'],
-  hv3: ['hypervisor'],
-  mon1: ['ceph-monitor'],
-};
+const roles = STORWARE_ROLES;
 const managed = Object.keys(roles).filter((h) => h !== 'mon1');
-const drop = { backend: 'nftables', inputPolicy: 'drop' };
-
-async function listen(host: string, port: number) {
-  await lab.exec(host, `setsid python3 -c 'import socket\ns=socket.socket()\ns.bind(("0.0.0.0",${port}))\ns.listen(50)\nwhile True: c,_=s.accept(); c.close()' >/dev/null 2>&1 < /dev/null &`);
-}
+const drop = DROP;
 
 /** Everything evidence could change on a host, hashed: live ruleset, firewalld, accounts, sudoers, SELinux. */
 async function stateOf(host: string): Promise<string> {
@@ -51,28 +40,9 @@ async function evidence(...args: string[]): Promise<{ code: number; doc: Evidenc
 }
 
 beforeAll(async () => {
-  lab = await startLab([
-    { name: 'server1' },
-    { name: 'node1', firewall: 'firewalld' },
-    { name: 'node2' },
-    { name: 'hv1' },
-    { name: 'hv2' },
-    { name: 'hv3', firewall: 'firewalld' },
-    { name: 'mon1' },
-  ]);
-  inventory = lab.writeInventory('storware.yaml', {
-    roles,
-    platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true, ceph: true } }],
-    defaults: { firewall: 'auto', selinux: 'permissive' },
-    hosts: { hv1: { firewall: drop }, node2: { firewall: drop }, mon1: { managed: false } },
-  });
-  // Pre-existing state that is not vprov's, as in the resources test: evidence must read around it.
-  await lab.exec('hv1', `nft add table inet admin && nft add chain inet admin input '{ type filter hook input priority 10; policy accept; }' && nft add rule inet admin input tcp dport 9100 accept`);
-  await lab.exec('server1', `nft add table ip legacy && nft add chain ip legacy INPUT '{ type filter hook input priority 0; policy drop; }' && nft add rule ip legacy INPUT ct state established,related accept && nft add rule ip legacy INPUT tcp dport 22 accept`);
-  await lab.exec('hv3', 'firewall-cmd --permanent --zone=public --add-service=http >/dev/null && firewall-cmd --reload >/dev/null');
-  await lab.exec('node2', `printf 'admin ALL=(ALL) ALL\\n' > /etc/sudoers.d/admins && chmod 0440 /etc/sudoers.d/admins && rm -f /etc/selinux/config`);
-  await lab.exec('node1', 'useradd --system -G users vprotect');
-  for (const h of ['node1', 'node2']) await listen(h, 16000);
+  // The shared fleet and its foreign state: evidence must read around it.
+  ({ lab, inventory } = await startStorwareFleet({ hosts: { hv1: { firewall: drop }, node2: { firewall: drop }, mon1: { managed: false } } }));
+  for (const h of ['node1', 'node2']) await listen(lab, h, 16000);
   const applied = await vprov('apply', '-i', inventory);
   expect(applied.code, applied.stdout).toBe(0);
 });
@@ -178,8 +148,8 @@ describe('vprov evidence', () => {
   it('a host that cannot be read costs only its own rows: not verifiable with the cause; exit bit 4', async () => {
     const broken = lab.writeInventory('broken.yaml', {
       roles,
-      platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true, ceph: true } }],
-      defaults: { firewall: 'auto', selinux: 'permissive' },
+      platforms: STORWARE_PLATFORMS,
+      defaults: STORWARE_DEFAULTS,
       hosts: { hv1: { firewall: drop }, node2: { firewall: drop }, mon1: { managed: false }, hv2: { ssh: { host: '127.0.0.1', port: 1 } } },
     });
     const r = await vprov('evidence', '-i', broken, '--format', 'json');

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { startLab, type Lab } from '../lab/hosts.js';
+import type { Lab } from '../lab/hosts.js';
+import { DROP, listen, startStorwareFleet, STORWARE_ROLES } from '../helpers/storware-fleet.js';
 import { vprov } from '../helpers/cli.js';
 import { expandIPv4 } from '../helpers/addresses.js';
 import { convergeAll } from '../../src/app/converge-all.js';
@@ -14,16 +15,8 @@ import type { HostDesired } from '../../src/core/types.js';
 
 let lab: Lab;
 let inventory: string;
-const roles = {
-  server1: ['server'],
-  node1: ['node'],
-  node2: ['node'],
-  hv1: ['hypervisor'],
-  hv2: ['hypervisor'],
-  hv3: ['hypervisor'],
-  mon1: ['ceph-monitor'],
-};
-const drop = { backend: 'nftables', inputPolicy: 'drop' };
+const roles = STORWARE_ROLES;
+const drop = DROP;
 
 /** TCP connect from inside a lab host: open | refused | filtered. */
 async function connectFrom(from: string, address: string, port: number): Promise<string> {
@@ -31,36 +24,15 @@ async function connectFrom(from: string, address: string, port: number): Promise
   return (await lab.exec(from, `python3 -c '${py}'`)).stdout.trim();
 }
 
-async function listen(host: string, port: number) {
-  await lab.exec(host, `setsid python3 -c 'import socket,time\ns=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)\ns.bind(("::",${port}))\ns.listen(50)\nwhile True: c,_=s.accept(); c.close()' >/dev/null 2>&1 < /dev/null &`);
-}
-
 beforeAll(async () => {
-  lab = await startLab([
-    { name: 'server1' },
-    { name: 'node1', firewall: 'firewalld' },
-    { name: 'node2' },
-    { name: 'hv1' },
-    { name: 'hv2' },
-    { name: 'hv3', firewall: 'firewalld' },
-    { name: 'mon1' },
-    { name: 'outsider' },
-  ]);
-  inventory = lab.writeInventory('storware.yaml', {
-    roles,
-    platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true, ceph: true } }],
-    defaults: { firewall: 'auto', selinux: 'permissive' },
+  ({ lab, inventory } = await startStorwareFleet({
+    extraHosts: ['outsider'],
     hosts: { hv1: { firewall: drop }, hv2: { firewall: drop }, node2: { firewall: drop }, mon1: { managed: false }, server1: { selinux: 'enforcing' } },
-  });
-  // Pre-existing state that is not vprov's.
-  await lab.exec('hv1', `nft add table inet admin && nft add chain inet admin input '{ type filter hook input priority 10; policy accept; }' && nft add rule inet admin input tcp dport 9100 accept`);
-  await lab.exec('server1', `nft add table ip legacy && nft add chain ip legacy INPUT '{ type filter hook input priority 0; policy drop; }' && nft add rule ip legacy INPUT ct state established,related accept && nft add rule ip legacy INPUT tcp dport 22 accept`);
-  await lab.exec('hv3', 'firewall-cmd --permanent --zone=public --add-service=http >/dev/null && firewall-cmd --reload >/dev/null');
-  await lab.exec('node2', `printf 'admin ALL=(ALL) ALL\\n' > /etc/sudoers.d/admins && chmod 0440 /etc/sudoers.d/admins && rm -f /etc/selinux/config`);
-  await lab.exec('node1', 'useradd --system -G users vprotect && sed -i "s/^SELINUX=.*/SELINUX=enforcing/" /etc/selinux/config');
+  }));
+  // Beyond the shared foreign state: SELinux configs that vprov must change.
+  await lab.exec('node1', 'sed -i "s/^SELINUX=.*/SELINUX=enforcing/" /etc/selinux/config');
   await lab.exec('server1', 'sed -i "s/^SELINUX=.*/SELINUX=disabled/" /etc/selinux/config');
-  for (const h of ['node1', 'node2']) await listen(h, 16000);
-  await listen('hv3', 16000);
+  for (const h of ['node1', 'node2', 'hv3']) await listen(lab, h, 16000);
 });
 afterAll(async () => {
   await lab?.stop();

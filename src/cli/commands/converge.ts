@@ -39,7 +39,7 @@ export function convergeOptions<T>(y: Argv<T>) {
 }
 
 export async function runConverge(args: ConvergeArgs, io: Output): Promise<number> {
-  const [{ convergeAll }, { exitCodeOf }, { renderText }, { renderJson }, { lineProgress }] = await Promise.all([
+  const [{ convergeAll }, { exitCodeOf }, { renderText }, { jsonChunks }, { lineProgress }] = await Promise.all([
     import('../../app/converge-all.js'),
     import('../../app/exit-code.js'),
     import('../../report/text.js'),
@@ -80,6 +80,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
   });
   await finished;
   const code = exitCodeOf(report);
-  io.out(json ? renderJson(report, code) : renderText({ ...report, warnings: [] }, { diff: args.diff }));
+  if (json) for (const chunk of jsonChunks(report, code)) io.out(chunk);
+  else io.out(renderText({ ...report, warnings: [] }, { diff: args.diff }));
   return code;
 }

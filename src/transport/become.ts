@@ -56,9 +56,6 @@ export class BecomeSession {
   private readonly out: Buffer[] = [];
   private readonly err: Buffer[] = [];
   private failure: HostError | undefined;
-  /** made once per session: they are tried on every chunk before the token */
-  private readonly tokenRe: RegExp;
-  private readonly promptRe: RegExp;
 
   constructor(
     private readonly spec: BecomeSpec,
@@ -137,9 +134,15 @@ export class BecomeSession {
     return m ? Number(m[1]) : undefined;
   }
 
+  /** The token and its line end (\n or \r\n); string search, not a RegExp made per session. */
   private tokenAt(): { start: number; end: number } | undefined {
-    const m = this.tokenRe.exec(this.authOut);
-    return m ? { start: m.index, end: m.index + m[0].length } : undefined;
+    const text = this.authOut;
+    for (let i = text.indexOf(this.token); i >= 0; i = text.indexOf(this.token, i + 1)) {
+      let end = i + this.token.length;
+      if (text[end] === '\r') end++;
+      if (text[end] === '\n') return { start: i, end: end + 1 };
+    }
+    return undefined;
   }
 
   private started(at: { start: number; end: number }): void {
@@ -163,7 +166,9 @@ export class BecomeSession {
 
   /** sudo's own messages, without our prompt (and the newline sudo prints after it). */
   private clean(text: string): string {
-    return text.replace(this.promptRe, '').replace(/\r\n/g, '\n');
+    // Usually nothing to clean (sudo -n said nothing): no RegExp is made then.
+    if (!text.includes(this.prompt) && !text.includes('\r')) return text;
+    return text.replace(new RegExp(`${escapeRe(this.prompt)}\\r?\\n?`, 'g'), '').replace(/\r\n/g, '\n');
   }
 
   /** With a pty, what sudo printed: everything after our pid line. */

@@ -46,7 +46,12 @@ const problem = (msg) => {
 function machine() {
   const node = process.version;
   const docker = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).stdout.trim();
-  return { cpu: cpus()[0]?.model, cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node, docker, loadavgAtStart: loadavg().map((x) => x.toFixed(2)) };
+  return { cpu: cpus()[0]?.model, cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node, docker, loadavgAtStart: loadavg().map((x) => x.toFixed(2)), vmsAtStart: vmsRunning() };
+}
+
+/** Virtual machines (QEMU) running beside the benchmark: each can hold a core for its whole run. */
+function vmsRunning() {
+  return spawnSync('pgrep', ['-c', '-f', '^qemu-system'], { encoding: 'utf8' }).stdout.trim() || '0';
 }
 
 const sample = (tool, phase, hosts, r, extra = {}) => {
@@ -155,6 +160,7 @@ try {
   await fleet.stop();
   results.finishedAt = new Date().toISOString();
   results.machine.loadavgAtEnd = loadavg().map((x) => x.toFixed(2));
+  results.machine.vmsAtEnd = vmsRunning();
   const out = opt.out ?? join('bench-results', `bench-${results.startedAt.replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');

@@ -10,7 +10,7 @@ export function resultsMarkdown(r) {
   const m = r.machine;
   const out = [];
   out.push(
-    `Run of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.hosts} lab hosts, ${r.rounds} interleaved round${r.rounds === 1 ? '' : 's'}. Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Linux ${m.kernel}, Node ${m.node}, Docker ${m.docker}; ${r.ansible ?? 'no Ansible'}, ansible-mitogen ${r.mitogen}. Load average at start ${m.loadavgAtStart.join(' ')}, at end ${(m.loadavgAtEnd ?? []).join(' ')}${Number(m.loadavgAtStart[0]) > m.cores ? ' — **the machine was shared** with other work: absolute times are inflated, the ratios (same run, interleaved) are the comparable figures' : ''}. CPU: ${r.cpuSource}.`,
+    `Run of ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${r.hosts} lab hosts, ${r.rounds} interleaved round${r.rounds === 1 ? '' : 's'}. Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Linux ${m.kernel}, Node ${m.node}, Docker ${m.docker}; ${r.ansible ?? 'no Ansible'}, ansible-mitogen ${r.mitogen}. Load average at start ${m.loadavgAtStart.join(' ')}, at end ${(m.loadavgAtEnd ?? []).join(' ')}; QEMU VMs running beside it: ${m.vmsAtStart ?? '?'} at start, ${m.vmsAtEnd ?? '?'} at end${Number(m.loadavgAtStart[0]) > m.cores ? ' — **the machine was shared** with other work: absolute times are inflated, the ratios (same run, interleaved) are the comparable figures' : ''}. CPU: ${r.cpuSource}.`,
     '',
   );
   const f = r.summary?.figures ?? {};

@@ -68,8 +68,6 @@ export class BecomeSession {
     this.token = `vprov-become-ok-${id}`;
     this.pidTag = `vprov-become-pid-${id}=`;
     this.errTag = `vprov-become-stderr-${id}:`;
-    this.tokenRe = new RegExp(`${escapeRe(this.token)}\\r?\\n`);
-    this.promptRe = new RegExp(`${escapeRe(this.prompt)}\\r?\\n?`, 'g');
     const n = Buffer.byteLength(spec.script, 'utf8');
     // With a pty, stdin never reaches EOF and the tty would rewrite bytes: raw mode, and the
     // script's byte count. Its stderr is captured and sent after a tag, since the pty merges both.

@@ -3,6 +3,7 @@
  * atomically in one `nft -f` transaction and persisted to /etc/vprov/vprov.nft (+ a systemd
  * unit where systemd runs). Drift = canonical listing vs the rendered desired table.
  */
+import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { FirewallDesired, FirewallRule } from '../core/types.js';
 import { addressInterval, familyOf, normalizeSources } from '../core/net.js';
@@ -14,6 +15,8 @@ import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type R
 export const NFT_FILE = '/etc/vprov/vprov.nft';
 const ROLLBACK_DIR = '/run/vprov';
 export const NFT_UNIT = '/etc/systemd/system/vprov-nftables.service';
+/** A drop-in of nftables.service: its start (not only restart, PartOf's part) reloads vprov's unit. */
+export const NFT_DROPIN = '/etc/systemd/system/nftables.service.d/50-vprov.conf';
 
 const ND_TYPES = ['nd-neighbor-advert', 'nd-neighbor-solicit', 'nd-router-advert'];
 
@@ -130,6 +133,7 @@ export function nftFactsScript(): string {
     `else echo nft=no; fi`,
     `echo "persisted=$(${readFileCmd(NFT_FILE)})"`,
     `echo "unit=$(${readFileCmd(NFT_UNIT)})"`,
+    `echo "dropin=$(${readFileCmd(NFT_DROPIN)})"`,
   ].join('\n');
 }
 
@@ -139,6 +143,7 @@ interface NftFacts {
   actual: string[] | null;
   persisted: string | null;
   unit: string | null;
+  dropin: string | null;
 }
 
 /** Parsed nft facts, or the reason they cannot be read. */
@@ -147,7 +152,8 @@ export function readNftFacts(raw: string): NftFacts | { error: string } {
   const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
   const persisted = decodeFileFact(kv.persisted);
   const unit = decodeFileFact(kv.unit);
-  if (kv.nft !== 'yes') return { installed: false, items: [], actual: null, persisted, unit };
+  const dropin = decodeFileFact(kv.dropin);
+  if (kv.nft !== 'yes') return { installed: false, items: [], actual: null, persisted, unit, dropin };
   if (kv.ruleset_error !== undefined) return { error: `cannot read the nftables ruleset: ${b64(kv.ruleset_error).trim() || 'nft failed'}` };
   if (kv.ruleset === undefined) return { error: 'cannot read the nftables ruleset: no output from nft' };
   let items: Record<string, Json>[];
@@ -156,22 +162,26 @@ export function readNftFacts(raw: string): NftFacts | { error: string } {
   } catch (err) {
     return { error: `cannot read the nftables ruleset: unparsable JSON from nft -j (${(err as Error).message})` };
   }
-  return { installed: true, items, actual: canonicalFromJson(items), persisted, unit };
+  return { installed: true, items, actual: canonicalFromJson(items), persisted, unit, dropin };
 }
 
 /** Removal of vprov's nftables objects (table, persisted file, unit): no flow, or another backend. */
 export function removeNftables(f: NftFacts, systemd: boolean, why: string): { changes: string[]; script: string } | null {
-  if (f.actual === null && f.persisted === null && f.unit === null) return null;
+  if (f.actual === null && f.persisted === null && f.unit === null && f.dropin === null) return null;
+  const units = f.unit !== null || f.dropin !== null;
   const changes = [
     ...(f.actual !== null ? [`- table inet vprov (${why})`] : []),
     ...(f.persisted !== null ? [`- ${NFT_FILE}`] : []),
     ...(f.unit !== null ? [`- ${NFT_UNIT}`] : []),
+    ...(f.dropin !== null ? [`- ${NFT_DROPIN}`] : []),
   ];
   const script = [
     f.actual !== null ? 'nft delete table inet vprov' : '',
     f.unit !== null && systemd ? 'systemctl disable --now vprov-nftables.service >/dev/null 2>&1 || true' : '',
-    `rm -f ${NFT_FILE} ${NFT_UNIT}`,
-    f.unit !== null && systemd ? 'systemctl daemon-reload' : '',
+    `rm -f ${NFT_FILE} ${NFT_UNIT} ${NFT_DROPIN}`,
+    // the drop-in directory only when nothing else is in it
+    f.dropin !== null ? `rmdir ${dirname(NFT_DROPIN)} 2>/dev/null || true` : '',
+    units && systemd ? 'systemctl daemon-reload' : '',
   ].filter(Boolean).join('\n');
   return { changes, script };
 }
@@ -189,7 +199,7 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
       'refusing a drop policy that could cut this SSH session: controller address unknown',
     );
   }
-  const { actual, persisted, unit } = facts;
+  const { actual, persisted, unit, dropin } = facts;
   plan.notes.push(...shadowNotes(facts.items));
   if (fw.rules.length === 0 && fw.inputPolicy === 'accept') {
     const removal = removeNftables(facts, host.systemd, 'no flow needs it any more');
@@ -204,7 +214,9 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
   const present = fw.inputPolicy === 'drop' ? [...vprovSetElements(facts.items, LIVE_SETS.ipv4), ...vprovSetElements(facts.items, LIVE_SETS.ipv6)] : [];
   const live = liveControllers(present, host.controllerAddress, fw.sshAdminSources);
   const unitText = render('vprov-nftables.service.hbs', { path: NFT_FILE });
-  const unitDiffers = host.systemd && unit !== unitText;
+  const dropinText = render('vprov-nftables-dropin.conf.hbs', {});
+  // The unit and nftables.service's drop-in are written together: either differing rewrites both.
+  const unitDiffers = host.systemd && (unit !== unitText || dropin !== dropinText);
   // This session's address is added only with another change: a controller that reached the
   // host is not a drift, and a second controller must not see one.
   const kept = desiredTable(fw, live.kept, host.sshPort);
@@ -218,37 +230,44 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
   plan.changes.push(...lineChanges(wanted, actual ?? []));
   const fileDiffers = persisted !== text;
   if (fileDiffers && plan.changes.length === 0) plan.changes.push(`~ ${NFT_FILE} (persisted copy differs from the live table)`);
-  if (unitDiffers) plan.changes.push(`${unit === null ? '+' : '~'} ${NFT_UNIT}`);
+  if (host.systemd && unit !== unitText) plan.changes.push(`${unit === null ? '+' : '~'} ${NFT_UNIT}`);
+  if (host.systemd && dropin !== dropinText) plan.changes.push(`${dropin === null ? '+' : '~'} ${NFT_DROPIN}`);
   if (fileDiffers) plan.diff = createTwoFilesPatch(persisted === null ? '/dev/null' : NFT_FILE, NFT_FILE, persisted ?? '', text, undefined, undefined, { context: 2 });
   if (plan.changes.length === 0) return plan;
 
   plan.status = 'pending';
   const tmp = runTemp(NFT_FILE);
   const unitTmp = runTemp(NFT_UNIT);
+  const dropinTmp = runTemp(NFT_DROPIN);
   // A drop policy (now or before) can cut SSH: arm a rollback that only a new session cancels,
   // and persist (file and unit) only once it is cancelled, so a reboot cannot bring back a
   // table that cut SSH.
   const risky = fw.inputPolicy === 'drop' || (actual ?? []).some((l) => l.includes('policy drop'));
   // --now: an inactive unit is not restarted with nftables.service (PartOf), so its flush would stick.
-  const persist = (file: string, unitFile: string) =>
-    [`mv -f ${file} ${NFT_FILE}`, unitDiffers ? [`mv -f ${unitFile} ${NFT_UNIT}`, 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : ''].filter(Boolean).join('\n');
+  const persist = (file: string, unitFile: string, dropinFile: string) =>
+    [
+      `mv -f ${file} ${NFT_FILE}`,
+      unitDiffers ? [`mv -f ${unitFile} ${NFT_UNIT}`, `mv -f ${dropinFile} ${NFT_DROPIN}`, 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
+    ].filter(Boolean).join('\n');
+  const writeUnits = (unitFile: string, dropinFile: string) => (unitDiffers ? [writeFileToWord(unitFile, unitText), writeFileToWord(dropinFile, dropinText)].join('\n') : '');
   plan.script = [
-    `mkdir -p /etc/vprov`,
+    unitDiffers ? `mkdir -p /etc/vprov ${dirname(NFT_DROPIN)}` : `mkdir -p /etc/vprov`,
     writeFileToWord(tmp, text),
     `if ! out=$(nft -c -f ${tmp} 2>&1); then rm -f ${tmp}; echo "nft rejected the rendered table: $out" >&2; exit 3; fi`,
     risky ? armRollbackScript(fw.confirmTimeout) : '',
     `nft -f ${tmp}`,
     risky
-      ? [`mv -f ${tmp} ${PENDING_NFT}`, unitDiffers ? writeFileToWord(q(PENDING_UNIT), unitText) : ''].filter(Boolean).join('\n')
-      : [unitDiffers ? writeFileToWord(unitTmp, unitText) : '', persist(tmp, unitTmp)].filter(Boolean).join('\n'),
+      ? [`mv -f ${tmp} ${PENDING_NFT}`, writeUnits(q(PENDING_UNIT), q(PENDING_DROPIN))].filter(Boolean).join('\n')
+      : [writeUnits(unitTmp, dropinTmp), persist(tmp, unitTmp, dropinTmp)].filter(Boolean).join('\n'),
   ].filter(Boolean).join('\n');
-  if (risky) plan.confirmScript = confirmRollbackScript(persist(PENDING_NFT, PENDING_UNIT));
+  if (risky) plan.confirmScript = confirmRollbackScript(persist(PENDING_NFT, PENDING_UNIT, PENDING_DROPIN));
   return plan;
 }
 
 const ARMED = `${ROLLBACK_DIR}/rollback.armed`;
 const PENDING_NFT = `${ROLLBACK_DIR}/pending.nft`;
 const PENDING_UNIT = `${ROLLBACK_DIR}/pending.service`;
+const PENDING_DROPIN = `${ROLLBACK_DIR}/pending-dropin.conf`;
 
 /**
  * Save the live table (or its absence) and restore it after `seconds` unless confirmed.
@@ -258,11 +277,11 @@ const PENDING_UNIT = `${ROLLBACK_DIR}/pending.service`;
 export function armRollbackScript(seconds: number): string {
   return [
     `mkdir -p ${ROLLBACK_DIR}`,
-    `rm -f ${PENDING_NFT} ${PENDING_UNIT}`,
+    `rm -f ${PENDING_NFT} ${PENDING_UNIT} ${PENDING_DROPIN}`,
     `{ echo 'table inet vprov'; echo 'delete table inet vprov'; nft list table inet vprov 2>/dev/null || true; } > ${ROLLBACK_DIR}/rollback.nft`,
     `touch ${ARMED}`,
     // setsid: the timer must outlive this SSH channel.
-    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${ARMED}.fired ${PENDING_NFT} ${PENDING_UNIT}; fi' </dev/null >/dev/null 2>&1 &`,
+    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${ARMED}.fired ${PENDING_NFT} ${PENDING_UNIT} ${PENDING_DROPIN}; fi' </dev/null >/dev/null 2>&1 &`,
   ].join('\n');
 }
 

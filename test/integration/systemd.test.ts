@@ -111,6 +111,18 @@ describe('systemd lab hosts', { timeout: SLOW }, () => {
     expect(r.code).toBe(0);
   });
 
+  it('nftables.service started while inactive (its config flushes the ruleset): the vprov table comes back', async () => {
+    // Debian ships nftables.service disabled: inactive here while vprov's unit is active, so
+    // PartOf= (restart, stop) does not apply; the drop-in vprov puts beside it does.
+    expect((await lab.exec('hv1', 'systemctl is-active nftables.service')).stdout).toBe('inactive\n');
+    expect(await sh('hv1', 'systemctl is-active vprov-nftables.service')).toBe('active\n');
+    expect(await sh('hv1', 'cat /etc/systemd/system/nftables.service.d/50-vprov.conf')).toMatch(/^ExecStartPost=-\/usr\/bin\/systemctl --no-block try-reload-or-restart vprov-nftables.service$/m);
+    await sh('hv1', 'systemctl start nftables.service');
+    expect(await sh('hv1', 'nft list tables')).toMatch(/table inet filter/);
+    expect((await eventually('hv1', 'nft list table inet vprov')).stdout).toBe(applied.hv1);
+    expect((await vprov('drift', '-i', inventory(), '--limit', 'hv1')).code).toBe(0);
+  });
+
   it('nftables.service enabled and restarted (its config flushes the ruleset): the vprov table comes back', async () => {
     await sh('hv1', 'systemctl enable nftables.service && systemctl restart nftables.service');
     // Debian's own table is there, so nftables.service really ran its "flush ruleset" config.

@@ -92,6 +92,24 @@ describe('live controllers', () => {
   });
 });
 
+describe("nftables.service's drop-in goes with vprov's unit", () => {
+  const sd = { ...host, systemd: true };
+  const empty = { ...fw, sets: [], rules: [] };
+  const dropin = '[Service]\nExecStartPost=-/usr/bin/systemctl --no-block try-reload-or-restart vprov-nftables.service\n';
+  it('an apply on a systemd host writes the unit and the drop-in, and enables the unit', () => {
+    const plan = planNftables('nft=yes\nruleset=' + b64('{"nftables": []}') + '\npersisted=absent\nunit=absent\ndropin=absent', fw, sd);
+    expect(plan.changes).toEqual(expect.arrayContaining(['+ /etc/systemd/system/vprov-nftables.service', '+ /etc/systemd/system/nftables.service.d/50-vprov.conf']));
+    expect(plan.script).toMatch(/mv -f \S+ \/etc\/systemd\/system\/nftables\.service\.d\/50-vprov\.conf\n/);
+  });
+  it('a left-over drop-in alone is removed, with its directory when empty', () => {
+    const plan = planNftables(`nft=yes\nruleset=${b64('{"nftables": []}')}\npersisted=absent\nunit=absent\ndropin=${b64(dropin)}`, empty, sd);
+    expect(plan.changes).toEqual(['- /etc/systemd/system/nftables.service.d/50-vprov.conf']);
+    expect(plan.script).toMatch(/rm -f .*\/etc\/systemd\/system\/nftables\.service\.d\/50-vprov\.conf/);
+    expect(plan.script).toMatch(/rmdir \/etc\/systemd\/system\/nftables\.service\.d 2>\/dev\/null \|\| true/);
+    expect(plan.script).toMatch(/systemctl daemon-reload/);
+  });
+});
+
 describe('facts that cannot be read fail the resource with their cause', () => {
   it('nft listing error', () => {
     const plan = planNftables(`nft=yes\nruleset_error=${b64('Error: Could not process rule: Operation not permitted')}\npersisted=absent\nunit=absent`, fw, host);

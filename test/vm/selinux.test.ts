@@ -116,7 +116,8 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
     expect(await label('/etc/sudoers.d/vprotect')).toMatch(/:etc_t:/);
     expect(await label('/etc/vprov/vprov.nft')).toMatch(/:etc_t:/);
     expect(await label('/etc/systemd/system/vprov-nftables.service')).toMatch(/:systemd_unit_t:/);
-    expect((await vm.exec('restorecon -n -v /etc/sudoers.d/vprotect /etc/vprov/vprov.nft /etc/systemd/system/vprov-nftables.service /etc/selinux/config')).stdout).toBe('');
+    expect(await label('/etc/systemd/system/nftables.service.d/50-vprov.conf')).toMatch(/:systemd_unit_t:/);
+    expect((await vm.exec('restorecon -n -v /etc/sudoers.d/vprotect /etc/vprov/vprov.nft /etc/systemd/system/vprov-nftables.service /etc/systemd/system/nftables.service.d /etc/systemd/system/nftables.service.d/50-vprov.conf /etc/selinux/config')).stdout).toBe('');
     // sudo reads the drop-in under enforcing; the unit loads the file under enforcing.
     expect(await vm.sh('sudo -l -U vprotect')).toMatch(/NOPASSWD/);
     await vm.sh('systemctl restart vprov-nftables.service');

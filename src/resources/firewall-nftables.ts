@@ -213,10 +213,13 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
 
   const present = fw.inputPolicy === 'drop' ? [...vprovSetElements(facts.items, LIVE_SETS.ipv4), ...vprovSetElements(facts.items, LIVE_SETS.ipv6)] : [];
   const live = liveControllers(present, host.controllerAddress, fw.sshAdminSources);
-  const unitText = render('vprov-nftables.service.hbs', { path: NFT_FILE });
-  const dropinText = render('vprov-nftables-dropin.conf.hbs', {});
-  // The unit and nftables.service's drop-in are written together: either differing rewrites both.
-  const unitDiffers = host.systemd && (unit !== unitText || dropin !== dropinText);
+  // vprov's unit and nftables.service's drop-in: written together, either differing rewrites both.
+  const units = [
+    { path: NFT_UNIT, text: render('vprov-nftables.service.hbs', { path: NFT_FILE }), actual: unit, pending: PENDING_UNIT },
+    { path: NFT_DROPIN, text: render('vprov-nftables-dropin.conf.hbs', {}), actual: dropin, pending: PENDING_DROPIN },
+  ].map((u) => ({ ...u, tmp: runTemp(u.path) }));
+  const staleUnits = host.systemd ? units.filter((u) => u.actual !== u.text) : [];
+  const unitDiffers = staleUnits.length > 0;
   // This session's address is added only with another change: a controller that reached the
   // host is not a drift, and a second controller must not see one.
   const kept = desiredTable(fw, live.kept, host.sshPort);
@@ -230,26 +233,25 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
   plan.changes.push(...lineChanges(wanted, actual ?? []));
   const fileDiffers = persisted !== text;
   if (fileDiffers && plan.changes.length === 0) plan.changes.push(`~ ${NFT_FILE} (persisted copy differs from the live table)`);
-  if (host.systemd && unit !== unitText) plan.changes.push(`${unit === null ? '+' : '~'} ${NFT_UNIT}`);
-  if (host.systemd && dropin !== dropinText) plan.changes.push(`${dropin === null ? '+' : '~'} ${NFT_DROPIN}`);
+  for (const u of staleUnits) plan.changes.push(`${u.actual === null ? '+' : '~'} ${u.path}`);
   if (fileDiffers) plan.diff = createTwoFilesPatch(persisted === null ? '/dev/null' : NFT_FILE, NFT_FILE, persisted ?? '', text, undefined, undefined, { context: 2 });
   if (plan.changes.length === 0) return plan;
 
   plan.status = 'pending';
   const tmp = runTemp(NFT_FILE);
-  const unitTmp = runTemp(NFT_UNIT);
-  const dropinTmp = runTemp(NFT_DROPIN);
   // A drop policy (now or before) can cut SSH: arm a rollback that only a new session cancels,
   // and persist (file and unit) only once it is cancelled, so a reboot cannot bring back a
   // table that cut SSH.
   const risky = fw.inputPolicy === 'drop' || (actual ?? []).some((l) => l.includes('policy drop'));
   // --now: an inactive unit is not restarted with nftables.service (PartOf), so its flush would stick.
-  const persist = (file: string, unitFile: string, dropinFile: string) =>
+  // The units are staged at their temp names, or in /run/vprov while a rollback is armed.
+  const staged = (u: (typeof units)[number], pending: boolean) => (pending ? q(u.pending) : u.tmp);
+  const persist = (file: string, pending: boolean) =>
     [
       `mv -f ${file} ${NFT_FILE}`,
-      unitDiffers ? [`mv -f ${unitFile} ${NFT_UNIT}`, `mv -f ${dropinFile} ${NFT_DROPIN}`, 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
+      unitDiffers ? [...units.map((u) => `mv -f ${staged(u, pending)} ${u.path}`), 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
     ].filter(Boolean).join('\n');
-  const writeUnits = (unitFile: string, dropinFile: string) => (unitDiffers ? [writeFileToWord(unitFile, unitText), writeFileToWord(dropinFile, dropinText)].join('\n') : '');
+  const writeUnits = (pending: boolean) => (unitDiffers ? units.map((u) => writeFileToWord(staged(u, pending), u.text)).join('\n') : '');
   plan.script = [
     unitDiffers ? `mkdir -p /etc/vprov ${dirname(NFT_DROPIN)}` : `mkdir -p /etc/vprov`,
     writeFileToWord(tmp, text),
@@ -257,10 +259,10 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
     risky ? armRollbackScript(fw.confirmTimeout) : '',
     `nft -f ${tmp}`,
     risky
-      ? [`mv -f ${tmp} ${PENDING_NFT}`, writeUnits(q(PENDING_UNIT), q(PENDING_DROPIN))].filter(Boolean).join('\n')
-      : [writeUnits(unitTmp, dropinTmp), persist(tmp, unitTmp, dropinTmp)].filter(Boolean).join('\n'),
+      ? [`mv -f ${tmp} ${PENDING_NFT}`, writeUnits(true)].filter(Boolean).join('\n')
+      : [writeUnits(false), persist(tmp, false)].filter(Boolean).join('\n'),
   ].filter(Boolean).join('\n');
-  if (risky) plan.confirmScript = confirmRollbackScript(persist(PENDING_NFT, PENDING_UNIT, PENDING_DROPIN));
+  if (risky) plan.confirmScript = confirmRollbackScript(persist(PENDING_NFT, true));
   return plan;
 }
 
@@ -268,6 +270,8 @@ const ARMED = `${ROLLBACK_DIR}/rollback.armed`;
 const PENDING_NFT = `${ROLLBACK_DIR}/pending.nft`;
 const PENDING_UNIT = `${ROLLBACK_DIR}/pending.service`;
 const PENDING_DROPIN = `${ROLLBACK_DIR}/pending-dropin.conf`;
+/** What an armed rollback may leave staged: dropped when it fires, or replaced by the next arm. */
+const PENDING_ALL = `${PENDING_NFT} ${PENDING_UNIT} ${PENDING_DROPIN}`;
 
 /**
  * Save the live table (or its absence) and restore it after `seconds` unless confirmed.
@@ -277,11 +281,11 @@ const PENDING_DROPIN = `${ROLLBACK_DIR}/pending-dropin.conf`;
 export function armRollbackScript(seconds: number): string {
   return [
     `mkdir -p ${ROLLBACK_DIR}`,
-    `rm -f ${PENDING_NFT} ${PENDING_UNIT} ${PENDING_DROPIN}`,
+    `rm -f ${PENDING_ALL}`,
     `{ echo 'table inet vprov'; echo 'delete table inet vprov'; nft list table inet vprov 2>/dev/null || true; } > ${ROLLBACK_DIR}/rollback.nft`,
     `touch ${ARMED}`,
     // setsid: the timer must outlive this SSH channel.
-    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${ARMED}.fired ${PENDING_NFT} ${PENDING_UNIT} ${PENDING_DROPIN}; fi' </dev/null >/dev/null 2>&1 &`,
+    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${ARMED}.fired ${PENDING_ALL}; fi' </dev/null >/dev/null 2>&1 &`,
   ].join('\n');
 }
 

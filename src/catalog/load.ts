@@ -32,7 +32,11 @@ export function contentHash(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Set by scripts/bundle.js: the bundle cannot read the modules it was built from, so it carries their fingerprint. */
+declare const VPROV_CATALOG_COMPILER: string | undefined;
+
 export function compilerHash(): string | undefined {
+  if (typeof VPROV_CATALOG_COMPILER === 'string') return VPROV_CATALOG_COMPILER;
   try {
     const h = createHash('sha256');
     for (const m of COMPILER_MODULES) h.update(readFileSync(new URL(m, import.meta.url)));

@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import { InputError, describeError } from '../core/errors.js';
 import { EXIT_HOST_FAILED, EXIT_INPUT } from '../core/exit.js';
+import { vprovVersion } from '../app/run-identity.js';
 import { processOutput, type Output } from './output.js';
 import { forksOption, timeoutOption, wholeNumber } from './values.js';
 import { convergeOptions, runConverge } from './commands/converge.js';
@@ -194,7 +195,8 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
       })
       .completion('completion', 'print a bash/zsh completion script (add `source <(vprov completion)` to ~/.bashrc or ~/.zshrc)')
       .help('help', 'show help (every command has its own: vprov COMMAND --help)')
-      .version()
+      // Given, not guessed: yargs would look for a package.json above its own file, which in the bundle is not ours.
+      .version(vprovVersion())
       .describe('version', 'show the version of vprov')
       .parseAsync();
   } catch (err) {

@@ -16,7 +16,7 @@ interface Precompiled {
   spec: TemplateSpecification;
 }
 
-const require = createRequire(import.meta.url);
+const requireCjs = createRequire(import.meta.url);
 const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 export const PRECOMPILED_TEMPLATES = fileURLToPath(new URL('../templates.compiled.cjs', import.meta.url));
 const cache = new Map<string, HandlebarsTemplateDelegate>();
@@ -39,7 +39,7 @@ let precompiled: Record<string, Precompiled> | null | undefined;
 function precompiledFor(name: string, text: string): Precompiled | undefined {
   if (precompiled === undefined) {
     try {
-      precompiled = require(PRECOMPILED_TEMPLATES) as Record<string, Precompiled>;
+      precompiled = requireCjs(PRECOMPILED_TEMPLATES) as Record<string, Precompiled>;
     } catch {
       precompiled = null; // not built (running from src/): templates are compiled here
     }
@@ -54,10 +54,10 @@ export function render(name: string, context: object): string {
     const text = readFileSync(`${TEMPLATE_DIR}${name}`, 'utf8');
     const pre = precompiledFor(name, text);
     if (pre) {
-      runtime ??= withHelpers(require('handlebars/runtime.js') as Handlebars);
+      runtime ??= withHelpers(requireCjs('handlebars/runtime.js') as Handlebars);
       tpl = runtime.template(pre.spec);
     } else {
-      compiler ??= withHelpers(require('handlebars') as Handlebars);
+      compiler ??= withHelpers(requireCjs('handlebars') as Handlebars);
       tpl = compiler.compile(text, optionsFor(name));
     }
     cache.set(name, tpl);
@@ -67,7 +67,7 @@ export function render(name: string, context: object): string {
 
 /** The build step: every template precompiled with the options `render` uses, as a CommonJS module. */
 export function precompileTemplates(): string {
-  compiler ??= withHelpers(require('handlebars') as Handlebars);
+  compiler ??= withHelpers(requireCjs('handlebars') as Handlebars);
   const entries = readdirSync(TEMPLATE_DIR)
     .filter((n) => n.endsWith('.hbs'))
     .sort()

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -45,12 +45,14 @@ describe('npm pack', () => {
     const top = new Set(packed.map((p) => (p.includes('/') ? `${p.split('/')[0]}/` : p)));
     expect([...top].sort()).toEqual(['README.md', 'bin/', 'catalog/', 'dist/', 'docs/', 'inventories/', 'package.json', 'templates/']);
     expect(packed).toContain('bin/vprov.js');
-    expect(packed).toContain('dist/cli/main.js');
+    expect(packed).toContain('dist/bundle/main.js');
     expect(packed).toContain('dist/catalog.compiled.json');
+    expect(packed).toContain('dist/templates.compiled.cjs');
     expect(packed).toContain('docs/inventory.schema.json');
     for (const f of readdirSync(join(ROOT, 'catalog'))) expect(packed).toContain(`catalog/${f}`);
     for (const f of readdirSync(join(ROOT, 'templates'))) expect(packed).toContain(`templates/${f}`);
-    expect(packed.filter((p) => p.startsWith('dist/') && !/\.js$|^dist\/catalog\.compiled\.json$/.test(p))).toEqual([]);
+    // The bundle, not tsc's module tree: dist/ holds dist/bundle/*.js and the two compiled files only.
+    expect(packed.filter((p) => p.startsWith('dist/') && !/^dist\/bundle\/[\w-]+\.js$|^dist\/catalog\.compiled\.json$|^dist\/templates\.compiled\.cjs$/.test(p))).toEqual([]);
     expect(packed.filter((p) => /^(src|test|scripts|node_modules)\//.test(p))).toEqual([]);
   });
 });
@@ -105,5 +107,65 @@ describe('vprov installed globally', () => {
     const r = vprov('inventory', 'check', '-i', 'missing.yaml');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/missing\.yaml/);
+  });
+});
+
+describe('the installed bundle', () => {
+  const pkg = () => join(prefix, 'lib', 'node_modules', 'vprov');
+  /** Changes one installed file for the length of `f`, then puts the original back. */
+  function withFile(rel: string, change: (text: string) => string | null, f: () => void) {
+    const file = join(pkg(), rel);
+    const original = readFileSync(file, 'utf8');
+    try {
+      const text = change(original);
+      if (text === null) rmSync(file);
+      else writeFileSync(file, text);
+      f();
+    } finally {
+      writeFileSync(file, original);
+    }
+  }
+  const retitled = (compiler?: string) => (text: string) => {
+    const c = JSON.parse(text) as { compiler: string; products: Record<string, { id: string; title: string }> };
+    const storware = Object.values(c.products).find((p) => p.id === 'storware');
+    if (!storware) throw new Error('no storware product in the compiled catalog');
+    storware.title = 'Storware, as the compiled catalog says';
+    return JSON.stringify({ ...c, compiler: compiler ?? c.compiler });
+  };
+
+  it('takes the shipped catalog from dist/catalog.compiled.json (no YAML parsed), and only for the code that compiled it', () => {
+    // The compiled entry is what the bundle reads: a title changed only there shows.
+    withFile('dist/catalog.compiled.json', retitled(), () => {
+      const r = vprov('catalog', 'list');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^storware: Storware, as the compiled catalog says$/m);
+    });
+    // Compiled by other code (another fingerprint): ignored, the YAML is parsed and validated.
+    withFile('dist/catalog.compiled.json', retitled('0'.repeat(64)), () => {
+      const r = vprov('catalog', 'list');
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^storware: Storware Backup & Recovery/m);
+      expect(r.stdout).not.toContain('as the compiled catalog says');
+    });
+  });
+
+  it('a missing bundle fails loudly: exit 4 (not "bad input"), the file and what to do, no output', () => {
+    withFile('dist/bundle/main.js', () => null, () => {
+      for (const args of [['catalog', 'list'], ['inventory', 'check', '-i', 'olvm.yaml'], ['--help']]) {
+        const r = vprov(...args);
+        expect(r.code).toBe(4);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(/^error: vprov failed unexpectedly \(its bundle dist\/bundle\/main\.js cannot be loaded: Cannot find module .*main\.js.*\); run npm run build, or reinstall vprov\n$/);
+      }
+    });
+  });
+
+  it('a broken bundle fails loudly too: exit 4 with the cause', () => {
+    withFile('dist/bundle/main.js', (text) => text.slice(0, Math.floor(text.length / 2)), () => {
+      const r = vprov('catalog', 'list');
+      expect(r.code).toBe(4);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/cannot be loaded: .*(Unexpected|missing|Invalid)/);
+    });
   });
 });

@@ -16,7 +16,8 @@ export const accountResource: Resource = {
     if (!a) return '';
     const groupProbes = a.groups.map((g) => `getent group ${q(g)} >/dev/null && echo ${q(`group:${g}=yes`)} || echo ${q(`group:${g}=no`)}`).join('\n');
     return [
-      `if pw=$(getent passwd ${q(a.name)}); then echo "exists=yes"; echo "passwd=$pw"; echo "groups=$(id -nG ${q(a.name)})"; else echo "exists=no"; fi`,
+      // printf, not echo: dash's echo reads a backslash in the comment field (\c) as an escape.
+      `if pw=$(getent passwd ${q(a.name)}); then echo "exists=yes"; printf '%s\\n' "passwd=$pw"; printf 'groups=%s\\n' "$(id -nG ${q(a.name)})"; else echo "exists=no"; fi`,
       `echo "sys_uid_max=$(awk '$1 == "SYS_UID_MAX" { print $2 }' /etc/login.defs 2>/dev/null)"`,
       groupProbes,
     ].join('\n');

@@ -8,7 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { FirewallDesired, FirewallRule } from '../core/types.js';
 import { addressInterval, familyOf, normalizeSources } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSetElements, type Json, type NftRuleSpec } from './nft-canonical.js';
-import { decodeFileFact, keyValues, q, readFileCmd, runTemp, writeFileToWord } from './shell.js';
+import { decodeFileFact, keyValues, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
@@ -131,9 +131,9 @@ export function nftFactsScript(): string {
     `if command -v nft >/dev/null 2>&1; then echo nft=yes`,
     `  if out=$(nft -j list ruleset 2>&1); then echo "ruleset=$(printf '%s' "$out" | base64 -w0)"; else echo "ruleset_error=$(printf '%s' "$out" | base64 -w0)"; fi`,
     `else echo nft=no; fi`,
-    `echo "persisted=$(${readFileCmd(NFT_FILE)})"`,
-    `echo "unit=$(${readFileCmd(NFT_UNIT)})"`,
-    `echo "dropin=$(${readFileCmd(NFT_DROPIN)})"`,
+    readFileFact('persisted', NFT_FILE),
+    readFileFact('unit', NFT_UNIT),
+    readFileFact('dropin', NFT_DROPIN),
   ].join('\n');
 }
 

@@ -4,7 +4,7 @@
  * is reported as "reboot required" and never forced.
  */
 import type { SelinuxMode } from '../core/types.js';
-import { decodeFileFact, keyValues, runTemp, writeFileToWord } from './shell.js';
+import { decodeFileFact, keyValues, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { emptyPlan, type Resource } from './types.js';
 
 export const SELINUX_CONFIG = '/etc/selinux/config';
@@ -41,8 +41,10 @@ export const selinuxResource: Resource = {
   factsScript(desired) {
     if (desired.selinux.mode === 'keep') return '';
     return [
-      `if [ -f ${SELINUX_CONFIG} ]; then echo "config=$(base64 -w0 < ${SELINUX_CONFIG})"; else echo config=absent; fi`,
-      `if grep -qw selinuxfs /proc/filesystems 2>/dev/null; then echo kernel=yes; else echo kernel=no; fi`,
+      readFileFact('config', SELINUX_CONFIG),
+      // Read by the shell itself (lines are "[nodev]<TAB>name"): a grep here would cost an exec per run.
+      `vprov_selinuxfs=no; while read -r vprov_a vprov_b; do if [ "$vprov_a" = selinuxfs ] || [ "$vprov_b" = selinuxfs ]; then vprov_selinuxfs=yes; fi; done < /proc/filesystems`,
+      `echo "kernel=$vprov_selinuxfs"`,
       `if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev/null)"; fi`,
     ].join('\n');
   },

@@ -22,9 +22,13 @@ export function runTemp(path: string): string {
   return `${q(`${path}.`)}"\${${RUN_VAR}:-0}"${q(`.${TEMP_TAG}`)}`;
 }
 
-/** Print a file's bytes as one base64 line, or the word "absent". */
-export function readFileCmd(path: string): string {
-  return `if [ -f ${q(path)} ]; then base64 -w0 < ${q(path)}; echo; else echo absent; fi`;
+/**
+ * Print `key=` and a file's bytes as one base64 line, or `key=absent`. No \$(…) around it: the
+ * subshell would cost a fork on every run, for the same bytes.
+ */
+export function readFileFact(key: string, path: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`readFileFact: bad key ${key}`);
+  return `if [ -f ${q(path)} ]; then printf ${key}=; base64 -w0 < ${q(path)}; echo; else echo ${key}=absent; fi`;
 }
 
 export function decodeFileFact(line: string | undefined): string | null {

@@ -5,7 +5,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { HostDesired, SudoersDesired } from '../core/types.js';
-import { decodeFileFact, q, readFileCmd, runTemp, writeFileToWord } from './shell.js';
+import { decodeFileFact, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, type Resource, type ResourcePlan } from './types.js';
 import { effectProblem, parseSudoList } from './sudo-effect.js';
@@ -30,19 +30,19 @@ export const sudoersResource: Resource = {
     if (!desired.sudoers) return '';
     const path = `${SUDOERS_DIR}/${desired.sudoers.file}`;
     const { user, commands } = desired.sudoers;
-    const probes = commands.map((c) => `[ -e ${q(c)} ] || echo ${q(`missing=${c}`)}`).join('\n');
-    const others = `grep -lE ${q(`(^|[^A-Za-z0-9_.-])${user}([^A-Za-z0-9_.-]|$)`)} /etc/sudoers /etc/sudoers.d/* 2>/dev/null | grep -vxF ${q(path)} | sed 's/^/foreign=/'`;
+    // Each line costs at most one exec (a fork+exec is most of a host's cost here): no $(…)
+    // around a pipeline, one stat for every path, sed both drops our own file and prefixes.
     return [
-      `if getent passwd ${q(desired.sudoers.user)} >/dev/null; then echo user=yes; else echo user=no; fi`,
-      `echo "content=$(${readFileCmd(path)})"`,
-      `if [ -e ${q(path)} ]; then echo "meta=$(stat -c '%a %U %G' ${q(path)})"; fi`,
-      probes,
+      `if getent passwd ${q(user)} >/dev/null; then echo user=yes; vprov_sudo_user=1; else echo user=no; vprov_sudo_user=; fi`,
+      readFileFact('content', path),
+      `if [ -e ${q(path)} ]; then stat -c 'meta=%a %U %G' ${q(path)} || echo meta=; fi`,
+      ...commands.map((c) => `[ -e ${q(c)} ] || printf '%s\\n' ${q(`missing=${c}`)}`),
       // What sudo itself makes of the whole configuration, and where to look when it differs.
-      `if id -u ${q(user)} >/dev/null 2>&1; then echo "effect=$(sudo -l -U ${q(user)} 2>&1 | base64 -w0)"; fi`,
+      `if [ -n "$vprov_sudo_user" ]; then printf effect=; sudo -l -U ${q(user)} 2>&1 | base64 -w0; echo; fi`,
       `if grep -Eq '^[[:space:]]*[@#]includedir[[:space:]]+/etc/sudoers\.d/?[[:space:]]*$' /etc/sudoers; then echo includedir=yes; else echo includedir=no; fi`,
-      others,
+      foreignFilesCmd(user, path, ['/etc/sudoers', `${SUDOERS_DIR}/*`]),
       // Every granted path and each directory above it: who could replace what root runs.
-      `for p in ${pathsAbove(commands).map(q).join(' ')}; do [ -e "$p" ] && echo "perm:$p=$(stat -L -c '%a %U %G' "$p")"; done`,
+      permsCmd(pathsAbove(commands)),
     ].join('\n');
   },
 
@@ -86,6 +86,26 @@ export const sudoersResource: Resource = {
     return plan;
   },
 };
+
+/**
+ * `foreign=FILE` for each sudoers file (of `files`, sh words: globs allowed) other than `own`
+ * that names `user`. One grep and one sed: sed drops `own` (an exact line) and adds the prefix.
+ */
+export function foreignFilesCmd(user: string, own: string, files: readonly string[]): string {
+  // BRE specials and the delimiter, backslashed (a lone ] is literal in a BRE)
+  const ownLine = own.replace(/[\\^$.*[|]/g, '\\$&');
+  return `grep -lE ${q(`(^|[^A-Za-z0-9_.-])${user}([^A-Za-z0-9_.-]|$)`)} ${files.join(' ')} 2>/dev/null | sed -e ${q(`\\|^${ownLine}$|d`)} -e 's/^/foreign=/'`;
+}
+
+/**
+ * `perm:PATH=MODE OWNER GROUP` (symlinks followed) for each path that exists, in the order given;
+ * nothing for one that cannot be stat'ed. One stat for all of them: it goes on past a path it
+ * cannot read, and prints each name as given (%n).
+ */
+export function permsCmd(paths: readonly string[]): string {
+  // (stat exits 1 when a path is missing: that is an answer, not a failure of the script)
+  return `stat -L -c 'perm:%n=%a %U %G' -- ${paths.map(q).join(' ')} 2>/dev/null || :`;
+}
 
 /** Each path and every directory above it, once. */
 function pathsAbove(paths: readonly string[]): string[] {

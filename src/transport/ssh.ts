@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
-import { Client, type CipherAlgorithm, type ClientChannel, type ConnectConfig, type ExecOptions } from 'ssh2';
+import { Client, type AuthenticationType, type CipherAlgorithm, type ClientChannel, type ConnectConfig, type ExecOptions } from 'ssh2';
 import { ConnectionLostError, UnreachableError, HostError } from '../core/errors.js';
 import type { SshTarget } from '../core/types.js';
 import { verifyHostKey } from './known-hosts.js';
@@ -167,6 +167,7 @@ function handshake(target: SshTarget, opts: ConnectOptions, sock?: Duplex): Prom
     keepaliveInterval: KEEPALIVE_MS,
     keepaliveCountMax: KEEPALIVE_COUNT,
     agent: process.env.SSH_AUTH_SOCK,
+    authHandler: authMethods(privateKey !== undefined, process.env.SSH_AUTH_SOCK !== undefined),
     algorithms: { cipher: CIPHERS },
     debug: lists.debug,
     ...(privateKey ? { privateKey } : {}),
@@ -196,14 +197,66 @@ function handshake(target: SshTarget, opts: ConnectOptions, sock?: Duplex): Prom
     client.on('close', () => fail('connection closed during set-up'));
     client.once('ready', () => {
       settled = true;
+      quietAfterHandshake(client);
       resolve({ client, release: once(() => closeClient(client)) });
     });
     try {
       client.connect(config);
+      ignoreHostKeyAnnouncements(client);
     } catch (err) {
       fail((err as Error).message);
     }
   });
+}
+
+/**
+ * The methods vprov authenticates with, in ssh2's order (key, then agent), without the "none"
+ * probe ssh2 sends first by default: that probe only asks which methods the server allows, and
+ * costs a request per host. No method at all fails as before: "All configured authentication
+ * methods failed".
+ */
+export function authMethods(hasKey: boolean, hasAgent: boolean): AuthenticationType[] {
+  return [...(hasKey ? ['publickey' as const] : []), ...(hasAgent ? ['agent' as const] : [])];
+}
+
+/** ssh2's protocol object: the two places below reach past its public API (see each for why). */
+interface Ssh2Protocol {
+  _handlers?: Record<string, unknown>;
+  _debug?: unknown;
+  requestSuccess?: () => void;
+}
+
+function protocolOf(client: Client): Ssh2Protocol | undefined {
+  return (client as unknown as { _protocol?: Ssh2Protocol })._protocol;
+}
+
+/**
+ * After authentication OpenSSH announces all its host keys (hostkeys-00, for UpdateHostKeys).
+ * ssh2 answers every announcement by asking the server to prove each key: on every connection
+ * the host signs once per host key (RSA-3072 among them) and vprov verifies each signature, for
+ * keys vprov never uses (it checks the one key of the key exchange). ssh2 has no option for
+ * this, so its handler for global requests is wrapped; when ssh2 no longer has that handler
+ * where expected, its own behaviour stays (slower, never wrong).
+ */
+export function ignoreHostKeyAnnouncements(client: Client): boolean {
+  const proto = protocolOf(client);
+  const handlers = proto?._handlers;
+  const original = handlers?.GLOBAL_REQUEST;
+  if (!proto || !handlers || typeof original !== 'function' || typeof proto.requestSuccess !== 'function') return false;
+  handlers.GLOBAL_REQUEST = (p: unknown, name: string, wantReply: boolean, data: unknown) => {
+    if (name !== 'hostkeys-00@openssh.com') return original(p, name, wantReply, data);
+    if (wantReply) proto.requestSuccess!();
+  };
+  return true;
+}
+
+/**
+ * ssh2 formats a debug line for every packet while `debug` is set; vprov only needs the
+ * handshake's algorithm lists (HandshakeLists), so the per-packet lines stop once it is ready.
+ */
+function quietAfterHandshake(client: Client): void {
+  const proto = protocolOf(client);
+  if (proto && '_debug' in proto) proto._debug = undefined;
 }
 
 /** Polite close; destroyed when the peer does not answer (a frozen host never would). */

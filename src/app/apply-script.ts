@@ -8,16 +8,21 @@
  *   phase: a second run waits up to a bound, then gives up naming the holder;
  * - run only if the facts the plan was computed from still hold once the lock is taken;
  *   otherwise it prints the fresh facts and changes nothing (the controller plans again);
- * - the writer of /var/lib/vprov/last-apply.json (atomically) when it is done.
+ * - the writer of /var/lib/vprov/last-apply.json (atomically) when it is done;
+ * - the verifier's source: after its end marker, still under the lock, it runs the facts script
+ *   again and prints its output in section "verify", so the controller checks the result without
+ *   another round trip (not when a change is commit-confirmed: only a new connection proves that).
  * Temp names carry the run id; whatever a failed resource left is removed at the end.
  */
 import type { ResourcePlan } from '../resources/types.js';
-import { q, RUN_VAR, runTemp, sectionMarker, TEMP_TAG } from '../resources/shell.js';
+import { q, RUN_VAR, runTemp, sectionMarker, splitSections, TEMP_TAG } from '../resources/shell.js';
 
 export const LOCK_DIR = '/run/vprov';
 export const LOCK_FILE = `${LOCK_DIR}/lock`;
 export const LOCK_OWNER = `${LOCK_DIR}/lock.owner`;
 export const LAST_APPLY = '/var/lib/vprov/last-apply.json';
+/** The section after the apply script's end that holds the facts read after the changes. */
+const VERIFY = 'verify';
 /** Directories whose run temp files are swept at the end (depth 3 reaches /etc/firewalld/ipsets/*). */
 const TEMP_ROOTS = ['/etc', '/var/lib/vprov'];
 
@@ -30,6 +35,8 @@ export interface ApplyRun {
   /** the facts script the plan came from, and the sha256 of what it printed */
   factsScript: string;
   factsDigest: string;
+  /** print the facts again after the changes (section "verify"), for the controller to verify from */
+  verify: boolean;
   /** last-apply.json without `results` (filled in on the host from each resource's exit code) */
   record: Record<string, unknown>;
 }
@@ -50,6 +57,8 @@ export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): stri
     lastApplyCmd(pending, run.record),
     `find ${TEMP_ROOTS.join(' ')} -maxdepth 3 -name "*.$${RUN_VAR}.${TEMP_TAG}" -exec rm -f {} + 2>/dev/null`,
     sectionMarker('end'),
+    // A subshell: nothing the facts script sets leaks; its output is what a new round trip would print.
+    ...(run.verify ? [sectionMarker(VERIFY), `( {\n${run.factsScript}\n} ) 2>/dev/null`] : []),
   ];
   return `mkdir -p ${LOCK_DIR}\n{\n${body.join('\n')}\n} 9>>${LOCK_FILE}\n`;
 }
@@ -66,14 +75,21 @@ function lastApplyCmd(pending: readonly ResourcePlan[], record: Record<string, u
 export type ApplyOutcome =
   | { kind: 'locked'; message: string }
   | { kind: 'stale'; facts: string }
-  /** the script ran to its end: each resource's output and exit code */
-  | { kind: 'done'; results: Map<string, { rc: string | undefined; output: string }> }
+  /**
+   * the script ran to its end: each resource's output and exit code, and what the facts script
+   * printed after the changes (when asked for; it may be cut short if the connection was lost)
+   */
+  | { kind: 'done'; results: Map<string, { rc: string | undefined; output: string }>; verifyFacts?: string }
   /** no resource started (the script could not run at all) */
   | { kind: 'not-started' }
   /** it started and stopped without reaching its end: what happened on the host is unknown */
   | { kind: 'unfinished' };
 
-export function parseApplyOutput(stdout: string, sections: Record<string, string>, plans: readonly ResourcePlan[]): ApplyOutcome {
+export function parseApplyOutput(output: string, plans: readonly ResourcePlan[]): ApplyOutcome {
+  // The facts printed after the end marker have sections of their own (their own "end" too).
+  const cut = output.indexOf(`\n${sectionStart(VERIFY)}\n`);
+  const stdout = cut < 0 ? output : output.slice(0, cut + 1);
+  const sections = splitSections(stdout);
   if (sections.locked !== undefined) return { kind: 'locked', message: sections.locked.trim() };
   if (sections.stale !== undefined) return { kind: 'stale', facts: stdout.slice(stdout.indexOf(`${sectionStart('stale')}\n`) + sectionStart('stale').length + 1) };
   const started = Object.keys(sections).some((k) => k.startsWith('apply-'));
@@ -84,7 +100,7 @@ export function parseApplyOutput(stdout: string, sections: Record<string, string
     const rc = /(?:^|\n)rc=(\d+)\s*$/.exec(out)?.[1];
     results.set(p.resource, { rc, output: out.replace(/(?:^|\n)rc=\d+\s*$/, '').trim() });
   }
-  return { kind: 'done', results };
+  return { kind: 'done', results, ...(cut < 0 ? {} : { verifyFacts: output.slice(cut + sectionStart(VERIFY).length + 2) }) };
 }
 
 function sectionStart(name: string): string {

@@ -1,7 +1,8 @@
 /**
  * One host, end to end: connect → facts (1 round trip) → plan → [check: stop] →
- * one batched apply script (under the host's lock) → facts again → the plan must be empty,
- * else "not converged". A host that runs out of time has its connections closed and no
+ * one batched apply script (under the host's lock), which prints the facts again after its
+ * changes (same round trip) → the plan from them must be empty, else "not converged". A change
+ * that may cut SSH is confirmed, and its facts read, over a new connection instead. A host that runs out of time has its connections closed and no
  * further step started; a connection lost after the apply script started leaves its state
  * "unknown", never guessed.
  */
@@ -9,7 +10,6 @@ import { describeError, HostError, NotConvergedError, StateUnknownError, Unreach
 import type { HostDesired } from '../core/types.js';
 import { RESOURCES, type ResourcePlan } from '../resources/index.js';
 import { factsFromOutput, factsScript, gatherFacts, type Facts } from '../resources/facts.js';
-import { splitSections } from '../resources/shell.js';
 import type { Connection } from '../transport/types.js';
 import type { HostReport, ResourceReport } from '../core/report.js';
 import { applyScript, parseApplyOutput, type ApplyRun } from './apply-script.js';
@@ -233,16 +233,16 @@ async function runApply(conn: Connection, desired: HostDesired, first: ResourceP
   let plans = first;
   for (let attempt = 1; ; attempt++) {
     const pending = plans.filter((p) => p.status === 'pending');
-    if (pending.length === 0) return { plans, results: new Map<string, { rc: string | undefined; output: string }>() };
+    if (pending.length === 0) return { plans, facts, results: new Map<string, { rc: string | undefined; output: string }>() };
     checkTime(run);
     run.phase = 'apply';
     run.applying = pending;
     const script = applyScript(plans, applyRun(identity, desired, facts, pending, opts));
     const res = await conn.runScript(script);
-    const outcome = parseApplyOutput(res.stdout, splitSections(res.stdout), plans);
+    const outcome = parseApplyOutput(res.stdout, plans);
     switch (outcome.kind) {
       case 'done':
-        return { plans, results: outcome.results };
+        return { plans, facts, results: outcome.results, verifyFacts: outcome.verifyFacts };
       case 'locked':
         run.applying = [];
         throw new HostError(outcome.message);
@@ -270,7 +270,7 @@ async function applyPlans(
   opts: ConvergeOptions,
   run: HostRun,
 ): Promise<ResourceReport[]> {
-  const { plans, results } = await runApply(conn, desired, firstPlans, facts, opts, run);
+  const { plans, results, verifyFacts, facts: planned } = await runApply(conn, desired, firstPlans, facts, opts, run);
   if (results.size === 0) return plans.map((p) => toReport(p, p.status)); // another run did it meanwhile
   run.phase = 'after-apply';
   const failed = new Map<string, string>();
@@ -289,7 +289,10 @@ async function applyPlans(
   }
   if (check !== conn) await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
   checkTime(run);
-  const after = await planHost(check, desired);
+  // The apply script printed the facts after its changes; read them anew only when they did not
+  // come whole, or when the new connection must have its say (commit-confirmed).
+  const folded = check === conn ? wholeFacts(verifyFacts, planned.raw.ssh) : undefined;
+  const after = folded ? planFrom(folded, desired) : await planHost(check, desired);
   return plans.map((before) => {
     if (before.status !== 'pending') return toReport(before, before.status);
     const error = failed.get(before.resource);
@@ -304,6 +307,13 @@ async function applyPlans(
   });
 }
 
+/** Facts printed by the apply script, when they arrived whole (the facts script's own end marker). */
+function wholeFacts(stdout: string | undefined, sshSection: string | undefined): Facts | undefined {
+  if (stdout === undefined) return undefined;
+  const facts = factsFromOutput(stdout, sshSection);
+  return facts.raw.end === undefined ? undefined : facts;
+}
+
 function applyRun(identity: RunIdentity, desired: HostDesired, facts: Facts, pending: ResourcePlan[], opts: ConvergeOptions): ApplyRun {
   return {
     runId: identity.runId,
@@ -311,6 +321,8 @@ function applyRun(identity: RunIdentity, desired: HostDesired, facts: Facts, pen
     lockWaitSeconds: opts.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_S,
     factsScript: factsScript(RESOURCES, desired),
     factsDigest: facts.digest,
+    // A commit-confirmed change is verified over the new connection that confirms it.
+    verify: !pending.some((p) => p.confirmScript),
     record: {
       runId: identity.runId,
       time: new Date().toISOString(),

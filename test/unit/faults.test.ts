@@ -89,7 +89,7 @@ function runLocally(script: string, dir: string): string {
 }
 
 describe('the apply script', () => {
-  const base = { runId: 'abc123', owner: "ctl/1 (me, run abc123) since now", lockWaitSeconds: 1, record: { runId: 'abc123', note: "100% it's \\ fine" } };
+  const base = { runId: 'abc123', owner: "ctl/1 (me, run abc123) since now", lockWaitSeconds: 1, verify: false, record: { runId: 'abc123', note: "100% it's \\ fine" } };
   const facts = 'echo "@@vprov:host@@"; echo x=1';
   const digest = (text: string) => execFileSync('/bin/sh', ['-c', `printf '%s' "$(${text})" | sha256sum | cut -c1-64`], { encoding: 'utf8' }).trim();
 
@@ -101,7 +101,7 @@ describe('the apply script', () => {
       pending('sudoers', `${writeFileToWord(runTemp(`${dir}/other`), 'x')}\necho refused >&2; exit 3`),
     ];
     const out = runLocally(applyScript(plans, { ...base, factsScript: facts, factsDigest: digest(facts) }), dir);
-    const outcome = parseApplyOutput(out, splitSections(out), plans);
+    const outcome = parseApplyOutput(out, plans);
     expect(outcome).toEqual({
       kind: 'done',
       results: new Map([
@@ -114,11 +114,41 @@ describe('the apply script', () => {
     expect(JSON.parse(readFileSync(join(dir, 'lib', 'last-apply.json'), 'utf8'))).toEqual({ ...base.record, results: { account: 0, sudoers: 3 } });
   });
 
+  it('prints the facts again after its changes, still under the lock, apart from the resources’ results', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-apply-'));
+    const state = join(dir, 'state');
+    // what a facts script reads, and whether the apply lock is free while it runs
+    const probe = `echo '@@vprov:host@@'; echo "state=$(cat '${state}' 2>/dev/null || echo none)"; if flock -n ${dir}/run/lock true; then echo lock=free; else echo lock=held; fi; echo '@@vprov:end@@'`;
+    const before = execFileSync('/bin/sh', ['-c', `mkdir -p ${dir}/run; ${probe}`], { encoding: 'utf8' });
+    expect(before).toContain('lock=free');
+    const plans = [pending('account', `echo changed > '${state}'; echo did it`), pending('sudoers', 'echo no >&2; exit 3')];
+    const script = applyScript(plans, { ...base, verify: true, factsScript: probe, factsDigest: digest(probe.replace('lock=free', 'lock=held')) });
+    const out = runLocally(script, dir);
+    expect(parseApplyOutput(out, plans)).toEqual({
+      kind: 'done',
+      results: new Map([
+        ['account', { rc: '0', output: 'did it' }],
+        ['sudoers', { rc: '3', output: 'no' }],
+      ]),
+      verifyFacts: '@@vprov:host@@\nstate=changed\nlock=held\n@@vprov:end@@\n',
+    });
+    // without verify, nothing after the end marker
+    const plain = runLocally(applyScript(plans, { ...base, factsScript: probe, factsDigest: digest(probe.replace('lock=free', 'lock=held')) }), dir);
+    expect(plain.endsWith('@@vprov:end@@\n')).toBe(true);
+    expect(parseApplyOutput(plain, plans)).not.toHaveProperty('verifyFacts');
+  });
+
+  it('a verify section cut short is handed over as it came (the controller reads the facts anew)', () => {
+    const plans = [pending('account', 'true')];
+    const out = '@@vprov:apply-account@@\nrc=0\n@@vprov:end@@\n@@vprov:verify@@\n@@vprov:host@@\nx=1\n';
+    expect(parseApplyOutput(out, plans)).toEqual({ kind: 'done', results: new Map([['account', { rc: '0', output: '' }]]), verifyFacts: '@@vprov:host@@\nx=1\n' });
+  });
+
   it('changes nothing and prints fresh facts when the host changed since the plan', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vprov-apply-'));
     const plans = [pending('account', `touch '${dir}/touched'`)];
     const out = runLocally(applyScript(plans, { ...base, factsScript: facts, factsDigest: '0'.repeat(64) }), dir);
-    expect(parseApplyOutput(out, splitSections(out), plans)).toEqual({ kind: 'stale', facts: '@@vprov:host@@\nx=1\n' });
+    expect(parseApplyOutput(out, plans)).toEqual({ kind: 'stale', facts: '@@vprov:host@@\nx=1\n' });
     expect(readdirSync(dir)).not.toContain('touched');
   });
 
@@ -129,7 +159,7 @@ describe('the apply script', () => {
     const holder = execFileSync('/bin/sh', ['-c', `flock ${dir}/run/lock sleep 4 >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
     try {
       const out = runLocally(applyScript(plans, { ...base, factsScript: facts, factsDigest: digest(facts) }), dir);
-      expect(parseApplyOutput(out, splitSections(out), plans)).toEqual({ kind: 'locked', message: `locked by other/7 since then (waited 1 s for /run/vprov/lock)`.replace('/run/vprov', `${dir}/run`) });
+      expect(parseApplyOutput(out, plans)).toEqual({ kind: 'locked', message: `locked by other/7 since then (waited 1 s for /run/vprov/lock)`.replace('/run/vprov', `${dir}/run`) });
       expect(readdirSync(dir)).not.toContain('touched');
     } finally {
       process.kill(Number(holder.trim()));
@@ -139,8 +169,8 @@ describe('the apply script', () => {
   it('an output cut short is "unfinished" once a resource started, "not-started" before', () => {
     const plans = [pending('account', 'true')];
     const started = '@@vprov:apply-account@@\npartial';
-    expect(parseApplyOutput(started, splitSections(started), plans).kind).toBe('unfinished');
-    expect(parseApplyOutput('', {}, plans).kind).toBe('not-started');
+    expect(parseApplyOutput(started, plans).kind).toBe('unfinished');
+    expect(parseApplyOutput('', plans).kind).toBe('not-started');
   });
 
   it('a failed write leaves no partial temp file', () => {

@@ -15,7 +15,7 @@
  * Temp names carry the run id; whatever a failed resource left is removed at the end.
  */
 import type { ResourcePlan } from '../resources/types.js';
-import { q, RUN_VAR, runTemp, sectionMarker, splitSections, TEMP_TAG } from '../resources/shell.js';
+import { ensureDir, q, RUN_VAR, runTemp, sectionMarker, splitSections, TEMP_TAG } from '../resources/shell.js';
 
 export const LOCK_DIR = '/run/vprov';
 export const LOCK_FILE = `${LOCK_DIR}/lock`;
@@ -52,15 +52,16 @@ export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): stri
     `if ! flock -w ${wait} 9; then ${sectionMarker('locked')}; echo "locked by $(cat ${LOCK_OWNER} 2>/dev/null || echo 'another run') (waited ${wait} s for ${LOCK_FILE})"; exit 0; fi`,
     `printf '%s\\n' ${q(run.owner)} > ${LOCK_OWNER}`,
     `vprov_facts=$( {\n${run.factsScript}\n} 2>/dev/null )`,
-    `if [ "$(printf '%s' "$vprov_facts" | sha256sum | cut -c1-64)" != ${run.factsDigest} ]; then ${sectionMarker('stale')}; printf '%s\\n' "$vprov_facts"; exit 0; fi`,
+    `if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '${run.factsDigest}  -' ]; then ${sectionMarker('stale')}; printf '%s\\n' "$vprov_facts"; exit 0; fi`,
     ...pending.map((p) => `${sectionMarker(`apply-${p.resource}`)}\n( set -e\n${p.script}\n) 2>&1\nrc_${p.resource}=$?\necho "rc=$rc_${p.resource}"`),
     lastApplyCmd(pending, run.record),
-    `find ${TEMP_ROOTS.join(' ')} -maxdepth 3 -name "*.$${RUN_VAR}.${TEMP_TAG}" -exec rm -f {} + 2>/dev/null`,
+    // Only a resource that failed can leave a temp file (each one renames its own on success).
+    `case "${pending.map((p) => `$rc_${p.resource}`).join(' ')}" in *[1-9]*) find ${TEMP_ROOTS.join(' ')} -maxdepth 3 -name "*.$${RUN_VAR}.${TEMP_TAG}" -exec rm -f {} + 2>/dev/null ;; esac`,
     sectionMarker('end'),
     // A subshell: nothing the facts script sets leaks; its output is what a new round trip would print.
     ...(run.verify ? [sectionMarker(VERIFY), `( {\n${run.factsScript}\n} ) 2>/dev/null`] : []),
   ];
-  return `mkdir -p ${LOCK_DIR}\n{\n${body.join('\n')}\n} 9>>${LOCK_FILE}\n`;
+  return `${ensureDir(LOCK_DIR)}\n{\n${body.join('\n')}\n} 9>>${LOCK_FILE}\n`;
 }
 
 /** printf fills each resource's exit code into the JSON; the rest is built here, escaped for printf. */
@@ -69,7 +70,7 @@ function lastApplyCmd(pending: readonly ResourcePlan[], record: Record<string, u
   const format = `${json},"results":{${pending.map((p) => `"${p.resource}":%d`).join(',')}}}\\n`;
   const args = pending.map((p) => `"$rc_${p.resource}"`).join(' ');
   const tmp = runTemp(LAST_APPLY);
-  return `{ mkdir -p ${LAST_APPLY.slice(0, LAST_APPLY.lastIndexOf('/'))} && printf ${q(format)} ${args} > ${tmp} && mv -f ${tmp} ${LAST_APPLY}; } 2>/dev/null || rm -f ${tmp}`;
+  return `{ ${ensureDir(LAST_APPLY.slice(0, LAST_APPLY.lastIndexOf('/')))} && printf ${q(format)} ${args} > ${tmp} && mv -f ${tmp} ${LAST_APPLY}; } 2>/dev/null || rm -f ${tmp}`;
 }
 
 export type ApplyOutcome =

@@ -8,7 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { FirewallDesired, FirewallRule } from '../core/types.js';
 import { addressInterval, familyOf, normalizeSources } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSetElements, type Json, type NftRuleSpec } from './nft-canonical.js';
-import { decodeFileFact, keyValues, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
+import { decodeFileFact, ensureDir, keyValues, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
@@ -252,12 +252,14 @@ export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts):
       unitDiffers ? [...units.map((u) => `mv -f ${staged(u, pending)} ${u.path}`), 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
     ].filter(Boolean).join('\n');
   const writeUnits = (pending: boolean) => (unitDiffers ? units.map((u) => writeFileToWord(staged(u, pending), u.text)).join('\n') : '');
+  // nft -f is one transaction (all or nothing): a table nft rejects changes nothing. Checked
+  // apart (nft -c) only before arming a rollback, which a rejected table must not arm.
+  const load = (cmd: string) => `if ! out=$(${cmd} -f ${tmp} 2>&1); then rm -f ${tmp}; echo "nft rejected the rendered table: $out" >&2; exit 3; fi`;
   plan.script = [
-    unitDiffers ? `mkdir -p /etc/vprov ${dirname(NFT_DROPIN)}` : `mkdir -p /etc/vprov`,
+    ensureDir('/etc/vprov'),
+    unitDiffers ? ensureDir(dirname(NFT_DROPIN)) : '',
     writeFileToWord(tmp, text),
-    `if ! out=$(nft -c -f ${tmp} 2>&1); then rm -f ${tmp}; echo "nft rejected the rendered table: $out" >&2; exit 3; fi`,
-    risky ? armRollbackScript(fw.confirmTimeout) : '',
-    `nft -f ${tmp}`,
+    risky ? [load('nft -c'), armRollbackScript(fw.confirmTimeout), `nft -f ${tmp}`].join('\n') : load('nft'),
     risky
       ? [`mv -f ${tmp} ${PENDING_NFT}`, writeUnits(true)].filter(Boolean).join('\n')
       : [writeUnits(false), persist(tmp, false)].filter(Boolean).join('\n'),

@@ -13,6 +13,11 @@ export function writeFileToWord(word: string, content: string): string {
   return `if ! printf '%s' ${q(Buffer.from(content, 'utf8').toString('base64'))} | base64 -d > ${word}; then rm -f ${word}; exit 3; fi`;
 }
 
+/** mkdir -p only when the directory is missing: each process a host starts costs it about a millisecond. */
+export function ensureDir(dir: string): string {
+  return `{ [ -d ${q(dir)} ] || mkdir -p ${q(dir)}; }`;
+}
+
 /** Set by every apply script to a value unique to the run (see app/apply-script.ts). */
 export const RUN_VAR = 'VPROV_RUN';
 export const TEMP_TAG = 'vprov-new';

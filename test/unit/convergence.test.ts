@@ -1,5 +1,9 @@
 /** Pure decisions of issue 13, on parsed facts: normalisation, controllers, probes, versions, shadowing. */
 import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { addressInterval, canonicalAddress, cidrProblem, intervalSetText, normalizeSources } from '../../src/core/net.js';
 import { mergePorts } from '../../src/core/ports.js';
 import { liveControllers, planNftables, shadowNotes } from '../../src/resources/firewall-nftables.js';
@@ -164,5 +168,36 @@ describe('shadowing', () => {
       expect.stringMatching(/^shadowed by table inet firewalld \(chain filter_INPUT ends in a reject rule\)/),
       expect.stringMatching(/^shadowed by table ip filter \(chain INPUT ends in a reject rule\)/),
     ]);
+  });
+});
+
+describe('loading the rendered table', () => {
+  /** The plan's script with /etc/vprov and /run/vprov in a scratch directory, and an nft that rejects every table it is given. */
+  function runWithRejectingNft(plan: { script: string }) {
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-nft-'));
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'nft'), `#!/bin/sh\necho "nft $*" >> '${dir}/calls'\necho 'Error: syntax error, unexpected junk' >&2\nexit 1\n`, { mode: 0o755 });
+    const script = plan.script.replaceAll('/etc/vprov', join(dir, 'etc')).replaceAll('/run/vprov', join(dir, 'run'));
+    const r = spawnSync('/bin/sh', ['-c', `( set -e\n${script}\n)`], { env: { PATH: `${dir}/bin:/usr/bin:/bin`, VPROV_RUN: 'r1' }, encoding: 'utf8' });
+    const calls = existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n') : [];
+    return { ...r, dir, calls, left: readdirSync(join(dir, 'etc')), armed: existsSync(join(dir, 'run', 'rollback.armed')) };
+  }
+  const fresh = 'nft=yes\nruleset=' + b64('{"nftables": []}') + '\npersisted=absent\nunit=absent\ndropin=absent';
+
+  it('a table nft rejects fails the resource with nft’s reason and leaves nothing (one nft -f: a transaction)', () => {
+    const r = runWithRejectingNft(planNftables(fresh, fw, host));
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/^nft rejected the rendered table: Error: syntax error, unexpected junk/);
+    expect(r.calls).toEqual([expect.stringMatching(/^nft -f \S+\/etc\/vprov\.nft\.r1\.vprov-new$/)]);
+    expect(r.left).toEqual([]); // neither the temp file nor a persisted table
+  });
+
+  it('with a rollback to arm, it is checked first and nothing is armed', () => {
+    const r = runWithRejectingNft(planNftables(fresh, { ...fw, inputPolicy: 'drop' }, host));
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/^nft rejected the rendered table: Error: syntax error/);
+    expect(r.calls).toEqual([expect.stringMatching(/^nft -c -f /)]);
+    expect(r.armed).toBe(false);
+    expect(r.left).toEqual([]);
   });
 });

@@ -13,8 +13,14 @@ import { render } from '../core/templates.js';
 import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export const POLICY = 'vprov-in';
-/** sh condition: is a firewalld process there? (pgrep, or pidof for the Python script's name) */
-const FIREWALLD_PROCESS = 'pgrep -x firewalld >/dev/null 2>&1 || pidof -x firewalld >/dev/null 2>&1';
+/** Every process's name (what `pgrep -x` matches), as a glob. */
+export const PROC_COMM = '/proc/[0-9]*/comm';
+/**
+ * sh condition: is a firewalld process there? Its name read by the shell from /proc (what
+ * `pgrep -x firewalld` matched: an exec of pgrep cost a host more than the rest of the host
+ * section), else pidof -x, which also finds it started as `python3 /usr/sbin/firewalld`.
+ */
+const FIREWALLD_PROCESS = `{ vprov_fwd_p=; for vprov_fwd_c in ${PROC_COMM}; do IFS= read -r vprov_fwd_n < "$vprov_fwd_c" && [ "$vprov_fwd_n" = firewalld ] && { vprov_fwd_p=1; break; }; done 2>/dev/null; [ -n "$vprov_fwd_p" ]; } || pidof -x firewalld >/dev/null 2>&1`;
 /** sh condition: does this host run systemd (and have its client)? */
 const SYSTEMD = '[ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1';
 /** firewalld.service states on the way up: a firewalld in them that does not answer yet is waited for. */

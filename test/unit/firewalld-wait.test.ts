@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { factsFromOutput, factsScript } from '../../src/resources/facts.js';
 import { firewallResource } from '../../src/resources/firewall.js';
-import { FIREWALLD_WAIT_S, removeFirewalld } from '../../src/resources/firewall-firewalld.js';
+import { FIREWALLD_WAIT_S, PROC_COMM, removeFirewalld } from '../../src/resources/firewall-firewalld.js';
 import type { HostDesired } from '../../src/core/types.js';
 
 interface Host {
@@ -19,6 +19,11 @@ interface Host {
   readyAt: number;
   /** a firewalld process exists until this tick (0: none) */
   processUntil: number;
+  /**
+   * its name in /proc: firewalld (started by its shebang; found by name, pidof never asked) or
+   * python3 (started as `python3 firewalld`: only pidof -x finds it). Default firewalld.
+   */
+  comm?: 'firewalld' | 'python3';
   /** firewall-cmd's interpreter is there (its shebang) */
   interpreter?: boolean;
   /** firewall-cmd and firewalld are installed */
@@ -50,10 +55,21 @@ function stubHost(h: Host): { dir: string; run: (script: string) => { code: numb
   writeFileSync(join(dir, 'calls'), '');
   const tickOf = (n: number) => (Number.isFinite(n) ? String(n) : '999999');
   const ready = tickOf(h.readyAt);
-  stub('sleep', 'echo $((t + 1)) > $D/tick');
+  // /proc as the scripts read it: other processes (names near firewalld's), and firewalld's while it runs
+  const procs = { 1: 'systemd', 2: 'firewalld2', 3: ' firewalld', 4: 'firewalld ', 5: 'python3', 6: 'xfirewalld' };
+  for (const [pid, name] of Object.entries(procs)) {
+    mkdirSync(join(dir, 'proc', pid), { recursive: true });
+    writeFileSync(join(dir, 'proc', pid, 'comm'), `${name}\n`);
+  }
+  const fwdComm = join(dir, 'proc', '4242', 'comm');
+  if (h.processUntil > 0) {
+    mkdirSync(join(dir, 'proc', '4242'));
+    writeFileSync(fwdComm, `${h.comm ?? 'firewalld'}\n`);
+  }
+  stub('sleep', `echo $((t + 1)) > $D/tick; [ $((t + 1)) -lt ${tickOf(h.processUntil)} ] || rm -f ${fwdComm}`);
   stub('date', 'echo $t');
-  stub('pgrep', `[ "$t" -lt ${tickOf(h.processUntil)} ]`);
-  stub('pidof', `[ "$t" -lt ${tickOf(h.processUntil)} ]`);
+  stub('pgrep', 'echo pgrep >> $D/calls; exit 1');
+  stub('pidof', h.comm === 'python3' ? `[ "$t" -lt ${tickOf(h.processUntil)} ]` : 'exit 1');
   // firewalld's Python: firewall-cmd (by its shebang) and the probe (script on stdin) both run it.
   stub(
     'fwpython',
@@ -74,7 +90,7 @@ function stubHost(h: Host): { dir: string; run: (script: string) => { code: numb
   return {
     dir,
     run: (script) => {
-      const r = spawnSync('/bin/sh', ['-c', script], { env: { PATH: bin }, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('/bin/sh', ['-c', script.replaceAll(PROC_COMM, `${dir}/proc/[0-9]*/comm`)], { env: { PATH: bin }, encoding: 'utf8', timeout: 60_000 });
       return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     },
     tick: () => Number(readFileSync(join(dir, 'tick'), 'utf8')),
@@ -130,6 +146,16 @@ describe('firewalld that runs but does not answer yet (host without systemd)', (
     const r = facts({ readyAt: Infinity, processUntil: 3 });
     expect(r.error).toBe('no firewalld process is running');
     expect(r.tick).toBe(3);
+  });
+
+  it('started as `python3 firewalld` (its name in /proc is python3): found by pidof -x, waited for, gone: the cause', () => {
+    const answers = facts({ readyAt: 2, processUntil: Infinity, comm: 'python3' });
+    expect(answers.f.host.firewalldRunning).toBe(true);
+    expect(JSON.parse(b64(answers.runtime)).version).toBe('1.3.3');
+    expect(answers.tick).toBe(2);
+    const gone = facts({ readyAt: Infinity, processUntil: 3, comm: 'python3' });
+    expect(gone.error).toBe('no firewalld process is running');
+    expect(gone.tick).toBe(3);
   });
 
   it('firewall-cmd cannot run (its interpreter is gone): no wait, the probe\'s own error', () => {

@@ -1,5 +1,5 @@
 /** zod schema of one catalog file (catalog/*.yaml), docs/design.md §3. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const portRe = /^(\d{1,5})(?:-(\d{1,5}))?$/;
 

@@ -6,7 +6,7 @@
  * check` makes them. Descriptions for editor hovers are added here, by path: a path the
  * generated schema lacks is an error, so they cannot drift away from the fields.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { inventorySchema } from './schema.js';
 
 /** zod names some checks with a `format` no validator knows (starts_with); their `pattern` carries the rule. */

@@ -1,5 +1,5 @@
 /** zod schema of an inventory file (docs/design.md §4). Cross-checks against the catalog live in load.ts. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cidrProblem, isHostname } from '../core/net.js';
 import { absolutePath, portSpec } from '../catalog/schema.js';
 

@@ -2,7 +2,7 @@
  * The evidence report (version 1), in zod: the type the code builds, what tests validate
  * `--format json` with, and the source of docs/evidence.schema.json.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const VERDICTS = ['met', 'not met', 'not applicable', 'not verifiable'] as const;
 

@@ -2,7 +2,7 @@
  * The JSON report's schema (version 1), in zod: the same definition validates reports in
  * tests, reads them back for history and merge, and is exported as docs/report.schema.json.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const resource = z.object({
   resource: z.enum(['firewall', 'account', 'sudoers', 'selinux']),

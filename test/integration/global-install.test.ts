@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,11 @@ let packed: string[] = [];
 
 /** The installed `vprov`, from a directory that is not the repository, with a clean environment. */
 function vprov(...args: string[]) {
-  const env = { PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, HOME: home, LANG: 'C.UTF-8' };
+  return vprovWith({}, ...args);
+}
+
+function vprovWith(extraEnv: Record<string, string>, ...args: string[]) {
+  const env = { PATH: `${join(prefix, 'bin')}:${process.env.PATH}`, HOME: home, LANG: 'C.UTF-8', ...extraEnv };
   const r = spawnSync(join(prefix, 'bin', 'vprov'), args, { cwd: work, env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -45,14 +49,16 @@ describe('npm pack', () => {
     const top = new Set(packed.map((p) => (p.includes('/') ? `${p.split('/')[0]}/` : p)));
     expect([...top].sort()).toEqual(['README.md', 'bin/', 'catalog/', 'dist/', 'docs/', 'inventories/', 'package.json', 'templates/']);
     expect(packed).toContain('bin/vprov.js');
-    expect(packed).toContain('dist/bundle/main.js');
+    expect(packed).toContain('bin/package.json');
+    expect(packed).toContain('bin/code-cache.js');
+    expect(packed).toContain('dist/bundle/vprov.cjs');
     expect(packed).toContain('dist/catalog.compiled.json');
     expect(packed).toContain('dist/templates.compiled.cjs');
     expect(packed).toContain('docs/inventory.schema.json');
     for (const f of readdirSync(join(ROOT, 'catalog'))) expect(packed).toContain(`catalog/${f}`);
     for (const f of readdirSync(join(ROOT, 'templates'))) expect(packed).toContain(`templates/${f}`);
-    // The bundle, not tsc's module tree: dist/ holds dist/bundle/*.js and the two compiled files only.
-    expect(packed.filter((p) => p.startsWith('dist/') && !/^dist\/bundle\/[\w-]+\.js$|^dist\/catalog\.compiled\.json$|^dist\/templates\.compiled\.cjs$/.test(p))).toEqual([]);
+    // The bundle, not tsc's module tree: dist/ holds the bundle and the two compiled files only.
+    expect(packed.filter((p) => p.startsWith('dist/')).sort()).toEqual(['dist/bundle/vprov.cjs', 'dist/catalog.compiled.json', 'dist/templates.compiled.cjs']);
     expect(packed.filter((p) => /^(src|test|scripts|node_modules)\//.test(p))).toEqual([]);
   });
 });
@@ -110,21 +116,21 @@ describe('vprov installed globally', () => {
   });
 });
 
-describe('the installed bundle', () => {
-  const pkg = () => join(prefix, 'lib', 'node_modules', 'vprov');
-  /** Changes one installed file for the length of `f`, then puts the original back. */
-  function withFile(rel: string, change: (text: string) => string | null, f: () => void) {
-    const file = join(pkg(), rel);
-    const original = readFileSync(file, 'utf8');
-    try {
-      const text = change(original);
-      if (text === null) rmSync(file);
-      else writeFileSync(file, text);
-      f();
-    } finally {
-      writeFileSync(file, original);
-    }
+/** Changes one installed file for the length of `f`, then puts the original back. */
+function withFile(rel: string, change: (text: string) => string | null, f: () => void) {
+  const file = join(prefix, 'lib', 'node_modules', 'vprov', rel);
+  const original = readFileSync(file, 'utf8');
+  try {
+    const text = change(original);
+    if (text === null) rmSync(file);
+    else writeFileSync(file, text);
+    f();
+  } finally {
+    writeFileSync(file, original);
   }
+}
+
+describe('the installed bundle', () => {
   const retitled = (compiler?: string) => (text: string) => {
     const c = JSON.parse(text) as { compiler: string; products: Record<string, { id: string; title: string }> };
     const storware = Object.values(c.products).find((p) => p.id === 'storware');
@@ -150,22 +156,95 @@ describe('the installed bundle', () => {
   });
 
   it('a missing bundle fails loudly: exit 4 (not "bad input"), the file and what to do, no output', () => {
-    withFile('dist/bundle/main.js', () => null, () => {
+    withFile('dist/bundle/vprov.cjs', () => null, () => {
       for (const args of [['catalog', 'list'], ['inventory', 'check', '-i', 'olvm.yaml'], ['--help']]) {
         const r = vprov(...args);
         expect(r.code).toBe(4);
         expect(r.stdout).toBe('');
-        expect(r.stderr).toMatch(/^error: vprov failed unexpectedly \(its bundle dist\/bundle\/main\.js cannot be loaded: Cannot find module .*main\.js.*\); run npm run build, or reinstall vprov\n$/);
+        expect(r.stderr).toMatch(/^error: vprov failed unexpectedly \(its bundle dist\/bundle\/vprov\.cjs cannot be loaded: ENOENT: no such file or directory, open '\S*\/dist\/bundle\/vprov\.cjs'\); run npm run build, or reinstall vprov\n$/);
       }
     });
   });
 
   it('a broken bundle fails loudly too: exit 4 with the cause', () => {
-    withFile('dist/bundle/main.js', (text) => text.slice(0, Math.floor(text.length / 2)), () => {
+    withFile('dist/bundle/vprov.cjs', (text) => text.slice(0, Math.floor(text.length / 2)), () => {
       const r = vprov('catalog', 'list');
       expect(r.code).toBe(4);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/cannot be loaded: .*(Unexpected|missing|Invalid)/);
+      expect(r.stderr).toMatch(/^error: vprov failed unexpectedly \(its bundle dist\/bundle\/vprov\.cjs cannot be loaded: (Unexpected|missing|Invalid).*\n$/);
+    });
+  });
+});
+
+describe('the code cache', () => {
+  const pkg = join(prefix, 'lib', 'node_modules', 'vprov');
+  const cache = join(home, '.cache', 'vprov');
+  /** Every path under `dir` with its mtime: what a run could have added or changed. */
+  const filesUnder = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .flatMap((d) => (d.isDirectory() ? [join(dir, d.name), ...filesUnder(join(dir, d.name))] : [`${join(dir, d.name)} ${statSync(join(dir, d.name)).mtimeMs}`]))
+      .sort();
+  const caches = () => readdirSync(cache).filter((n) => n.endsWith('.bin')).sort();
+  const expected = () => execFileSync('node', [join(ROOT, 'bin/vprov.js'), 'catalog', 'list'], { encoding: 'utf8' });
+
+  it("is written to the user's cache directory (private), one per command, never into the package", () => {
+    rmSync(cache, { recursive: true, force: true });
+    const before = filesUnder(pkg);
+    expect(vprov('catalog', 'list').stdout).toBe(expected());
+    expect(vprov('inventory', 'check', '-i', 'olvm.yaml').code).toBe(0);
+    expect(filesUnder(pkg)).toEqual(before);
+    const names = caches();
+    expect(names).toEqual([expect.stringMatching(/^[0-9a-f]{32}-catalog\.bin$/), expect.stringMatching(/^[0-9a-f]{32}-inventory\.bin$/)]);
+    expect(statSync(cache).mode & 0o777).toBe(0o700);
+    for (const n of names) expect(statSync(join(cache, n)).mode & 0o777).toBe(0o600);
+    // A second run reads it (V8 accepts it), so it is not written again.
+    const mtime = statSync(join(cache, names[0]!)).mtimeMs;
+    expect(vprov('catalog', 'list').stdout).toBe(expected());
+    expect(statSync(join(cache, names[0]!)).mtimeMs).toBe(mtime);
+  });
+
+  it('a corrupt cache is rejected and written anew; the run is unaffected', () => {
+    vprov('catalog', 'list');
+    const [name] = caches().filter((n) => n.endsWith('-catalog.bin'));
+    writeFileSync(join(cache, name!), Buffer.alloc(4096, 7), { mode: 0o600 });
+    const r = vprov('catalog', 'list');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expected());
+    expect(readFileSync(join(cache, name!)).equals(Buffer.alloc(4096, 7))).toBe(false);
+  });
+
+  it('a cache directory others may write is neither read nor written', () => {
+    vprov('catalog', 'list');
+    const [name] = caches().filter((n) => n.endsWith('-catalog.bin'));
+    const junk = Buffer.alloc(4096, 9);
+    writeFileSync(join(cache, name!), junk, { mode: 0o600 });
+    chmodSync(cache, 0o777);
+    try {
+      const r = vprov('catalog', 'list');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(expected());
+      expect(readFileSync(join(cache, name!)).equals(junk)).toBe(true);
+    } finally {
+      chmodSync(cache, 0o700);
+    }
+  });
+
+  it('no usable cache directory: the run is unaffected', () => {
+    const blocker = join(tmp, 'not-a-directory');
+    writeFileSync(blocker, '');
+    const r = vprovWith({ XDG_CACHE_HOME: join(blocker, 'cache') }, 'catalog', 'list');
+    expect(r).toEqual({ code: 0, stdout: expected(), stderr: '' });
+  });
+
+  it('belongs to one bundle: a changed bundle does not use the old cache', () => {
+    vprov('catalog', 'list');
+    const old = caches().filter((n) => n.endsWith('-catalog.bin'));
+    expect(old).toHaveLength(1);
+    withFile('dist/bundle/vprov.cjs', (text) => `${text}\n// changed\n`, () => {
+      expect(vprov('catalog', 'list').stdout).toBe(expected());
+      const now = caches().filter((n) => n.endsWith('-catalog.bin'));
+      expect(now).toHaveLength(2);
+      expect(now).toContain(old[0]);
     });
   });
 });

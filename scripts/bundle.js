@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 // Build step (after tsc and the catalog/template compilers): the compiled CLI (dist/cli/main.js and
-// everything it imports, dependencies but ssh2 included) bundled by esbuild into one CommonJS file,
+// everything it imports, dependencies included) bundled by esbuild into one CommonJS file,
 // dist/bundle/vprov.cjs, which bin/vprov.js runs. Resolving ~380 module files through Node's module
 // loaders was the largest part of every command's start-up. Each dynamic import() stays lazy: its
 // module is evaluated (and its functions compiled) only when a command reaches it. One CommonJS
 // file rather than ESM chunks because it is faster still (no ESM loader) and because V8 can cache
-// its compiled code (bin/code-cache.cjs), which Node 20 offers for no ES module.
+// its compiled code (bin/code-cache.js), which Node 20 offers for no ES module. Minified (whitespace
+// and syntax, not names): less to read, hash and parse on every run.
 //
 // dist/bundle/ sits two levels below the package root, like every dist/<dir>/<module>.js, so the
 // modules' `new URL('../../catalog/', import.meta.url)`-style paths resolve the same from the
 // bundle as from tsc's output (checked below).
 import { build } from 'esbuild';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { compilerHash, COMPILED_CATALOG } from '../dist/catalog/load.js';
 
@@ -48,6 +50,23 @@ const lazyHelpLayout = {
   },
 };
 
+// ssh2 is bundled too (its ~20 files were compiled on every run), but its optional native parts stay
+// in the installed packages: the crypto addon, which ssh2 requires by a path relative to its own
+// file, is required through the ssh2 package instead, and cpu-features by its name. Both are
+// optional to ssh2 (a try/catch): without them it uses Node's crypto.
+const SSH2_ADDON = 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node';
+let nativeParts = 0;
+const ssh2NativeParts = {
+  name: 'ssh2-native-parts',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/crypto\/build\/Release\/sshcrypto\.node$|^cpu-features$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]ssh2[\\/]lib[\\/]protocol[\\/](crypto|constants)\.js$/.test(args.importer)) return undefined;
+      nativeParts++;
+      return { path: args.path === 'cpu-features' ? 'cpu-features' : SSH2_ADDON, external: true };
+    });
+  },
+};
+
 rmSync(BUNDLE_DIR, { recursive: true, force: true });
 await build({
   entryPoints: [`${root}dist/cli/main.js`],
@@ -60,20 +79,27 @@ await build({
   banner: { js: "var __vprovModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { VPROV_CATALOG_COMPILER: JSON.stringify(compiler), 'import.meta.url': '__vprovModuleUrl' },
   legalComments: 'none',
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
-  // ssh2 stays a package: it finds its optional native crypto addon by a path relative to its files.
-  external: ['ssh2'],
-  plugins: [lazyHelpLayout],
+  plugins: [lazyHelpLayout, ssh2NativeParts],
 });
 if (/\bimport\(/.test(readFileSync(BUNDLE, 'utf8'))) {
   // bin/vprov.js runs the bundle as a script, where an import() of something left outside fails.
   console.error('bundle: dist/bundle/vprov.cjs still holds an import(): bundle or require() it');
   process.exit(1);
 }
+if (nativeParts !== 2) {
+  console.error(`bundle: ssh2 no longer requires its native parts as expected (${nativeParts} of 2 found): review ssh2NativeParts`);
+  process.exit(1);
+}
 if (lazyImports !== 2) {
   console.error(`bundle: yargs' platform shim no longer imports cliui and string-width as expected (${lazyImports} of 2 made lazy): review lazyHelpLayout`);
   process.exit(1);
 }
+
+// The addon, where ssh2's install built it, is found from the bundle as the bundle will ask for it.
+if (existsSync(`${root}node_modules/${SSH2_ADDON}`)) createRequire(BUNDLE).resolve(SSH2_ADDON);
 
 for (const f of ['catalog', 'templates', 'package.json', 'bin/vprov.js']) {
   if (!existsSync(new URL(`../../${f}`, `file://${BUNDLE}`))) {

@@ -10,8 +10,9 @@
  *   otherwise it prints the fresh facts and changes nothing (the controller plans again);
  * - the writer of /var/lib/vprov/last-apply.json (atomically) when it is done;
  * - the verifier's source: after its end marker, still under the lock, it runs the facts script
- *   again and prints its output in section "verify", so the controller checks the result without
- *   another round trip (not when a change is commit-confirmed: only a new connection proves that).
+ *   of the resources it changed and prints its output in section "verify", so the controller checks
+ *   the result without another round trip (not when a change is commit-confirmed: only a new
+ *   connection proves that).
  * Temp names carry the run id; whatever a failed resource left is removed at the end.
  */
 import type { ResourcePlan } from '../resources/types.js';
@@ -35,8 +36,8 @@ export interface ApplyRun {
   /** the facts script the plan came from, and the sha256 of what it printed */
   factsScript: string;
   factsDigest: string;
-  /** print the facts again after the changes (section "verify"), for the controller to verify from */
-  verify: boolean;
+  /** run after the changes, its output in section "verify": the facts the controller verifies from */
+  verifyScript?: string;
   /** last-apply.json without `results` (filled in on the host from each resource's exit code) */
   record: Record<string, unknown>;
 }
@@ -59,7 +60,7 @@ export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): stri
     `case "${pending.map((p) => `$rc_${p.resource}`).join(' ')}" in *[1-9]*) find ${TEMP_ROOTS.join(' ')} -maxdepth 3 -name "*.$${RUN_VAR}.${TEMP_TAG}" -exec rm -f {} + 2>/dev/null ;; esac`,
     sectionMarker('end'),
     // A subshell: nothing the facts script sets leaks; its output is what a new round trip would print.
-    ...(run.verify ? [sectionMarker(VERIFY), `( {\n${run.factsScript}\n} ) 2>/dev/null`] : []),
+    ...(run.verifyScript !== undefined ? [sectionMarker(VERIFY), `( {\n${run.verifyScript}\n} ) 2>/dev/null`] : []),
   ];
   return `${ensureDir(LOCK_DIR)}\n{\n${body.join('\n')}\n} 9>>${LOCK_FILE}\n`;
 }

@@ -167,8 +167,13 @@ function finish(run: HostRun, started: number): HostReport {
   return report;
 }
 
-function planFrom(facts: Facts, desired: HostDesired): ResourcePlan[] {
-  return RESOURCES.map((r) => r.plan(facts.raw[r.kind] ?? '', desired, facts.host));
+function planFrom(facts: Facts, desired: HostDesired, resources = RESOURCES): ResourcePlan[] {
+  return resources.map((r) => r.plan(facts.raw[r.kind] ?? '', desired, facts.host));
+}
+
+/** The resources an apply changes: the ones whose facts it prints again to be verified. */
+function changing(pending: readonly ResourcePlan[]) {
+  return RESOURCES.filter((r) => pending.some((p) => p.resource === r.kind));
 }
 
 async function readBootId(conn: Connection): Promise<string> {
@@ -292,7 +297,7 @@ async function applyPlans(
   // The apply script printed the facts after its changes; read them anew only when they did not
   // come whole, or when the new connection must have its say (commit-confirmed).
   const folded = check === conn ? wholeFacts(verifyFacts, planned.raw.ssh) : undefined;
-  const after = folded ? planFrom(folded, desired) : await planHost(check, desired);
+  const after = folded ? planFrom(folded, desired, changing(plans.filter((p) => p.status === 'pending'))) : await planHost(check, desired);
   return plans.map((before) => {
     if (before.status !== 'pending') return toReport(before, before.status);
     const error = failed.get(before.resource);
@@ -322,7 +327,7 @@ function applyRun(identity: RunIdentity, desired: HostDesired, facts: Facts, pen
     factsScript: factsScript(RESOURCES, desired),
     factsDigest: facts.digest,
     // A commit-confirmed change is verified over the new connection that confirms it.
-    verify: !pending.some((p) => p.confirmScript),
+    ...(pending.some((p) => p.confirmScript) ? {} : { verifyScript: factsScript(changing(pending), desired) }),
     record: {
       runId: identity.runId,
       time: new Date().toISOString(),

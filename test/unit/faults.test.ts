@@ -89,7 +89,7 @@ function runLocally(script: string, dir: string): string {
 }
 
 describe('the apply script', () => {
-  const base = { runId: 'abc123', owner: "ctl/1 (me, run abc123) since now", lockWaitSeconds: 1, verify: false, record: { runId: 'abc123', note: "100% it's \\ fine" } };
+  const base = { runId: 'abc123', owner: "ctl/1 (me, run abc123) since now", lockWaitSeconds: 1, record: { runId: 'abc123', note: "100% it's \\ fine" } };
   const facts = 'echo "@@vprov:host@@"; echo x=1';
   const digest = (text: string) => execFileSync('/bin/sh', ['-c', `printf '%s' "$(${text})" | sha256sum | cut -c1-64`], { encoding: 'utf8' }).trim();
 
@@ -122,7 +122,7 @@ describe('the apply script', () => {
     const before = execFileSync('/bin/sh', ['-c', `mkdir -p ${dir}/run; ${probe}`], { encoding: 'utf8' });
     expect(before).toContain('lock=free');
     const plans = [pending('account', `echo changed > '${state}'; echo did it`), pending('sudoers', 'echo no >&2; exit 3')];
-    const script = applyScript(plans, { ...base, verify: true, factsScript: probe, factsDigest: digest(probe.replace('lock=free', 'lock=held')) });
+    const script = applyScript(plans, { ...base, verifyScript: probe, factsScript: probe, factsDigest: digest(probe.replace('lock=free', 'lock=held')) });
     const out = runLocally(script, dir);
     expect(parseApplyOutput(out, plans)).toEqual({
       kind: 'done',

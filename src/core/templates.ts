@@ -9,6 +9,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type HandlebarsModule from 'handlebars';
+// The runtime is small and every command that renders needs it: imported (and so bundled, and its
+// compiled code cached), where the compiler below is loaded only for a template edited since the build.
+import * as handlebarsRuntime from 'handlebars/runtime.js';
 
 type Handlebars = typeof HandlebarsModule;
 interface Precompiled {
@@ -54,7 +57,7 @@ export function render(name: string, context: object): string {
     const text = readFileSync(`${TEMPLATE_DIR}${name}`, 'utf8');
     const pre = precompiledFor(name, text);
     if (pre) {
-      runtime ??= withHelpers(requireCjs('handlebars/runtime.js') as Handlebars);
+      runtime ??= withHelpers((handlebarsRuntime as unknown as { default: Handlebars }).default);
       tpl = runtime.template(pre.spec);
     } else {
       compiler ??= withHelpers(requireCjs('handlebars') as Handlebars);

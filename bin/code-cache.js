@@ -30,12 +30,17 @@ function ownedPrivately(stat, uid = process.getuid?.()) {
 }
 
 function readCache(dir, file) {
+  let fd;
   try {
     if (!ownedPrivately(fs.lstatSync(dir))) return undefined;
-    const stat = fs.lstatSync(file);
-    return stat.isFile() && ownedPrivately(stat) ? fs.readFileSync(file) : undefined;
+    // Checked on the open file itself: what is read is what was checked, whatever is renamed meanwhile.
+    fd = fs.openSync(file, 'r');
+    const stat = fs.fstatSync(fd);
+    return stat.isFile() && ownedPrivately(stat) ? fs.readFileSync(fd) : undefined;
   } catch {
     return undefined; // no cache yet
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -227,6 +227,18 @@ describe('the code cache', () => {
     } finally {
       chmodSync(cache, 0o700);
     }
+  });
+
+  // Giving a file to another user takes root (CI runs as root).
+  it.skipIf(process.getuid?.() !== 0)("a cache file that is another user's is not read, even when it is valid", () => {
+    vprov('catalog', 'list');
+    const [name] = caches().filter((n) => n.endsWith('-catalog.bin'));
+    const file = join(cache, name!);
+    // Valid bytecode V8 would accept, but owned by someone else: vprov compiles and writes its own.
+    chownSync(file, 65534, 65534);
+    expect(statSync(file).uid).toBe(65534);
+    expect(vprov('catalog', 'list').stdout).toBe(expected());
+    expect(statSync(file).uid).toBe(process.getuid!());
   });
 
   it('no usable cache directory: the run is unaffected', () => {

@@ -168,27 +168,36 @@ export function canonicalFirewalld(s: FirewalldState): string[] {
   return lines.sort();
 }
 
-// One python start reads firewalld's version and the runtime state of vprov's objects
-// through firewalld's own client.
-const RUNTIME_PY = `import json
-from firewall.config import VERSION
-out = {"version": VERSION, "ipsets": {}, "policies": {}}
-from firewall.client import FirewallClient
-fw = FirewallClient()
-if not fw.connected:
-    raise SystemExit("firewalld does not answer on D-Bus")
-state = fw.get_property("state")
+// One python start reads firewalld's version and the runtime state of vprov's objects straight
+// from firewalld's D-Bus API (dbus-python, which firewalld itself needs). Not through
+// firewall.client: importing it (GLib, gi) and its set-up (a signal match per interface) cost a
+// host ≈75 ms of CPU per run, this ≈32 ms; the JSON is the same (FirewallClient's defaults for
+// what a policy leaves out). The version is the running daemon's.
+export const RUNTIME_PY = `import json, dbus
+B = "org.fedoraproject.FirewallD1"
+try:
+    o = dbus.SystemBus().get_object(B, "/org/fedoraproject/FirewallD1", introspect=False)
+    prop = lambda name: o.Get(B, name, dbus_interface="org.freedesktop.DBus.Properties")
+    state = str(prop("state"))
+except dbus.exceptions.DBusException as e:
+    raise SystemExit("firewalld does not answer on D-Bus (%s: %s)" % (e.get_dbus_name(), e.get_dbus_message()))
 if state != "RUNNING":
     raise SystemExit("firewalld answers but is not running yet (state %s)" % state)
-for n in fw.getIPSets():
+version = str(prop("version"))
+strs = lambda xs: [str(x) for x in xs]
+out = {"version": version, "ipsets": {}, "policies": {}}
+ipset = dbus.Interface(o, B + ".ipset")
+for n in ipset.getIPSets():
     if n.startswith("vprov-"):
-        s = fw.getIPSetSettings(n)
-        out["ipsets"][n] = {"type": s.getType(), "family": s.getOptions().get("family", "inet"), "entries": s.getEntries()}
-if hasattr(fw, "getPolicies"):
-    for p in fw.getPolicies():
+        s = ipset.getIPSetSettings(n)
+        out["ipsets"][str(n)] = {"type": str(s[3]), "family": str(s[4].get("family", "inet")), "entries": strs(s[5])}
+# policies exist from 0.9.0 (older ones are refused by version); any error reading them is one
+if [int(x) if x.isdigit() else 0 for x in version.split(".")[:2]] >= [0, 9]:
+    policy = dbus.Interface(o, B + ".policy")
+    for p in policy.getPolicies():
         if p.startswith("vprov-"):
-            s = fw.getPolicySettings(p)
-            out["policies"][p] = {"target": s.getTarget(), "priority": s.getPriority(), "ingress": s.getIngressZones(), "egress": s.getEgressZones(), "rules": s.getRichRules()}
+            s = policy.getPolicySettings(p)
+            out["policies"][str(p)] = {"target": str(s.get("target", "CONTINUE")), "priority": int(s.get("priority", -1)), "ingress": strs(s.get("ingress_zones", [])), "egress": strs(s.get("egress_zones", [])), "rules": strs(s.get("rich_rules", []))}
 print(json.dumps(out))
 `;
 // firewalld's Python is the one in firewall-cmd's shebang (RHEL 8: /usr/libexec/platform-python).

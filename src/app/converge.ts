@@ -1,10 +1,10 @@
 /**
  * One host, end to end: connect → facts (1 round trip) → plan → [check: stop] →
- * one batched apply script (under the host's lock), which prints the facts again after its
- * changes (same round trip) → the plan from them must be empty, else "not converged". A change
- * that may cut SSH is confirmed, and its facts read, over a new connection instead. A host that runs out of time has its connections closed and no
- * further step started; a connection lost after the apply script started leaves its state
- * "unknown", never guessed.
+ * one batched apply script (under the host's lock), which prints the changed resources' facts
+ * again after its changes (same round trip) → the plan from them must be empty, else "not
+ * converged". A change that may cut SSH is confirmed, and its facts read, over a new connection
+ * instead. A host that runs out of time has its connections closed and no further step started;
+ * a connection lost after the apply script started leaves its state "unknown", never guessed.
  */
 import { describeError, HostError, NotConvergedError, StateUnknownError, UnreachableError } from '../core/errors.js';
 import type { HostDesired } from '../core/types.js';

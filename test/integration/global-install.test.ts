@@ -248,6 +248,41 @@ describe('the code cache', () => {
     expect(r).toEqual({ code: 0, stdout: expected(), stderr: '' });
   });
 
+  // Every directory above the cache must be writable only by the user or root: whoever may rename
+  // an entry there can swap the cache directory for his own between the check and the read.
+  it('a cache directory inside a directory others may write is neither read nor written', () => {
+    const shared = join(tmp, 'shared');
+    mkdirSync(join(shared, 'vprov'), { recursive: true, mode: 0o700 });
+    chmodSync(shared, 0o777);
+    const file = join(shared, 'vprov', caches().find((n) => n.endsWith('-catalog.bin'))!);
+    const junk = Buffer.alloc(4096, 5);
+    writeFileSync(file, junk, { mode: 0o600 });
+    const r = vprovWith({ XDG_CACHE_HOME: shared }, 'catalog', 'list');
+    expect(r).toEqual({ code: 0, stdout: expected(), stderr: '' });
+    expect(readFileSync(file).equals(junk)).toBe(true);
+    expect(readdirSync(join(shared, 'vprov'))).toHaveLength(1);
+  });
+
+  // `sudo -E vprov`: root with a user's HOME must not read the user's files as code, nor leave
+  // root-owned directories in the user's home.
+  it.skipIf(process.getuid?.() !== 0)("root with another user's HOME neither reads nor writes a cache there", () => {
+    const alice = join(tmp, 'alice');
+    mkdirSync(alice, { mode: 0o755 });
+    chownSync(alice, 65534, 65534);
+    const r = vprovWith({ HOME: alice }, 'catalog', 'list');
+    expect(r).toEqual({ code: 0, stdout: expected(), stderr: '' });
+    expect(readdirSync(alice)).toEqual([]);
+  });
+
+  it('an empty or relative HOME or XDG_CACHE_HOME puts no cache in the working directory', () => {
+    const cwdBefore = readdirSync(work).sort();
+    for (const env of [{ HOME: '' }, { HOME: 'home' }, { HOME: '', XDG_CACHE_HOME: 'cache' }] as Record<string, string>[]) {
+      const r = vprovWith(env, 'catalog', 'list');
+      expect(r).toEqual({ code: 0, stdout: expected(), stderr: '' });
+    }
+    expect(readdirSync(work).sort()).toEqual(cwdBefore);
+  });
+
   it('belongs to one bundle: a changed bundle does not use the old cache', () => {
     vprov('catalog', 'list');
     const old = caches().filter((n) => n.endsWith('-catalog.bin'));

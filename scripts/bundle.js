@@ -101,7 +101,7 @@ if (lazyImports !== 2) {
 // The addon, where ssh2's install built it, is found from the bundle as the bundle will ask for it.
 if (existsSync(`${root}node_modules/${SSH2_ADDON}`)) createRequire(BUNDLE).resolve(SSH2_ADDON);
 
-for (const f of ['catalog', 'templates', 'package.json', 'bin/vprov.js']) {
+for (const f of ['catalog', 'templates', 'package.json', 'bin/vprov.js', 'dist/catalog.compiled.json', 'dist/templates.compiled.cjs']) {
   if (!existsSync(new URL(`../../${f}`, `file://${BUNDLE}`))) {
     console.error(`bundle: ${f} does not resolve from dist/bundle/`);
     process.exit(1);

@@ -1,6 +1,6 @@
 /**
  * The firewalld runtime probe reads firewalld's D-Bus API with dbus-python instead of
- * firewall.client (≈32 instead of ≈75 ms of a host's CPU per facts run). It must print exactly
+ * firewall.client (≈35 instead of ≈75 ms of a host's CPU per facts run). It must print exactly
  * what the firewall.client version printed: that version is kept here as the oracle, and both
  * run on a real firewalld for generated sets of vprov's objects (ipsets of both families,
  * policies with and without a target, priority, zones and rich rules), written as permanent XML

@@ -283,6 +283,19 @@ describe('the code cache', () => {
     expect(readdirSync(work).sort()).toEqual(cwdBefore);
   });
 
+  // V8 takes a cache made for any source of the same length and runs the cached code (it checks
+  // the length, not the bytes): only the key, a hash of the bundle's bytes, keeps them apart.
+  it('a bundle changed in place to the same length runs its own code, not the cached one', () => {
+    const help = () => vprov('--help');
+    help();
+    expect(help().stdout).toContain('Provision documented firewall flows');
+    withFile('dist/bundle/vprov.cjs', (text) => text.replace('Provision documented firewall flows', 'Provision DOCUMENTED firewall flows'), () => {
+      const r = help();
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Provision DOCUMENTED firewall flows');
+    });
+  });
+
   it('belongs to one bundle: a changed bundle does not use the old cache', () => {
     vprov('catalog', 'list');
     const old = caches().filter((n) => n.endsWith('-catalog.bin'));

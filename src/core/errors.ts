@@ -24,6 +24,11 @@ export class HostError extends Error {
   override name = 'HostError';
 }
 
+/** A fact the host could not read (a file that exists but could not be read): that resource fails with it. */
+export class UnreadableFactError extends HostError {
+  override name = 'UnreadableFactError';
+}
+
 /** The host was changed but a fresh look still differs from the desired state. */
 export class NotConvergedError extends HostError {
   override name = 'NotConvergedError';

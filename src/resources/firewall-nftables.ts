@@ -150,9 +150,14 @@ interface NftFacts {
 export function readNftFacts(raw: string): NftFacts | { error: string } {
   const kv = keyValues(raw);
   const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
-  const persisted = decodeFileFact(kv.persisted);
-  const unit = decodeFileFact(kv.unit);
-  const dropin = decodeFileFact(kv.dropin);
+  let persisted: string | null, unit: string | null, dropin: string | null;
+  try {
+    persisted = decodeFileFact(kv.persisted, NFT_FILE);
+    unit = decodeFileFact(kv.unit, NFT_UNIT);
+    dropin = decodeFileFact(kv.dropin, NFT_DROPIN);
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
   if (kv.nft !== 'yes') return { installed: false, items: [], actual: null, persisted, unit, dropin };
   if (kv.ruleset_error !== undefined) return { error: `cannot read the nftables ruleset: ${b64(kv.ruleset_error).trim() || 'nft failed'}` };
   if (kv.ruleset === undefined) return { error: 'cannot read the nftables ruleset: no output from nft' };

@@ -19,7 +19,7 @@ export function parseSelinuxFacts(raw: string): SelinuxFacts {
   const kv = keyValues(raw);
   const runtime = (kv.runtime ?? '').trim().toLowerCase();
   return {
-    config: decodeFileFact(kv.config),
+    config: decodeFileFact(kv.config, SELINUX_CONFIG),
     kernel: kv.kernel === 'yes',
     runtime: runtime === 'enforcing' || runtime === 'permissive' || runtime === 'disabled' ? runtime : null,
   };

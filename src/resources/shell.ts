@@ -1,4 +1,5 @@
 /** Building blocks for the sh scripts sent to hosts. Pure string functions. */
+import { UnreadableFactError } from '../core/errors.js';
 
 /** Single-quote for sh. */
 export function q(s: string): string {
@@ -28,16 +29,31 @@ export function runTemp(path: string): string {
 }
 
 /**
+ * Appended to a file fact when the file exists but reading it failed (permissions, I/O error):
+ * '!' is no base64 character, so no content can end with it.
+ */
+export const UNREADABLE_MARK = '!unreadable';
+/** sh: base64 of the file named by the sh word `word`, or the unreadable mark after what was read. */
+export function base64OfFile(word: string): string {
+  return `{ base64 -w0 < ${word} || printf '%s' '${UNREADABLE_MARK}'; }`;
+}
+
+/**
  * Print `key=` and a file's bytes as one base64 line, or `key=absent`. No \$(…) around it: the
  * subshell would cost a fork on every run, for the same bytes.
  */
 export function readFileFact(key: string, path: string): string {
   if (!/^[a-z][a-z0-9_]*$/.test(key)) throw new Error(`readFileFact: bad key ${key}`);
-  return `if [ -f ${q(path)} ]; then printf ${key}=; base64 -w0 < ${q(path)}; echo; else echo ${key}=absent; fi`;
+  return `if [ -f ${q(path)} ]; then printf ${key}=; ${base64OfFile(q(path))}; echo; else echo ${key}=absent; fi`;
 }
 
-export function decodeFileFact(line: string | undefined): string | null {
+/**
+ * A file fact's content, or null when the file is absent. A file that exists but could not be
+ * read is an error naming it, never an empty file.
+ */
+export function decodeFileFact(line: string | undefined, path: string): string | null {
   if (line === undefined || line.trim() === 'absent') return null;
+  if (line.trim().endsWith(UNREADABLE_MARK)) throw new UnreadableFactError(`cannot read ${path} on the host: it exists, but reading it failed`);
   return Buffer.from(line.trim(), 'base64').toString('utf8');
 }
 

@@ -50,12 +50,12 @@ export const sudoersResource: Resource = {
     const d = desired.sudoers;
     if (!d) return emptyPlan('sudoers');
     const lines = raw.split('\n');
-    const current = decodeFileFact(lines.find((l) => l.startsWith('content='))?.slice(8));
+    const path = `${SUDOERS_DIR}/${d.file}`;
+    const current = decodeFileFact(lines.find((l) => l.startsWith('content='))?.slice(8), path);
     const meta = lines.find((l) => l.startsWith('meta='))?.slice(5) ?? null;
     const missing = lines.filter((l) => l.startsWith('missing=')).map((l) => l.slice(8));
     const value = (key: string) => lines.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
     const wanted = renderSudoers(d);
-    const path = `${SUDOERS_DIR}/${d.file}`;
     const plan: ResourcePlan = emptyPlan('sudoers');
     if (missing.length > 0) plan.warnings.push(`${missing.length} documented command(s) not installed on this host (rule written anyway): ${missing.join(', ')}`);
     if (d.rootEquivalent.length > 0) plan.notes.push(`root-equivalent commands granted as documented: ${d.rootEquivalent.join(', ')}`);

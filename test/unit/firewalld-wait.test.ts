@@ -38,7 +38,7 @@ afterEach(() => {
 });
 
 /** A PATH of stubs and the few real tools the scripts use; the clock starts at tick 0. */
-function stubHost(h: Host): { dir: string; run: (script: string) => { code: number; stdout: string; stderr: string }; tick: () => number; calls: () => string[] } {
+function stubHost(h: Host): { dir: string; run: (script: string) => { code: number; stdout: string; stderr: string }; tick: () => number; calls: () => string[]; pidofCalls: () => number } {
   const dir = mkdtempSync(join(tmpdir(), 'vprov-fwwait-'));
   dirs.push(dir);
   const bin = join(dir, 'bin');
@@ -69,7 +69,7 @@ function stubHost(h: Host): { dir: string; run: (script: string) => { code: numb
   stub('sleep', `echo $((t + 1)) > $D/tick; [ $((t + 1)) -lt ${tickOf(h.processUntil)} ] || rm -f ${fwdComm}`);
   stub('date', 'echo $t');
   stub('pgrep', 'echo pgrep >> $D/calls; exit 1');
-  stub('pidof', h.comm === 'python3' ? `[ "$t" -lt ${tickOf(h.processUntil)} ]` : 'exit 1');
+  stub('pidof', `echo pidof >> $D/pidof-calls\n${h.comm === 'python3' ? `[ "$t" -lt ${tickOf(h.processUntil)} ]` : 'exit 1'}`);
   // firewalld's Python: firewall-cmd (by its shebang) and the probe (script on stdin) both run it.
   stub(
     'fwpython',
@@ -95,6 +95,7 @@ function stubHost(h: Host): { dir: string; run: (script: string) => { code: numb
     },
     tick: () => Number(readFileSync(join(dir, 'tick'), 'utf8')),
     calls: () => readFileSync(join(dir, 'calls'), 'utf8').split('\n').filter(Boolean),
+    pidofCalls: () => (existsSync(join(dir, 'pidof-calls')) ? readFileSync(join(dir, 'pidof-calls'), 'utf8').split('\n').filter(Boolean).length : 0),
   };
 }
 
@@ -108,7 +109,7 @@ function facts(h: Host) {
   expect(r.code).toBe(0);
   const f = factsFromOutput(r.stdout, undefined);
   const kv = Object.fromEntries((f.raw.firewall ?? '').split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { f, runtime: kv.runtime, error: kv.runtime_error === undefined ? undefined : b64(kv.runtime_error), tick: host.tick(), calls: host.calls() };
+  return { f, runtime: kv.runtime, error: kv.runtime_error === undefined ? undefined : b64(kv.runtime_error), tick: host.tick(), calls: host.calls(), pidof: host.pidofCalls() };
 }
 
 describe('firewalld that runs but does not answer yet (host without systemd)', () => {
@@ -165,14 +166,22 @@ describe('firewalld that runs but does not answer yet (host without systemd)', (
   });
 
   it.each([
-    [{ readyAt: 0, processUntil: 0 }, 'no firewalld process'],
-    [{ readyAt: 0, processUntil: 0, installed: false }, 'not installed'],
-  ])('not running (%j): not waited for, the cause is a fact', (h, state) => {
+    [{ readyAt: 0, processUntil: 0 }, 'no firewalld process', 1],
+    // pidof is a process of its own (≈40 ms on a busy host): not started where firewalld is not installed
+    [{ readyAt: 0, processUntil: 0, installed: false }, 'not installed', 0],
+  ])('not running (%j): not waited for, the cause is a fact', (h, state, pidof) => {
     const r = facts(h);
     expect(r.f.host.firewalldRunning).toBe(false);
     expect(r.f.host.firewalldDown).toEqual({ state, log: '' });
     expect(r.calls).toEqual([]);
+    expect(r.pidof).toBe(pidof);
     expect(r.tick).toBe(0);
+  });
+
+  it('not installed but a process named firewalld runs: still counted as running (found by name, pidof not asked)', () => {
+    const r = facts({ readyAt: 0, processUntil: Infinity, installed: false });
+    expect(r.f.host.firewalldRunning).toBe(true);
+    expect(r.pidof).toBe(0);
   });
 });
 

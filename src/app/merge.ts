@@ -1,4 +1,5 @@
 /** `vprov report merge`: shard JSON reports → one report, as if one controller had run. */
+import { compareText } from '../core/text-order.js';
 import { readFileSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { reportSchema, type ReportDocument } from '../report/schema.js';
@@ -39,7 +40,7 @@ export function mergeReports(reports: ReportDocument[]): RunReport {
     startedAt: new Date(Math.min(...starts)).toISOString(),
     durationMs: Math.max(...ends) - Math.min(...starts),
     warnings: [...warnings.values()],
-    hosts: reports.flatMap((r) => r.hosts).sort((a, b) => a.host.localeCompare(b.host)),
+    hosts: reports.flatMap((r) => r.hosts).sort((a, b) => compareText(a.host, b.host)),
     ...(connectivity.length ? { connectivity } : {}),
   };
 }

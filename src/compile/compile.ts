@@ -2,6 +2,7 @@
  * Pure compiler: catalog × inventory → the desired state of every host. No I/O.
  * Same input, same output: everything is sorted.
  */
+import { compareText } from '../core/text-order.js';
 import type { Flow, FirewallDesired, FirewallRule, HostDesired, SourceSet, SshTarget, Warning, Family } from '../core/types.js';
 import { canonicalAddress, familyOf, normalizeSources } from '../core/net.js';
 import { InputError } from '../core/errors.js';
@@ -209,7 +210,7 @@ function buildFirewall(
   }
   const rules = [...byRule.values()]
     .map((r) => ({ ...r, flows: r.flows.sort(), purposes: r.purposes.sort() }))
-    .sort((a, b) => a.set.localeCompare(b.set) || a.protocol.localeCompare(b.protocol));
+    .sort((a, b) => compareText(a.set, b.set) || compareText(a.protocol, b.protocol));
   return { ...base, sets, rules };
 }
 

@@ -4,6 +4,7 @@
  * defaults) comes from the vprov file that imports it, or from `vprov_*` vars in [all:vars].
  * Pure: text in, plain object out (validated afterwards like any inventory).
  */
+import { compareText } from '../core/text-order.js';
 import { parse as parseYamlText } from 'yaml';
 import { InputError } from '../core/errors.js';
 
@@ -109,7 +110,7 @@ function groupsOf(inv: AnsibleInventory, host: AnsibleHost): Set<string> {
 export function ansibleHosts(inv: AnsibleInventory, roleMap: Record<string, string>): { hosts: Record<string, unknown>; groups: Record<string, string[]>; ignored: string[] } {
   const hosts: Record<string, unknown> = {};
   const ignored: string[] = [];
-  for (const [name, h] of [...inv.hosts].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, h] of [...inv.hosts].sort(([a], [b]) => compareText(a, b))) {
     const groups = groupsOf(inv, h);
     const roles = [...new Set([...groups].filter((g) => g in roleMap).map((g) => roleMap[g]!))].sort();
     if (roles.length === 0) {

@@ -1,3 +1,4 @@
+import { compareText } from '../core/text-order.js';
 import { intervalSetText } from '../core/net.js';
 import { mergePorts } from '../core/ports.js';
 
@@ -51,13 +52,6 @@ export function chainLine(policy: string): string {
 }
 
 /**
- * The collator String#localeCompare uses, made once: the same order, without a lookup per
- * comparison. Made on first use: creating it costs ≈10 ms, and a run whose values are all numbers
- * (ports, IPv4 addresses) never needs it.
- */
-let collator: Intl.Collator | undefined;
-
-/**
  * Sorted big lists by content: the sets of every host of a role hold the same addresses, so a
  * 1,000-host run sorts each distinct set once instead of twice per host. Bounded.
  */
@@ -80,7 +74,7 @@ export function sortValues(values: string[]): string[] {
 function sortUncached(values: string[]): string[] {
   // Keys computed once per value, not per comparison.
   const keyed = values.map((v) => ({ v, n: /^\d/.test(v) ? Number.parseInt(v, 10) : Number.NaN }));
-  keyed.sort((a, b) => (!Number.isNaN(a.n) && !Number.isNaN(b.n) && a.n - b.n) || (collator ??= new Intl.Collator()).compare(a.v, b.v));
+  keyed.sort((a, b) => (!Number.isNaN(a.n) && !Number.isNaN(b.n) && a.n - b.n) || compareText(a.v, b.v));
   return keyed.map((k) => k.v);
 }
 

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { parse, stringify } from 'yaml';
 import { startLab, type Lab } from '../lab/hosts.js';
 import { vprov, type CliResult } from '../helpers/cli.js';
+import { withEnv } from '../helpers/env.js';
 
 let lab: Lab;
 const out = mkdtempSync(join(tmpdir(), 'vprov-become-'));
@@ -50,17 +51,7 @@ function inventoryFor(host: string, user: string): string {
   return path;
 }
 
-async function withPassword<T>(password: string | undefined, fn: () => Promise<T>): Promise<T> {
-  const before = process.env.VPROV_BECOME_PASSWORD;
-  if (password === undefined) delete process.env.VPROV_BECOME_PASSWORD;
-  else process.env.VPROV_BECOME_PASSWORD = password;
-  try {
-    return await fn();
-  } finally {
-    if (before === undefined) delete process.env.VPROV_BECOME_PASSWORD;
-    else process.env.VPROV_BECOME_PASSWORD = before;
-  }
-}
+const withPassword = <T>(password: string | undefined, fn: () => Promise<T>) => withEnv('VPROV_BECOME_PASSWORD', password, fn);
 
 async function pamFailures(host: string, user: string): Promise<number> {
   const r = await lab.exec(host, `faillock --user ${user}`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { startLab, type Lab } from '../lab/hosts.js';
 import { vprov } from '../helpers/cli.js';
+import { withEnv } from '../helpers/env.js';
 
 const secret = 'Hook-env-secret-7321';
 let lab: Lab;
@@ -20,15 +21,8 @@ describe('drift --on-drift', () => {
     const inv = lab.writeInventory('hook.yaml', { roles: { dh: ['hypervisor'] }, networks: { node: ['192.0.2.0/24'] } });
     const envFile = `${lab.dir}/hook.env`;
     const stdinFile = `${lab.dir}/hook.stdin`;
-    const before = process.env.VPROV_BECOME_PASSWORD;
-    process.env.VPROV_BECOME_PASSWORD = secret;
-    try {
-      const r = await vprov('drift', '-i', inv, '--format', 'json', '--on-drift', `env > '${envFile}'; cat > '${stdinFile}'`);
-      expect(r.code, r.stderr).toBe(2); // drift found: the host was read with the password, the hook ran
-    } finally {
-      if (before === undefined) delete process.env.VPROV_BECOME_PASSWORD;
-      else process.env.VPROV_BECOME_PASSWORD = before;
-    }
+    const r = await withEnv('VPROV_BECOME_PASSWORD', secret, () => vprov('drift', '-i', inv, '--format', 'json', '--on-drift', `env > '${envFile}'; cat > '${stdinFile}'`));
+    expect(r.code, r.stderr).toBe(2); // drift found: the host was read with the password, the hook ran
     expect(existsSync(envFile)).toBe(true);
     const env = readFileSync(envFile, 'utf8');
     expect(env).toMatch(/^PATH=/m); // the hook's real environment was captured

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'ssh2';
 import { startLab, type Lab } from '../lab/hosts.js';
+import { withEnv } from '../helpers/env.js';
 import { connectSsh } from '../../src/transport/ssh.js';
 import type { SshTarget } from '../../src/core/types.js';
 
@@ -59,17 +60,7 @@ function target(identityFile: string | undefined): SshTarget {
 }
 
 /** Run `fn` with SSH_AUTH_SOCK as given (undefined: unset), restoring it after. */
-async function withAgentSocket<T>(sock: string | undefined, fn: () => Promise<T>): Promise<T> {
-  const before = process.env.SSH_AUTH_SOCK;
-  if (sock === undefined) delete process.env.SSH_AUTH_SOCK;
-  else process.env.SSH_AUTH_SOCK = sock;
-  try {
-    return await fn();
-  } finally {
-    if (before === undefined) delete process.env.SSH_AUTH_SOCK;
-    else process.env.SSH_AUTH_SOCK = before;
-  }
-}
+const withAgentSocket = <T>(sock: string | undefined, fn: () => Promise<T>) => withEnv('SSH_AUTH_SOCK', sock, fn);
 
 describe('SSH set-up requests', () => {
   it('vprov authenticates with its key directly and does not ask the host to prove its other host keys', async () => {

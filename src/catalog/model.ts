@@ -1,5 +1,6 @@
 /** The loaded, cross-checked catalog: what the rest of vprov queries. */
 import type { Flow, SelinuxMode } from '../core/types.js';
+import { normalName } from '../core/suggest.js';
 
 /** Host requirements; `section` is the document heading each was transcribed from. */
 export interface Requirements {
@@ -35,4 +36,32 @@ export function getProduct(catalog: Catalog, id: string): Product | undefined {
 
 export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** A method's document headings beside its title: "SSH Transfer" where the title is "SSH transfer". */
+export function methodHeadings(product: Product, platformId: string, title: string | null): string[] {
+  const platform = product.platforms.find((p) => p.id === platformId);
+  const out = new Set<string>();
+  for (const f of product.flows) {
+    if (f.platform !== platformId || f.method !== title) continue;
+    const prefix = `${platform?.title ?? ''} / `;
+    if (f.section.startsWith(prefix)) out.add(f.section.slice(prefix.length));
+  }
+  if (title !== null) out.delete(title);
+  return [...out];
+}
+
+/**
+ * The title of the method of `platformId` that `input` names: the same ignoring case and
+ * punctuation, by its title or by a document's own heading for it. undefined when none does.
+ */
+export function findMethod(product: Product, platformId: string, input: string): string | undefined {
+  const norm = normalName;
+  const want = norm(input);
+  const platform = product.platforms.find((p) => p.id === platformId);
+  for (const m of platform?.methods ?? []) {
+    if (m === null) continue;
+    if (norm(m) === want || methodHeadings(product, platformId, m).some((h) => norm(h) === want)) return m;
+  }
+  return undefined;
 }

@@ -4,6 +4,7 @@
  */
 import type { Flow, Protocol } from '../core/types.js';
 import { InputError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import type { Inventory } from '../inventory/load.js';
 import type { CompileResult } from './compile.js';
 import { effectiveFlow, flowSelection } from './compile.js';
@@ -51,7 +52,7 @@ function hostNamed(inv: Inventory, nameOrAddress: string): string {
   if (nameOrAddress in inv.data.hosts) return nameOrAddress;
   const byAddress = Object.keys(inv.data.hosts).filter((n) => inv.data.hosts[n]!.address === nameOrAddress);
   if (byAddress.length === 1) return byAddress[0]!;
-  throw new InputError(`no host "${nameOrAddress}" in ${inv.file} (hosts: ${Object.keys(inv.data.hosts).sort().join(', ')})`);
+  throw new InputError(`no host "${nameOrAddress}" in ${inv.file} (hosts: ${Object.keys(inv.data.hosts).sort().join(', ')})${didYouMean(nameOrAddress, Object.keys(inv.data.hosts))}`);
 }
 
 /** "HOST", "HOST:PORT", "HOST:PORT/PROTO" or "HOST/icmp". */

@@ -3,6 +3,7 @@
  * names and globs, "!x" excludes, "&x" intersects. Pure.
  */
 import { InputError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import type { InventoryFile } from './schema.js';
 
 export function selectHosts(data: Pick<InventoryFile, 'hosts' | 'groups'>, pattern: string | undefined): string[] {
@@ -34,7 +35,9 @@ function expand(data: Pick<InventoryFile, 'hosts' | 'groups'>, term: string, all
     const hits = [...all, ...Object.keys(data.groups)].filter((n) => re.test(n));
     return hits.flatMap((n) => (n in data.hosts ? [n] : expand(data, n, all, seen)));
   }
-  throw new InputError(`--limit: "${term}" matches no host or group (hosts: ${all.slice(0, 10).join(', ')}${all.length > 10 ? ', …' : ''})`);
+  throw new InputError(
+    `--limit: "${term}" matches no host or group (hosts: ${all.slice(0, 10).join(', ')}${all.length > 10 ? ', …' : ''})${didYouMean(term, [...all, ...Object.keys(data.groups)])}`,
+  );
 }
 
 function globToRegExp(glob: string): RegExp {

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
-import type { Catalog, Product } from '../catalog/model.js';
+import { findMethod, type Catalog, type Product } from '../catalog/model.js';
+import { didYouMean } from '../core/suggest.js';
 import { inventorySchema, type InventoryFile } from './schema.js';
 import { canonicalAddress, familyOf } from '../core/net.js';
 import { ansibleHosts, parseAnsibleIni, parseAnsibleYaml, parseRoleMap, type AnsibleInventory } from './ansible.js';
@@ -80,12 +81,26 @@ function withAnsibleImport(raw: Record<string, unknown>, file: string, opts: Loa
   };
 }
 
+/** Product candidates for suggestions: ids with their titles ("olvm", "Oracle Linux Virtualization Manager"). */
+const productNames = (catalog: Catalog) => [...catalog.products.values()].map((p) => ({ name: p.id, title: p.title }));
+
 function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inventory {
   const file = loc.file;
+  const given = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).product : undefined;
+  if (Array.isArray(given)) {
+    // A list of products is a site; say so instead of zod's "expected string, received array".
+    throw new InputError(
+      locate(loc, ['product'], `one product per "product:" (catalog has: ${[...catalog.products.keys()].join(', ')}); several products on shared hosts make a site: write them under "products:", each with its platforms`),
+      file,
+    );
+  }
   const data = validate(loc, inventorySchema, raw);
   const product = catalog.products.get(data.product);
   if (!product) {
-    throw new InputError(locate(loc, ['product'], `unknown product "${data.product}" (catalog has: ${[...catalog.products.keys()].join(', ')})`), file);
+    throw new InputError(
+      locate(loc, ['product'], `unknown product "${data.product}" (catalog has: ${[...catalog.products.keys()].join(', ')})${didYouMean(data.product, productNames(catalog))}`),
+      file,
+    );
   }
   const problems = crossCheck(loc, data, product);
   if (problems.length > 0) throw new InputError(problems[0]!, file, problems);
@@ -97,11 +112,13 @@ function crossCheck(loc: Located, data: InventoryFile, product: Product): string
   const roles = Object.keys(product.roles);
   const roleList = roles.join(', ');
   const platformIds = product.platforms.map((p) => p.id);
+  const platformNames = product.platforms.map((p) => ({ name: p.id, title: p.title }));
   const conditions = Object.keys(product.conditions);
+  const unknownPlatform = (name: string) => `unknown platform "${name}" (catalog ${product.id} has: ${platformIds.join(', ')})${didYouMean(name, platformNames)}`;
   data.platforms.forEach((sel, i) => {
     const platform = product.platforms.find((p) => p.id === sel.platform);
     if (!platform) {
-      problems.push(locate(loc, ['platforms', i, 'platform'], `unknown platform "${sel.platform}" (catalog ${product.id} has: ${platformIds.join(', ')})`));
+      problems.push(locate(loc, ['platforms', i, 'platform'], unknownPlatform(sel.platform)));
       return;
     }
     const methods = platform.methods.filter((m): m is string => m !== null);
@@ -109,23 +126,28 @@ function crossCheck(loc: Located, data: InventoryFile, product: Product): string
       // Never widen: selecting every method of a platform opens ports the deployment may not use.
       problems.push(locate(loc, ['platforms', i], `platform ${platform.id} has several methods: choose one with method: (${methods.join(', ')})`));
     }
-    if (sel.method !== undefined && !methods.includes(sel.method)) {
-      problems.push(locate(loc, ['platforms', i, 'method'], `unknown method "${sel.method}" for ${platform.id} (methods: ${methods.join(', ') || 'none'})`));
+    if (sel.method !== undefined) {
+      // Titles match regardless of case and punctuation, and a document's own heading names its method too.
+      const title = findMethod(product, platform.id, sel.method);
+      if (title !== undefined) sel.method = title;
+      else problems.push(locate(loc, ['platforms', i, 'method'], `unknown method "${sel.method}" for ${platform.id} (methods: ${methods.join(', ') || 'none'})${didYouMean(sel.method, methods)}`));
     }
     for (const flag of Object.keys(sel.options)) {
-      if (!conditions.includes(flag)) problems.push(locate(loc, ['platforms', i, 'options', flag], `unknown option "${flag}" (options: ${conditions.join(', ') || 'none'})`));
+      if (!conditions.includes(flag)) problems.push(locate(loc, ['platforms', i, 'options', flag], `unknown option "${flag}" (options: ${conditions.join(', ') || 'none'})${didYouMean(flag, conditions)}`));
     }
   });
+  const params = Object.keys(product.params);
   for (const key of Object.keys(data.ports)) {
-    if (!(key in product.params)) problems.push(locate(loc, ['ports', key], `unknown port parameter "${key}" (parameters: ${Object.keys(product.params).join(', ') || 'none'})`));
+    if (!(key in product.params)) problems.push(locate(loc, ['ports', key], `unknown port parameter "${key}" (parameters: ${params.join(', ') || 'none'})${didYouMean(key, params)}`));
   }
+  const unknownRole = (role: string) => `unknown role "${role}" (roles of ${product.id}: ${roleList})${didYouMean(role, roles)}`;
   const addresses = new Map<string, string>();
   for (const [name, host] of Object.entries(data.hosts)) {
     host.roles.forEach((role, i) => {
-      if (!roles.includes(role)) problems.push(locate(loc, ['hosts', name, 'roles', i], `unknown role "${role}" (roles of ${product.id}: ${roleList})`));
+      if (!roles.includes(role)) problems.push(locate(loc, ['hosts', name, 'roles', i], unknownRole(role)));
     });
     if (host.platform !== undefined && !platformIds.includes(host.platform)) {
-      problems.push(locate(loc, ['hosts', name, 'platform'], `unknown platform "${host.platform}" (catalog ${product.id} has: ${platformIds.join(', ')})`));
+      problems.push(locate(loc, ['hosts', name, 'platform'], unknownPlatform(host.platform)));
     }
     // Compared as addresses: ::ffff:10.0.0.5 is 10.0.0.5, 2001:DB8::1 is 2001:db8::1.
     const key = familyOf(host.address) ? canonicalAddress(host.address) : host.address.toLowerCase();
@@ -136,11 +158,11 @@ function crossCheck(loc: Located, data: InventoryFile, product: Product): string
   for (const [group, members] of Object.entries(data.groups)) {
     if (group in data.hosts) problems.push(locate(loc, ['groups', group], `group "${group}" has the name of a host`));
     members.forEach((m, i) => {
-      if (!(m in data.hosts) && !(m in data.groups)) problems.push(locate(loc, ['groups', group, i], `unknown host or group "${m}"`));
+      if (!(m in data.hosts) && !(m in data.groups)) problems.push(locate(loc, ['groups', group, i], `unknown host or group "${m}"${didYouMean(m, [...Object.keys(data.hosts), ...Object.keys(data.groups)])}`));
     });
   }
   for (const role of Object.keys(data.networks)) {
-    if (!roles.includes(role)) problems.push(locate(loc, ['networks', role], `unknown role "${role}" (roles of ${product.id}: ${roleList})`));
+    if (!roles.includes(role)) problems.push(locate(loc, ['networks', role], unknownRole(role)));
   }
   return problems;
 }

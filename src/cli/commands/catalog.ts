@@ -38,10 +38,17 @@ export async function catalogLint(io: Output, dir?: string): Promise<number> {
 export async function catalogShow(io: Output, product: string, platform: string | undefined, dir?: string): Promise<number> {
   const { loadCatalog } = await import('../../catalog/load.js');
   const { InputError } = await import('../../core/errors.js');
-  const p = loadCatalog(dir).products.get(product);
-  if (!p) throw new InputError(`unknown product "${product}"`);
+  const { didYouMean } = await import('../../core/suggest.js');
+  const catalog = loadCatalog(dir);
+  const p = catalog.products.get(product);
+  if (!p) {
+    const all = [...catalog.products.values()];
+    throw new InputError(`unknown product "${product}" (catalog has: ${all.map((x) => x.id).join(', ')})${didYouMean(product, all.map((x) => ({ name: x.id, title: x.title })))}`);
+  }
   if (platform && !p.platforms.some((x) => x.id === platform)) {
-    throw new InputError(`unknown platform "${platform}" for ${product} (platforms: ${p.platforms.map((x) => x.id).join(', ')})`);
+    throw new InputError(
+      `unknown platform "${platform}" for ${product} (platforms: ${p.platforms.map((x) => x.id).join(', ')})${didYouMean(platform, p.platforms.map((x) => ({ name: x.id, title: x.title })))}`,
+    );
   }
   const rows = p.flows
     .filter((f) => !platform || f.platform === platform)

@@ -1,0 +1,127 @@
+/** Unknown names get "did you mean …" from the valid set; method titles match regardless of case and punctuation. */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parseInventory } from '../../src/inventory/load.js';
+import { selectHosts } from '../../src/inventory/limit.js';
+import { InputError } from '../../src/core/errors.js';
+import { closest, didYouMean, editDistance, normalName } from '../../src/core/suggest.js';
+import { catalog } from '../helpers/catalog.js';
+
+const storware = `product: storware
+platforms:
+  - platform: openstack
+    method: SSH transfer
+hosts:
+  node1: { address: 192.0.2.5, roles: [node] }
+  hv1: { address: 192.0.2.6, roles: [hypervisor] }
+groups:
+  nodes: [node1]
+`;
+const olvm = `product: olvm
+platforms:
+  - platform: olvm
+hosts:
+  engine: { address: 192.0.2.50, roles: [manager] }
+  kvm1: { address: 192.0.2.51, roles: [kvm-host] }
+`;
+
+function errorOf(text: string): string {
+  try {
+    parseInventory(text, 'inv.yaml', catalog);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InputError);
+    return [(err as InputError).message, ...(err as InputError).details].join('\n');
+  }
+  throw new Error('the inventory was accepted');
+}
+
+/** The typos a first hour makes; each must be refused with the valid name suggested. */
+export const TYPOS: [string, string, RegExp][] = [
+  ['product', storware.replace('product: storware', 'product: storwar'), /inv\.yaml:1: product: unknown product "storwar" \(catalog has: [^)]*\); did you mean "storware"/],
+  ['product by its title', storware.replace('product: storware', 'product: DPX vPlus'), /did you mean "storware" \(Storware Backup & Recovery \/ DPX vPlus\)/],
+  ['platform by a word of its title', storware.replace('platform: openstack\n    method: SSH transfer', 'platform: olvm'), /platforms\[0\]\.platform: unknown platform "olvm" .*; did you mean "ovirt" \(oVirt\/RHV\/OLVM\)\?/],
+  ['platform typo', storware.replace('platform: openstack', 'platform: opnestack'), /did you mean "openstack"/],
+  ['method typo', storware.replace('method: SSH transfer', 'method: SSH tranfser'), /platforms\[0\]\.method: unknown method "SSH tranfser" for openstack \(methods: [^)]*\); did you mean "SSH transfer"\?/],
+  ['option', storware.replace('method: SSH transfer', 'method: SSH transfer\n    options: { netcta: true }'), /options\.netcta: unknown option "netcta" .*did you mean "netcat"/],
+  ['role', olvm.replace('roles: [kvm-host]', 'roles: [kvm-hots]'), /hosts\.kvm1\.roles\[0\]: unknown role "kvm-hots" .*; did you mean "kvm-host"\?/],
+  ['role of a network', olvm + 'networks:\n  portal-clients: [10.0.0.0/8]\n', /networks\.portal-clients: unknown role .*did you mean "portal-client"/],
+  ['host platform', storware.replace('roles: [hypervisor] }', 'roles: [hypervisor], platform: opensatck }'), /hosts\.hv1\.platform: .*did you mean "openstack"/],
+  ['port parameter', storware + 'ports:\n  keystne: ["5000"]\n', /ports\.keystne: unknown port parameter "keystne" .*did you mean "keystone"/],
+  ['group member', storware.replace('nodes: [node1]', 'nodes: [node11]'), /groups\.nodes\[0\]: unknown host or group "node11"; did you mean "node1"/],
+];
+
+describe('suggestions for unknown names', () => {
+  it.each(TYPOS)('%s', (_what, text, message) => {
+    expect(errorOf(text)).toMatch(message);
+  });
+
+  it('a list of products gets the valid choices and the site form, not a type error', () => {
+    const message = errorOf(storware.replace('product: storware', 'product: [olvm, storware]'));
+    expect(message).toMatch(/inv\.yaml:1: product: one product per "product:" \(catalog has: [^)]*olvm[^)]*storware/);
+    expect(message).toMatch(/several products on shared hosts make a site: write them under "products:"/);
+    expect(message).not.toMatch(/expected string/);
+  });
+
+  it('--limit: a host or group typo gets the closest names', () => {
+    const data = { hosts: { node1: {}, hv1: {}, 'kvm-host1': {} }, groups: { nodes: ['node1'] } } as never;
+    expect(() => selectHosts(data, 'kvm-hsot1')).toThrow(/--limit: "kvm-hsot1" matches no host or group .*did you mean "kvm-host1"\?/);
+    expect(() => selectHosts(data, 'node')).toThrow(/did you mean "node1" or "nodes"\?/);
+  });
+
+  it('nothing close: no suggestion, only the valid list', () => {
+    expect(errorOf(storware.replace('roles: [node]', 'roles: [zzzzzz]'))).not.toMatch(/did you mean/);
+  });
+});
+
+describe('method titles', () => {
+  it.each(['ssh transfer', 'SSH-TRANSFER', 'ssh_transfer', ' SSH  Transfer '])('"%s" selects "SSH transfer"', (method) => {
+    const inv = parseInventory(storware.replace('method: SSH transfer', `method: "${method}"`), 'inv.yaml', catalog);
+    expect(inv.data.platforms[0]!.method).toBe('SSH transfer');
+  });
+
+  it("a document's own heading selects its method", () => {
+    const text = storware.replace('platform: openstack\n    method: SSH transfer', 'platform: ovirt\n    method: Change-Block Tracking');
+    expect(parseInventory(text, 'inv.yaml', catalog).data.platforms[0]!.method).toBe('Changed-Block Tracking');
+  });
+
+  it('one spelling per method title across the catalog; sections keep the documents’ headings', () => {
+    const spellings = new Map<string, Set<string>>();
+    for (const p of catalog.products.values()) {
+      for (const f of p.flows) {
+        if (f.method === null) continue;
+        const set = spellings.get(normalName(f.method)) ?? new Set();
+        set.add(f.method);
+        spellings.set(normalName(f.method), set);
+      }
+    }
+    const mixed = [...spellings.values()].filter((s) => s.size > 1).map((s) => [...s]);
+    expect(mixed).toEqual([]);
+    const sections = catalog.products.get('storware')!.flows.filter((f) => f.platform === 'ovirt').map((f) => f.section);
+    expect(sections).toContain('oVirt/RHV/OLVM / SSH Transfer');
+    expect(sections).toContain('oVirt/RHV/OLVM / Change-Block Tracking');
+  });
+});
+
+describe('the suggestion helper', () => {
+  it('edit distance counts an adjacent swap as one edit', () => {
+    expect(editDistance('kvmhots', 'kvmhost')).toBe(1);
+    expect(editDistance('abc', 'abc')).toBe(0);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+
+  it('any single edit of a role name suggests that role', () => {
+    const names = [...new Set([...catalog.products.values()].flatMap((p) => Object.keys(p.roles)))];
+    fc.assert(
+      fc.property(fc.constantFrom(...names.filter((n) => n.length >= 4)), fc.nat(), fc.constantFrom('swap', 'drop', 'double'), (name, at, edit) => {
+        const i = at % (name.length - 1);
+        const typo =
+          edit === 'swap' ? name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2) : edit === 'drop' ? name.slice(0, i) + name.slice(i + 1) : name.slice(0, i) + name[i] + name.slice(i);
+        expect(closest(typo, names).map((c) => c.name)).toContain(name);
+      }),
+    );
+  });
+
+  it('says nothing when no candidate is close', () => {
+    expect(didYouMean('qqqq', ['node', 'server'])).toBe('');
+  });
+});

@@ -13,7 +13,7 @@ import { cpus, totalmem, loadavg, release } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { BenchOptionError, parseBenchOptions } from './lib/options.js';
 import { measure, stats, cpuSource } from './lib/measure.js';
 import { startFleet, compareStates } from './lib/fleet.js';
 import { ansibleEnv, ansibleVersion, changedCount, desiredFrom, failedCount, mitogenStrategy, writeAnsible } from './lib/ansible.js';
@@ -21,21 +21,17 @@ import { startupFigures, compileFigures } from './lib/startup.js';
 import { runScale } from './scale.js';
 import { writeResultsSection } from './lib/markdown.js';
 
-const { values: opt } = parseArgs({
-  options: {
-    hosts: { type: 'string', default: '12' },
-    rounds: { type: 'string', default: '3' },
-    tools: { type: 'string', default: 'vprov,ansible,mitogen,floor' },
-    scale: { type: 'string', default: '100,500,1000' },
-    'scale-rounds': { type: 'string', default: '1' },
-    out: { type: 'string' },
-    doc: { type: 'string' },
-    'doc-section': { type: 'string', default: 'results' },
-  },
-});
-const N = Number(opt.hosts);
-const ROUNDS = Number(opt.rounds);
-const TOOLS = opt.tools.split(',').filter(Boolean);
+let opt;
+try {
+  opt = parseBenchOptions(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof BenchOptionError)) throw err;
+  console.error(`bench: ${err.message}`);
+  process.exit(1); // before any lab host starts: nothing to clean up
+}
+const N = opt.hosts;
+const ROUNDS = opt.rounds;
+const TOOLS = opt.tools;
 const CLI = fileURLToPath(new URL('../../bin/vprov.js', import.meta.url));
 const results = { startedAt: new Date().toISOString(), machine: machine(), hosts: N, rounds: ROUNDS, cpuSource: cpuSource(), samples: [], problems: [], notes: [] };
 const problem = (msg) => {
@@ -150,8 +146,8 @@ try {
   results.startup = await startupFigures(CLI, inventory);
   results.compile = compileFigures(2000);
   summarise();
-  if (opt.scale) {
-    results.scale = await runScale({ fleet, sizes: opt.scale.split(',').map(Number), rounds: Number(opt['scale-rounds']) });
+  if (opt.scale.length) {
+    results.scale = await runScale({ fleet, sizes: opt.scale, rounds: opt.scaleRounds });
     results.problems.push(...results.scale.problems);
   }
 } catch (err) {
@@ -164,7 +160,13 @@ try {
   const out = opt.out ?? join('bench-results', `bench-${results.startedAt.replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  if (opt.doc) writeResultsSection(opt.doc, results, opt['doc-section']);
+  if (opt.doc) {
+    try {
+      writeResultsSection(opt.doc, results, opt.docSection);
+    } catch (err) {
+      problem(`--doc ${opt.doc}: not rewritten: ${err.message} (the JSON is in ${out})`);
+    }
+  }
   console.log(`\nresults: ${out}${results.problems.length ? `\n${results.problems.length} PROBLEMS (see above)` : ''}`);
   if (results.problems.length) process.exitCode = 1;
 }

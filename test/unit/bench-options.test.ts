@@ -1,0 +1,61 @@
+/**
+ * `npm run bench` refuses bad options before the run: a bench is minutes of a shared machine,
+ * and a --doc file that does not exist used to crash it after the whole run.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain JavaScript of the bench, no types
+import { parseBenchOptions } from '../bench/lib/options.js';
+
+const RUN = fileURLToPath(new URL('../bench/run.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'vprov-bench-opts-'));
+const doc = join(dir, 'bench.md');
+writeFileSync(doc, 'x\n<!-- bench:results -->\nold\n<!-- /bench:results -->\n');
+
+describe('bench options', () => {
+  it('a --doc file that does not exist stops the bench at once with exit 1, before any lab host starts', () => {
+    const missing = join(dir, 'nope.md');
+    const t0 = Date.now();
+    // PATH without docker: had the bench gone on to start its fleet, it would fail differently.
+    const r = spawnSync(process.execPath, [RUN, '--doc', missing], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, PATH: '/nonexistent' } });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe(`bench: --doc ${missing}: no such file\n`);
+    expect(r.stdout).toBe('');
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+
+  it.each([
+    [['--doc', join(dir, 'nope.md')], /--doc .*nope\.md: no such file/],
+    [['--doc', doc, '--doc-section', 'results-100'], /no <!-- bench:results-100 --> … <!-- \/bench:results-100 --> section/],
+    [['--doc', dir], /--doc .*: not a file/],
+    [['--hosts', 'twelve'], /--hosts: expected a whole number ≥ 2, got "twelve"/],
+    [['--hosts', '1'], /--hosts: expected a whole number ≥ 2, got "1"/],
+    [['--rounds', '0'], /--rounds: expected a whole number ≥ 1, got "0"/],
+    [['--tools', 'vprov,ansibel'], /--tools: unknown ansibel \(known: vprov, ansible, mitogen, floor\)/],
+    [['--scale', '100,1k'], /--scale: expected a whole number ≥ 1, got "1k"/],
+    [['--scale-rounds', '-1'], /--scale-rounds/],
+    [['--out', dir], /--out .*: is a directory/],
+    [['--out', join(doc, 'x.json')], /--out .*: .*bench\.md is not a directory/],
+    [['--hots', '3'], /Unknown option '--hots'/],
+  ])('%j is refused: %s', (args, why) => {
+    expect(() => parseBenchOptions(args)).toThrow(why);
+  });
+
+  it('a --doc file that cannot be written is refused', () => {
+    if (process.getuid?.() === 0) return; // root writes anything: nothing to refuse
+    const ro = join(dir, 'ro.md');
+    writeFileSync(ro, '<!-- bench:results -->\n<!-- /bench:results -->\n');
+    chmodSync(ro, 0o444);
+    expect(() => parseBenchOptions(['--doc', ro])).toThrow(/cannot be read and written/);
+  });
+
+  it('good options are parsed into numbers and lists', () => {
+    const o = parseBenchOptions(['--doc', doc, '--scale', '1000, 10000', '--tools', 'vprov,floor', '--out', join(dir, 'new', 'r.json')]);
+    expect(o).toMatchObject({ hosts: 12, rounds: 3, tools: ['vprov', 'floor'], scale: [1000, 10000], docSection: 'results' });
+    expect(parseBenchOptions(['--scale', '']).scale).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import { compareText } from '../core/text-order.js';
 import type { Flow, FirewallDesired, FirewallRule, HostDesired, SourceSet, SshTarget, Warning, Family } from '../core/types.js';
 import { canonicalAddress, familyOf, normalizeSources } from '../core/net.js';
 import { InputError } from '../core/errors.js';
+import { sshUserProblem } from '../core/ssh-user.js';
 import type { Inventory } from '../inventory/load.js';
 import type { Product } from '../catalog/model.js';
 import type { InventoryHost, FirewallSetting } from '../inventory/schema.js';
@@ -252,10 +253,14 @@ function resolveTarget(
   const identity = own.identityFile ?? d.identityFile ?? c.identityFile;
   const known = own.knownHostsFile ?? d.knownHostsFile;
   const jump = own.proxyJump ?? d.proxyJump ?? c.proxyJump;
+  const user = own.user ?? d.user ?? c.user ?? local.user;
+  // The inventory's own values were checked by its schema; ssh_config's and the local name were not.
+  const userProblem = sshUserProblem(user);
+  if (userProblem) throw new InputError(`ssh user for ${alias} (${(own.user ?? d.user) !== undefined ? 'inventory' : c.user !== undefined ? '~/.ssh/config User' : 'the local user name'}): not a user name OpenSSH accepts: ${userProblem}`);
   const target: SshTarget = {
     host: c.hostName ?? alias,
     port: own.port ?? d.port ?? c.port ?? 22,
-    user: own.user ?? d.user ?? c.user ?? local.user,
+    user,
     identityFile: identity ? expandHome(identity, local.home) : undefined,
     become: own.become ?? d.become ?? true,
     hostKeys: own.hostKeys ?? d.hostKeys ?? 'strict',

@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { cidrProblem, isHostname } from '../core/net.js';
 import { absolutePath, portSpec } from '../catalog/schema.js';
+import { sshUserProblem } from '../core/ssh-user.js';
 
 const address = z.string().refine((s) => cidrProblem(s) === null && !s.includes('/') || isHostname(s), {
   message: 'must be an IPv4/IPv6 address or a DNS name',
@@ -11,11 +12,25 @@ const cidr = z.string().superRefine((s, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
+const sshUser = z.string().min(1).superRefine((s, ctx) => {
+  const problem = sshUserProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: `not a user name OpenSSH accepts: ${problem}` });
+});
+
+/** ProxyJump hops are "[user@]host[:port]": each hop's user is held to the same rule. */
+const proxyJump = z.string().min(1).superRefine((s, ctx) => {
+  for (const hop of s.split(',')) {
+    const user = /^([^@]+)@/.exec(hop.trim())?.[1];
+    const problem = user === undefined ? null : sshUserProblem(user);
+    if (problem) ctx.addIssue({ code: 'custom', message: `hop "${hop.trim()}": not a user name OpenSSH accepts: ${problem}` });
+  }
+});
+
 export const sshSchema = z
   .object({
     host: z.string().min(1).optional(),
     port: z.number().int().min(1).max(65535).optional(),
-    user: z.string().min(1).optional(),
+    user: sshUser.optional(),
     identityFile: z.string().min(1).optional(),
     become: z.boolean().optional(),
     hostKeys: z.enum(['strict', 'accept-new', 'off']).optional(),
@@ -24,7 +39,7 @@ export const sshSchema = z
     /** seconds one command may run */
     commandTimeout: z.number().positive().optional(),
     /** "[user@]host[:port]" or the name of an inventory host; comma-separated for several hops */
-    proxyJump: z.string().min(1).optional(),
+    proxyJump: proxyJump.optional(),
   })
   .strict();
 

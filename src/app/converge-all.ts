@@ -1,5 +1,4 @@
 /** The plan / apply use case over an inventory: load, compile, converge every selected host. */
-import { lookup } from 'node:dns/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,6 @@ import { connectLocal } from '../transport/local.js';
 import { parseSshConfig } from '../transport/ssh-config.js';
 import { loadCatalog } from '../catalog/load.js';
 import { compile, type CompileResult } from '../compile/compile.js';
-import { familyOf } from '../core/net.js';
 import type { HostDesired, Warning } from '../core/types.js';
 import { loadInventory, type Inventory } from '../inventory/load.js';
 import { selectHosts } from '../inventory/limit.js';
@@ -19,6 +17,7 @@ import type { RunReport } from '../core/report.js';
 import { forEachBounded, type Progress, silentProgress } from './runner.js';
 import { currentRun } from './run-identity.js';
 import { appendAuditLog, checkAuditLog } from './audit-log.js';
+import { resolveHostAddresses } from './resolve.js';
 
 /** A host's whole pipeline, when --timeout does not say: nothing waits forever. */
 export const DEFAULT_HOST_TIMEOUT_S = 600;
@@ -126,7 +125,7 @@ export type RunInput = Pick<ConvergeAllOptions, 'inventory' | 'catalogDir' | 'ro
  */
 export async function prepareRun(opts: RunInput): Promise<{ inv: Inventory; compiled: CompileResult }> {
   const inv = loadInventoryWithCatalog(opts);
-  const resolved = await resolveNames(Object.values(inv.data.hosts).map((h) => h.address));
+  const resolved = await resolveHostAddresses(inv);
   const sshConfigFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
   const sshConfig = existsSync(sshConfigFile) ? parseSshConfig(readFileSync(sshConfigFile, 'utf8')) : undefined;
   const compiled = compile(inv, { resolved, local: { user: userInfo().username, home: homedir() }, sshConfig });
@@ -199,19 +198,4 @@ function peekProduct(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function resolveNames(addresses: string[]): Promise<Map<string, string[]>> {
-  const names = [...new Set(addresses.filter((a) => familyOf(a) === null))];
-  const out = new Map<string, string[]>();
-  await Promise.all(
-    names.map(async (n) => {
-      try {
-        out.set(n, (await lookup(n, { all: true })).map((r) => r.address));
-      } catch {
-        out.set(n, []);
-      }
-    }),
-  );
-  return out;
 }

@@ -29,6 +29,30 @@ export function cidrProblem(s: string): string | null {
   return null;
 }
 
+/**
+ * A CIDR whose address has bits set beyond its prefix is a typo one way or the other
+ * ("10.20.1.0/16" meant /24, or meant 10.20.0.0/16): never guess, since zeroing the host bits
+ * would silently widen the source. Returns both readings, or null when the CIDR is exact.
+ */
+export function hostBitsProblem(s: string): string | null {
+  const [ip, lenText, extra] = s.split('/');
+  if (lenText === undefined || extra !== undefined || !/^\d+$/.test(lenText)) return null;
+  const v = isIP(ip ?? '');
+  if (v === 0) return null;
+  const family: Family = v === 4 ? 'ipv4' : 'ipv6';
+  const bits = BITS[family];
+  const len = Number(lenText);
+  if (len > bits) return null;
+  const n = v === 4 ? parseV4(ip!) : parseV6(ip!);
+  const hostMask = (1n << BigInt(bits - len)) - 1n;
+  if ((n & hostMask) === 0n) return null;
+  let zeros = 0;
+  while (zeros < bits && ((n >> BigInt(zeros)) & 1n) === 0n) zeros++;
+  const narrow = `${formatAddress(family, n)}/${bits - zeros}`;
+  const wide = `${formatAddress(family, n & ~hostMask)}/${len}`;
+  return `"${s}" has host bits set: did you mean ${narrow}, or ${wide}?`;
+}
+
 /** Canonical text of an address or CIDR, as nft lists it: IPv6 compressed and lower case,
  * host bits zeroed, "/08" read as /8, a full-length prefix written as the bare address,
  * and an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it stands for —

@@ -8,8 +8,10 @@ import type { InventoryFile } from './schema.js';
 
 export function selectHosts(data: Pick<InventoryFile, 'hosts' | 'groups'>, pattern: string | undefined): string[] {
   const all = Object.keys(data.hosts).sort();
-  if (!pattern || pattern.trim() === '' || pattern === 'all') return all;
+  if (pattern === undefined || pattern === 'all') return all;
   const terms = pattern.split(/[,:]/).map((t) => t.trim()).filter(Boolean);
+  // A script whose variable expanded to nothing must not reach the whole fleet.
+  if (terms.length === 0) throw new InputError(`--limit: empty pattern "${pattern}"; leave --limit out (or write --limit all) to select every host`);
   const include = terms.filter((t) => !t.startsWith('!') && !t.startsWith('&'));
   let selected = new Set(include.length > 0 ? include.flatMap((t) => expand(data, t, all)) : all);
   for (const t of terms.filter((t) => t.startsWith('&'))) {

@@ -20,6 +20,8 @@ export interface Inventory {
   file: string;
   data: InventoryFile;
   product: Product;
+  /** "file:line: path: reason" for a field of this inventory (problems found after loading) */
+  locate?: (path: readonly PropertyKey[], reason: string) => string;
 }
 
 function readText(file: string, what: string): string {
@@ -104,7 +106,7 @@ function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inv
   }
   const problems = crossCheck(loc, data, product);
   if (problems.length > 0) throw new InputError(problems[0]!, file, problems);
-  return { file, data, product };
+  return { file, data, product, locate: (path, reason) => locate(loc, path, reason) };
 }
 
 function crossCheck(loc: Located, data: InventoryFile, product: Product): string[] {

@@ -1,6 +1,6 @@
 /** zod schema of an inventory file (docs/design.md §4). Cross-checks against the catalog live in load.ts. */
 import * as z from 'zod';
-import { cidrProblem, isHostname } from '../core/net.js';
+import { cidrProblem, hostBitsProblem, isHostname } from '../core/net.js';
 import { absolutePath, portSpec } from '../catalog/schema.js';
 import { sshUserProblem } from '../core/ssh-user.js';
 
@@ -8,7 +8,7 @@ const address = z.string().refine((s) => cidrProblem(s) === null && !s.includes(
   message: 'must be an IPv4/IPv6 address or a DNS name',
 });
 const cidr = z.string().superRefine((s, ctx) => {
-  const problem = cidrProblem(s);
+  const problem = cidrProblem(s) ?? hostBitsProblem(s);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 

@@ -85,7 +85,7 @@ describe('finding 2: inputs that never converged', () => {
       roles: { hv1: ['node', 'hypervisor'], node1: ['hypervisor'], node2: ['hypervisor'] },
       platforms: netcat,
       ports: { netcat: ['16000-16499', '16500-16999'] },
-      networks: { hypervisor: [`${lab.host('node1').address}/24`, '10.0.0.0/08', '::ffff:192.0.2.0/120', '192.0.2.128/25', '::ffff:198.51.100.7'] },
+      networks: { hypervisor: [`${lab.host('node1').address.replace(/\.\d+$/, '.0')}/24`, '10.0.0.0/08', '::ffff:192.0.2.0/120', '192.0.2.128/25', '::ffff:198.51.100.7'] },
       hosts: { node1: { managed: false }, node2: { managed: false }, hv1: { firewall: drop({ sshAdmins: ['172.16.0.0/12'] }) } },
     });
     const r = await vprov('apply', '-i', inv, '--limit', 'hv1');

@@ -7,7 +7,9 @@ async function compileFile(io: Output, file: string, roleMap: string[] | undefin
   const { loadInventory } = await import('../../inventory/load.js');
   const { compile } = await import('../../compile/compile.js');
   const onNotice = quiet ? undefined : (m: string) => io.err(`note: ${m}\n`);
-  const result = compile(loadInventory(file, loadCatalog(catalogDir), { roleMap, onNotice }));
+  const { resolveHostAddresses } = await import('../../app/resolve.js');
+  const inv = loadInventory(file, loadCatalog(catalogDir), { roleMap, onNotice });
+  const result = compile(inv, { resolved: await resolveHostAddresses(inv) });
   if (!quiet) for (const w of result.warnings) io.err(`warning: ${w.message}\n`);
   return result;
 }

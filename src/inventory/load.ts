@@ -7,7 +7,8 @@ import { findMethod, type Catalog, type Product } from '../catalog/model.js';
 import { didYouMean } from '../core/suggest.js';
 import { inventorySchema, type InventoryFile } from './schema.js';
 import { canonicalAddress, familyOf } from '../core/net.js';
-import { ansibleHosts, parseAnsibleIni, parseAnsibleYaml, parseRoleMap, type AnsibleInventory } from './ansible.js';
+import { allVars, ansibleHosts, parseAnsibleIni, parseAnsibleYaml, parseRoleMap, type AnsibleImport, type AnsibleInventory } from './ansible.js';
+import { readVarsDirs } from './ansible-vars.js';
 
 export interface LoadOptions {
   /** --role-map group=role pairs, for Ansible inventories */
@@ -40,18 +41,51 @@ export function loadInventory(file: string, catalog: Catalog, opts: LoadOptions 
   return parseInventory(text, file, catalog, opts);
 }
 
+/** Hosts left out and connection variables vprov does not use: said once, never silently dropped. */
+function noticeImport(imp: AnsibleImport, opts: LoadOptions): void {
+  if (imp.ignored.length) opts.onNotice?.(`Ansible hosts in no mapped group, left out: ${imp.ignored.join(', ')}`);
+  if (imp.notUnderstood.length) opts.onNotice?.(`Ansible variables vprov does not use: ${imp.notUnderstood.join('; ')}`);
+}
+
+/** vprov_role_map as "group=role,…" text or a mapping. */
+function roleMapVar(v: unknown): string[] {
+  if (v === undefined || v === null) return [];
+  if (typeof v === 'object' && !Array.isArray(v)) return Object.entries(v).map(([g, r]) => `${g}=${String(r)}`);
+  return [String(v)];
+}
+
+/** vprov_options as "a,b" text, a list or a mapping of flags. */
+function optionsVar(v: unknown): Record<string, boolean> {
+  if (v === undefined || v === null || v === '') return {};
+  if (Array.isArray(v)) return Object.fromEntries(v.map((o) => [String(o).trim(), true]));
+  if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, b]) => [k, b === true || /^(yes|true|on|1)$/i.test(String(b))]));
+  return Object.fromEntries(String(v).split(',').map((o) => o.trim()).filter(Boolean).map((o) => [o, true]));
+}
+
 /** A bare Ansible inventory: vprov settings come from vprov_* vars of group "all". */
 function fromAnsible(inv: AnsibleInventory, opts: LoadOptions): Record<string, unknown> {
-  const vars = inv.groupVars.get('all') ?? {};
-  const roleMap = parseRoleMap([...(vars.vprov_role_map ? [vars.vprov_role_map] : []), ...(opts.roleMap ?? [])]);
-  const { hosts, groups, ignored } = ansibleHosts(inv, roleMap);
-  if (ignored.length) opts.onNotice?.(`Ansible hosts in no mapped group, left out: ${ignored.join(', ')}`);
-  const options = Object.fromEntries((vars.vprov_options ?? '').split(',').filter(Boolean).map((o) => [o.trim(), true]));
+  readVarsDirs(inv);
+  const vars = allVars(inv);
+  if (vars.vprov_product === undefined || vars.vprov_platform === undefined) {
+    throw new InputError(
+      `${inv.file}: an Ansible inventory read directly names the product and platform vprov provisions in group "all" ` +
+        `(vprov_product=…, vprov_platform=…, and vprov_method, vprov_options when needed, in [all:vars] or group_vars/all.yml); ` +
+        `or a vprov inventory imports it: ansible: { inventory: ${inv.file.split('/').pop()}, roles: { GROUP: ROLE } }`,
+      inv.file,
+    );
+  }
+  const roleMap = parseRoleMap([...roleMapVar(vars.vprov_role_map), ...(opts.roleMap ?? [])]);
+  if (Object.keys(roleMap).length === 0) {
+    throw new InputError(`${inv.file}: no Ansible group is mapped to a role: give --role-map GROUP=ROLE (repeatable) or vprov_role_map in group "all"`, inv.file);
+  }
+  const imp = ansibleHosts(inv, roleMap);
+  noticeImport(imp, opts);
+  const platform = String(vars.vprov_platform);
   return {
     product: vars.vprov_product,
-    platforms: vars.vprov_platform ? [{ platform: vars.vprov_platform, ...(vars.vprov_method ? { method: vars.vprov_method } : {}), options }] : undefined,
-    hosts,
-    groups,
+    platforms: [{ platform, ...(vars.vprov_method !== undefined ? { method: String(vars.vprov_method) } : {}), options: optionsVar(vars.vprov_options) }],
+    hosts: imp.hosts,
+    groups: imp.groups,
   };
 }
 
@@ -72,10 +106,11 @@ function withAnsibleImport(raw: Record<string, unknown>, file: string, opts: Loa
   if (!spec || typeof spec.inventory !== 'string') return raw;
   const path = resolve(dirname(file), spec.inventory);
   const text = readText(path, 'Ansible inventory');
-  const inv = /\.ya?ml$/i.test(path) ? parseAnsibleYaml(text, path) : parseAnsibleIni(text, path);
+  const inv = readVarsDirs(/\.ya?ml$/i.test(path) ? parseAnsibleYaml(text, path) : parseAnsibleIni(text, path));
   const roleMap = { ...((spec.roles as Record<string, string>) ?? {}), ...parseRoleMap(opts.roleMap ?? []) };
-  const { hosts, groups, ignored } = ansibleHosts(inv, roleMap);
-  if (ignored.length) opts.onNotice?.(`Ansible hosts in no mapped group, left out: ${ignored.join(', ')}`);
+  const imp = ansibleHosts(inv, roleMap);
+  noticeImport(imp, opts);
+  const { hosts, groups } = imp;
   return {
     ...raw,
     hosts: { ...hosts, ...((raw.hosts as object) ?? {}) },

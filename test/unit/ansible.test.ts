@@ -34,4 +34,20 @@ describe('Ansible inventories', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/hosts\.hv1\.roles\[0\]: unknown role "hypervisr"/);
   });
+
+  it('[all:vars] connection settings reach every host; a host’s own win', () => {
+    const notes: string[] = [];
+    const inv = loadInventory(fixture('plain/vprov.yaml'), catalog, { onNotice: (m) => notes.push(m) });
+    expect(inv.data.hosts.node1!.ssh).toEqual({ host: '192.0.2.5', user: 'ops', identityFile: '~/.ssh/vprov_ed25519', become: true });
+    expect(inv.data.hosts.hv2!.ssh).toMatchObject({ user: 'root', identityFile: '~/.ssh/vprov_ed25519' });
+    expect(notes).toEqual(['Ansible variables vprov does not use: ansible_python_interpreter (hv1, hv2, node1)']);
+  });
+
+  it('--role-map on a bare Ansible inventory says what else it needs instead of a type error', async () => {
+    const r = await vprov('plan', '-i', fixture('plain/hosts.ini'), '--role-map', 'backup_nodes=node', '--role-map', 'kvm=hypervisor');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/hosts\.ini: an Ansible inventory read directly names the product and platform .*vprov_product=…, vprov_platform=…/);
+    expect(r.stderr).toMatch(/or a vprov inventory imports it: ansible: \{ inventory: hosts\.ini, roles: \{ GROUP: ROLE \} \}/);
+    expect(r.stderr).not.toMatch(/expected string/);
+  });
 });

@@ -27,6 +27,3 @@ export function seconds(flag: string, max: number) {
     return n;
   };
 }
-
-export const forksOption = { alias: 'f', type: 'number', default: 25, coerce: wholeNumber('forks', 1, 1000) } as const;
-export const timeoutOption = { type: 'number', default: 600, coerce: seconds('timeout', 86_400) } as const;

@@ -1,5 +1,30 @@
 /** `vprov catalog …`: read-only views of the shipped catalog. */
 import type { Output } from '../output.js';
+import { catalogOption, formatOption, type AddCommand } from '../options.js';
+
+export const catalogCommand: AddCommand = (y, { io, done }) =>
+  y.command('catalog', 'read the catalog', (yy) =>
+    yy
+      .option('catalog', catalogOption)
+      .command('list', 'products, platforms, methods, roles', {}, (a) => done(catalogList(io, a.catalog as string | undefined)))
+      .command(
+        'show <product>',
+        'the flows and host requirements of a product, as a table',
+        (c) =>
+          c
+            .positional('product', { type: 'string', demandOption: true, describe: 'product id (see catalog list)' })
+            .option('platform', { type: 'string', describe: 'only this platform of the product' }),
+        (a) => done(catalogShow(io, a.product, a.platform, a.catalog)),
+      )
+      .command('lint', 'validate the catalog and report the quirks of its source documents', {}, (a) => done(catalogLint(io, a.catalog as string | undefined)))
+      .command(
+        'export',
+        'every flow as JSON',
+        (c) => c.option('format', formatOption(['json'], 'json', 'output format')),
+        (a) => done(catalogExport(io, a.catalog)),
+      )
+      .demandCommand(1, 'name a catalog command'),
+  );
 
 export async function catalogExport(io: Output, dir?: string): Promise<number> {
   const { loadCatalog } = await import('../../catalog/load.js');

@@ -1,7 +1,20 @@
 /** `vprov plan` and `vprov apply`: thin — parse, call the use case, print, return the exit code. */
 import type { Argv } from 'yargs';
 import type { Output } from '../output.js';
-import { forksOption, seconds, timeoutOption } from '../values.js';
+import { seconds } from '../values.js';
+import {
+  askBecomePassOption,
+  auditLogOption,
+  catalogOption,
+  connectionOption,
+  forksOption,
+  formatOption,
+  inventoryOption,
+  limitOption,
+  roleMapOption,
+  timeoutOption,
+  type AddCommand,
+} from '../options.js';
 
 export interface ConvergeArgs {
   inventory: string;
@@ -25,18 +38,47 @@ export interface ConvergeArgs {
 
 export function convergeOptions<T>(y: Argv<T>) {
   return y
-    .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file (YAML)' })
-    .option('limit', { alias: 'l', type: 'string', describe: 'only these hosts: names, groups, globs, !exclusions, &intersections, comma-separated' })
-    .option('role-map', { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' })
-    .option('forks', { ...forksOption, describe: 'hosts worked on at once (1-1000)' })
-    .option('connection', { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const, describe: 'local: run on this machine without SSH' })
-    .option('ask-become-pass', { alias: 'K', type: 'boolean', default: false, describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)' })
+    .option('inventory', inventoryOption)
+    .option('limit', limitOption)
+    .option('role-map', roleMapOption)
+    .option('forks', forksOption)
+    .option('connection', connectionOption)
+    .option('ask-become-pass', askBecomePassOption)
     .option('timeout', { ...timeoutOption, describe: 'seconds one host may take, all steps together; then its connection is closed and no further step starts' })
     .option('lock-wait', { type: 'number', default: 120, coerce: seconds('lock-wait', 86_400), describe: "apply: seconds to wait for another run's lock on a host" })
-    .option('audit-log', { type: 'string', describe: 'append one JSON line per host and run to this file' })
-    .option('format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'text for people, json: one JSON document on stdout' })
-    .option('catalog', { type: 'string', describe: 'catalog directory (default: the shipped catalog)', hidden: true });
+    .option('audit-log', auditLogOption)
+    .option('format', formatOption(['text', 'json'], 'text', 'text for people, json: one JSON document on stdout'))
+    .option('catalog', catalogOption);
 }
+
+export const planCommand: AddCommand = (y, { io, done }) =>
+  y.command(
+    'plan',
+    'show what apply would change (= apply --check --diff); exit 2 when changes are pending',
+    (yy) => convergeOptions(yy),
+    (a) => done(runConverge({ ...a, check: true, diff: true }, io)),
+  );
+
+export const applyCommand: AddCommand = (y, { io, done }) =>
+  y.command(
+    'apply',
+    'bring hosts to the desired state',
+    (yy) =>
+      convergeOptions(yy)
+        .option('check', { type: 'boolean', default: false, describe: 'change nothing; report what would change' })
+        .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' })
+        .option('reboot', { type: 'boolean', default: false, describe: 'reboot hosts whose SELinux change needs it (never without this flag), wait for SSH, verify' })
+        .option('reboot-timeout', { type: 'number', default: 600, describe: 'seconds a rebooted host may take to answer SSH again' }),
+    (a) => done(runConverge(a, io)),
+  );
+
+export const verifyCommand: AddCommand = (y, { io, done }) =>
+  y.command(
+    'verify',
+    'read-only: is every host in the desired state? optionally probe TCP reachability from source hosts',
+    (yy) => convergeOptions(yy).option('connectivity', { type: 'boolean', default: false, describe: 'TCP-connect from source hosts to every opened port' }),
+    (a) => done(runConverge({ ...a, check: true, diff: false, command: 'verify' }, io)),
+  );
 
 export async function runConverge(args: ConvergeArgs, io: Output): Promise<number> {
   const [{ convergeAll }, { exitCodeOf }, { renderText }, { jsonChunks }, { lineProgress }] = await Promise.all([

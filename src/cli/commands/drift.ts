@@ -3,8 +3,10 @@ import { spawn } from 'node:child_process';
 import type { Output } from '../output.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT_PENDING } from '../../core/exit.js';
+import { auditLogOption, catalogOption, forksOption, formatOption, inventoryOption, limitOption, outputOption, roleMapOption, timeoutOption, type AddCommand } from '../options.js';
 
-export type DriftFormat = 'text' | 'json' | 'junit' | 'prometheus' | 'html';
+export const DRIFT_FORMATS = ['text', 'json', 'junit', 'prometheus', 'html'] as const;
+export type DriftFormat = (typeof DRIFT_FORMATS)[number];
 
 export interface DriftArgs {
   inventory?: string;
@@ -21,6 +23,29 @@ export interface DriftArgs {
   timeout?: number;
   auditLog?: string;
 }
+
+export const driftCommand: AddCommand = (y, { io, done }) =>
+  y.command(
+    'drift',
+    'read-only drift check of every host; exit 2 on drift',
+    (yy) =>
+      yy
+        // not demanded: --history DIR --since D compares earlier runs without an inventory
+        .option('inventory', { ...inventoryOption, demandOption: false })
+        .option('limit', limitOption)
+        .option('forks', forksOption)
+        .option('format', formatOption(DRIFT_FORMATS, 'text', 'report format'))
+        .option('output', outputOption)
+        .option('history', { type: 'string', describe: 'keep a timestamped JSON report in this directory' })
+        .option('since', { type: 'string', describe: 'with --history: what changed between runs in this period (e.g. 7d)' })
+        .option('shard', { type: 'string', describe: 'i/n: only this deterministic share of the hosts' })
+        .option('on-drift', { type: 'string', describe: 'run this shell command with the JSON report on stdin when drift is found' })
+        .option('role-map', roleMapOption)
+        .option('timeout', timeoutOption)
+        .option('audit-log', auditLogOption)
+        .option('catalog', catalogOption),
+    (a) => done(runDrift(a, io)),
+  );
 
 export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
   if (args.since) {

@@ -1,5 +1,17 @@
 /** `vprov evidence`: the requirements-coverage report of one deployment. Read-only. */
 import type { Output } from '../output.js';
+import {
+  askBecomePassOption,
+  catalogOption,
+  connectionOption,
+  forksOption,
+  formatOption,
+  inventoryOption,
+  outputOption,
+  roleMapOption,
+  timeoutOption,
+  type AddCommand,
+} from '../options.js';
 
 export interface EvidenceArgs {
   inventory: string;
@@ -12,6 +24,24 @@ export interface EvidenceArgs {
   roleMap?: string[];
   catalog?: string;
 }
+
+export const evidenceCommand: AddCommand = (y, { io, done }) =>
+  y.command(
+    'evidence',
+    'read-only: every applicable requirement proven on its host (found, verdict, document and section); exit 2 when one is not met',
+    (yy) =>
+      yy
+        .option('inventory', inventoryOption)
+        .option('format', formatOption(['md', 'html', 'json'], 'md', 'Markdown, self-contained HTML (prints on A4) or JSON (docs/evidence.schema.json)'))
+        .option('output', outputOption)
+        .option('forks', forksOption)
+        .option('connection', connectionOption)
+        .option('ask-become-pass', askBecomePassOption)
+        .option('timeout', timeoutOption)
+        .option('role-map', roleMapOption)
+        .option('catalog', catalogOption),
+    (a) => done(runEvidence(a, io)),
+  );
 
 export async function runEvidence(args: EvidenceArgs, io: Output): Promise<number> {
   const [{ collectEvidence }, report] = await Promise.all([import('../../app/evidence.js'), import('../../report/evidence.js')]);

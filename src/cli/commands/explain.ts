@@ -1,6 +1,7 @@
 /** `vprov explain`: why a port is open on a host, or what a host may reach. No host is contacted. */
 import { InputError } from '../../core/errors.js';
 import type { Output } from '../output.js';
+import { catalogOption, formatOption, inventoryOption, roleMapOption, type AddCommand } from '../options.js';
 
 export interface ExplainArgs {
   inventory: string;
@@ -10,6 +11,21 @@ export interface ExplainArgs {
   roleMap?: string[];
   catalog?: string;
 }
+
+export const explainCommand: AddCommand = (y, { io, done }) =>
+  y.command(
+    'explain [target]',
+    'why a port is open on a host (HOST[:PORT[/PROTO]]), or with --from HOST what that host may reach: each flow with its document and section',
+    (yy) =>
+      yy
+        .positional('target', { type: 'string', describe: 'HOST, HOST:PORT, HOST:PORT/PROTO or HOST/icmp' })
+        .option('inventory', inventoryOption)
+        .option('from', { type: 'string', describe: 'the reverse question: what this host may reach, where and why' })
+        .option('format', formatOption(['text', 'json'], 'text', 'text for people, one JSON document for scripts'))
+        .option('role-map', roleMapOption)
+        .option('catalog', catalogOption),
+    (a) => done(runExplain(a, io)),
+  );
 
 export async function runExplain(args: ExplainArgs, io: Output): Promise<number> {
   const [{ prepareRun }, { explain, parseTarget }, render] = await Promise.all([

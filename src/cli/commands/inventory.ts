@@ -1,5 +1,26 @@
 /** `vprov inventory check|graph`: validate and compile (no host is contacted). */
 import type { Output } from '../output.js';
+import { catalogOption, formatOption, inventoryOption, roleMapOption, type AddCommand } from '../options.js';
+
+export const inventoryCommand: AddCommand = (y, { io, done }) =>
+  y.command('inventory', 'validate inventories', (yy) =>
+    yy
+      .option('catalog', catalogOption)
+      .option('role-map', roleMapOption)
+      .command(
+        'check',
+        'validate an inventory against the catalog; print warnings',
+        (c) => c.option('inventory', inventoryOption),
+        (a) => done(inventoryCheck(io, a.inventory, a.roleMap, a.catalog)),
+      )
+      .command(
+        'graph',
+        'hosts × roles × flows: who reaches whom, on which ports',
+        (c) => c.option('inventory', inventoryOption).option('format', formatOption(['text', 'json', 'dot'], 'text', 'text, JSON or Graphviz dot')),
+        (a) => done(inventoryGraph(io, a.inventory, a.format, a.roleMap, a.catalog)),
+      )
+      .demandCommand(1, 'name an inventory command'),
+  );
 
 /** Load catalog + inventory and compile them; notes go to stderr unless `quiet`. */
 async function compileFile(io: Output, file: string, roleMap: string[] | undefined, catalogDir: string | undefined, quiet = false) {

@@ -1,7 +1,51 @@
-/** `vprov schedule …` and `vprov report merge`. */
+/** `vprov schedule …`: run drift unattended (systemd timer, cron, Kubernetes). */
 import { userInfo } from 'node:os';
 import type { Output } from '../output.js';
 import { InputError } from '../../core/errors.js';
+import { inventoryOption, outputOption, type AddCommand } from '../options.js';
+import { DRIFT_FORMATS } from './drift.js';
+import { wholeNumber } from '../values.js';
+
+const EVERY = { type: 'string', default: '1h', describe: 'how often: Nm, Nh or 1d' } as const;
+
+export const scheduleCommand: AddCommand = (y, { io, done }) =>
+  y.command('schedule', 'run drift unattended (systemd timer, cron, Kubernetes)', (yy) =>
+    yy
+      .option('name', { type: 'string', default: 'vprov-drift', describe: 'unit / cron file / CronJob name' })
+      .option('dir', { type: 'string', describe: 'write units here instead of /etc/systemd/system or /etc/cron.d (nothing is enabled)' })
+      .command(
+        'install',
+        'install a systemd service + timer (default) or a cron file running vprov drift',
+        (c) =>
+          c
+            .option('inventory', { ...inventoryOption, describe: 'inventory file the scheduled drift check reads' })
+            .option('every', EVERY)
+            .option('systemd', { type: 'boolean', describe: 'a systemd service + timer (the default)' })
+            .option('cron', { type: 'boolean', describe: 'a file in /etc/cron.d instead of systemd units' })
+            .option('format', { choices: DRIFT_FORMATS, describe: 'report format of each run' })
+            .option('output', { ...outputOption, describe: 'file each run writes its report to (atomically)' })
+            .option('history', { type: 'string', describe: 'directory each run keeps its JSON report in' })
+            .option('on-drift', { type: 'string', describe: 'shell command run with the JSON report on stdin when drift is found' }),
+        (a) => done(scheduleInstall(a, io)),
+      )
+      .command('remove', 'remove the schedule', {}, (a) => done(scheduleRemove(a as never, io)))
+      .command('status', 'show the schedule', {}, (a) => done(scheduleStatusCmd(a as never, io)))
+      .command(
+        'export',
+        'print a Kubernetes Indexed CronJob that runs one shard per pod',
+        (c) =>
+          c
+            .option('kubernetes', { type: 'boolean', demandOption: true, describe: 'print Kubernetes manifests (the only export format)' })
+            .option('shards', { type: 'number', default: 1, coerce: wholeNumber('shards', 1, 1000), describe: 'pods, each checking one deterministic share of the hosts' })
+            .option('every', EVERY)
+            .option('image', { type: 'string', default: 'vprov:latest', describe: 'container image with vprov' })
+            .option('config-map', { type: 'string', default: 'vprov-inventory', describe: 'ConfigMap holding the inventory' })
+            .option('ssh-secret', { type: 'string', default: 'vprov-ssh', describe: 'Secret holding the SSH key and known_hosts' })
+            .option('reports-claim', { type: 'string', default: 'vprov-reports', describe: 'PersistentVolumeClaim the shard reports are written to' }),
+        (a) => done(scheduleExport(a, io)),
+      )
+      .demandCommand(1, 'name a schedule command'),
+  );
 
 export interface ScheduleArgs {
   inventory?: string;
@@ -59,17 +103,4 @@ export async function scheduleExport(
   if (!Number.isInteger(a.shards) || a.shards < 1 || a.shards > 1000) throw new InputError('--shards: a whole number from 1 to 1000');
   io.out(s.kubernetesManifest({ name: a.name, shards: a.shards, schedule: s.parseEvery(a.every).cron, image: a.image, inventoryConfigMap: a.configMap, sshSecret: a.sshSecret, reportsClaim: a.reportsClaim }));
   return 0;
-}
-
-export async function reportMerge(files: string[], format: string, io: Output): Promise<number> {
-  const [{ mergeReports, readReport }, { exitCodeOf }, { renderJson }, { renderText }] = await Promise.all([
-    import('../../app/merge.js'),
-    import('../../app/exit-code.js'),
-    import('../../report/json.js'),
-    import('../../report/text.js'),
-  ]);
-  const merged = mergeReports(files.map(readReport));
-  const code = exitCodeOf(merged);
-  io.out(format === 'json' ? renderJson(merged, code) : renderText(merged));
-  return code;
 }

@@ -59,10 +59,14 @@ export function probesFor(compiled: CompileResult, managed: ReadonlySet<string>)
   return out;
 }
 
-/** sh: TCP-connect from this host to every probe's address and port; one output line each. */
+/**
+ * sh: TCP-connect from this host to every probe's address and port; one output line each.
+ * python3 -I: neither the working directory nor PYTHON* variables nor the user's site directory
+ * can put a module of their own before the standard library's (it runs as root).
+ */
 export function probeScript(list: readonly Omit<Probe, 'result'>[]): string {
   const targets = [...new Set(list.map((p) => q(`${p.address},${p.port}`)))].join(' ');
-  return `printf '%s\\n' ${targets} | python3 -c "$(printf '%s' '${Buffer.from(PROBE_PY).toString('base64')}' | base64 -d)"`;
+  return `printf '%s\\n' ${targets} | python3 -I -c "$(printf '%s' '${Buffer.from(PROBE_PY).toString('base64')}' | base64 -d)"`;
 }
 
 /** The probes with their results read from `probeScript`'s output ("unknown" when a line is missing). */

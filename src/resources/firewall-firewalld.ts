@@ -209,19 +209,65 @@ if [int(x) if x.isdigit() else 0 for x in version.split(".")[:2]] >= [0, 9]:
             out["policies"][str(p)] = {"target": str(s.get("target", "CONTINUE")), "priority": int(s.get("priority", -1)), "ingress": strs(s.get("ingress_zones", [])), "egress": strs(s.get("egress_zones", [])), "rules": strs(s.get("rich_rules", []))}
 print(json.dumps(out))
 `;
-// firewalld's Python is the one in firewall-cmd's shebang (RHEL 8: /usr/libexec/platform-python).
+/**
+ * sh function: prints why the program $1 could be changed by someone other than root — it, what
+ * it resolves to, or a directory above either is not owned by root, or is writable by its group
+ * or others (a symlink's own mode means nothing: only its owner counts) — or nothing when it could
+ * not. A path that does not exist is not listed (running it fails with its own error); the
+ * directories above it are. One readlink and one stat.
+ */
+const UNTRUSTED_FN = `vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=\${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}`;
+
+/**
+ * Loaded before any import of the probe: where -I does not exist (Python 2), -E -s keep the
+ * environment and the user's site directory out, and this keeps the working directory out.
+ */
+const CLEAN_PATH_PY = 'import sys; sys.path[:] = [p for p in sys.path if p not in ("", ".")]\n';
+
+// firewalld's Python is the one in firewall-cmd's shebang (RHEL 8: /usr/libexec/platform-python),
+// run as root: only when nobody but root can change it, firewall-cmd, or a directory above either
+// (else the resource fails naming it), isolated (-I: no working directory, PYTHON* variables or
+// user site on sys.path; Python 2 has no -I: -E -s and the path cleaned first). The shebang's own
+// options are not used; `#!/usr/bin/env python3` is resolved with the script's fixed PATH.
 // Shipped base64-encoded: no quoting or here-document pitfalls inside $(…). A probe that fails
 // prints its error: a runtime that cannot be read is never taken for an empty one.
 // A probe that fails while firewalld is starting is asked again once it answers (waited for,
 // bounded); on the happy path the probe is the only firewalld call.
 const RUNTIME_PROBE = [
   WAIT_FN,
-  `py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)`,
-  `vprov_fwd_probe() { out=$(printf '%s' '${Buffer.from(RUNTIME_PY).toString('base64')}' | base64 -d | \${py:-python3} 2>&1); }`,
+  UNTRUSTED_FN,
+  `vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)`,
+  `py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=\${py%% *}`,
+  `case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac`,
+  `vprov_fwd_code='${Buffer.from(CLEAN_PATH_PY + RUNTIME_PY).toString('base64')}'`,
+  `vprov_fwd_probe() {`,
+  `  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0`,
+  `  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac`,
+  `}`,
   `vprov_fwd_why=`,
-  `if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"`,
+  `vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")`,
+  `if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"`,
+  `elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"`,
   `elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"`,
-  `else echo "runtime_error=$(printf '%s' "interpreter \${py:-python3}: $out" | base64 -w0)"; fi`,
+  `else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi`,
 ].join('\n');
 
 /** The permanent files of vprov's objects: read whether or not firewalld runs (backend switch). */

@@ -4,6 +4,7 @@ import { HostError } from '../core/errors.js';
 import type { SshTarget } from '../core/types.js';
 import type { Connection, ExecResult, RunOptions } from './types.js';
 import { BecomeSession, NeedsTtyError } from './become.js';
+import { fromKnownPlace } from './script-start.js';
 
 export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutMs'>, becomePassword?: string): Connection {
   let roundTrips = 0;
@@ -23,8 +24,9 @@ export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutM
     get roundTrips() {
       return roundTrips;
     },
-    runScript(script: string, opts: RunOptions = {}): Promise<ExecResult> {
+    runScript(body: string, opts: RunOptions = {}): Promise<ExecResult> {
       roundTrips++;
+      const script = fromKnownPlace(body);
       const sudo = target.become && !root;
       return new Promise((resolve, reject) => {
         const plain = { command: opts.prelude ? `${opts.prelude}; sh -s` : 'sh -s' };

@@ -16,6 +16,7 @@ import { HandshakeLists } from './ssh-algorithms.js';
 import { Slots, withRetry } from './retry.js';
 import type { Connection, ExecResult, RunOptions } from './types.js';
 import { BecomeSession, NeedsTtyError } from './become.js';
+import { fromKnownPlace } from './script-start.js';
 
 interface ChannelHandlers {
   start(channel: ClientChannel): void;
@@ -308,9 +309,10 @@ class SshConnection implements Connection {
     return new ConnectionLostError(`connection to ${this.target.host} lost${this.lastError ? `: ${this.lastError.message}` : ''}`);
   }
 
-  async runScript(script: string, opts: RunOptions = {}): Promise<ExecResult> {
+  async runScript(body: string, opts: RunOptions = {}): Promise<ExecResult> {
     if (this.closed) throw this.lost();
     this.roundTrips++;
+    const script = fromKnownPlace(body);
     if (!this.target.become) return this.plain(script, opts);
     try {
       return await this.become(script, opts);

@@ -43,7 +43,7 @@ function stubHost(h: Host): { dir: string; run: (script: string) => { code: numb
   dirs.push(dir);
   const bin = join(dir, 'bin');
   mkdirSync(bin);
-  for (const tool of ['base64', 'sed', 'tr', 'cat', 'rm', 'mkdir']) {
+  for (const tool of ['base64', 'sed', 'tr', 'cat', 'rm', 'mkdir', 'cut']) {
     const real = ['/usr/bin', '/bin'].map((d) => join(d, tool)).find(existsSync);
     if (real) symlinkSync(real, join(bin, tool));
   }
@@ -68,6 +68,10 @@ function stubHost(h: Host): { dir: string; run: (script: string) => { code: numb
   }
   stub('sleep', `echo $((t + 1)) > $D/tick; [ $((t + 1)) -lt ${tickOf(h.processUntil)} ] || rm -f ${fwdComm}`);
   stub('date', 'echo $t');
+  // The stubs live under the temp directory, which others may write: they are shown to the
+  // interpreter check as root's own (the check itself is proven on lab hosts).
+  stub('readlink', 'echo "$3"');
+  stub('stat', 'shift 2; for p in "$@"; do echo "0 81ed $p"; done');
   stub('pgrep', 'echo pgrep >> $D/calls; exit 1');
   stub('pidof', `echo pidof >> $D/pidof-calls\n${h.comm === 'python3' ? `[ "$t" -lt ${tickOf(h.processUntil)} ]` : 'exit 1'}`);
   // firewalld's Python: firewall-cmd (by its shebang) and the probe (script on stdin) both run it.

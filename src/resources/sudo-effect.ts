@@ -91,7 +91,13 @@ export function effectProblem(user: string, commands: readonly string[], file: s
         : '';
     reasons.push(`does not grant ${missing.length === commands.length ? 'any documented command' : missing.join(', ')}${why}`);
   }
-  const blocking = f.view.defaults.filter((d) => d === 'requiretty');
-  if (blocking.length > 0) reasons.push(`Defaults ${blocking.join(', ')} applies to ${user}: its commands fail without a terminal`);
+  // sudo -l lists the matching Defaults in the order sudo applies them: the last one wins.
+  const blocking = f.view.defaults.filter((d) => d === 'requiretty' || d === '!requiretty').slice(-1).filter((d) => d === 'requiretty');
+  // vprov writes what the vendor documents and nothing else: the fix is the operator's own policy.
+  if (blocking.length > 0) {
+    reasons.push(
+      `Defaults ${blocking.join(', ')} applies to ${user}: its commands fail without a terminal; fix: "Defaults:${user} !requiretty" in a sudoers drop-in of your own that sudo reads after the line setting requiretty (see docs/resources.md)`,
+    );
+  }
   return reasons.length > 0 ? `sudo -l -U ${user} ${reasons.join('; ')}` : null;
 }

@@ -116,14 +116,21 @@ describe('sudo grants exactly the documented commands, as sudo reads them', () =
     expect((await vprov('drift', '-i', inv, '--limit', 'server')).code).toBe(0);
   });
 
-  it('Defaults requiretty for the service account blocks its commands: a failure with that reason', async () => {
+  it('Defaults requiretty for the service account blocks its commands: a failure with that reason and the fix, which works', async () => {
     await lab.exec('server', `echo 'Defaults:vprotect requiretty' > /etc/sudoers.d/zz-tty && chmod 440 /etc/sudoers.d/zz-tty`);
     try {
       const r = await vprov('drift', '-i', inv, '--limit', 'server');
       expect(r.code).toBe(4);
-      expect(r.stdout).toMatch(/sudo -l -U vprotect Defaults requiretty applies to vprotect: its commands fail without a terminal/);
+      expect(r.stdout).toMatch(/sudo -l -U vprotect Defaults requiretty applies to vprotect: its commands fail without a terminal; fix: "Defaults:vprotect !requiretty" in a sudoers drop-in of your own that sudo reads after the line setting requiretty/);
+      expect((await lab.exec('server', `runuser -u vprotect -- sudo -n -l </dev/null 2>&1`)).stdout).toMatch(/you must have a tty/);
+      // The fix as the message gives it, in the operator's own drop-in sorted after the one setting requiretty.
+      await lab.exec('server', `echo 'Defaults:vprotect !requiretty' > /etc/sudoers.d/zz-tty-site && chmod 440 /etc/sudoers.d/zz-tty-site && visudo -c >/dev/null`);
+      const fixed = await vprov('drift', '-i', inv, '--limit', 'server');
+      expect(fixed.code, (await lab.exec('server', 'sudo -l -U vprotect')).stdout + fixed.stdout).toBe(0);
+      // Seen from outside: without a terminal, the account's sudo now answers instead of refusing.
+      expect((await lab.exec('server', `runuser -u vprotect -- sudo -n -l </dev/null 2>&1`)).stdout).toMatch(/User vprotect may run the following commands/);
     } finally {
-      await lab.exec('server', 'rm -f /etc/sudoers.d/zz-tty');
+      await lab.exec('server', 'rm -f /etc/sudoers.d/zz-tty /etc/sudoers.d/zz-tty-site');
     }
   });
 });

@@ -1,5 +1,6 @@
 /** What sudo grants, parsed from `sudo -l -U` as sudo 1.9 prints it, compared with the documented list. */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,8 +39,30 @@ describe('sudo -l -U', () => {
     expect(effectProblem('vprotect', DOC, 'F', facts(none))).toBe('sudo -l -U vprotect does not grant any documented command: sudo does not read F');
     const passwd = LISTED.replace('(root) NOPASSWD: ', '(ALL) ');
     expect(effectProblem('vprotect', DOC, 'F', facts(passwd))).toMatch(/grants more than documented: \(ALL\) \/opt\/v\/privileged\.sh.*does not grant any documented command/);
-    expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', 'use_pty, requiretty')))).toBe('sudo -l -U vprotect Defaults requiretty applies to vprotect: its commands fail without a terminal');
+    expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', 'use_pty, requiretty')))).toBe(
+      'sudo -l -U vprotect Defaults requiretty applies to vprotect: its commands fail without a terminal; fix: "Defaults:vprotect !requiretty" in a sudoers drop-in of your own that sudo reads after the line setting requiretty (see docs/resources.md)',
+    );
     expect(effectProblem('vprotect', DOC, 'F', facts('sudo: command not found'))).toBe('cannot read what sudo grants vprotect: sudo: command not found');
+  });
+});
+
+describe('requiretty', () => {
+  it("the fix names the product's own account, whatever it is", () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z_][a-z0-9_-]{0,15}$/), (user) => {
+        const listed = LISTED.replaceAll('vprotect', user).replace('use_pty', 'requiretty, use_pty');
+        const problem = effectProblem(user, DOC, 'F', facts(listed)) ?? '';
+        expect(problem).toContain(`Defaults requiretty applies to ${user}:`);
+        expect(problem).toContain(`fix: "Defaults:${user} !requiretty" in a sudoers drop-in of your own`);
+      }),
+    );
+  });
+
+  it('the last of requiretty and !requiretty sudo lists decides, as it does for sudo', () => {
+    expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', 'use_pty, !requiretty')))).toBeNull();
+    // The fix in a drop-in read after the one setting requiretty: sudo lists both, in that order.
+    expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', 'use_pty, requiretty, !requiretty')))).toBeNull();
+    expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', '!requiretty, use_pty, requiretty')))).toMatch(/Defaults requiretty applies to vprotect/);
   });
 });
 

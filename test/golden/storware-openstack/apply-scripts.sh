@@ -56,12 +56,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:account@@'
@@ -180,12 +207,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:end@@'
@@ -251,12 +305,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:account@@'
@@ -346,12 +427,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:end@@'
@@ -417,12 +525,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:account@@'
@@ -541,12 +676,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:end@@'
@@ -612,12 +774,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:account@@'
@@ -819,12 +1008,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:account@@'
@@ -940,12 +1156,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:account@@'
@@ -1105,12 +1348,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:account@@'
@@ -1219,12 +1489,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:account@@'
@@ -1349,12 +1646,39 @@ vprov_firewalld_wait() {
     sleep 1
   done
 }
-py=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)" 2>/dev/null)
-vprov_fwd_probe() { out=$(printf '%s' 'aW1wb3J0IGpzb24sIGRidXMKZnJvbSBmaXJld2FsbC5jb25maWcgaW1wb3J0IFZFUlNJT04KQiA9ICJvcmcuZmVkb3JhcHJvamVjdC5GaXJld2FsbEQxIgp0cnk6CiAgICBvID0gZGJ1cy5TeXN0ZW1CdXMoKS5nZXRfb2JqZWN0KEIsICIvb3JnL2ZlZG9yYXByb2plY3QvRmlyZXdhbGxEMSIsIGludHJvc3BlY3Q9RmFsc2UpCiAgICBwcm9wID0gbGFtYmRhIG5hbWU6IG8uR2V0KEIsIG5hbWUsIGRidXNfaW50ZXJmYWNlPSJvcmcuZnJlZWRlc2t0b3AuREJ1cy5Qcm9wZXJ0aWVzIikKICAgIHN0YXRlID0gc3RyKHByb3AoInN0YXRlIikpCmV4Y2VwdCBkYnVzLmV4Y2VwdGlvbnMuREJ1c0V4Y2VwdGlvbiBhcyBlOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGRvZXMgbm90IGFuc3dlciBvbiBELUJ1cyAoJXM6ICVzKSIgJSAoZS5nZXRfZGJ1c19uYW1lKCksIGUuZ2V0X2RidXNfbWVzc2FnZSgpKSkKaWYgc3RhdGUgIT0gIlJVTk5JTkciOgogICAgcmFpc2UgU3lzdGVtRXhpdCgiZmlyZXdhbGxkIGFuc3dlcnMgYnV0IGlzIG5vdCBydW5uaW5nIHlldCAoc3RhdGUgJXMpIiAlIHN0YXRlKQp2ZXJzaW9uID0gVkVSU0lPTgpzdHJzID0gbGFtYmRhIHhzOiBbc3RyKHgpIGZvciB4IGluIHhzXQpvdXQgPSB7InZlcnNpb24iOiB2ZXJzaW9uLCAiaXBzZXRzIjoge30sICJwb2xpY2llcyI6IHt9fQppcHNldCA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLmlwc2V0IikKZm9yIG4gaW4gaXBzZXQuZ2V0SVBTZXRzKCk6CiAgICBpZiBuLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgIHMgPSBpcHNldC5nZXRJUFNldFNldHRpbmdzKG4pCiAgICAgICAgb3V0WyJpcHNldHMiXVtzdHIobildID0geyJ0eXBlIjogc3RyKHNbM10pLCAiZmFtaWx5Ijogc3RyKHNbNF0uZ2V0KCJmYW1pbHkiLCAiaW5ldCIpKSwgImVudHJpZXMiOiBzdHJzKHNbNV0pfQojIHBvbGljaWVzIGV4aXN0IGZyb20gMC45LjAgKG9sZGVyIG9uZXMgYXJlIHJlZnVzZWQgYnkgdmVyc2lvbik7IGFueSBlcnJvciByZWFkaW5nIHRoZW0gaXMgb25lCmlmIFtpbnQoeCkgaWYgeC5pc2RpZ2l0KCkgZWxzZSAwIGZvciB4IGluIHZlcnNpb24uc3BsaXQoIi4iKVs6Ml1dID49IFswLCA5XToKICAgIHBvbGljeSA9IGRidXMuSW50ZXJmYWNlKG8sIEIgKyAiLnBvbGljeSIpCiAgICBmb3IgcCBpbiBwb2xpY3kuZ2V0UG9saWNpZXMoKToKICAgICAgICBpZiBwLnN0YXJ0c3dpdGgoInZwcm92LSIpOgogICAgICAgICAgICBzID0gcG9saWN5LmdldFBvbGljeVNldHRpbmdzKHApCiAgICAgICAgICAgIG91dFsicG9saWNpZXMiXVtzdHIocCldID0geyJ0YXJnZXQiOiBzdHIocy5nZXQoInRhcmdldCIsICJDT05USU5VRSIpKSwgInByaW9yaXR5IjogaW50KHMuZ2V0KCJwcmlvcml0eSIsIC0xKSksICJpbmdyZXNzIjogc3RycyhzLmdldCgiaW5ncmVzc196b25lcyIsIFtdKSksICJlZ3Jlc3MiOiBzdHJzKHMuZ2V0KCJlZ3Jlc3Nfem9uZXMiLCBbXSkpLCAicnVsZXMiOiBzdHJzKHMuZ2V0KCJyaWNoX3J1bGVzIiwgW10pKX0KcHJpbnQoanNvbi5kdW1wcyhvdXQpKQo=' | base64 -d | ${py:-python3} 2>&1); }
+vprov_untrusted() {
+  case $1 in /*) ;; *) echo "$1 is not an absolute path"; return ;; esac
+  vprov_tr_real=$(readlink -f -- "$1") || { echo "$1 cannot be resolved"; return; }
+  vprov_tr_list=
+  for vprov_tr_p in "$1" "$vprov_tr_real"; do
+    while :; do
+      if [ -e "$vprov_tr_p" ] || [ -L "$vprov_tr_p" ]; then vprov_tr_list="$vprov_tr_list $vprov_tr_p"; fi
+      [ "$vprov_tr_p" = / ] && break
+      vprov_tr_p=${vprov_tr_p%/*}; [ -n "$vprov_tr_p" ] || vprov_tr_p=/
+    done
+  done
+  stat -c '%u %f %n' -- $vprov_tr_list 2>&1 | while read -r vprov_tr_u vprov_tr_f vprov_tr_n; do
+    case $vprov_tr_f in *[!0-9a-f]*|'') echo "$vprov_tr_u $vprov_tr_f $vprov_tr_n"; break ;; esac
+    vprov_tr_m=$(( 0x$vprov_tr_f ))
+    if [ "$vprov_tr_u" != 0 ] || { [ $(( vprov_tr_m & 61440 )) != 40960 ] && [ $(( vprov_tr_m & 18 )) != 0 ]; }; then
+      echo "$vprov_tr_n (owner uid $vprov_tr_u, mode $(printf '%o' $(( vprov_tr_m & 4095 ))))"; break
+    fi
+  done
+}
+vprov_fwd_cmd=$(command -v firewall-cmd || echo /usr/bin/firewall-cmd)
+py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" 2>/dev/null); py=${py%% *}
+case $py in */env) py=$(sed -n '1{s/^#![[:space:]]*//;s/[[:space:]][[:space:]]*/ /g;p;}' "$vprov_fwd_cmd" | cut -d' ' -f2); py=$(command -v "$py") ;; '') py=$(command -v python3) ;; esac
+vprov_fwd_code='aW1wb3J0IHN5czsgc3lzLnBhdGhbOl0gPSBbcCBmb3IgcCBpbiBzeXMucGF0aCBpZiBwIG5vdCBpbiAoIiIsICIuIildCmltcG9ydCBqc29uLCBkYnVzCmZyb20gZmlyZXdhbGwuY29uZmlnIGltcG9ydCBWRVJTSU9OCkIgPSAib3JnLmZlZG9yYXByb2plY3QuRmlyZXdhbGxEMSIKdHJ5OgogICAgbyA9IGRidXMuU3lzdGVtQnVzKCkuZ2V0X29iamVjdChCLCAiL29yZy9mZWRvcmFwcm9qZWN0L0ZpcmV3YWxsRDEiLCBpbnRyb3NwZWN0PUZhbHNlKQogICAgcHJvcCA9IGxhbWJkYSBuYW1lOiBvLkdldChCLCBuYW1lLCBkYnVzX2ludGVyZmFjZT0ib3JnLmZyZWVkZXNrdG9wLkRCdXMuUHJvcGVydGllcyIpCiAgICBzdGF0ZSA9IHN0cihwcm9wKCJzdGF0ZSIpKQpleGNlcHQgZGJ1cy5leGNlcHRpb25zLkRCdXNFeGNlcHRpb24gYXMgZToKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBkb2VzIG5vdCBhbnN3ZXIgb24gRC1CdXMgKCVzOiAlcykiICUgKGUuZ2V0X2RidXNfbmFtZSgpLCBlLmdldF9kYnVzX21lc3NhZ2UoKSkpCmlmIHN0YXRlICE9ICJSVU5OSU5HIjoKICAgIHJhaXNlIFN5c3RlbUV4aXQoImZpcmV3YWxsZCBhbnN3ZXJzIGJ1dCBpcyBub3QgcnVubmluZyB5ZXQgKHN0YXRlICVzKSIgJSBzdGF0ZSkKdmVyc2lvbiA9IFZFUlNJT04Kc3RycyA9IGxhbWJkYSB4czogW3N0cih4KSBmb3IgeCBpbiB4c10Kb3V0ID0geyJ2ZXJzaW9uIjogdmVyc2lvbiwgImlwc2V0cyI6IHt9LCAicG9saWNpZXMiOiB7fX0KaXBzZXQgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5pcHNldCIpCmZvciBuIGluIGlwc2V0LmdldElQU2V0cygpOgogICAgaWYgbi5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICBzID0gaXBzZXQuZ2V0SVBTZXRTZXR0aW5ncyhuKQogICAgICAgIG91dFsiaXBzZXRzIl1bc3RyKG4pXSA9IHsidHlwZSI6IHN0cihzWzNdKSwgImZhbWlseSI6IHN0cihzWzRdLmdldCgiZmFtaWx5IiwgImluZXQiKSksICJlbnRyaWVzIjogc3RycyhzWzVdKX0KIyBwb2xpY2llcyBleGlzdCBmcm9tIDAuOS4wIChvbGRlciBvbmVzIGFyZSByZWZ1c2VkIGJ5IHZlcnNpb24pOyBhbnkgZXJyb3IgcmVhZGluZyB0aGVtIGlzIG9uZQppZiBbaW50KHgpIGlmIHguaXNkaWdpdCgpIGVsc2UgMCBmb3IgeCBpbiB2ZXJzaW9uLnNwbGl0KCIuIilbOjJdXSA+PSBbMCwgOV06CiAgICBwb2xpY3kgPSBkYnVzLkludGVyZmFjZShvLCBCICsgIi5wb2xpY3kiKQogICAgZm9yIHAgaW4gcG9saWN5LmdldFBvbGljaWVzKCk6CiAgICAgICAgaWYgcC5zdGFydHN3aXRoKCJ2cHJvdi0iKToKICAgICAgICAgICAgcyA9IHBvbGljeS5nZXRQb2xpY3lTZXR0aW5ncyhwKQogICAgICAgICAgICBvdXRbInBvbGljaWVzIl1bc3RyKHApXSA9IHsidGFyZ2V0Ijogc3RyKHMuZ2V0KCJ0YXJnZXQiLCAiQ09OVElOVUUiKSksICJwcmlvcml0eSI6IGludChzLmdldCgicHJpb3JpdHkiLCAtMSkpLCAiaW5ncmVzcyI6IHN0cnMocy5nZXQoImluZ3Jlc3Nfem9uZXMiLCBbXSkpLCAiZWdyZXNzIjogc3RycyhzLmdldCgiZWdyZXNzX3pvbmVzIiwgW10pKSwgInJ1bGVzIjogc3RycyhzLmdldCgicmljaF9ydWxlcyIsIFtdKSl9CnByaW50KGpzb24uZHVtcHMob3V0KSkK'
+vprov_fwd_probe() {
+  out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -I - 2>&1) && return 0
+  case $out in *'nknown option'*-I*|*'nknown option: -I'*) out=$(printf '%s' "$vprov_fwd_code" | base64 -d | "$py" -E -s - 2>&1) ;; *) return 1 ;; esac
+}
 vprov_fwd_why=
-if vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
+vprov_fwd_bad=$(vprov_untrusted "$vprov_fwd_cmd"); [ -n "$vprov_fwd_bad" ] || vprov_fwd_bad=$(vprov_untrusted "$py")
+if [ -n "$vprov_fwd_bad" ]; then echo "runtime_error=$(printf '%s' "firewall-cmd's interpreter $py (from $vprov_fwd_cmd) is not run as root: $vprov_fwd_bad; only root may be able to change it, firewall-cmd and every directory above them" | base64 -w0)"
+elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo "runtime=$(printf '%s' "$out" | base64 -w0)"
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
-else echo "runtime_error=$(printf '%s' "interpreter ${py:-python3}: $out" | base64 -w0)"; fi
+else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
 } 2>/dev/null
 echo '@@vprov:account@@'

@@ -17,11 +17,12 @@
  */
 import type { ResourcePlan } from '../resources/types.js';
 import { ensureDir, q, RUN_VAR, runTemp, sectionMarker, splitSections, TEMP_TAG } from '../resources/shell.js';
+import { LAST_APPLY, writeRecordScript, type HostRecord } from '../resources/host-record.js';
 
+export { LAST_APPLY };
 export const LOCK_DIR = '/run/vprov';
 export const LOCK_FILE = `${LOCK_DIR}/lock`;
 export const LOCK_OWNER = `${LOCK_DIR}/lock.owner`;
-export const LAST_APPLY = '/var/lib/vprov/last-apply.json';
 /** The section after the apply script's end that holds the facts read after the changes. */
 const VERIFY = 'verify';
 /** Directories whose run temp files are swept at the end (depth 3 reaches /etc/firewalld/ipsets/*). */
@@ -40,6 +41,8 @@ export interface ApplyRun {
   verifyScript?: string;
   /** last-apply.json without `results` (filled in on the host from each resource's exit code) */
   record: Record<string, unknown>;
+  /** /etc/vprov/host.json as this run leaves it (owner site, controller), written under the lock */
+  hostRecord?: HostRecord;
 }
 
 export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): string {
@@ -55,9 +58,14 @@ export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): stri
     `vprov_facts=$( {\n${run.factsScript}\n} 2>/dev/null )`,
     `if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '${run.factsDigest}  -' ]; then ${sectionMarker('stale')}; printf '%s\\n' "$vprov_facts"; exit 0; fi`,
     ...pending.map((p) => `${sectionMarker(`apply-${p.resource}`)}\n( set -e\n${p.script}\n) 2>&1\nrc_${p.resource}=$?\necho "rc=$rc_${p.resource}"`),
-    lastApplyCmd(pending, run.record),
-    // Only a resource that failed can leave a temp file (each one renames its own on success).
-    `case "${pending.map((p) => `$rc_${p.resource}`).join(' ')}" in *[1-9]*) find ${TEMP_ROOTS.join(' ')} -maxdepth 3 -name "*.$${RUN_VAR}.${TEMP_TAG}" -exec rm -f {} + 2>/dev/null ;; esac`,
+    ...(run.hostRecord ? [sectionMarker('record'), writeRecordScript(run.hostRecord)] : []),
+    ...(pending.length > 0
+      ? [
+          lastApplyCmd(pending, run.record),
+          // Only a resource that failed can leave a temp file (each one renames its own on success).
+          `case "${pending.map((p) => `$rc_${p.resource}`).join(' ')}" in *[1-9]*) find ${TEMP_ROOTS.join(' ')} -maxdepth 3 -name "*.$${RUN_VAR}.${TEMP_TAG}" -exec rm -f {} + 2>/dev/null ;; esac`,
+        ]
+      : []),
     sectionMarker('end'),
     // A subshell: nothing the facts script sets leaks; its output is what a new round trip would print.
     ...(run.verifyScript !== undefined ? [sectionMarker(VERIFY), `( {\n${run.verifyScript}\n} ) 2>/dev/null`] : []),
@@ -81,7 +89,7 @@ export type ApplyOutcome =
    * the script ran to its end: each resource's output and exit code, and what the facts script
    * printed after the changes (when asked for; it may be cut short if the connection was lost)
    */
-  | { kind: 'done'; results: Map<string, { rc: string | undefined; output: string }>; verifyFacts?: string }
+  | { kind: 'done'; results: Map<string, { rc: string | undefined; output: string }>; verifyFacts?: string; recordRc?: string }
   /** no resource started (the script could not run at all) */
   | { kind: 'not-started' }
   /** it started and stopped without reaching its end: what happened on the host is unknown */
@@ -102,7 +110,13 @@ export function parseApplyOutput(output: string, plans: readonly ResourcePlan[])
     const rc = /(?:^|\n)rc=(\d+)\s*$/.exec(out)?.[1];
     results.set(p.resource, { rc, output: out.replace(/(?:^|\n)rc=\d+\s*$/, '').trim() });
   }
-  return { kind: 'done', results, ...(cut < 0 ? {} : { verifyFacts: output.slice(cut + sectionStart(VERIFY).length + 2) }) };
+  const recordRc = sections.record === undefined ? undefined : /record_rc=(\d+)/.exec(sections.record)?.[1] ?? 'unknown';
+  return {
+    kind: 'done',
+    results,
+    ...(cut < 0 ? {} : { verifyFacts: output.slice(cut + sectionStart(VERIFY).length + 2) }),
+    ...(recordRc !== undefined ? { recordRc } : {}),
+  };
 }
 
 function sectionStart(name: string): string {

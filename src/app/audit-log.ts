@@ -16,6 +16,7 @@ export function auditLines(report: RunReport, run: RunIdentity): string[] {
       startedAt: report.startedAt,
       runId: run.runId,
       command: report.command,
+      site: report.site,
       controller: run.controller,
       user: run.user,
       pid: run.pid,
@@ -23,6 +24,8 @@ export function auditLines(report: RunReport, run: RunIdentity): string[] {
       inventory: report.inventory,
       host: h.host,
       result: h.status,
+      // an explicit --take-over: whose host it was until this run
+      ...(h.takenOver ? { takeOver: { from: h.takenOver.site, controller: h.takenOver.controller, updated: h.takenOver.updated } } : {}),
       ...(h.error ? { error: h.error } : {}),
       changed: Object.fromEntries(h.resources.filter((r) => r.status === 'changed').map((r) => [r.resource, r.changes])),
       ...(h.resources.some((r) => r.status !== 'changed' && r.status !== 'ok' && r.status !== 'not-applicable')

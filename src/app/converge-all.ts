@@ -30,6 +30,8 @@ export interface ConvergeAllOptions {
   command?: RunReport['command'];
   /** apply --reboot */
   reboot?: boolean;
+  /** apply --take-over: take hosts another site owns (recorded in the report and the audit log) */
+  takeOver?: boolean;
   /** apply --reboot-timeout: how long a rebooted host may take to answer SSH again */
   rebootTimeoutMs?: number;
   /** verify: also probe TCP reachability from source hosts */
@@ -84,6 +86,8 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     progress.start(h.name);
     const r = await convergeHost(h, {
       check: opts.check,
+      site: inv.site,
+      takeOver: opts.takeOver,
       connect: early.connect,
       reboot: opts.reboot,
       rebootTimeoutMs: opts.rebootTimeoutMs,
@@ -99,6 +103,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     : undefined;
   const report: RunReport = {
     command,
+    site: inv.site,
     inventory: opts.inventory,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,

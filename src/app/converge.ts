@@ -14,10 +14,15 @@ import { factsFromOutput, factsScript, gatherFacts, type Facts } from '../resour
 import type { Connection } from '../transport/types.js';
 import type { HostReport, ResourceReport } from '../core/report.js';
 import { applyScript, parseApplyOutput, type ApplyRun } from './apply-script.js';
-import { currentRun, lockOwner, type RunIdentity } from './run-identity.js';
+import { currentRun, lockOwner, recordController, type RunIdentity } from './run-identity.js';
+import { HOST_RECORD, newRecord, ownerOf, type HostRecord, type Ownership } from '../resources/host-record.js';
 
 export interface ConvergeOptions {
   check: boolean;
+  /** the inventory's site: recorded on the hosts it applies; another site's hosts are refused */
+  site: string;
+  /** apply --take-over: take hosts another site owns (audited) */
+  takeOver?: boolean;
   connect: (desired: HostDesired) => Promise<Connection>;
   /** per-host limit for the whole pipeline */
   timeoutMs?: number;
@@ -51,6 +56,8 @@ interface HostRun {
   applying: ResourcePlan[];
   connections: Connection[];
   aborted: boolean;
+  /** the apply script ran, but could not write the host record: the host fails with it */
+  recordError?: string;
 }
 
 function newReport(desired: HostDesired): HostReport {
@@ -105,12 +112,20 @@ async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions, run:
     const conn = await connect(desired);
     run.phase = 'facts';
     const facts = await gatherFacts(conn, RESOURCES, desired);
+    const owner = ownerOf(desired.name, facts.record, { site: opts.site, takeOver: opts.takeOver ?? false });
+    // Another site's host: its rules are not this inventory's drift, nor this apply's to replace.
+    if (owner.kind === 'refused') throw new HostError(owner.message);
+    noteOwnership(report, owner);
     const plans = planFrom(facts, desired);
     report.resources = plans.map((p) => toReport(p, p.status));
-    if (!opts.check && plans.some((p) => p.status === 'pending')) {
-      report.resources = await applyPlans(conn, connect, desired, plans, facts, opts, run);
+    if (!opts.check && (plans.some((p) => p.status === 'pending') || owner.write)) {
+      report.resources = await applyPlans(conn, connect, desired, plans, facts, owner, opts, run);
     }
     report.status = hostStatus(report.resources);
+    if (run.recordError) {
+      report.status = 'failed';
+      report.error = run.recordError;
+    }
     if (opts.reboot && !opts.check && report.status !== 'failed' && report.resources.some((r) => r.rebootRequired)) {
       checkTime(run);
       const bootId = await readBootId(conn);
@@ -140,6 +155,15 @@ async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions, run:
     for (const c of run.connections) c.close();
   }
   return finish(run, started);
+}
+
+/** Adoption and take-over are said in the report (and the take-over goes to the audit log). */
+function noteOwnership(report: HostReport, owner: Extract<Ownership, { kind: 'mine' }>): void {
+  const notes = owner.note ? [owner.note] : [];
+  if (notes.length > 0) report.notes = notes;
+  else delete report.notes;
+  if (owner.takenFrom) report.takenOver = { site: owner.takenFrom.site, controller: owner.takenFrom.controller, updated: owner.takenFrom.updated };
+  else delete report.takenOver;
 }
 
 function checkTime(run: HostRun): void {
@@ -242,20 +266,25 @@ async function planHost(conn: Connection, desired: HostDesired): Promise<Resourc
  * Send the apply script; when the host changed while we waited for its lock, plan again from
  * the fresh facts it printed (another run may have done the work already).
  */
-async function runApply(conn: Connection, desired: HostDesired, first: ResourcePlan[], facts: Facts, opts: ConvergeOptions, run: HostRun) {
+async function runApply(conn: Connection, desired: HostDesired, first: ResourcePlan[], facts: Facts, firstOwner: Extract<Ownership, { kind: 'mine' }>, opts: ConvergeOptions, run: HostRun) {
   const identity = opts.run ?? currentRun('apply');
   let plans = first;
+  let owner = firstOwner;
   for (let attempt = 1; ; attempt++) {
     const pending = plans.filter((p) => p.status === 'pending');
-    if (pending.length === 0) return { plans, facts, results: new Map<string, { rc: string | undefined; output: string }>() };
+    if (pending.length === 0 && !owner.write) return { plans, facts, results: new Map<string, { rc: string | undefined; output: string }>() };
     checkTime(run);
     run.phase = 'apply';
     run.applying = pending;
-    const script = applyScript(plans, applyRun(identity, desired, facts, pending, opts));
+    // The record goes with every change (which site and controller wrote last), and alone when
+    // the host becomes this site's (adoption, take-over).
+    const record = newRecord(opts.site, recordController(identity), identity.runId, new Date().toISOString(), owner.previous);
+    const script = applyScript(plans, applyRun(identity, desired, facts, pending, opts, record));
     const res = await conn.runScript(script);
     const outcome = parseApplyOutput(res.stdout, plans);
     switch (outcome.kind) {
       case 'done':
+        if (outcome.recordRc !== '0') run.recordError = `cannot write the host record ${HOST_RECORD} (exit ${outcome.recordRc ?? 'unknown'}): this host's owner is not recorded`;
         return { plans, facts, results: outcome.results, verifyFacts: outcome.verifyFacts };
       case 'locked':
         run.applying = [];
@@ -270,6 +299,13 @@ async function runApply(conn: Connection, desired: HostDesired, first: ResourceP
         run.phase = 'facts';
         if (attempt >= STALE_ATTEMPTS) throw new HostError(`the host kept changing while this run waited for its apply lock (${attempt} times); nothing changed by this run, run apply again`);
         facts = factsFromOutput(outcome.facts, facts.raw.ssh);
+        {
+          // Another controller may have recorded another site meanwhile: checked again, from what the lock saw.
+          const again = ownerOf(desired.name, facts.record, { site: opts.site, takeOver: opts.takeOver ?? false });
+          if (again.kind === 'refused') throw new HostError(`${again.message} (recorded while this run waited for the host's apply lock; nothing changed by this run)`);
+          owner = again;
+          noteOwnership(run.report, owner);
+        }
         plans = planFrom(facts, desired);
     }
   }
@@ -281,10 +317,11 @@ async function applyPlans(
   desired: HostDesired,
   firstPlans: ResourcePlan[],
   facts: Facts,
+  owner: Extract<Ownership, { kind: 'mine' }>,
   opts: ConvergeOptions,
   run: HostRun,
 ): Promise<ResourceReport[]> {
-  const { plans, results, verifyFacts, facts: planned } = await runApply(conn, desired, firstPlans, facts, opts, run);
+  const { plans, results, verifyFacts, facts: planned } = await runApply(conn, desired, firstPlans, facts, owner, opts, run);
   if (results.size === 0) return plans.map((p) => toReport(p, p.status)); // another run did it meanwhile
   run.phase = 'after-apply';
   const failed = new Map<string, string>();
@@ -328,15 +365,16 @@ function wholeFacts(stdout: string | undefined, sshSection: string | undefined):
   return facts.raw.end === undefined ? undefined : facts;
 }
 
-function applyRun(identity: RunIdentity, desired: HostDesired, facts: Facts, pending: ResourcePlan[], opts: ConvergeOptions): ApplyRun {
+function applyRun(identity: RunIdentity, desired: HostDesired, facts: Facts, pending: ResourcePlan[], opts: ConvergeOptions, hostRecord: HostRecord): ApplyRun {
   return {
+    hostRecord,
     runId: identity.runId,
     owner: lockOwner(identity),
     lockWaitSeconds: opts.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_S,
     factsScript: factsScript(RESOURCES, desired),
     factsDigest: facts.digest,
     // A commit-confirmed change is verified over the new connection that confirms it.
-    ...(pending.some((p) => p.confirmScript) ? {} : { verifyScript: factsScript(changing(pending), desired) }),
+    ...(pending.some((p) => p.confirmScript) || pending.length === 0 ? {} : { verifyScript: factsScript(changing(pending), desired) }),
     record: {
       runId: identity.runId,
       time: new Date().toISOString(),
@@ -345,6 +383,7 @@ function applyRun(identity: RunIdentity, desired: HostDesired, facts: Facts, pen
       pid: identity.pid,
       vprovVersion: identity.version,
       host: desired.name,
+      site: opts.site,
       changes: Object.fromEntries(pending.map((p) => [p.resource, p.changes])),
     },
   };

@@ -30,12 +30,16 @@ export function mergeReports(reports: ReportDocument[]): RunReport {
       seen.set(h.host, r.shard ?? '?');
     }
   }
+  const sites = [...new Set(reports.map((r) => r.site).filter((s): s is string => s !== undefined))];
+  if (sites.length > 1) throw new InputError(`report merge: the reports are of different sites (${sites.join(', ')}): merge one site's shards at a time`);
   const warnings = new Map(reports.flatMap((r) => r.warnings).map((w) => [w.message, w]));
   const starts = reports.map((r) => Date.parse(r.startedAt));
   const ends = reports.map((r) => Date.parse(r.startedAt) + r.durationMs);
   const connectivity = reports.flatMap((r) => r.connectivity ?? []);
   return {
     command: reports[0]!.command,
+    // reports written before sites were named carry none
+    site: sites[0] ?? 'unnamed',
     inventory: reports[0]!.inventory,
     startedAt: new Date(Math.min(...starts)).toISOString(),
     durationMs: Math.max(...ends) - Math.min(...starts),

@@ -45,3 +45,8 @@ export function currentRun(command: string): RunIdentity {
 export function lockOwner(run: RunIdentity): string {
   return `${run.controller}/${run.pid} (${run.user}, run ${run.runId}) since ${run.startedAt}`;
 }
+
+/** The host record's "controller": who ran vprov, on which machine ("user@hostname"). */
+export function recordController(run: RunIdentity): string {
+  return `${run.user}@${run.controller}`;
+}

@@ -40,6 +40,10 @@ export interface HostReport {
   rebooting?: boolean;
   /** the host came back after that reboot (new boot id) and its state was verified again */
   rebooted?: boolean;
+  /** how this run came to own the host, when it is news: adopted, taken over */
+  notes?: string[];
+  /** apply --take-over took this host from another site (who owned it until then) */
+  takenOver?: { site: string; controller: string; updated: string };
   /** commands sent over the connection (facts = 1) */
   roundTrips: number;
   durationMs: number;
@@ -47,6 +51,8 @@ export interface HostReport {
 
 export interface RunReport {
   command: 'plan' | 'apply' | 'verify' | 'drift';
+  /** the site the inventory describes: in every report, so two sites' reports never look alike */
+  site: string;
   inventory: string;
   startedAt: string;
   durationMs: number;

@@ -1,11 +1,12 @@
 /** Load an inventory, validate it (zod) and cross-check it against the catalog, before any host is touched. */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
 import { locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
 import { findMethod, type Catalog, type Product } from '../catalog/model.js';
 import { didYouMean } from '../core/suggest.js';
 import { inventorySchema, type InventoryFile } from './schema.js';
+import { SITE_NAME, SITE_NAME_RULE } from '../core/site.js';
 import { canonicalAddress, familyOf } from '../core/net.js';
 import { allVars, ansibleHosts, parseAnsibleIni, parseAnsibleYaml, parseRoleMap, type AnsibleImport, type AnsibleInventory } from './ansible.js';
 import { readVarsDirs } from './ansible-vars.js';
@@ -23,6 +24,18 @@ export interface Inventory {
   product: Product;
   /** "file:line: path: reason" for a field of this inventory (problems found after loading) */
   locate?: (path: readonly PropertyKey[], reason: string) => string;
+  /** who owns the hosts: `site:`, or the file name without its extension */
+  site: string;
+}
+
+/** `site:` when given, else the inventory file's name without its extension, checked as strictly. */
+export function siteOf(data: Pick<InventoryFile, 'site'>, file: string): string {
+  if (data.site !== undefined) return data.site;
+  const name = basename(file, extname(file));
+  if (!SITE_NAME.test(name)) {
+    throw new InputError(`${file}: site: not set, and the file name "${name}" is no site name (${SITE_NAME_RULE}): set site: in the inventory`, file);
+  }
+  return name;
 }
 
 function readText(file: string, what: string): string {
@@ -82,6 +95,7 @@ function fromAnsible(inv: AnsibleInventory, opts: LoadOptions): Record<string, u
   noticeImport(imp, opts);
   const platform = String(vars.vprov_platform);
   return {
+    ...(vars.vprov_site ? { site: vars.vprov_site } : {}),
     product: vars.vprov_product,
     platforms: [{ platform, ...(vars.vprov_method !== undefined ? { method: String(vars.vprov_method) } : {}), options: optionsVar(vars.vprov_options) }],
     hosts: imp.hosts,
@@ -141,7 +155,7 @@ function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inv
   }
   const problems = crossCheck(loc, data, product);
   if (problems.length > 0) throw new InputError(problems[0]!, file, problems);
-  return { file, data, product, locate: (path, reason) => locate(loc, path, reason) };
+  return { file, data, product, site: siteOf(data, file), locate: (path, reason) => locate(loc, path, reason) };
 }
 
 function crossCheck(loc: Located, data: InventoryFile, product: Product): string[] {

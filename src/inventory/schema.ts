@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { cidrProblem, hostBitsProblem, isHostname } from '../core/net.js';
 import { absolutePath, portSpec } from '../catalog/schema.js';
 import { sshUserProblem } from '../core/ssh-user.js';
+import { SITE_NAME, SITE_NAME_RULE } from '../core/site.js';
 
 const address = z.string().refine((s) => cidrProblem(s) === null && !s.includes('/') || isHostname(s), {
   message: 'must be an IPv4/IPv6 address or a DNS name',
@@ -74,6 +75,8 @@ const hostSchema = z
 
 export const inventorySchema = z
   .object({
+    /** the site this inventory describes (default: the file name without its extension) */
+    site: z.string().regex(SITE_NAME, `a site name uses ${SITE_NAME_RULE}`).optional(),
     product: z.string().min(1),
     platforms: z
       .array(

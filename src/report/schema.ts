@@ -24,6 +24,8 @@ const host = z.object({
   rebootRequired: z.boolean(),
   rebooting: z.boolean().optional(),
   rebooted: z.boolean().optional(),
+  notes: z.array(z.string()).optional().describe('how this run came to own the host: adopted, taken over'),
+  takenOver: z.object({ site: z.string(), controller: z.string(), updated: z.string() }).optional().describe('apply --take-over: the site that owned the host until this run'),
   roundTrips: z.number().int(),
   durationMs: z.number(),
 });
@@ -32,6 +34,7 @@ export const reportSchema = z.object({
   version: z.literal(1),
   exitCode: z.number().int(),
   command: z.enum(['plan', 'apply', 'verify', 'drift']),
+  site: z.string().optional().describe('the site the inventory describes (absent in reports written before sites were named)'),
   inventory: z.string(),
   startedAt: z.string(),
   durationMs: z.number(),

@@ -27,6 +27,7 @@ function hostBlock(h: HostReport, diff: boolean, drift: boolean): string[] {
   const hostStatus = drift && h.status === 'pending' ? 'drifted' : drift && h.status === 'ok' ? 'in sync' : h.status;
   const lines = [`== ${h.host}: ${hostStatus}${h.managed ? '' : ' (managed: false: never changed; its flows are checked by verify --connectivity)'}`];
   if (h.error) lines.push(`   error: ${h.error}`);
+  for (const n of h.notes ?? []) lines.push(`   note: ${n}`);
   if (h.rebooting) lines.push(h.rebooted ? '   rebooted (--reboot); SSH back, state verified after the boot' : '   reboot scheduled (--reboot)');
   for (const r of h.resources) {
     lines.push(`   ${r.resource.padEnd(9)} ${label(r.status)}${r.rebootRequired ? ' (reboot required)' : ''}`);

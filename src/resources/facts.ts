@@ -5,6 +5,7 @@ import { HostError } from '../core/errors.js';
 import { createHash } from 'node:crypto';
 import { keyValues, SECTION, sectionMarker, splitSections } from './shell.js';
 import { firewalldHostScript } from './firewall-firewalld.js';
+import { readRecordFact, recordFactsScript, type RecordFact } from './host-record.js';
 import type { HostFacts, RawFacts, Resource } from './types.js';
 
 /** Runs unprivileged before sudo, which would strip SSH_CONNECTION. */
@@ -22,6 +23,9 @@ export function factsScript(resources: readonly Resource[], desired: HostDesired
     `if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi`,
     // Asked once; resources read $VPROV_FIREWALLD instead of forking again.
     firewalldHostScript(),
+    // The owner's record: read with the other facts, so the apply's digest check under the lock
+    // also sees another controller's write since.
+    recordFactsScript(),
   ];
   for (const r of resources) {
     parts.push(sectionMarker(r.kind), `{\n${r.factsScript(desired) || ':'}\n} 2>/dev/null`);
@@ -36,6 +40,8 @@ export interface Facts {
   raw: RawFacts;
   /** sha256 of what the facts script printed (as sh's $(...) keeps it): the apply script re-checks it under the lock */
   digest: string;
+  /** the host record (/etc/vprov/host.json): which site owns the host */
+  record: RecordFact;
 }
 
 export async function gatherFacts(conn: Connection, resources: readonly Resource[], desired: HostDesired, extra: readonly ExtraFacts[] = []): Promise<Facts> {
@@ -57,6 +63,7 @@ export function factsFromOutput(stdout: string, sshSection: string | undefined):
   return {
     raw: { ...raw, ...(sshSection !== undefined ? { ssh: sshSection } : {}) },
     digest: createHash('sha256').update(text.replace(/\n+$/, '')).digest('hex'),
+    record: readRecordFact(h),
     host: {
       controllerAddress: ssh[0] || null,
       sshPort: Number(ssh[3]) || 22,

@@ -183,7 +183,7 @@ describe('the apply script', () => {
 });
 
 function report(hosts: RunReport['hosts']): RunReport {
-  return { command: 'apply', inventory: 'inv.yaml', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1000, warnings: [], hosts };
+  return { command: 'apply', site: 'inv', inventory: 'inv.yaml', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1000, warnings: [], hosts };
 }
 
 describe('recap and audit', () => {

@@ -27,6 +27,7 @@ const res = (resource: ResourceReport['resource'], status: ResourceReport['statu
 
 const report: RunReport = {
   command: 'drift',
+  site: 'dc1',
   inventory: 'inventories/storware "prod".yaml',
   startedAt: '2026-11-24T06:00:00.000Z',
   durationMs: 4321,

@@ -34,7 +34,15 @@ export interface ConvergeArgs {
   auditLog?: string;
   connectivity?: boolean;
   catalog?: string;
+  takeOver?: boolean;
 }
+
+/** apply --take-over: explicit, per run, recorded in the report and the audit log. */
+export const takeOverOption = {
+  type: 'boolean',
+  default: false,
+  describe: 'apply to hosts another site owns (their record names that site), making them this site\'s; recorded in the audit log',
+} as const;
 
 export function convergeOptions<T>(y: Argv<T>) {
   return y
@@ -68,7 +76,8 @@ export const applyCommand: AddCommand = (y, { io, done }) =>
         .option('check', { type: 'boolean', default: false, describe: 'change nothing; report what would change' })
         .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' })
         .option('reboot', { type: 'boolean', default: false, describe: 'reboot hosts whose SELinux change needs it (never without this flag), wait for SSH, verify' })
-        .option('reboot-timeout', { type: 'number', default: 600, describe: 'seconds a rebooted host may take to answer SSH again' }),
+        .option('reboot-timeout', { type: 'number', default: 600, describe: 'seconds a rebooted host may take to answer SSH again' })
+        .option('take-over', takeOverOption),
     (a) => done(runConverge(a, io)),
   );
 
@@ -100,6 +109,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     command: args.command,
     connectivity: args.connectivity,
     reboot: args.reboot,
+    takeOver: args.takeOver,
     rebootTimeoutMs: args.rebootTimeout ? args.rebootTimeout * 1000 : undefined,
     limit: args.limit,
     roleMap: args.roleMap,

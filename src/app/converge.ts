@@ -278,7 +278,7 @@ async function runApply(conn: Connection, desired: HostDesired, first: ResourceP
     run.applying = pending;
     // The record goes with every change (which site and controller wrote last), and alone when
     // the host becomes this site's (adoption, take-over).
-    const record = newRecord(opts.site, recordController(identity), identity.runId, new Date().toISOString(), owner.previous);
+    const record = newRecord(opts.site, recordController(identity), identity.runId, identity.startedAt, owner.previous);
     const script = applyScript(plans, applyRun(identity, desired, facts, pending, opts, record));
     const res = await conn.runScript(script);
     const outcome = parseApplyOutput(res.stdout, plans);

@@ -133,7 +133,7 @@ describe.each(INVENTORIES)('golden apply scripts of inventories/%s', (file) => {
         const c = await connect(d);
         return { ...c, runScript: (s: string, o?: RunOptions) => (scripts.push(s), c.runScript(s, o)), roundTrips: 0, close() {} };
       };
-      await convergeHost(h, { check: false, connect: recording, run });
+      await convergeHost(h, { check: false, site: inv.site, connect: recording, run });
       out.push(`#### ${h.name}: apply script`, (scripts[1] ?? '(none)').replace(/"time":"[^"]+"/, '"time":"(now)"'));
     }
     golden(`${name}/apply-scripts.sh`, out.join('\n'));

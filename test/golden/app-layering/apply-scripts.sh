@@ -22,6 +22,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -65,7 +67,10 @@ rm -f '/etc/firewalld/policies/vprov-in.xml'
 ) 2>&1
 rc_firewall=$?
 echo "rc=$rc_firewall"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"appliance","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @admin_v4 && tcp.dport == 22,80,443,3000,3002,3004,3006,3009,3012,3015-3016,3500,3502,3504,3506,3509,3512,3515-3516,8888 accept # app-layering/appliance/admin-user-app-layering-appliance/1 +17","+ rule input: ip.saddr == @agent_v4 && tcp.dport == 443,3009,3012,3015,3509,3512,3515,8787 accept # app-layering/appliance/internal-connections/1 +5","+ rule input: ip.saddr == @compositing_machine_v4 && tcp.dport == 443,3260 accept # app-layering/appliance/internal-connections/8 +1","+ set admin_v4 ipv4_addr flags interval { 10.0.5.0/24 }","+ set agent_v4 ipv4_addr flags interval { 192.0.2.81-192.0.2.82 }","+ set compositing_machine_v4 ipv4_addr flags interval { 192.0.2.128/25 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoiYXBwLWxheWVyaW5nIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"appliance","site":"app-layering","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @admin_v4 && tcp.dport == 22,80,443,3000,3002,3004,3006,3009,3012,3015-3016,3500,3502,3504,3506,3509,3512,3515-3516,8888 accept # app-layering/appliance/admin-user-app-layering-appliance/1 +17","+ rule input: ip.saddr == @agent_v4 && tcp.dport == 443,3009,3012,3015,3509,3512,3515,8787 accept # app-layering/appliance/internal-connections/1 +5","+ rule input: ip.saddr == @compositing_machine_v4 && tcp.dport == 443,3260 accept # app-layering/appliance/internal-connections/8 +1","+ set admin_v4 ipv4_addr flags interval { 10.0.5.0/24 }","+ set agent_v4 ipv4_addr flags interval { 192.0.2.81-192.0.2.82 }","+ set compositing_machine_v4 ipv4_addr flags interval { 192.0.2.128/25 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -85,6 +90,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -124,6 +131,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -166,7 +175,10 @@ systemctl enable --now vprov-nftables.service >/dev/null 2>&1
 ) 2>&1
 rc_firewall=$?
 echo "rc=$rc_firewall"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"pvs1","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @appliance_v4 && tcp.dport == 8016 accept # app-layering/appliance/internal-connections/2 +2","+ set appliance_v4 ipv4_addr flags interval { 192.0.2.80 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoiYXBwLWxheWVyaW5nIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"pvs1","site":"app-layering","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @appliance_v4 && tcp.dport == 8016 accept # app-layering/appliance/internal-connections/2 +2","+ set appliance_v4 ipv4_addr flags interval { 192.0.2.80 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -186,6 +198,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes

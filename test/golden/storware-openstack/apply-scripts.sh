@@ -22,6 +22,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -153,7 +155,10 @@ rm -f /etc/vprov/vprov.nft /etc/systemd/system/vprov-nftables.service /etc/syste
 ) 2>&1
 rc_firewall=$?
 echo "rc=$rc_firewall"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"hv1","changes":{"firewall":["+ ipset vprov-node_v4 hash:net inet { 192.0.2.5, 192.0.2.6 }","+ policy vprov-in target=CONTINUE priority=-100 ingress=ANY egress=HOST","+ policy vprov-in: rule family=\\"ipv4\\" source ipset=\\"vprov-node_v4\\" port port=\\"22\\" protocol=\\"tcp\\" accept","+ /etc/firewalld/ipsets/vprov-node_v4.xml","+ /etc/firewalld/policies/vprov-in.xml","- /etc/vprov/vprov.nft"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"hv1","site":"storware-openstack","changes":{"firewall":["+ ipset vprov-node_v4 hash:net inet { 192.0.2.5, 192.0.2.6 }","+ policy vprov-in target=CONTINUE priority=-100 ingress=ANY egress=HOST","+ policy vprov-in: rule family=\\"ipv4\\" source ipset=\\"vprov-node_v4\\" port port=\\"22\\" protocol=\\"tcp\\" accept","+ /etc/firewalld/ipsets/vprov-node_v4.xml","+ /etc/firewalld/policies/vprov-in.xml","- /etc/vprov/vprov.nft"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -173,6 +178,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -271,6 +278,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -373,7 +382,10 @@ rm -f '/etc/firewalld/policies/vprov-in.xml'
 ) 2>&1
 rc_firewall=$?
 echo "rc=$rc_firewall"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"hv2","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/openstack/ssh-transfer/1","+ set node_v4 ipv4_addr flags interval { 192.0.2.5-192.0.2.6 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"hv2","site":"storware-openstack","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/openstack/ssh-transfer/1","+ set node_v4 ipv4_addr flags interval { 192.0.2.5-192.0.2.6 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -393,6 +405,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -491,6 +505,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -622,7 +638,10 @@ rm -f /etc/vprov/vprov.nft /etc/systemd/system/vprov-nftables.service /etc/syste
 ) 2>&1
 rc_firewall=$?
 echo "rc=$rc_firewall"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"hv3","changes":{"firewall":["+ ipset vprov-node_v4 hash:net inet { 192.0.2.5, 192.0.2.6 }","+ policy vprov-in target=CONTINUE priority=-100 ingress=ANY egress=HOST","+ policy vprov-in: rule family=\\"ipv4\\" source ipset=\\"vprov-node_v4\\" port port=\\"22\\" protocol=\\"tcp\\" accept","+ /etc/firewalld/ipsets/vprov-node_v4.xml","+ /etc/firewalld/policies/vprov-in.xml","- /etc/vprov/vprov.nft"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"hv3","site":"storware-openstack","changes":{"firewall":["+ ipset vprov-node_v4 hash:net inet { 192.0.2.5, 192.0.2.6 }","+ policy vprov-in target=CONTINUE priority=-100 ingress=ANY egress=HOST","+ policy vprov-in: rule family=\\"ipv4\\" source ipset=\\"vprov-node_v4\\" port port=\\"22\\" protocol=\\"tcp\\" accept","+ /etc/firewalld/ipsets/vprov-node_v4.xml","+ /etc/firewalld/policies/vprov-in.xml","- /etc/vprov/vprov.nft"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -642,6 +661,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -740,6 +761,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -954,7 +977,10 @@ setenforce 0
 ) 2>&1
 rc_selinux=$?
 echo "rc=$rc_selinux"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"node1","changes":{"firewall":["+ ipset vprov-hypervisor_v4 hash:net inet { 192.0.2.10/31 }","+ ipset vprov-hypervisor_v6 hash:net inet6 { 2001:db8::12 }","+ policy vprov-in target=CONTINUE priority=-100 ingress=ANY egress=HOST","+ policy vprov-in: rule family=\\"ipv4\\" source ipset=\\"vprov-hypervisor_v4\\" port port=\\"16000-16999\\" protocol=\\"tcp\\" accept","+ policy vprov-in: rule family=\\"ipv6\\" source ipset=\\"vprov-hypervisor_v6\\" port port=\\"16000-16999\\" protocol=\\"tcp\\" accept","+ /etc/firewalld/ipsets/vprov-hypervisor_v4.xml","+ /etc/firewalld/ipsets/vprov-hypervisor_v6.xml","+ /etc/firewalld/policies/vprov-in.xml","- /etc/vprov/vprov.nft"],"account":["+ vprotect in group disk (other groups kept: vprotect)","~ vprotect shell /bin/sh → /bin/bash"],"sudoers":["~ /etc/sudoers.d/vprotect (content)","~ /etc/sudoers.d/vprotect mode/owner 644 root root → 440 root root"],"selinux":["~ /etc/selinux/config: SELINUX=enforcing → permissive","~ runtime enforcing → permissive (setenforce)"]},"results":{"firewall":%d,"account":%d,"sudoers":%d,"selinux":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" "$rc_selinux" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"node1","site":"storware-openstack","changes":{"firewall":["+ ipset vprov-hypervisor_v4 hash:net inet { 192.0.2.10/31 }","+ ipset vprov-hypervisor_v6 hash:net inet6 { 2001:db8::12 }","+ policy vprov-in target=CONTINUE priority=-100 ingress=ANY egress=HOST","+ policy vprov-in: rule family=\\"ipv4\\" source ipset=\\"vprov-hypervisor_v4\\" port port=\\"16000-16999\\" protocol=\\"tcp\\" accept","+ policy vprov-in: rule family=\\"ipv6\\" source ipset=\\"vprov-hypervisor_v6\\" port port=\\"16000-16999\\" protocol=\\"tcp\\" accept","+ /etc/firewalld/ipsets/vprov-hypervisor_v4.xml","+ /etc/firewalld/ipsets/vprov-hypervisor_v6.xml","+ /etc/firewalld/policies/vprov-in.xml","- /etc/vprov/vprov.nft"],"account":["+ vprotect in group disk (other groups kept: vprotect)","~ vprotect shell /bin/sh → /bin/bash"],"sudoers":["~ /etc/sudoers.d/vprotect (content)","~ /etc/sudoers.d/vprotect mode/owner 644 root root → 440 root root"],"selinux":["~ /etc/selinux/config: SELINUX=enforcing → permissive","~ runtime enforcing → permissive (setenforce)"]},"results":{"firewall":%d,"account":%d,"sudoers":%d,"selinux":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" "$rc_selinux" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall $rc_account $rc_sudoers $rc_selinux" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -974,6 +1000,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -1122,6 +1150,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -1294,7 +1324,10 @@ rm -f '/etc/sudoers.d/.vprotect.vprov-old'
 ) 2>&1
 rc_sudoers=$?
 echo "rc=$rc_sudoers"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"node2","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @hypervisor_v4 && tcp.dport == 16000-16999 accept # storware/openstack/ssh-transfer/2","+ rule input: ip6.saddr == @hypervisor_v6 && tcp.dport == 16000-16999 accept # storware/openstack/ssh-transfer/2","+ set hypervisor_v4 ipv4_addr flags interval { 192.0.2.10/31 }","+ set hypervisor_v6 ipv6_addr flags interval { 2001:db8::12 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"account":["+ user vprotect (system, home /home/vprotect, shell /bin/bash, groups disk)"],"sudoers":["+ /etc/sudoers.d/vprotect"]},"results":{"firewall":%d,"account":%d,"sudoers":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"node2","site":"storware-openstack","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @hypervisor_v4 && tcp.dport == 16000-16999 accept # storware/openstack/ssh-transfer/2","+ rule input: ip6.saddr == @hypervisor_v6 && tcp.dport == 16000-16999 accept # storware/openstack/ssh-transfer/2","+ set hypervisor_v4 ipv4_addr flags interval { 192.0.2.10/31 }","+ set hypervisor_v6 ipv6_addr flags interval { 2001:db8::12 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"account":["+ user vprotect (system, home /home/vprotect, shell /bin/bash, groups disk)"],"sudoers":["+ /etc/sudoers.d/vprotect"]},"results":{"firewall":%d,"account":%d,"sudoers":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall $rc_account $rc_sudoers" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -1314,6 +1347,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -1455,6 +1490,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -1592,7 +1629,10 @@ rm -f '/etc/sudoers.d/.vprotect.vprov-old'
 ) 2>&1
 rc_sudoers=$?
 echo "rc=$rc_sudoers"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"server1","changes":{"firewall":["- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"account":["+ user vprotect (system, home /home/vprotect, shell /bin/bash, groups disk)"],"sudoers":["+ /etc/sudoers.d/vprotect"]},"results":{"firewall":%d,"account":%d,"sudoers":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"server1","site":"storware-openstack","changes":{"firewall":["- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"account":["+ user vprotect (system, home /home/vprotect, shell /bin/bash, groups disk)"],"sudoers":["+ /etc/sudoers.d/vprotect"]},"results":{"firewall":%d,"account":%d,"sudoers":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall $rc_account $rc_sudoers" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -1612,6 +1652,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes

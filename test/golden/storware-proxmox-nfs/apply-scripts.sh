@@ -22,6 +22,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -64,7 +66,10 @@ systemctl enable --now vprov-nftables.service >/dev/null 2>&1
 ) 2>&1
 rc_firewall=$?
 echo "rc=$rc_firewall"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"pve1","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/proxmox/export-storage-repository/1","+ set node_v4 ipv4_addr flags interval { 198.51.100.4 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtcHJveG1veC1uZnMiLCJjb250cm9sbGVyIjoib3BzQGNvbnRyb2xsZXIiLCJ1cGRhdGVkIjoiMjAyNi0wMS0wMVQwMDowMDowMC4wMDBaIiwicnVuSWQiOiJhYmMxMjMiLCJ3cml0dGVuIjpbXX0K' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"pve1","site":"storware-proxmox-nfs","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/proxmox/export-storage-repository/1","+ set node_v4 ipv4_addr flags interval { 198.51.100.4 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -84,6 +89,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -123,6 +130,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -166,7 +175,10 @@ rm -f '/etc/firewalld/policies/vprov-in.xml'
 ) 2>&1
 rc_firewall=$?
 echo "rc=$rc_firewall"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"pve2","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/proxmox/export-storage-repository/1","+ set node_v4 ipv4_addr flags interval { 198.51.100.4 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtcHJveG1veC1uZnMiLCJjb250cm9sbGVyIjoib3BzQGNvbnRyb2xsZXIiLCJ1cGRhdGVkIjoiMjAyNi0wMS0wMVQwMDowMDowMC4wMDBaIiwicnVuSWQiOiJhYmMxMjMiLCJ3cml0dGVuIjpbXX0K' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"pve2","site":"storware-proxmox-nfs","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/proxmox/export-storage-repository/1","+ set node_v4 ipv4_addr flags interval { 198.51.100.4 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -186,6 +198,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -225,6 +239,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes
@@ -339,7 +355,10 @@ rm -f '/etc/sudoers.d/.vprotect.vprov-old'
 ) 2>&1
 rc_sudoers=$?
 echo "rc=$rc_sudoers"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"server1","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @hypervisor_v4 && tcp.dport == 111,2049 accept # storware/proxmox/export-storage-repository/2","+ rule input: ip.saddr == @hypervisor_v4 && udp.dport == 111,2049 accept # storware/proxmox/export-storage-repository/3","+ set hypervisor_v4 ipv4_addr flags interval { 198.51.100.10/31 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"account":["+ user vprotect (system, home /home/vprotect, shell /bin/bash, groups disk)"],"sudoers":["+ /etc/sudoers.d/vprotect"]},"results":{"firewall":%d,"account":%d,"sudoers":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+echo '@@vprov:record@@'
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtcHJveG1veC1uZnMiLCJjb250cm9sbGVyIjoib3BzQGNvbnRyb2xsZXIiLCJ1cGRhdGVkIjoiMjAyNi0wMS0wMVQwMDowMDowMC4wMDBaIiwicnVuSWQiOiJhYmMxMjMiLCJ3cml0dGVuIjpbXX0K' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"server1","site":"storware-proxmox-nfs","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @hypervisor_v4 && tcp.dport == 111,2049 accept # storware/proxmox/export-storage-repository/2","+ rule input: ip.saddr == @hypervisor_v4 && udp.dport == 111,2049 accept # storware/proxmox/export-storage-repository/3","+ set hypervisor_v4 ipv4_addr flags interval { 198.51.100.10/31 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"account":["+ user vprotect (system, home /home/vprotect, shell /bin/bash, groups disk)"],"sudoers":["+ /etc/sudoers.d/vprotect"]},"results":{"firewall":%d,"account":%d,"sudoers":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall $rc_account $rc_sudoers" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
@@ -359,6 +378,8 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
 echo '@@vprov:firewall@@'
 {
 if command -v nft >/dev/null 2>&1; then echo nft=yes

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import { reportSchema } from '../dist/report/schema.js';
 import { evidenceSchema } from '../dist/report/evidence-schema.js';
 import { inventoryJsonSchema } from '../dist/inventory/json-schema.js';
+import { loadCatalog } from '../dist/catalog/load.js';
 
 const write = (name, schema) => writeFileSync(new URL(`../docs/${name}`, import.meta.url), JSON.stringify(schema, null, 2) + '\n');
 write('report.schema.json', z.toJSONSchema(reportSchema));
 write('evidence.schema.json', z.toJSONSchema(evidenceSchema));
-write('inventory.schema.json', inventoryJsonSchema());
+// The inventory schema's names (products, platforms, methods, options, roles, port parameters) are the shipped catalog's.
+write('inventory.schema.json', inventoryJsonSchema(loadCatalog()));

@@ -18,7 +18,11 @@ export type AddCommand = <T>(y: Argv<T>, ctx: CommandContext) => Argv<T>;
 
 export const inventoryOption = { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file (YAML or Ansible)' } as const;
 export const limitOption = { alias: 'l', type: 'string', describe: 'only these hosts: names, groups, globs, !exclusions, &intersections, comma-separated' } as const;
-export const roleMapOption = { type: 'string', array: true, describe: 'Ansible inventories: group=role (repeatable)' } as const;
+export const roleMapOption = {
+  type: 'string',
+  array: true,
+  describe: 'Ansible inventories: group=role (repeatable); an inventory given directly names vprov_product and vprov_platform in group all',
+} as const;
 /** Tests and catalog authors only: hidden from --help. */
 export const catalogOption = { type: 'string', hidden: true, describe: 'catalog directory (default: the shipped catalog)' } as const;
 export const forksOption = { alias: 'f', type: 'number', default: 25, coerce: wholeNumber('forks', 1, 1000), describe: 'hosts worked on at once (1-1000)' } as const;

@@ -5,9 +5,18 @@
  * (address and CIDR syntax, cross-checks against the catalog) are not in it; `vprov inventory
  * check` makes them. Descriptions for editor hovers are added here, by path: a path the
  * generated schema lacks is an error, so they cannot drift away from the fields.
+ *
+ * Names are enums generated from the catalog, per product (`if product is X then …`), so an
+ * editor completes them and flags a typo as the loader does: product, platform, method (its
+ * title and the documents' headings for it), option, port parameter, role, host platform.
  */
 import * as z from 'zod';
+import { fileURLToPath } from 'node:url';
 import { inventorySchema } from './schema.js';
+import { methodHeadings, type Catalog, type Product } from '../catalog/model.js';
+
+/** Where the package keeps the schema (docs/ beside dist/ and catalog/, in the repository and when installed). */
+export const SHIPPED_SCHEMA = fileURLToPath(new URL('../../docs/inventory.schema.json', import.meta.url));
 
 /** zod names some checks with a `format` no validator knows (starts_with); their `pattern` carries the rule. */
 const STANDARD_FORMATS = new Set(['date-time', 'date', 'time', 'duration', 'email', 'hostname', 'ipv4', 'ipv6', 'uri', 'uuid', 'regex']);
@@ -47,7 +56,47 @@ function at(schema: Record<string, unknown>, path: string): Record<string, unkno
   return node;
 }
 
-export function inventoryJsonSchema(): Record<string, unknown> {
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+/** One of these names; `false` (nothing allowed) when there are none: JSON Schema has no empty enum. */
+const oneOf = (xs: string[]) => (xs.length ? { enum: xs } : false);
+
+/** The names one product allows, as JSON Schema constraints on the inventory's fields. */
+function productNames(product: Product): Record<string, unknown> {
+  const platforms = product.platforms.map((p) => p.id);
+  const roles = sorted(Object.keys(product.roles));
+  const conditions = sorted(Object.keys(product.conditions));
+  const methodsOf = (p: Product['platforms'][number]) =>
+    sorted(p.methods.flatMap((m) => (m === null ? [] : [m, ...methodHeadings(product, p.id, m)])));
+  const selection: Record<string, unknown> = {
+    type: 'object',
+    properties: {
+      platform: { enum: platforms },
+      options: { type: 'object', propertyNames: oneOf(conditions) },
+    },
+    allOf: product.platforms.map((p) => ({
+      if: { type: 'object', properties: { platform: { const: p.id } }, required: ['platform'] },
+      then: methodsOf(p).length ? { type: 'object', properties: { method: { enum: methodsOf(p) } } } : { type: 'object', properties: { method: false } },
+    })),
+  };
+  return {
+    type: 'object',
+    properties: {
+      platforms: { type: 'array', items: selection },
+      ports: { type: 'object', propertyNames: oneOf(sorted(Object.keys(product.params))) },
+      hosts: {
+        type: 'object',
+        additionalProperties: {
+          type: 'object',
+          properties: { roles: { type: 'array', items: { enum: roles } }, platform: { enum: platforms } },
+        },
+      },
+      networks: { type: 'object', propertyNames: { enum: roles } },
+    },
+  };
+}
+
+/** The editor schema; with a catalog, its names are enums of that catalog. */
+export function inventoryJsonSchema(catalog?: Catalog): Record<string, unknown> {
   const generated = z.toJSONSchema(inventorySchema, {
     io: 'input',
     override: ({ jsonSchema }) => {
@@ -55,9 +104,18 @@ export function inventoryJsonSchema(): Record<string, unknown> {
     },
   }) as Record<string, unknown>;
   for (const [path, description] of Object.entries(DESCRIPTIONS)) at(generated, path).description = description;
-  return {
+  const out: Record<string, unknown> = {
     ...generated,
     title: 'vprov inventory',
     description: 'Hosts mapped to the roles of one catalog product (docs/design.md §4). Validate fully with `vprov inventory check -i FILE`.',
   };
+  if (catalog) {
+    const products = [...catalog.products.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    at(out, 'product').enum = products.map((p) => p.id);
+    out.allOf = products.map((p) => ({
+      if: { type: 'object', properties: { product: { const: p.id } }, required: ['product'] },
+      then: productNames(p),
+    }));
+  }
+  return out;
 }

@@ -10,6 +10,12 @@ import { parse } from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { inventoryJsonSchema } from '../../src/inventory/json-schema.js';
 import { inventorySchema } from '../../src/inventory/schema.js';
+import { catalog } from '../helpers/catalog.js';
+import { TYPOS, olvm, storware } from '../helpers/typos.js';
+import { vprov } from '../helpers/cli.js';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const DOCS = fileURLToPath(new URL('../../docs/', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../inventories/', import.meta.url));
@@ -19,7 +25,7 @@ const examples = readdirSync(EXAMPLES).filter((f) => /\.ya?ml$/.test(f));
 
 describe('inventory JSON Schema', () => {
   it('docs/inventory.schema.json is generated from the zod schema (regenerate with `npm run schemas`)', () => {
-    expect(schema).toEqual(JSON.parse(JSON.stringify(inventoryJsonSchema())));
+    expect(schema).toEqual(JSON.parse(JSON.stringify(inventoryJsonSchema(catalog))));
   });
 
   it('there are example inventories', () => expect(examples.length).toBeGreaterThanOrEqual(5));
@@ -52,5 +58,40 @@ describe('inventory JSON Schema', () => {
   it.each(broken)('rejects %s, as zod does', (_, doc) => {
     expect(validate(doc)).toBe(false);
     expect(inventorySchema.safeParse(doc).success).toBe(false);
+  });
+
+  // Group members name hosts of the same file: a cross-reference only `inventory check` makes.
+  const schemaTypos = TYPOS.filter(([what]) => what !== 'group member');
+  it('accepts the inventories the typos are made in', () => {
+    expect(validate(parse(storware))).toBe(true);
+    expect(validate(parse(olvm))).toBe(true);
+  });
+
+  it.each(schemaTypos)('rejects the %s typo the loader rejects', (_what, text) => {
+    expect(validate(parse(text))).toBe(false);
+    expect(validate.errors!.length).toBeGreaterThan(0);
+  });
+
+  it('rejects a list of products, as the loader does', () => {
+    expect(validate({ ...minimal, product: ['olvm', 'storware'] })).toBe(false);
+  });
+
+  it("completes each product's own names: roles of one product are refused in another's inventory", () => {
+    const olvm = { product: 'olvm', platforms: [{ platform: 'olvm' }], hosts: { e: { address: '192.0.2.5', roles: ['manager'] } } };
+    expect(validate(olvm)).toBe(true);
+    expect(validate({ ...olvm, hosts: { e: { address: '192.0.2.5', roles: ['node'] } } })).toBe(false);
+    // a document's own heading for a method is a name the loader accepts too
+    expect(validate({ ...minimal, platforms: [{ platform: 'ovirt', method: 'Change-Block Tracking' }] })).toBe(true);
+  });
+
+  it('vprov inventory schema prints it and --output writes it where the user wants', async () => {
+    const printed = await vprov('inventory', 'schema');
+    expect(printed.code).toBe(0);
+    expect(JSON.parse(printed.stdout)).toEqual(schema);
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-schema-'));
+    const written = await vprov('inventory', 'schema', '--output', join(dir, 'inventory.schema.json'));
+    expect(written.code).toBe(0);
+    expect(existsSync(join(dir, 'inventory.schema.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'inventory.schema.json'), 'utf8'))).toEqual(schema);
   });
 });

@@ -19,6 +19,12 @@ export const inventoryCommand: AddCommand = (y, { io, done }) =>
         (c) => c.option('inventory', inventoryOption).option('format', formatOption(['text', 'json', 'dot'], 'text', 'text, JSON or Graphviz dot')),
         (a) => done(inventoryGraph(io, a.inventory, a.format, a.roleMap, a.catalog)),
       )
+      .command(
+        'schema',
+        "the editor JSON Schema, with the catalog's names (products, platforms, methods, options, roles, port parameters) as enums",
+        (c) => c.option('output', { alias: 'o', type: 'string', describe: 'write it to this file instead of stdout' }),
+        (a) => done(inventorySchemaCmd(io, a.output, a.catalog)),
+      )
       .demandCommand(1, 'name an inventory command'),
   );
 
@@ -48,5 +54,21 @@ export async function inventoryGraph(io: Output, file: string, format: 'text' | 
   const graph = await import('../../report/graph.js');
   const result = await compileFile(io, file, roleMap, catalogDir, format === 'json');
   io.out(format === 'json' ? graph.graphJson(result) : format === 'dot' ? graph.graphDot(result) : graph.graphText(result));
+  return 0;
+}
+
+/** The editor schema with the catalog's names as enums, on stdout or written (atomically) to a file. */
+export async function inventorySchemaCmd(io: Output, output: string | undefined, catalogDir?: string): Promise<number> {
+  const { loadCatalog } = await import('../../catalog/load.js');
+  const { inventoryJsonSchema } = await import('../../inventory/json-schema.js');
+  const text = JSON.stringify(inventoryJsonSchema(loadCatalog(catalogDir)), null, 2) + '\n';
+  if (output === undefined || output === '-') {
+    io.out(text);
+    return 0;
+  }
+  const { checkWritable, writeAtomic } = await import('../../app/output-file.js');
+  checkWritable(output);
+  writeAtomic(output, text);
+  io.err(`wrote ${output}; name it on an inventory's first line: # yaml-language-server: $schema=${output}\n`);
   return 0;
 }

@@ -3,7 +3,7 @@
  * Same input, same output: everything is sorted.
  */
 import { compareText } from '../core/text-order.js';
-import type { Flow, FirewallDesired, FirewallRule, HostDesired, SourceSet, SshTarget, Warning, Family } from '../core/types.js';
+import { DEFAULT_MAX_OUTPUT, type Flow, type FirewallDesired, type FirewallRule, type HostDesired, type SourceSet, type SshTarget, type Warning, type Family } from '../core/types.js';
 import { canonicalAddress, familyOf, normalizeSources } from '../core/net.js';
 import { InputError } from '../core/errors.js';
 import { sshUserProblem } from '../core/ssh-user.js';
@@ -267,9 +267,17 @@ function resolveTarget(
     knownHostsFile: known ? expandHome(known, local.home) : undefined,
     connectTimeoutMs: (own.connectTimeout ?? d.connectTimeout ?? 10) * 1000,
     commandTimeoutMs: (own.commandTimeout ?? d.commandTimeout ?? 300) * 1000,
+    maxOutputBytes: outputBytes(own.maxOutput ?? d.maxOutput),
   };
   if (jump && jump !== 'none') target.proxyJump = jumpTarget(inv, jump, local, config, seen);
   return target;
+}
+
+/** ssh.maxOutput as bytes ("16M" → 16 MiB); the transport's default when unset. */
+function outputBytes(v: number | string | undefined): number {
+  if (v === undefined) return DEFAULT_MAX_OUTPUT;
+  if (typeof v === 'number') return v;
+  return Number(v.slice(0, -1)) * 1024 ** (' KMG'.indexOf(v.slice(-1)));
 }
 
 /** ProxyJump "a,b": connect to a, through it to b, through that to the target. */

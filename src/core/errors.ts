@@ -20,6 +20,11 @@ export class UnreachableError extends Error {
 }
 
 /** Something failed on a reachable host (command failed, validation refused, …). */
+/** A command printed more than its byte limit: the channel was closed, the host fails. */
+export function outputLimitMessage(limit: number): string {
+  return `output over ${limit} bytes (ssh.maxOutput): the command was stopped and its output dropped`;
+}
+
 export class HostError extends Error {
   override name = 'HostError';
 }

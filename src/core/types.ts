@@ -27,6 +27,13 @@ export interface Flow {
   section: string;
 }
 
+/**
+ * Bytes one command on a host may print (stdout and stderr together) unless ssh.maxOutput says
+ * otherwise: a host that prints more fails ("output over N bytes"), so no host can make the
+ * controller hold more than this per connection, whatever it streams.
+ */
+export const DEFAULT_MAX_OUTPUT = 8 * 1024 * 1024;
+
 export interface SshTarget {
   host: string;
   port: number;
@@ -38,6 +45,8 @@ export interface SshTarget {
   connectTimeoutMs: number;
   /** per-command limit */
   commandTimeoutMs: number;
+  /** bytes one command may print (stdout and stderr together); default DEFAULT_MAX_OUTPUT */
+  maxOutputBytes?: number;
   /** the first hop (ProxyJump / bastion), itself possibly behind another */
   proxyJump?: SshTarget;
 }

@@ -39,6 +39,10 @@ export const sshSchema = z
     connectTimeout: z.number().positive().optional(),
     /** seconds one command may run */
     commandTimeout: z.number().positive().optional(),
+    /** bytes one command may print (8M by default): a number, or with a unit (64K, 16M, 1G) */
+    maxOutput: z
+      .union([z.number().int().min(1024), z.string().regex(/^[1-9][0-9]*[KMG]$/, 'expected a number of bytes, or one with a unit: 512K, 16M, 1G')])
+      .optional(),
     /** "[user@]host[:port]" or the name of an inventory host; comma-separated for several hops */
     proxyJump: proxyJump.optional(),
   })

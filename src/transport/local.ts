@@ -1,12 +1,12 @@
 /** --connection local: run the same scripts on this machine, without SSH. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { HostError } from '../core/errors.js';
-import type { SshTarget } from '../core/types.js';
+import { HostError, outputLimitMessage } from '../core/errors.js';
+import { DEFAULT_MAX_OUTPUT, type SshTarget } from '../core/types.js';
 import type { Connection, ExecResult, RunOptions } from './types.js';
 import { BecomeSession, NeedsTtyError } from './become.js';
 import { fromKnownPlace } from './script-start.js';
 
-export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutMs'>, becomePassword?: string): Connection {
+export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutMs' | 'maxOutputBytes'>, becomePassword?: string): Connection {
   let roundTrips = 0;
   let closed = false;
   const root = process.getuid?.() === 0;
@@ -49,8 +49,22 @@ export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutM
           killTree(child);
           reject(new HostError(`command timed out after ${Math.round(timeoutMs / 1000)} s`));
         }, timeoutMs);
-        child.stdout.on('data', (d: Buffer) => (session ? session.stdout(d) : out.push(d)));
-        child.stderr.on('data', (d: Buffer) => (session ? session.stderr(d) : err.push(d)));
+        // Bounded as over SSH: past the limit the child's tree is killed and this run fails.
+        const limit = target.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+        let bytes = 0;
+        let over = false;
+        const within = (d: Buffer): boolean => {
+          if (over) return false;
+          bytes += d.length;
+          if (bytes <= limit) return true;
+          over = true;
+          clearTimeout(timer);
+          killTree(child);
+          reject(new HostError(outputLimitMessage(limit)));
+          return false;
+        };
+        child.stdout.on('data', (d: Buffer) => within(d) && (session ? session.stdout(d) : out.push(d)));
+        child.stderr.on('data', (d: Buffer) => within(d) && (session ? session.stderr(d) : err.push(d)));
         child.on('error', (e) => reject(new HostError(e.message)));
         child.on('close', (code, signal) => {
           clearTimeout(timer);

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { Client, type AuthenticationType, type CipherAlgorithm, type ClientChannel, type ConnectConfig, type ExecOptions } from 'ssh2';
-import { ConnectionLostError, UnreachableError, HostError } from '../core/errors.js';
-import type { SshTarget } from '../core/types.js';
+import { ConnectionLostError, UnreachableError, HostError, outputLimitMessage } from '../core/errors.js';
+import { DEFAULT_MAX_OUTPUT, type SshTarget } from '../core/types.js';
 import { verifyHostKey } from './known-hosts.js';
 import { HandshakeLists } from './ssh-algorithms.js';
 import { Slots, withRetry } from './retry.js';
@@ -391,8 +391,21 @@ class SshConnection implements Connection {
           channel.close();
           reject(new HostError(`command timed out after ${Math.round(timeoutMs / 1000)} s (ssh.commandTimeout)`));
         }, timeoutMs);
-        channel.on('data', on.stdout);
-        channel.stderr.on('data', on.stderr);
+        // Bounded: past the limit nothing more is kept, the channel is closed and the host fails.
+        const limit = this.target.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+        let bytes = 0;
+        const within = (d: Buffer): boolean => {
+          if (timedOut) return false;
+          bytes += d.length;
+          if (bytes <= limit) return true;
+          timedOut = true;
+          clearTimeout(timer);
+          channel.close();
+          reject(new HostError(outputLimitMessage(limit)));
+          return false;
+        };
+        channel.on('data', (d: Buffer) => within(d) && on.stdout(d));
+        channel.stderr.on('data', (d: Buffer) => within(d) && on.stderr(d));
         channel.on('error', (e: Error) => (this.lastError = e)); // the close that follows carries the outcome
         channel.stderr.on('error', () => undefined);
         channel.on('close', (code: number | null) => {

@@ -69,6 +69,21 @@ describe('--connection local', () => {
     expect(conn.roundTrips).toBe(2);
   });
 
+  it('a command that prints more than its byte limit is stopped and fails saying so; up to the limit it runs', async () => {
+    const conn = connectLocal({ become: false, commandTimeoutMs: 60_000, maxOutputBytes: 4096 });
+    const exact = await conn.runScript('head -c 4096 /dev/zero\n');
+    expect(exact.stdout.length).toBe(4096);
+    await expect(conn.runScript('yes flood\n')).rejects.toThrow('output over 4096 bytes (ssh.maxOutput): the command was stopped and its output dropped');
+    // stderr counts too
+    await expect(conn.runScript('head -c 3000 /dev/zero; head -c 3000 /dev/zero >&2\n')).rejects.toThrow(/output over 4096 bytes/);
+  });
+
+  it('a script starts in / with a fixed PATH and umask 077, whatever the caller\'s', async () => {
+    const conn = connectLocal({ become: false, commandTimeoutMs: 10_000 });
+    const r = await conn.runScript('pwd; echo "$PATH"; umask\n');
+    expect(r.stdout).toBe('/\n/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n0077\n');
+  });
+
   it('times out a command that hangs', async () => {
     const conn = connectLocal({ become: false, commandTimeoutMs: 300 });
     await expect(conn.runScript('sleep 5')).rejects.toThrow(/timed out/);

@@ -57,7 +57,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
     version: 1,
     kind: 'evidence',
     exitCode,
-    verdict: counts.notMet > 0 ? 'not met' : failed ? 'incomplete' : 'met',
+    verdict: overallVerdict(counts, failed),
     counts,
     inventory: opts.inventory,
     product: { id: inv.product.id, title: inv.product.title },
@@ -125,4 +125,14 @@ async function readHost(
     clearTimeout(timer);
     conn?.close();
   }
+}
+
+/**
+ * "met" only when every applicable requirement was proven; rows that could not be verified
+ * (unmanaged hosts, probes that could not run) are counted in the verdict, never hidden in it.
+ */
+export function overallVerdict(counts: { notMet: number; notVerifiable: number }, failed: boolean): EvidenceReport['verdict'] {
+  if (counts.notMet > 0) return 'not met';
+  if (failed) return 'incomplete';
+  return counts.notVerifiable > 0 ? `met except ${counts.notVerifiable} not verifiable` : 'met';
 }

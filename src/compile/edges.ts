@@ -46,3 +46,18 @@ export function flowEdges(data: InventoryFile, flows: readonly Flow[], hostAddre
   }
   return { edges, unsourced };
 }
+
+/**
+ * Why a flow opens nothing on `dest` (or, without `dest`, anywhere): a host is never its own
+ * source, so when every host holding the source role is itself the destination, that is the
+ * reason (not "no host with role …", which would be false); otherwise there is no source at all.
+ */
+export function noSourceReason(data: InventoryFile, flow: Flow, dest?: string): string {
+  const holders = Object.keys(data.hosts).filter((n) => takesPart(data.hosts[n]!, flow.from, flow)).sort();
+  const selfOnly = holders.length > 0 && holders.every((n) => (dest === undefined ? takesPart(data.hosts[n]!, flow.to, flow) : n === dest));
+  if (selfOnly && !data.networks[flow.from]?.length) {
+    const who = dest ?? holders.join(', ');
+    return `no source: a host is never its own source, and ${who} ${dest !== undefined || holders.length === 1 ? 'is the only host' : 'are the only hosts'} with role "${flow.from}" (its traffic to itself never crosses its input filter); no networks.${flow.from}`;
+  }
+  return `no source: no host with role "${flow.from}" and no networks.${flow.from}`;
+}

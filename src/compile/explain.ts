@@ -8,7 +8,7 @@ import { didYouMean } from '../core/suggest.js';
 import type { Inventory } from '../inventory/load.js';
 import type { CompileResult } from './compile.js';
 import { effectiveFlow, flowSelection } from './compile.js';
-import { takesPart } from './edges.js';
+import { noSourceReason, takesPart } from './edges.js';
 import { portsContain } from '../core/ports.js';
 
 export interface ExplainQuery {
@@ -95,7 +95,7 @@ export function explain(inv: Inventory, compiled: CompileResult, asked: ExplainQ
     }
     if (dests.length === 0 && query.from !== undefined) skipped.push({ flow, to: null, reason: `no host with role "${flow.to}" in the inventory` });
     for (const to of dests.filter((d) => !opened.has(`${flow.id}@${d}`))) {
-      skipped.push({ flow, to, reason: `no source: no host with role "${flow.from}" and no networks.${flow.from} in the inventory (never widened to any)` });
+      skipped.push({ flow, to, reason: `${noSourceReason(inv.data, flow, to)} in the inventory (never widened to any)` });
     }
   }
   const cited = new Set([...flows, ...skipped].flatMap((x) => x.flow.sources));

@@ -7,7 +7,7 @@ import type { Flow, SelinuxMode } from '../core/types.js';
 import type { Inventory } from '../inventory/load.js';
 import type { CompileResult } from './compile.js';
 import { effectiveFlow, flowSelection } from './compile.js';
-import { takesPart } from './edges.js';
+import { noSourceReason, takesPart } from './edges.js';
 
 interface RowBase {
   /** stable id: kind, what and host */
@@ -110,7 +110,7 @@ export function requirementsOf(inv: Inventory, compiled: CompileResult): { rows:
     if (selection === 'method-not-selected') notApplied.push({ ...base, reason: `method "${flow.method}" is not selected (platforms[].method)` });
     else if (selection === 'condition-off') notApplied.push({ ...base, reason: `condition "${flow.condition}" is off (${product.conditions[flow.condition!] ?? flow.condition})` });
     else if (!hasDest) notApplied.push({ ...base, reason: `no host with role "${flow.to}" in the inventory` });
-    else notApplied.push({ ...base, reason: `no source: no host with role "${flow.from}" and no networks.${flow.from} (never widened to any)` });
+    else notApplied.push({ ...base, reason: `${noSourceReason(data, flow)} (never widened to any)` });
   }
 
   for (const [role, sudo] of Object.entries(reqs.sudo)) {

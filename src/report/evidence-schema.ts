@@ -49,7 +49,9 @@ export const evidenceSchema = z.object({
   version: z.literal(1),
   kind: z.literal('evidence'),
   exitCode: z.number().int(),
-  verdict: z.enum(['met', 'not met', 'incomplete']).describe('not met: some requirement is not met; incomplete: none is, but a host could not be read'),
+  verdict: z
+    .union([z.enum(['met', 'not met', 'incomplete']), z.string().regex(/^met except [1-9]\d* not verifiable$/)])
+    .describe('not met: some requirement is not met; incomplete: none is, but a host could not be read; met except N not verifiable: every requirement read is met, N could not be verified; met: every applicable requirement is met'),
   counts: z.object({ met: z.number().int(), notMet: z.number().int(), notApplicable: z.number().int(), notVerifiable: z.number().int() }),
   inventory: z.string(),
   product: z.object({ id: z.string(), title: z.string() }),

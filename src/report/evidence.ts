@@ -22,7 +22,8 @@ const context = (row: EvidenceRow) =>
 export function renderEvidenceHtml(r: EvidenceReport): string {
   return render('evidence.html.hbs', {
     ...r,
-    verdictClass: cls(r.verdict),
+    // "met except N not verifiable" is shown as what it is short of: not verifiable
+    verdictClass: r.verdict.startsWith('met except') ? 'not-verifiable' : cls(r.verdict),
     seconds: (r.durationMs / 1000).toFixed(1),
     notAppliedCount: r.notApplied.length,
     notMet: r.requirements.filter((x) => x.verdict === 'not met').map((x) => ({ anchor: anchor(x), host: x.host, requirement: x.requirement, reason: x.reason ?? '' })),

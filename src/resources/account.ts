@@ -6,7 +6,7 @@
  * by that uid, or in that home, would be left behind).
  */
 import { keyValues, q } from './shell.js';
-import { emptyPlan, refusedPlan, type Resource } from './types.js';
+import { emptyPlan, notNeeded, refusedPlan, type Resource } from './types.js';
 
 export const accountResource: Resource = {
   kind: 'account',
@@ -26,7 +26,7 @@ export const accountResource: Resource = {
   plan(raw, desired) {
     const a = desired.account;
     const plan = emptyPlan('account');
-    if (!a) return plan;
+    if (!a) return notNeeded('account', desired.roles, 'the service account');
     const kv = keyValues(raw);
     const missingGroups = a.groups.filter((g) => kv[`group:${g}`] !== 'yes');
     if (missingGroups.length > 0) {

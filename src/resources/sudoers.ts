@@ -7,7 +7,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { HostDesired, SudoersDesired } from '../core/types.js';
 import { decodeFileFact, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, type Resource, type ResourcePlan } from './types.js';
+import { emptyPlan, notNeeded, type Resource, type ResourcePlan } from './types.js';
 import { effectProblem, parseSudoList } from './sudo-effect.js';
 
 export const SUDOERS_DIR = '/etc/sudoers.d';
@@ -48,7 +48,7 @@ export const sudoersResource: Resource = {
 
   plan(raw, desired) {
     const d = desired.sudoers;
-    if (!d) return emptyPlan('sudoers');
+    if (!d) return notNeeded('sudoers', desired.roles, 'a sudoers drop-in (no documented sudo commands)');
     const lines = raw.split('\n');
     const path = `${SUDOERS_DIR}/${d.file}`;
     const current = decodeFileFact(lines.find((l) => l.startsWith('content='))?.slice(8), path);

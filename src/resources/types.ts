@@ -81,3 +81,10 @@ export function failedPlan(resource: ResourceKind, error: string): ResourcePlan 
 export function emptyPlan(resource: ResourceKind, status: ResourcePlan['status'] = 'ok'): ResourcePlan {
   return { resource, status, changes: [], warnings: [], rebootRequired: false, notes: [], script: '' };
 }
+
+/** A resource no role of this host asks for: "not applicable", never "ok" (nothing was checked). */
+export function notNeeded(resource: ResourceKind, roles: readonly string[], what: string): ResourcePlan {
+  const plan = emptyPlan(resource, 'not-applicable');
+  plan.notes.push(`not applicable: no role of this host (${roles.join(', ')}) needs ${what}`);
+  return plan;
+}

@@ -16,9 +16,10 @@ import { explainCommand } from './commands/explain.js';
 import { evidenceCommand } from './commands/evidence.js';
 import { scheduleCommand } from './commands/schedule.js';
 import { reportCommand } from './commands/report.js';
+import { initCommand } from './commands/init.js';
 
 /** Every command, in the order --help lists them; each one's options live beside it in commands/. */
-const COMMANDS: readonly AddCommand[] = [planCommand, applyCommand, verifyCommand, driftCommand, explainCommand, evidenceCommand, scheduleCommand, reportCommand, catalogCommand, inventoryCommand];
+const COMMANDS: readonly AddCommand[] = [initCommand, planCommand, applyCommand, verifyCommand, driftCommand, explainCommand, evidenceCommand, scheduleCommand, reportCommand, catalogCommand, inventoryCommand];
 
 /**
  * yargs lays out the whole help text after every command, to print it should the command fail

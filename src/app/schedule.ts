@@ -14,6 +14,7 @@ import { writeAtomic } from './output-file.js';
 
 export interface Every {
   text: string;
+  seconds: number;
   onCalendar: string;
   cron: string;
   /** RandomizedDelaySec: a tenth of the period, at most 5 minutes, so a fleet does not start at once */
@@ -29,14 +30,14 @@ export function parseEvery(spec: string): Every {
   const delaySeconds = Math.min(300, Math.floor(seconds / 10));
   if (unit === 'm') {
     if (60 % n !== 0) throw new InputError(`--every ${spec}: minutes must divide an hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30)`);
-    return { text: spec, onCalendar: `*-*-* *:00/${n}:00`, cron: `*/${n} * * * *`, delaySeconds };
+    return { text: spec, seconds, onCalendar: `*-*-* *:00/${n}:00`, cron: `*/${n} * * * *`, delaySeconds };
   }
   if (unit === 'h') {
     if (24 % n !== 0) throw new InputError(`--every ${spec}: hours must divide a day (1, 2, 3, 4, 6, 8, 12, 24)`);
-    return { text: spec, onCalendar: n === 1 ? 'hourly' : `*-*-* 00/${n}:00:00`, cron: n === 1 ? '0 * * * *' : `0 */${n} * * *`, delaySeconds };
+    return { text: spec, seconds, onCalendar: n === 1 ? 'hourly' : `*-*-* 00/${n}:00:00`, cron: n === 1 ? '0 * * * *' : `0 */${n} * * *`, delaySeconds };
   }
   if (n !== 1) throw new InputError(`--every ${spec}: days other than 1d are not supported; use 1d`);
-  return { text: spec, onCalendar: 'daily', cron: '0 0 * * *', delaySeconds };
+  return { text: spec, seconds, onCalendar: 'daily', cron: '0 0 * * *', delaySeconds };
 }
 
 export interface ScheduleSpec {

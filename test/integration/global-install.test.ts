@@ -47,7 +47,8 @@ beforeAll(() => {
 describe('npm pack', () => {
   it('holds exactly the files package.json names: launcher, compiled code, catalog, templates, examples, docs', () => {
     const top = new Set(packed.map((p) => (p.includes('/') ? `${p.split('/')[0]}/` : p)));
-    expect([...top].sort()).toEqual(['README.md', 'bin/', 'catalog/', 'dist/', 'docs/', 'inventories/', 'package.json', 'templates/']);
+    expect([...top].sort()).toEqual(['README.md', 'bin/', 'catalog/', 'dist/', 'docs/', 'inventories/', 'package.json', 'prometheus/', 'templates/']);
+    expect(packed).toContain('prometheus/vprov.rules.yaml');
     expect(packed).toContain('bin/vprov.js');
     expect(packed).toContain('bin/package.json');
     expect(packed).toContain('bin/code-cache.js');

@@ -15,7 +15,7 @@ import {
 
 export interface EvidenceArgs {
   inventory: string;
-  format: 'html' | 'json' | 'md';
+  format: 'html' | 'json' | 'md' | 'prometheus';
   output?: string;
   forks: number;
   connection?: 'ssh' | 'local';
@@ -32,7 +32,7 @@ export const evidenceCommand: AddCommand = (y, { io, done }) =>
     (yy) =>
       yy
         .option('inventory', inventoryOption)
-        .option('format', formatOption(['md', 'html', 'json'], 'md', 'Markdown, self-contained HTML (prints on A4) or JSON (docs/evidence.schema.json)'))
+        .option('format', formatOption(['md', 'html', 'json', 'prometheus'], 'md', 'Markdown, self-contained HTML (prints on A4), JSON (docs/evidence.schema.json) or a Prometheus textfile (counts per host and verdict)'))
         .option('output', outputOption)
         .option('forks', forksOption)
         .option('connection', connectionOption)
@@ -45,7 +45,7 @@ export const evidenceCommand: AddCommand = (y, { io, done }) =>
 
 export async function runEvidence(args: EvidenceArgs, io: Output): Promise<number> {
   const [{ collectEvidence }, report] = await Promise.all([import('../../app/evidence.js'), import('../../report/evidence.js')]);
-  const quiet = args.format === 'json' && !args.output;
+  const quiet = (args.format === 'json' || args.format === 'prometheus') && !args.output;
   const becomePassword = args.askBecomePass ? await (await import('../prompt.js')).promptSecret('BECOME password: ') : process.env.VPROV_BECOME_PASSWORD;
   const r = await collectEvidence({
     inventory: args.inventory,
@@ -57,7 +57,14 @@ export async function runEvidence(args: EvidenceArgs, io: Output): Promise<numbe
     hostTimeoutMs: args.timeout ? args.timeout * 1000 : undefined,
     onWarning: quiet ? undefined : (m) => io.err(`warning: ${m}\n`),
   });
-  const body = args.format === 'json' ? report.renderEvidenceJson(r) : args.format === 'html' ? report.renderEvidenceHtml(r) : report.renderEvidenceMd(r);
+  const body =
+    args.format === 'json'
+      ? report.renderEvidenceJson(r)
+      : args.format === 'html'
+        ? report.renderEvidenceHtml(r)
+        : args.format === 'prometheus'
+          ? (await import('../../report/evidence-prometheus.js')).renderEvidencePrometheus(r)
+          : report.renderEvidenceMd(r);
   if (args.output) {
     const { writeAtomic } = await import('../../app/output-file.js');
     writeAtomic(args.output, body);

@@ -32,10 +32,11 @@ export const scheduleCommand: AddCommand = (y, { io, done }) =>
       .command('status', 'show the schedule', {}, (a) => done(scheduleStatusCmd(a as never, io)))
       .command(
         'export',
-        'print a Kubernetes Indexed CronJob that runs one shard per pod',
+        'print a Kubernetes Indexed CronJob that runs one shard per pod, or Prometheus alerting rules for the drift metrics',
         (c) =>
           c
-            .option('kubernetes', { type: 'boolean', demandOption: true, describe: 'print Kubernetes manifests (the only export format)' })
+            .option('kubernetes', { type: 'boolean', describe: 'print Kubernetes manifests' })
+            .option('prometheus-rules', { type: 'boolean', describe: 'print Prometheus alerting rules for the textfile metrics (drift, unreachable, failed, evidence not met, runs missing); --every sets how late a run may be' })
             .option('shards', { type: 'number', default: 1, coerce: wholeNumber('shards', 1, 1000), describe: 'pods, each checking one deterministic share of the hosts' })
             .option('every', EVERY)
             .option('image', { type: 'string', default: 'vprov:latest', describe: 'container image with vprov' })
@@ -95,11 +96,16 @@ export async function scheduleStatusCmd(a: ScheduleArgs, io: Output): Promise<nu
 }
 
 export async function scheduleExport(
-  a: ScheduleArgs & { kubernetes?: boolean; shards: number; image: string; configMap: string; sshSecret: string; reportsClaim: string },
+  a: ScheduleArgs & { kubernetes?: boolean; prometheusRules?: boolean; shards: number; image: string; configMap: string; sshSecret: string; reportsClaim: string },
   io: Output,
 ): Promise<number> {
   const s = await import('../../app/schedule.js');
-  if (!a.kubernetes) throw new InputError('schedule export: only --kubernetes is supported');
+  if (!!a.kubernetes === !!a.prometheusRules) throw new InputError('schedule export: choose one of --kubernetes and --prometheus-rules');
+  if (a.prometheusRules) {
+    const every = s.parseEvery(a.every);
+    io.out((await import('../../report/prometheus-rules.js')).prometheusRules({ periodSeconds: every.seconds, everyText: every.text }));
+    return 0;
+  }
   if (!Number.isInteger(a.shards) || a.shards < 1 || a.shards > 1000) throw new InputError('--shards: a whole number from 1 to 1000');
   io.out(s.kubernetesManifest({ name: a.name, shards: a.shards, schedule: s.parseEvery(a.every).cron, image: a.image, inventoryConfigMap: a.configMap, sshSecret: a.sshSecret, reportsClaim: a.reportsClaim }));
   return 0;

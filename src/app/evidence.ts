@@ -51,7 +51,8 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
   const counts = { met: count('met'), notMet: count('not met'), notApplicable: count('not applicable'), notVerifiable: count('not verifiable') };
   const failed = [...readings.values()].some((r) => r.status === 'unreachable' || r.status === 'failed');
   const exitCode = (counts.notMet > 0 ? EXIT_PENDING : EXIT_OK) | (failed ? EXIT_HOST_FAILED : EXIT_OK);
-  const catalogText = readFileSync(inv.product.file);
+  const catalogs = inv.products.map(({ product }) => ({ id: product.id, title: product.title, catalog: { file: basename(product.file), sha256: createHash('sha256').update(readFileSync(product.file)).digest('hex') } }));
+  const titles = Object.assign({}, ...inv.products.map((sp) => sp.product.documents)) as Record<string, string>;
   const cited = new Set([...requirements.flatMap((r) => r.documents), ...notApplied.flatMap((n) => n.documents)]);
   return {
     version: 1,
@@ -60,13 +61,15 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
     verdict: overallVerdict(counts, failed),
     counts,
     inventory: opts.inventory,
-    product: { id: inv.product.id, title: inv.product.title },
-    catalog: { file: basename(inv.product.file), sha256: createHash('sha256').update(catalogText).digest('hex') },
+    // A site of several products names each; product and catalog stay the first one's (readers of one-product reports).
+    product: inv.products.length === 1 ? { id: catalogs[0]!.id, title: catalogs[0]!.title } : { id: catalogs.map((c) => c.id).join('+'), title: catalogs.map((c) => c.title).join(' + ') },
+    catalog: catalogs[0]!.catalog,
+    ...(inv.products.length > 1 ? { products: catalogs } : {}),
     controller: { host: hostname(), user: userInfo().username },
     generatedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    platforms: inv.data.platforms.map((p) => ({ platform: p.platform, method: p.method ?? null, options: Object.keys(p.options).filter((o) => p.options[o] === true).sort() })),
-    documents: [...cited].sort().map((file) => ({ file, title: inv.product.documents[file] ?? file })),
+    platforms: inv.products.flatMap((sp) => sp.platforms.map((p) => ({ platform: sp.prefix + p.platform, method: p.method ?? null, options: Object.keys(p.options).filter((o) => p.options[o] === true).sort() }))),
+    documents: [...cited].sort().map((file) => ({ file, title: titles[file] ?? (file.startsWith('site: ') ? "the site's own flow, in the inventory" : file) })),
     hosts: compiled.hosts.map((h) => {
       const r = readings.get(h.name)!;
       return {

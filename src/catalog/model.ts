@@ -4,7 +4,7 @@ import { normalName } from '../core/suggest.js';
 
 /** Host requirements; `section` is the document heading each was transcribed from. */
 export interface Requirements {
-  account?: { user: string; groups: string[]; sources: string[]; section: string };
+  account?: { user: string; groups: string[]; home?: string; shell?: string; sources: string[]; section: string };
   sudo: Record<string, { commands: string[]; sources: string[]; section: string }>;
   rootEquivalent: string[];
   selinux?: { mode: SelinuxMode; allowed: SelinuxMode[]; reason: string; sources: string[]; section: string };

@@ -111,7 +111,15 @@ export const catalogFileSchema = z
     requirements: z
       .object({
         account: z
-          .object({ user: posixName, groups: z.array(posixName), sources: z.array(z.string()).min(1), section: z.string().min(1).optional() })
+          .object({
+            user: posixName,
+            groups: z.array(posixName),
+            /** the home and shell the document asks for, when it does (else the inventory's, or /home/USER and /bin/bash) */
+            home: absolutePath.optional(),
+            shell: absolutePath.optional(),
+            sources: z.array(z.string()).min(1),
+            section: z.string().min(1).optional(),
+          })
           .strict()
           .optional(),
         sudo: z.record(id, sudoSchema).default({}),

@@ -7,13 +7,13 @@ import { DEFAULT_MAX_OUTPUT, type Flow, type FirewallDesired, type FirewallRule,
 import { canonicalAddress, familyOf, normalizeSources } from '../core/net.js';
 import { InputError } from '../core/errors.js';
 import { sshUserProblem } from '../core/ssh-user.js';
-import type { Inventory } from '../inventory/load.js';
+import type { Inventory, SiteProduct } from '../inventory/load.js';
+import { hostRequirements, type Decision } from './host-requirements.js';
 import type { Product } from '../catalog/model.js';
 import type { InventoryHost, FirewallSetting } from '../inventory/schema.js';
 import { mergePorts } from '../core/ports.js';
 import { flowEdges, type Edge } from './edges.js';
 import { noSshConfig, parseHop, type SshConfigLookup } from '../transport/ssh-config.js';
-import { isRootEquivalent } from '../core/root-equivalent.js';
 
 interface Wanted {
   role: string;
@@ -29,6 +29,8 @@ export interface CompileResult {
   /** who reaches whom, per flow: what `inventory graph` shows */
   edges: Edge[];
   warnings: Warning[];
+  /** contradictions between products that a host-level inventory setting settled (plan and evidence show them) */
+  decisions: Decision[];
 }
 
 export interface CompileOptions {
@@ -43,7 +45,7 @@ export interface CompileOptions {
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
 
 export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResult {
-  const { data, product } = inv;
+  const { data } = inv;
   const warnings: Warning[] = [];
   const flows = selectFlows(inv);
   const hostNames = Object.keys(data.hosts).sort();
@@ -95,19 +97,18 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
     }
   }
 
-  const requirementRoles = Object.keys(product.requirements.sudo);
+  const contradictions: string[] = [];
+  const decisions: Decision[] = [];
   const hosts: HostDesired[] = hostNames.map((name) => {
     const host = data.hosts[name]!;
     const firewall = buildFirewall(normalizeFirewall(host.firewall ?? data.defaults.firewall, data.controllers), wanted.get(name) ?? []);
-    const reqRoles = host.roles.filter((r) => requirementRoles.includes(r)).sort();
-    const account = product.requirements.account;
-    const commands = [...new Set(reqRoles.flatMap((r) => product.requirements.sudo[r]!.commands))];
-    const selinuxMode = host.selinux ?? (reqRoles.length > 0 ? data.defaults.selinux : 'keep');
-    const allowed = product.requirements.selinux?.allowed;
-    if (selinuxMode !== 'keep' && allowed && !allowed.includes(selinuxMode)) {
-      warnings.push({ code: 'selinux-mode', host: name, message: `host ${name}: SELinux ${selinuxMode} is not what ${product.id} documents (${allowed.join(' or ')}): ${product.requirements.selinux!.reason}` });
+    const req = hostRequirements(inv, name);
+    contradictions.push(...req.contradictions);
+    decisions.push(...req.decisions);
+    for (const { sp, mode } of req.selinuxOff) {
+      const doc = sp.product.requirements.selinux!;
+      warnings.push({ code: 'selinux-mode', host: name, message: `host ${name}: SELinux ${mode} is not what ${sp.product.id} documents (${doc.allowed.join(' or ')}): ${doc.reason}` });
     }
-    const needsAccount = account !== undefined && reqRoles.length > 0;
     return {
       name,
       address: host.address,
@@ -115,34 +116,27 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
       managed: host.managed,
       ssh: sshTarget(inv, name, opts.local ?? { user: 'root', home: '/root' }, opts.sshConfig ?? noSshConfig),
       firewall,
-      account: needsAccount
-        ? {
-            name: account.user,
-            groups: [...account.groups].sort(),
-            system: true,
-            home: data.defaults.account.home ?? `/home/${account.user}`,
-            shell: data.defaults.account.shell ?? '/bin/bash',
-          }
-        : null,
-      sudoers:
-        needsAccount && commands.length > 0
-          ? {
-              user: account.user,
-              file: account.user,
-              roles: reqRoles,
-              commands,
-              rootEquivalent: commands.filter((c) => product.requirements.rootEquivalent.includes(c) || isRootEquivalent(c)),
-            }
-          : null,
-      selinux: { mode: selinuxMode },
+      account: req.account,
+      sudoers: req.sudoers,
+      selinux: { mode: req.selinuxMode },
     };
   });
-  return { hosts, flows, edges, warnings };
+  // Refused before any host is touched: no product's requirement is silently given up for another's.
+  if (contradictions.length > 0) throw new InputError(contradictions[0]!, inv.file, contradictions);
+  for (const d of decisions) warnings.push({ code: 'decision', host: d.host, message: d.message });
+  return { hosts, flows, edges, warnings, decisions };
 }
 
-/** Flows the inventory's platforms/methods/options select, with port overrides applied. */
+/** Flows the inventory's products select (platforms, methods, options, port overrides), and the site's own flows whose condition is on. */
 export function selectFlows(inv: Inventory): Flow[] {
-  return inv.product.flows.filter((f) => flowSelection(inv, f) === 'selected').map((f) => effectiveFlow(inv, f));
+  const vendor = inv.products.flatMap((sp) => sp.product.flows.filter((f) => flowSelection(sp, f) === 'selected').map((f) => effectiveFlow(sp, f)));
+  return [...vendor, ...inv.siteFlows.filter((f) => siteConditionOn(inv, f.condition))];
+}
+
+/** A site flow's condition: an option (PRODUCT/OPTION in a site) set on any of that product's selected platforms. */
+export function siteConditionOn(inv: Inventory, condition: string | null): boolean {
+  if (condition === null) return true;
+  return inv.products.some((sp) => condition.startsWith(sp.prefix) && sp.platforms.some((sel) => sel.options[condition.slice(sp.prefix.length)] === true));
 }
 
 /**
@@ -150,17 +144,21 @@ export function selectFlows(inv: Inventory): Flow[] {
  * condition enabled ('selected'); the platform and method selected but the condition off; or
  * another platform or method.
  */
-export function flowSelection(inv: Inventory, f: Product['flows'][number]): 'selected' | 'condition-off' | 'method-not-selected' | 'platform-not-selected' {
-  const platforms = inv.data.platforms.filter((sel) => sel.platform === f.platform);
+export function flowSelection(sp: SiteProduct, f: Product['flows'][number]): 'selected' | 'condition-off' | 'method-not-selected' | 'platform-not-selected' {
+  const platforms = sp.platforms.filter((sel) => sel.platform === f.platform);
   if (platforms.length === 0) return 'platform-not-selected';
   const methods = platforms.filter((sel) => sel.method === undefined || sel.method === f.method);
   if (methods.length === 0) return 'method-not-selected';
   return methods.some((sel) => f.condition === null || sel.options[f.condition] === true) ? 'selected' : 'condition-off';
 }
 
-/** The flow with the inventory's port override applied (ports.keystone: […]). */
-export function effectiveFlow(inv: Inventory, { param, ...f }: Product['flows'][number]): Flow {
-  return param && inv.data.ports[param] ? { ...f, ports: inv.data.ports[param]! } : f;
+/**
+ * The flow as this inventory opens it: the port override applied (ports.keystone: […]), and in a
+ * site its roles qualified as the hosts hold them (storware/node).
+ */
+export function effectiveFlow(sp: SiteProduct, { param, ...f }: Product['flows'][number]): Flow {
+  const flow = param && sp.ports[param] ? { ...f, ports: sp.ports[param]! } : f;
+  return sp.prefix ? { ...flow, from: sp.prefix + flow.from, to: sp.prefix + flow.to } : flow;
 }
 
 type FirewallBase = Pick<FirewallDesired, 'backend' | 'inputPolicy' | 'sshAdminSources' | 'confirmTimeout'>;
@@ -189,8 +187,8 @@ function buildFirewall(
   const used = new Map<string, number>();
   for (const key of setKeys) {
     const { role, family } = byKey.get(key)!;
-    // nft names start with a letter: a role id such as "1node" gets a leading "r".
-    const base = `${/^[a-z]/.test(role) ? '' : 'r'}${role.replace(/-/g, '_')}_${family === 'ipv4' ? 'v4' : 'v6'}`;
+    // nft names start with a letter: a role id such as "1node" gets a leading "r"; storware/node is storware_node.
+    const base = `${/^[a-z]/.test(role) ? '' : 'r'}${role.replace(/[-/]/g, '_')}_${family === 'ipv4' ? 'v4' : 'v6'}`;
     const n = (used.get(base) ?? 0) + 1;
     used.set(base, n);
     names.set(key, n === 1 ? base : `${base}_${n}`);

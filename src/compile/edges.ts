@@ -19,8 +19,18 @@ export interface EdgeResult {
   unsourced: Flow[];
 }
 
+/**
+ * A host takes part in a flow as `role` when it holds the role and its `platform:` (if any) is the
+ * flow's. In a site the platform is qualified (storware/ovirt) and restricts that product's flows
+ * only; the site's own flows belong to no platform.
+ */
 export function takesPart(host: InventoryHost, role: string, flow: Flow): boolean {
-  return host.roles.includes(role) && (host.platform === undefined || host.platform === flow.platform);
+  if (!host.roles.includes(role)) return false;
+  const p = host.platform;
+  if (p === undefined || flow.platform === null) return true;
+  const slash = p.indexOf('/');
+  if (slash < 0) return p === flow.platform;
+  return p.slice(0, slash) !== flow.product || p.slice(slash + 1) === flow.platform;
 }
 
 export function flowEdges(data: InventoryFile, flows: readonly Flow[], hostAddresses: ReadonlyMap<string, string[]>): EdgeResult {

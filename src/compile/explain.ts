@@ -7,7 +7,7 @@ import { InputError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Inventory } from '../inventory/load.js';
 import type { CompileResult } from './compile.js';
-import { effectiveFlow, flowSelection } from './compile.js';
+import { effectiveFlow, flowSelection, siteConditionOn } from './compile.js';
 import { noSourceReason, takesPart } from './edges.js';
 import { portsContain } from '../core/ports.js';
 
@@ -79,16 +79,19 @@ export function explain(inv: Inventory, compiled: CompileResult, asked: ExplainQ
   const skipped: SkippedFlow[] = [];
   const opened = new Set(compiled.edges.map((e) => `${e.flow.id}@${e.dest}`));
   const names = Object.keys(hosts).sort();
-  for (const raw of inv.product.flows) {
-    const selection = flowSelection(inv, raw);
+  // The site's own flows are judged like a product's: a condition that is off, or no source.
+  const candidates = [
+    ...inv.products.flatMap((sp) => sp.product.flows.map((raw) => ({ selection: flowSelection(sp, raw), flow: effectiveFlow(sp, raw), conditions: sp.product.conditions, at: sp.prefix ? `products.${sp.product.id}.platforms` : 'platforms' }))),
+    ...inv.siteFlows.map((flow) => ({ selection: siteConditionOn(inv, flow.condition) ? ('selected' as const) : ('condition-off' as const), flow, conditions: {} as Record<string, string>, at: 'platforms' })),
+  ];
+  for (const { selection, flow, conditions, at } of candidates) {
     if (selection === 'platform-not-selected' || selection === 'method-not-selected') continue;
-    const flow = effectiveFlow(inv, raw);
     if (!matches(flow)) continue;
     if (query.from !== undefined && !takesPart(hosts[query.from]!, flow.from, flow)) continue;
     const dests = names.filter((n) => takesPart(hosts[n]!, flow.to, flow) && n !== query.from && (query.host === undefined || n === query.host));
     if (query.host !== undefined && dests.length === 0) continue;
     if (selection === 'condition-off') {
-      const reason = `condition "${flow.condition}" is off (${inv.product.conditions[flow.condition!] ?? flow.condition}): platforms[].options.${flow.condition} is not true`;
+      const reason = `condition "${flow.condition}" is off (${conditions[flow.condition!] ?? flow.condition}): ${at}[].options.${flow.condition} is not true`;
       if (dests.length === 0) skipped.push({ flow, to: null, reason: `${reason}; and no host has role "${flow.to}"` });
       for (const to of dests) skipped.push({ flow, to, reason });
       continue;
@@ -99,6 +102,7 @@ export function explain(inv: Inventory, compiled: CompileResult, asked: ExplainQ
     }
   }
   const cited = new Set([...flows, ...skipped].flatMap((x) => x.flow.sources));
-  const documents = Object.fromEntries([...cited].sort().map((d) => [d, inv.product.documents[d] ?? d]));
+  const titles = Object.assign({}, ...inv.products.map((sp) => sp.product.documents)) as Record<string, string>;
+  const documents = Object.fromEntries([...cited].sort().map((d) => [d, titles[d] ?? (d.startsWith('site: ') ? "the site's own flow, in the inventory" : d)]));
   return { query, flows, skipped, documents };
 }

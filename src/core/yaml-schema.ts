@@ -40,7 +40,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-function lineOf(loc: Located, path: readonly PropertyKey[]): number | undefined {
+export function lineOf(loc: Located, path: readonly PropertyKey[]): number | undefined {
   // Walk up until a node exists: a missing key is reported at its parent.
   for (let n = path.length; n >= 0; n--) {
     const node = loc.doc.getIn(path.slice(0, n) as unknown[], true);

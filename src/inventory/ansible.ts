@@ -351,7 +351,7 @@ export interface AnsibleImport {
  * The vprov `hosts` and `groups` an Ansible inventory contributes. Hosts in no mapped group
  * are left out (an Ansible inventory usually holds more than vprov manages).
  */
-export function ansibleHosts(inv: AnsibleInventory, roleMap: Record<string, string>): AnsibleImport {
+export function ansibleHosts(inv: AnsibleInventory, roleMap: Record<string, string | readonly string[]>): AnsibleImport {
   const resolved = resolveAnsible(inv);
   const known = [...inv.children.keys()];
   for (const g of Object.keys(roleMap)) {
@@ -363,7 +363,7 @@ export function ansibleHosts(inv: AnsibleInventory, roleMap: Record<string, stri
   const ignored: string[] = [];
   const unused = new Map<string, string[]>();
   for (const [name, h] of [...resolved].sort(([a], [b]) => compareText(a, b))) {
-    const roles = [...new Set([...h.groups].filter((g) => g in roleMap).map((g) => roleMap[g]!))].sort();
+    const roles = [...new Set([...h.groups].filter((g) => g in roleMap).flatMap((g) => [roleMap[g]!].flat()))].sort();
     if (roles.length === 0) {
       ignored.push(name);
       continue;
@@ -395,13 +395,23 @@ export function ansibleHosts(inv: AnsibleInventory, roleMap: Record<string, stri
   return { hosts, groups, ignored, notUnderstood };
 }
 
-/** "group=role" pairs from --role-map or vprov_role_map. */
-export function parseRoleMap(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+/**
+ * "group=role" pairs from --role-map or vprov_role_map. A group named twice holds both roles
+ * (in a site a KVM host is olvm/kvm-host and storware/hypervisor): kvm=olvm/kvm-host,kvm=storware/hypervisor.
+ */
+export function parseRoleMap(pairs: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
   for (const p of pairs.flatMap((x) => x.split(','))) {
     const [g, r] = p.split('=').map((s) => s.trim());
     if (!g || !r) throw new InputError(`--role-map: expected group=role, got "${p}"`);
-    out[g] = r;
+    out[g] = [...new Set([...(out[g] ?? []), r])];
   }
+  return out;
+}
+
+/** The role map of a vprov file's ansible: import (group → role or list of roles), then --role-map's, which add to it. */
+export function mergeRoleMaps(file: Record<string, string | string[]>, cli: Record<string, string[]>): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.fromEntries(Object.entries(file).map(([g, r]) => [g, [r].flat()]));
+  for (const [g, roles] of Object.entries(cli)) out[g] = [...new Set([...(out[g] ?? []), ...roles])];
   return out;
 }

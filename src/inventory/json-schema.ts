@@ -23,11 +23,18 @@ const STANDARD_FORMATS = new Set(['date-time', 'date', 'time', 'duration', 'emai
 
 const HOST = 'hosts.additionalProperties';
 const DESCRIPTIONS: Record<string, string> = {
-  product: 'catalog product id (see `vprov catalog list`)',
+  product: 'catalog product id (see `vprov catalog list`); one product per inventory — for several on shared hosts, use products: instead',
   platforms: 'what this deployment protects, and how: each entry selects a platform (and its transfer method) of the product',
   'platforms.items.method': 'transfer method as titled in the catalog; required when the platform documents several',
   'platforms.items.options': 'condition flags to enable (e.g. ceph, netcat, nfs-on-node): rows the documents make optional',
   ports: 'overrides of the catalog’s default ports, by parameter name (e.g. netcat, keystone)',
+  products: 'a site of several products on shared hosts: product id → its platforms and ports; roles are then written PRODUCT/ROLE (exclusive with product:, platforms:, ports:)',
+  'products.additionalProperties.platforms': 'what this product protects in the site, and how',
+  'products.additionalProperties.ports': 'overrides of this product’s default ports, by parameter name',
+  flows: 'the site’s own flows (monitoring, backup of the hosts, admin tools): opened like documented ones, cited as "site: FILE:LINE"',
+  'flows.items.from': 'source: a role (PRODUCT/ROLE in a site), a network named in networks:, or a list of them',
+  'flows.items.to': 'destination: a role (the hosts holding it get the rule), or a list of roles',
+  'flows.items.condition': 'an option of a selected platform (PRODUCT/OPTION in a site): the flow opens only when it is on',
   defaults: 'settings for every host, overridable per host',
   'defaults.ssh': 'how vprov connects: user, port, identityFile, become (sudo), hostKeys, proxyJump, timeouts',
   'defaults.firewall': 'auto | firewalld | nftables | none, or { backend, inputPolicy, sshAdmins, confirmTimeout }',
@@ -40,10 +47,11 @@ const DESCRIPTIONS: Record<string, string> = {
   [`${HOST}.managed`]: 'false: never logged into or changed; its flows are only verified',
   [`${HOST}.ssh`]: 'connection settings of this host (host and port when it is reached through NAT or a forward)',
   [`${HOST}.firewall`]: 'firewall backend and policy of this host',
-  [`${HOST}.selinux`]: 'SELinux mode of this host',
+  [`${HOST}.selinux`]: 'SELinux mode of this host; decides when the site’s products document different modes',
+  [`${HOST}.account`]: 'home and shell of the service account on this host; decides when the site’s products document different ones',
   groups: 'group name → host names, for --limit',
   ansible: 'import hosts and groups from an Ansible inventory (INI or YAML), mapping groups to roles',
-  networks: 'role → CIDRs: sources for roles that have no hosts here (clients, external systems); never "any"',
+  networks: 'role (PRODUCT/ROLE in a site) or site network named by flows: → CIDRs: sources that have no hosts here (clients, external systems, monitoring); never "any"',
 };
 
 function at(schema: Record<string, unknown>, path: string): Record<string, unknown> {
@@ -107,7 +115,7 @@ export function inventoryJsonSchema(catalog?: Catalog): Record<string, unknown> 
   const out: Record<string, unknown> = {
     ...generated,
     title: 'vprov inventory',
-    description: 'Hosts mapped to the roles of one catalog product (docs/design.md §4). Validate fully with `vprov inventory check -i FILE`.',
+    description: 'Hosts mapped to the roles of one catalog product, or of a site of several (docs/design.md §4, §4a). Validate fully with `vprov inventory check -i FILE`.',
   };
   if (catalog) {
     const products = [...catalog.products.values()].sort((a, b) => (a.id < b.id ? -1 : 1));

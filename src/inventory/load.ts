@@ -2,13 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
+import { lineOf, locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
 import { findMethod, type Catalog, type Product } from '../catalog/model.js';
 import { didYouMean } from '../core/suggest.js';
-import { inventorySchema, type InventoryFile } from './schema.js';
+import { inventorySchema, type InventoryFile, type PlatformSelection } from './schema.js';
 import { SITE_NAME, SITE_NAME_RULE } from '../core/site.js';
+import type { Flow } from '../core/types.js';
+import { slug } from '../catalog/model.js';
 import { canonicalAddress, familyOf } from '../core/net.js';
-import { allVars, ansibleHosts, parseAnsibleIni, parseAnsibleYaml, parseRoleMap, type AnsibleImport, type AnsibleInventory } from './ansible.js';
+import { allVars, ansibleHosts, mergeRoleMaps, parseAnsibleIni, parseAnsibleYaml, parseRoleMap, type AnsibleImport, type AnsibleInventory } from './ansible.js';
 import { readVarsDirs } from './ansible-vars.js';
 
 export interface LoadOptions {
@@ -18,12 +20,28 @@ export interface LoadOptions {
   onNotice?: (message: string) => void;
 }
 
+/** One product of the inventory: its catalog entry and what the inventory selects of it. */
+export interface SiteProduct {
+  product: Product;
+  /** how the inventory qualifies its roles: "" in the single-product form, "olvm/" in a site */
+  prefix: string;
+  platforms: PlatformSelection[];
+  ports: Record<string, string[]>;
+  /** YAML path of its platforms: selection, for messages */
+  at: (string | number)[];
+}
+
 export interface Inventory {
   file: string;
   data: InventoryFile;
-  product: Product;
   /** "file:line: path: reason" for a field of this inventory (problems found after loading) */
   locate?: (path: readonly PropertyKey[], reason: string) => string;
+  /** one entry in the single-product form (product:), several in a site (products:) */
+  products: SiteProduct[];
+  /** the inventory's own flows (flows:), one per source and destination written, conditions not yet applied */
+  siteFlows: Flow[];
+  /** line of each host's entry, where a host-level setting that settles a contradiction goes */
+  hostLines: Record<string, number>;
   /** who owns the hosts: `site:`, or the file name without its extension */
   site: string;
 }
@@ -63,7 +81,8 @@ function noticeImport(imp: AnsibleImport, opts: LoadOptions): void {
 /** vprov_role_map as "group=role,…" text or a mapping. */
 function roleMapVar(v: unknown): string[] {
   if (v === undefined || v === null) return [];
-  if (typeof v === 'object' && !Array.isArray(v)) return Object.entries(v).map(([g, r]) => `${g}=${String(r)}`);
+  // A group mapped to a list holds each role (a site: kvm: [olvm/kvm-host, storware/hypervisor]).
+  if (typeof v === 'object' && !Array.isArray(v)) return Object.entries(v).flatMap(([g, r]) => [r].flat().map((x) => `${g}=${String(x)}`));
   return [String(v)];
 }
 
@@ -121,7 +140,7 @@ function withAnsibleImport(raw: Record<string, unknown>, file: string, opts: Loa
   const path = resolve(dirname(file), spec.inventory);
   const text = readText(path, 'Ansible inventory');
   const inv = readVarsDirs(/\.ya?ml$/i.test(path) ? parseAnsibleYaml(text, path) : parseAnsibleIni(text, path));
-  const roleMap = { ...((spec.roles as Record<string, string>) ?? {}), ...parseRoleMap(opts.roleMap ?? []) };
+  const roleMap = mergeRoleMaps((spec.roles as Record<string, string | string[]>) ?? {}, parseRoleMap(opts.roleMap ?? []));
   const imp = ansibleHosts(inv, roleMap);
   noticeImport(imp, opts);
   const { hosts, groups } = imp;
@@ -146,59 +165,105 @@ function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inv
     );
   }
   const data = validate(loc, inventorySchema, raw);
-  const product = catalog.products.get(data.product);
-  if (!product) {
-    throw new InputError(
-      locate(loc, ['product'], `unknown product "${data.product}" (catalog has: ${[...catalog.products.keys()].join(', ')})${didYouMean(data.product, productNames(catalog))}`),
-      file,
-    );
-  }
-  const problems = crossCheck(loc, data, product);
+  const products = siteProducts(loc, data, catalog);
+  const problems = products.flatMap((sp) => selectionProblems(loc, sp));
+  problems.push(...crossCheck(loc, data, products));
   if (problems.length > 0) throw new InputError(problems[0]!, file, problems);
-  return { file, data, product, site: siteOf(data, file), locate: (path, reason) => locate(loc, path, reason) };
+  const hostLines = Object.fromEntries(Object.keys(data.hosts).flatMap((h) => {
+    const line = lineOf(loc, ['hosts', h]);
+    return line === undefined ? [] : [[h, line]];
+  }));
+  return { file, data, products, siteFlows: siteFlows(loc, data), hostLines, site: siteOf(data, file), locate: (path, reason) => locate(loc, path, reason) };
 }
 
-function crossCheck(loc: Located, data: InventoryFile, product: Product): string[] {
+/** The products the inventory selects: `product:` (one, unqualified roles) or `products:` (a site). */
+function siteProducts(loc: Located, data: InventoryFile, catalog: Catalog): SiteProduct[] {
+  const known = [...catalog.products.keys()].join(', ');
+  const fail = (path: (string | number)[], reason: string): never => {
+    throw new InputError(locate(loc, path, reason), loc.file);
+  };
+  if (data.products !== undefined) {
+    for (const key of ['product', 'platforms', 'ports'] as const) {
+      if (data[key] !== undefined) fail([key], `a site lists its products under products: — ${key}: at the top level is the single-product form; move it under products.PRODUCT`);
+    }
+    const ids = Object.keys(data.products);
+    if (ids.length === 0) fail(['products'], `a site needs at least one product (catalog has: ${known})`);
+    return ids.map((id) => {
+      const product = catalog.products.get(id) ?? fail(['products', id], `unknown product "${id}" (catalog has: ${known})${didYouMean(id, productNames(catalog))}`);
+      const sel = data.products![id]!;
+      return { product, prefix: `${id}/`, platforms: sel.platforms, ports: sel.ports, at: ['products', id, 'platforms'] };
+    });
+  }
+  if (data.product === undefined) fail([], `expected product: (one product) or products: (a site of several; catalog has: ${known})`);
+  const product = catalog.products.get(data.product!) ?? fail(['product'], `unknown product "${data.product}" (catalog has: ${known})${didYouMean(data.product!, productNames(catalog))}`);
+  if (data.platforms === undefined) fail(['platforms'], 'select at least one platform');
+  return [{ product, prefix: '', platforms: data.platforms!, ports: data.ports ?? {}, at: ['platforms'] }];
+}
+
+function selectionProblems(loc: Located, sp: SiteProduct): string[] {
+  const { product } = sp;
   const problems: string[] = [];
-  const roles = Object.keys(product.roles);
-  const roleList = roles.join(', ');
   const platformIds = product.platforms.map((p) => p.id);
   const platformNames = product.platforms.map((p) => ({ name: p.id, title: p.title }));
   const conditions = Object.keys(product.conditions);
-  const unknownPlatform = (name: string) => `unknown platform "${name}" (catalog ${product.id} has: ${platformIds.join(', ')})${didYouMean(name, platformNames)}`;
-  data.platforms.forEach((sel, i) => {
+  sp.platforms.forEach((sel, i) => {
     const platform = product.platforms.find((p) => p.id === sel.platform);
     if (!platform) {
-      problems.push(locate(loc, ['platforms', i, 'platform'], unknownPlatform(sel.platform)));
+      problems.push(locate(loc, [...sp.at, i, 'platform'], `unknown platform "${sel.platform}" (catalog ${product.id} has: ${platformIds.join(', ')})${didYouMean(sel.platform, platformNames)}`));
       return;
     }
     const methods = platform.methods.filter((m): m is string => m !== null);
     if (sel.method === undefined && methods.length > 1) {
       // Never widen: selecting every method of a platform opens ports the deployment may not use.
-      problems.push(locate(loc, ['platforms', i], `platform ${platform.id} has several methods: choose one with method: (${methods.join(', ')})`));
+      problems.push(locate(loc, [...sp.at, i], `platform ${platform.id} has several methods: choose one with method: (${methods.join(', ')})`));
     }
     if (sel.method !== undefined) {
       // Titles match regardless of case and punctuation, and a document's own heading names its method too.
       const title = findMethod(product, platform.id, sel.method);
       if (title !== undefined) sel.method = title;
-      else problems.push(locate(loc, ['platforms', i, 'method'], `unknown method "${sel.method}" for ${platform.id} (methods: ${methods.join(', ') || 'none'})${didYouMean(sel.method, methods)}`));
+      else problems.push(locate(loc, [...sp.at, i, 'method'], `unknown method "${sel.method}" for ${platform.id} (methods: ${methods.join(', ') || 'none'})${didYouMean(sel.method, methods)}`));
     }
     for (const flag of Object.keys(sel.options)) {
-      if (!conditions.includes(flag)) problems.push(locate(loc, ['platforms', i, 'options', flag], `unknown option "${flag}" (options: ${conditions.join(', ') || 'none'})${didYouMean(flag, conditions)}`));
+      if (!conditions.includes(flag)) problems.push(locate(loc, [...sp.at, i, 'options', flag], `unknown option "${flag}" (options: ${conditions.join(', ') || 'none'})${didYouMean(flag, conditions)}`));
     }
   });
+  const portsAt = sp.prefix ? ['products', sp.product.id, 'ports'] : ['ports'];
   const params = Object.keys(product.params);
-  for (const key of Object.keys(data.ports)) {
-    if (!(key in product.params)) problems.push(locate(loc, ['ports', key], `unknown port parameter "${key}" (parameters: ${params.join(', ') || 'none'})${didYouMean(key, params)}`));
+  for (const key of Object.keys(sp.ports)) {
+    if (!(key in product.params)) problems.push(locate(loc, [...portsAt, key], `unknown port parameter "${key}" (parameters: ${params.join(', ') || 'none'})${didYouMean(key, params)}`));
   }
-  const unknownRole = (role: string) => `unknown role "${role}" (roles of ${product.id}: ${roleList})${didYouMean(role, roles)}`;
+  return problems;
+}
+
+/** Every role the inventory may name: PRODUCT/ROLE in a site, the product's own ids otherwise. */
+export function qualifiedRoles(products: readonly SiteProduct[]): string[] {
+  return products.flatMap((sp) => Object.keys(sp.product.roles).map((r) => sp.prefix + r));
+}
+
+/** The site networks the flows: name (networks: keys that are not roles). */
+function flowEnds(data: InventoryFile): Set<string> {
+  return new Set(data.flows.flatMap((f) => [f.from, f.to].flat()));
+}
+
+function crossCheck(loc: Located, data: InventoryFile, products: readonly SiteProduct[]): string[] {
+  const problems: string[] = [];
+  const roles = qualifiedRoles(products);
+  const site = products[0]!.prefix !== '';
+  const roleList = roles.join(', ');
+  const whose = site ? `the site's products (${products.map((p) => p.product.id).join(', ')})` : products[0]!.product.id;
+  const unknownRole = (role: string) => {
+    const hint = !site && role.includes('/') ? '; PRODUCT/ROLE roles need the site form (products:)' : site && !role.includes('/') ? '; in a site, roles are PRODUCT/ROLE' : '';
+    return `unknown role "${role}" (roles of ${whose}: ${roleList})${hint}${didYouMean(role, roles)}`;
+  };
+  const platformIds = products.flatMap((sp) => sp.product.platforms.map((p) => sp.prefix + p.id));
+  const platformNames = products.flatMap((sp) => sp.product.platforms.map((p) => ({ name: sp.prefix + p.id, title: p.title })));
   const addresses = new Map<string, string>();
   for (const [name, host] of Object.entries(data.hosts)) {
     host.roles.forEach((role, i) => {
       if (!roles.includes(role)) problems.push(locate(loc, ['hosts', name, 'roles', i], unknownRole(role)));
     });
     if (host.platform !== undefined && !platformIds.includes(host.platform)) {
-      problems.push(locate(loc, ['hosts', name, 'platform'], unknownPlatform(host.platform)));
+      problems.push(locate(loc, ['hosts', name, 'platform'], `unknown platform "${host.platform}" (${site ? 'platforms of the site' : `catalog ${products[0]!.product.id} has`}: ${platformIds.join(', ')})${didYouMean(host.platform, platformNames)}`));
     }
     // Compared as addresses: ::ffff:10.0.0.5 is 10.0.0.5, 2001:DB8::1 is 2001:db8::1.
     const key = familyOf(host.address) ? canonicalAddress(host.address) : host.address.toLowerCase();
@@ -212,8 +277,58 @@ function crossCheck(loc: Located, data: InventoryFile, product: Product): string
       if (!(m in data.hosts) && !(m in data.groups)) problems.push(locate(loc, ['groups', group, i], `unknown host or group "${m}"${didYouMean(m, [...Object.keys(data.hosts), ...Object.keys(data.groups)])}`));
     });
   }
-  for (const role of Object.keys(data.networks)) {
-    if (!roles.includes(role)) problems.push(locate(loc, ['networks', role], unknownRole(role)));
+  // A networks: key is a role, or a site network that a site flow names (anything else is a typo).
+  const ends = flowEnds(data);
+  for (const key of Object.keys(data.networks)) {
+    if (roles.includes(key)) continue;
+    if (key.includes('/') || !ends.has(key)) {
+      const networks = ends.size ? `, or a site network named by flows: (${[...ends].filter((e) => !roles.includes(e)).join(', ')})` : '; a site network is named by a flow in flows:';
+      problems.push(locate(loc, ['networks', key], `${unknownRole(key)}${networks}`));
+    }
   }
+  data.flows.forEach((f, i) => {
+    for (const end of ['from', 'to'] as const) {
+      const names = [f[end]].flat();
+      names.forEach((n, j) => {
+        if (roles.includes(n) || n in data.networks) return;
+        const path = Array.isArray(f[end]) ? ['flows', i, end, j] : ['flows', i, end];
+        const nets = Object.keys(data.networks).filter((k) => !roles.includes(k));
+        problems.push(locate(loc, path, `"${n}" is neither a role nor a network (roles of ${whose}: ${roleList}; networks: ${nets.join(', ') || 'none — add networks: { ' + n + ': [CIDR] }'})`));
+      });
+    }
+    if (f.condition !== undefined) {
+      const conditions = products.flatMap((sp) => Object.keys(sp.product.conditions).map((c) => sp.prefix + c));
+      if (!conditions.includes(f.condition)) problems.push(locate(loc, ['flows', i, 'condition'], `unknown condition "${f.condition}" (options of ${whose}: ${conditions.join(', ') || 'none'})`));
+    }
+  });
   return problems;
+}
+
+/** The site's own flows as flows, one per source and destination; their provenance is the inventory line. */
+function siteFlows(loc: Located, data: InventoryFile): Flow[] {
+  const name = basename(loc.file);
+  const tag = slug(name.replace(/\.[^.]*$/, '')) || 'inventory';
+  const lines = data.flows.map((_, i) => lineOf(loc, ['flows', i]));
+  return data.flows.flatMap((f, i) => {
+    const line = lines[i];
+    // Two flows written on one line (a flow-style list) still get distinct ids.
+    const at = lines.filter((l) => l === line).length > 1 ? `${line}.${i + 1}` : `${line ?? i + 1}`;
+    const pairs = [f.from].flat().flatMap((from) => [f.to].flat().map((to) => ({ from, to })));
+    return pairs.map(({ from, to }, k): Flow => ({
+      // A stable id fit for an nft comment: the file's slug and the line, never the raw file name.
+      id: `site/${tag}/${at}${pairs.length > 1 ? `/${k + 1}` : ''}`,
+      product: 'site',
+      platform: null,
+      platformTitle: null,
+      method: null,
+      from,
+      to,
+      protocol: f.protocol,
+      ports: f.ports,
+      purpose: f.purpose,
+      condition: f.condition ?? null,
+      sources: [`site: ${name}:${line ?? '?'}`],
+      section: 'flows',
+    }));
+  });
 }

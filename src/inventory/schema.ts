@@ -64,6 +64,7 @@ const firewallSchema = z.union([
 ], { error: FIREWALL_EXPECTED });
 
 const selinuxSchema = z.enum(['permissive', 'enforcing', 'disabled', 'keep']);
+const accountSchema = z.object({ home: absolutePath.optional(), shell: absolutePath.optional() }).strict();
 
 const hostSchema = z
   .object({
@@ -74,33 +75,63 @@ const hostSchema = z
     ssh: sshSchema.optional(),
     firewall: firewallSchema.optional(),
     selinux: selinuxSchema.optional(),
+    /** home and shell of the service account on this host: settles products that document different ones */
+    account: accountSchema.optional(),
   })
   .strict();
+
+const platformSelection = z
+  .object({
+    platform: z.string().min(1),
+    method: z.string().min(1).optional(),
+    options: z.record(z.string(), z.boolean()).default({}),
+  })
+  .strict();
+const platformsSchema = z.array(platformSelection).min(1, 'select at least one platform');
+/** overrides of documented default ports, by the catalog's param names */
+const portsSchema = z.record(z.string(), z.array(portSpec).min(1)).default({});
+
+/** One product of a site (docs/design.md §4a): what it protects, and its port overrides. */
+const siteProductSchema = z.object({ platforms: platformsSchema, ports: portsSchema }).strict();
+
+const oneOrMore = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+/** A flow the site runs itself (monitoring, backup of the hosts, admin tools): the catalog's flow shape. */
+const siteFlowSchema = z
+  .object({
+    /** a role (PRODUCT/ROLE in a site), a site network, or a list of them */
+    from: oneOrMore,
+    to: oneOrMore,
+    protocol: z.enum(['tcp', 'udp', 'icmp']),
+    ports: z.array(portSpec).default([]),
+    purpose: z.string().min(1),
+    /** an option of a product's selected platforms (PRODUCT/OPTION in a site): the flow is opened only when it is on */
+    condition: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((f) => (f.protocol === 'icmp' ? f.ports.length === 0 : f.ports.length > 0), {
+    message: 'tcp/udp flows need ports; icmp flows take none',
+    path: ['ports'],
+  });
 
 export const inventorySchema = z
   .object({
     /** the site this inventory describes (default: the file name without its extension) */
     site: z.string().regex(SITE_NAME, `a site name uses ${SITE_NAME_RULE}`).optional(),
-    product: z.string().min(1),
-    platforms: z
-      .array(
-        z
-          .object({
-            platform: z.string().min(1),
-            method: z.string().min(1).optional(),
-            options: z.record(z.string(), z.boolean()).default({}),
-          })
-          .strict(),
-      )
-      .min(1, 'select at least one platform'),
-    /** overrides of documented default ports, by the catalog's param names */
-    ports: z.record(z.string(), z.array(portSpec).min(1)).default({}),
+    /** the single-product form; exclusive with products: */
+    product: z.string().min(1).optional(),
+    platforms: platformsSchema.optional(),
+    ports: z.record(z.string(), z.array(portSpec).min(1)).optional(),
+    /** a site of several products: product id → its platforms and port overrides */
+    products: z.record(z.string(), siteProductSchema).optional(),
+    /** the site's own flows */
+    flows: z.array(siteFlowSchema).default([]),
     defaults: z
       .object({
         ssh: sshSchema.default({}),
         firewall: firewallSchema.default('auto'),
         selinux: selinuxSchema.default('keep'),
-        account: z.object({ home: absolutePath.optional(), shell: absolutePath.optional() }).strict().default({}),
+        account: accountSchema.default({}),
       })
       .strict()
       .default({ ssh: {}, firewall: 'auto', selinux: 'keep', account: {} }),
@@ -110,17 +141,22 @@ export const inventorySchema = z
     ),
     groups: z.record(z.string(), z.array(z.string())).default({}),
     /** hosts and groups imported from an Ansible inventory (INI or YAML), groups mapped to roles */
-    ansible: z.object({ inventory: z.string().min(1), roles: z.record(z.string(), z.string()).default({}) }).strict().optional(),
+    ansible: z
+      .object({ inventory: z.string().min(1), roles: z.record(z.string(), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).default({}) })
+      .strict()
+      .optional(),
     /**
      * Where vprov runs from (CIDRs): the permanent SSH sources of a drop policy, so that any
      * of several controllers, or one whose address changes, keeps access without drift.
      */
     controllers: z.array(cidr).default([]),
-    /** CIDRs for roles that have no hosts here (clients, external systems, admins) */
+    /** CIDRs for roles that have no hosts here (clients, external systems, admins), and the site's own networks named by flows: */
     networks: z.record(z.string(), z.array(cidr).min(1)).default({}),
   })
   .strict();
 
 export type InventoryFile = z.infer<typeof inventorySchema>;
 export type InventoryHost = InventoryFile['hosts'][string];
+export type PlatformSelection = z.infer<typeof platformSelection>;
+export type SiteFlowSpec = InventoryFile['flows'][number];
 export type FirewallSetting = z.infer<typeof firewallSchema>;

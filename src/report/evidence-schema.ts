@@ -26,7 +26,7 @@ const requirement = z.object({
 });
 
 const notApplied = z.object({
-  kind: z.enum(['flow', 'sudo', 'selinux']),
+  kind: z.enum(['flow', 'sudo', 'selinux', 'account']),
   requirement: z.string(),
   status: z.enum(['not applied', 'flagged']),
   reason: z.string(),
@@ -56,6 +56,10 @@ export const evidenceSchema = z.object({
   inventory: z.string(),
   product: z.object({ id: z.string(), title: z.string() }),
   catalog: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).describe('the catalog file the requirements come from, by content hash'),
+  products: z
+    .array(z.object({ id: z.string(), title: z.string(), catalog: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }) }))
+    .optional()
+    .describe('a site of several products: each product and its catalog file (product and catalog then name the site and its first catalog)'),
   controller: z.object({ host: z.string(), user: z.string() }),
   generatedAt: z.string(),
   durationMs: z.number(),

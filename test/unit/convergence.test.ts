@@ -60,10 +60,10 @@ describe('compile', () => {
       hosts: { hv1: { address: '192.0.2.10', roles: ['hypervisor'] } },
       networks: { node: ['10.0.0.0/24'] },
     });
-    const product = structuredClone(inv.product);
+    const product = structuredClone(inv.products[0]!.product);
     product.flows = product.flows.map((f) => (f.from === 'node' ? { ...f, from: '1node' } : f));
     const data = { ...inv.data, networks: { '1node': ['10.0.0.0/24'] } };
-    const hv1 = compile({ ...inv, product, data }).hosts[0]!;
+    const hv1 = compile({ ...inv, products: [{ ...inv.products[0]!, product }], data }).hosts[0]!;
     expect(hv1.firewall.sets.map((s) => s.name)).toEqual(['r1node_v4']);
   });
 

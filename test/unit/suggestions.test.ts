@@ -45,12 +45,12 @@ describe('suggestions for unknown names', () => {
 describe('method titles', () => {
   it.each(['ssh transfer', 'SSH-TRANSFER', 'ssh_transfer', ' SSH  Transfer '])('"%s" selects "SSH transfer"', (method) => {
     const inv = parseInventory(storware.replace('method: SSH transfer', `method: "${method}"`), 'inv.yaml', catalog);
-    expect(inv.data.platforms[0]!.method).toBe('SSH transfer');
+    expect(inv.products[0]!.platforms[0]!.method).toBe('SSH transfer');
   });
 
   it("a document's own heading selects its method", () => {
     const text = storware.replace('platform: openstack\n    method: SSH transfer', 'platform: ovirt\n    method: Change-Block Tracking');
-    expect(parseInventory(text, 'inv.yaml', catalog).data.platforms[0]!.method).toBe('Changed-Block Tracking');
+    expect(parseInventory(text, "inv.yaml", catalog).products[0]!.platforms[0]!.method).toBe('Changed-Block Tracking');
   });
 
   it('one spelling per method title across the catalog; sections keep the documents’ headings', () => {

@@ -12,7 +12,7 @@
 // modules' `new URL('../../catalog/', import.meta.url)`-style paths resolve the same from the
 // bundle as from tsc's output (checked below).
 import { build } from 'esbuild';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { compilerHash, COMPILED_CATALOG } from '../dist/catalog/load.js';
@@ -68,7 +68,8 @@ const ssh2NativeParts = {
 };
 
 rmSync(BUNDLE_DIR, { recursive: true, force: true });
-await build({
+const { metafile } = await build({
+  metafile: true,
   entryPoints: [`${root}dist/cli/main.js`],
   outfile: BUNDLE,
   bundle: true,
@@ -107,3 +108,25 @@ for (const f of ['catalog', 'templates', 'package.json', 'bin/vprov.js', 'dist/c
     process.exit(1);
   }
 }
+
+// The package installs no dependencies: their code is in the bundle. Their licences go with it,
+// one file beside the bundle naming every package that contributed code, with its licence text.
+const packages = new Map();
+for (const input of Object.keys(metafile.inputs)) {
+  const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input.slice(input.lastIndexOf('node_modules/')));
+  if (!m) continue;
+  const dir = `${root}${input.slice(0, input.lastIndexOf('node_modules/'))}node_modules/${m[1]}`;
+  if (!packages.has(m[1])) packages.set(m[1], dir);
+}
+const notices = [...packages.keys()].sort().map((name) => {
+  const dir = packages.get(name);
+  const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+  const licenceFile = readdirSync(dir).find((f) => /^(licen[cs]e|copying)([-.]|$)/i.test(f));
+  if (!licenceFile) {
+    console.error(`bundle: ${name} has no licence file to ship with the bundle`);
+    process.exit(1);
+  }
+  const licence = pkg.license ?? (pkg.licenses ?? []).map((l) => l.type).join(', ');
+  return `${name}@${pkg.version} (${licence})\n\n${readFileSync(`${dir}/${licenceFile}`, 'utf8').trim()}\n`;
+});
+writeFileSync(`${BUNDLE_DIR}/THIRD-PARTY-LICENSES.txt`, `Packages bundled into vprov.cjs, with their licences.\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`);

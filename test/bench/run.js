@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --hosts 12 --rounds 3 --tools vprov,ansible,mitogen,floor --scale 100,500,1000 --out FILE --doc docs/benchmarks.md [--doc-section results-100]]
+// npm run bench [-- --hosts 12 --rounds 3 --tools vprov,vprov-js,ansible,mitogen,floor --scale 100,500,1000 --out FILE --doc docs/benchmarks.md [--doc-section results-100]]
 //
 // vprov against Ansible on the same lab fleet, side by side in one run: interleaved rounds of
 // (1) first apply on fresh hosts, (2) no-op re-apply, (3) check / drift on the converged fleet,
@@ -62,7 +62,10 @@ const fleet = await startFleet(N, (i) => (i % 4 === 0 ? 'node' : 'hypervisor'));
 const half = fleet.names.slice(0, Math.max(1, Math.floor(N / 2)));
 try {
   const inventory = fleet.lab.writeInventory('bench.yaml', { roles: fleet.roles });
-  const vprov = (...args) => measure(process.execPath, [CLI, ...args, '-i', inventory, '--format', 'json', '--forks', String(N)]);
+  const NATIVE_PARTS = fileURLToPath(new URL('./lib/native-parts.cjs', import.meta.url));
+  const vprovWith = (native) => (...args) =>
+    measure(process.execPath, ['--require', NATIVE_PARTS, CLI, ...args, '-i', inventory, '--format', 'json', '--forks', String(N)], { env: { ...process.env, VPROV_BENCH_NATIVE: native } });
+  const vprov = vprovWith('on');
   const report = (r) => {
     try {
       return JSON.parse(r.stdout);
@@ -88,6 +91,10 @@ try {
   results.mitogen = mitogen.ok ? mitogen.version : mitogen.why;
   const tools = [];
   if (TOOLS.includes('vprov')) tools.push({ name: 'vprov', apply: () => vprov('apply'), check: (limit) => vprov('drift', ...(limit ? ['--limit', limit] : [])) });
+  if (TOOLS.includes('vprov-js')) {
+    const js = vprovWith('off');
+    tools.push({ name: 'vprov-js', apply: () => js('apply'), check: (limit) => js('drift', ...(limit ? ['--limit', limit] : [])) });
+  }
   if (ansVersion && (TOOLS.includes('ansible') || TOOLS.includes('mitogen'))) {
     const variants = [];
     if (TOOLS.includes('ansible')) variants.push({ name: 'ansible', extra: {} });
@@ -108,12 +115,17 @@ try {
   const floor = () => measure('/bin/sh', ['-c', floorScript]);
 
   const verify = async (tool, phase, r) => {
-    if (tool === 'vprov') {
+    if (tool === 'vprov' || tool === 'vprov-js') {
+      // Which of ssh2's native parts the run loaded: the variant measured is the one named.
+      const loaded = /^bench-native-modules: (.*)$/m.exec(r.stderr)?.[1] ?? '';
+      const addon = loaded.split(',').includes('sshcrypto.node');
+      if (tool === 'vprov-js' && addon) problem(`vprov-js ${phase}: ssh2's crypto addon was loaded (${loaded})`);
+      if (tool === 'vprov' && !addon && !results.notes.some((n) => n.startsWith('vprov:'))) results.notes.push("vprov: ssh2's crypto addon is not built here (its install script did not run): vprov and vprov-js run the same code");
       const doc = report(r);
       const bad = doc ? doc.hosts.filter((h) => (phase === 'apply' ? h.status !== 'changed' : h.status !== 'ok')) : null;
       if (!doc) problem(`${tool} ${phase}: no JSON report (exit ${r.code}): ${r.stderr.slice(0, 300)}`);
       else if (bad.length) problem(`${tool} ${phase}: ${bad.map((h) => `${h.host} ${h.status}${h.error ? ` (${h.error})` : ''}`).join('; ')}`);
-      return { roundTrips: doc ? Math.max(...doc.hosts.map((h) => h.roundTrips)) : undefined };
+      return { roundTrips: doc ? Math.max(...doc.hosts.map((h) => h.roundTrips)) : undefined, sshCryptoAddon: addon };
     }
     const changed = changedCount(r.stdout);
     const failed = failedCount(r.stdout);

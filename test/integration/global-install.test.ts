@@ -2,7 +2,7 @@
  * The packaged CLI stands alone: `npm pack` → `npm install -g` into a temporary prefix, then
  * `vprov` runs from a directory outside the repository and finds its catalog and templates
  * inside the package. The tarball holds exactly what `files` in package.json names.
- * Run after `npm run build` (scripts/test.sh builds first): the pack does not rebuild.
+ * The pack is the user's `npm pack`: its prepack builds, so the tarball holds the checkout's code.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -17,6 +17,9 @@ const prefix = join(tmp, 'prefix');
 const work = join(tmp, 'work');
 const home = join(tmp, 'home');
 let packed: string[] = [];
+let manifest: Record<string, unknown> = {};
+let installOutput = '';
+let manifestBefore = '';
 
 /** The installed `vprov`, from a directory that is not the repository, with a clean environment. */
 function vprov(...args: string[]) {
@@ -32,15 +35,16 @@ function vprovWith(extraEnv: Record<string, string>, ...args: string[]) {
 beforeAll(() => {
   mkdirSync(work);
   mkdirSync(home);
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const [info] = JSON.parse(out.slice(out.indexOf('[')));
+  manifestBefore = readFileSync(join(ROOT, 'package.json'), 'utf8');
+  // As a user packs it: prepack builds and takes the npm scripts out of the packed package.json.
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+  const [info] = JSON.parse(out.slice(out.lastIndexOf('\n[') + 1));
   packed = info.files.map((f: { path: string }) => f.path).sort();
+  manifest = JSON.parse(execFileSync('tar', ['-xOzf', join(tmp, info.filename), 'package/package.json'], { encoding: 'utf8' }));
   // The user's own npm configuration and cache (registry settings), as for anyone installing it.
-  execFileSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(tmp, info.filename)], {
-    cwd: work,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 300_000,
-  });
+  const install = spawnSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(tmp, info.filename)], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  if (install.status !== 0) throw new Error(`npm install -g failed: ${install.stderr}`);
+  installOutput = install.stdout + install.stderr;
   for (const f of ['storware-openstack.yaml', 'olvm.yaml']) copyFileSync(join(ROOT, 'inventories', f), join(work, f));
 }, 400_000);
 
@@ -59,8 +63,28 @@ describe('npm pack', () => {
     for (const f of readdirSync(join(ROOT, 'catalog'))) expect(packed).toContain(`catalog/${f}`);
     for (const f of readdirSync(join(ROOT, 'templates'))) expect(packed).toContain(`templates/${f}`);
     // The bundle, not tsc's module tree: dist/ holds the bundle and the two compiled files only.
-    expect(packed.filter((p) => p.startsWith('dist/')).sort()).toEqual(['dist/bundle/vprov.cjs', 'dist/catalog.compiled.json', 'dist/templates.compiled.cjs']);
+    expect(packed.filter((p) => p.startsWith('dist/')).sort()).toEqual(['dist/bundle/THIRD-PARTY-LICENSES.txt', 'dist/bundle/vprov.cjs', 'dist/catalog.compiled.json', 'dist/templates.compiled.cjs']);
     expect(packed.filter((p) => /^(src|test|scripts|node_modules)\//.test(p))).toEqual([]);
+  });
+});
+
+describe('npm install -g of the tarball', () => {
+  it('installs no dependency and runs no script: everything is in the bundle, and npm has nothing to warn about', () => {
+    expect(manifest.scripts).toBeUndefined();
+    expect(manifest.dependencies).toBeUndefined();
+    expect(installOutput).not.toMatch(/install-scripts|allowScripts|warn/i);
+    expect(installOutput).toMatch(/added 1 package/);
+    expect(readdirSync(join(prefix, 'lib', 'node_modules', 'vprov'))).not.toContain('node_modules');
+  });
+
+  it('ships the licences of the bundled packages', () => {
+    const notices = readFileSync(join(prefix, 'lib', 'node_modules', 'vprov', 'dist', 'bundle', 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+    for (const name of ['ssh2', 'yargs', 'zod', 'yaml', 'handlebars']) expect(notices).toMatch(new RegExp(`^${name}@\\d+\\.\\d+\\.\\d+ \\((MIT|ISC)\\)$`, 'm'));
+  });
+
+  it("the checkout's package.json is put back after the pack, byte for byte", () => {
+    expect(readFileSync(join(ROOT, 'package.json'), 'utf8')).toBe(manifestBefore);
+    expect(readdirSync(ROOT)).not.toContain('.package.json.before-pack');
   });
 });
 
@@ -172,7 +196,7 @@ describe('the installed bundle', () => {
       const r = vprov('catalog', 'list');
       expect(r.code).toBe(4);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^error: vprov failed unexpectedly \(its bundle dist\/bundle\/vprov\.cjs cannot be loaded: (Unexpected|missing|Invalid).*\n$/);
+      expect(r.stderr).toMatch(/^error: vprov failed unexpectedly \(its bundle dist\/bundle\/vprov\.cjs cannot be loaded: (Unexpected|missing|Invalid).*\n$/i);
     });
   });
 });

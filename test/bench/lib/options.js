@@ -5,7 +5,8 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-export const TOOLS = ['vprov', 'ansible', 'mitogen', 'floor'];
+// vprov-js: vprov with ssh2's native parts blocked (what an install without their scripts runs).
+export const TOOLS = ['vprov', 'vprov-js', 'ansible', 'mitogen', 'floor'];
 
 export class BenchOptionError extends Error {}
 

@@ -97,11 +97,13 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
     }
   }
 
+  const byId = new Map(flows.map((f) => [f.id, f]));
   const contradictions: string[] = [];
   const decisions: Decision[] = [];
   const hosts: HostDesired[] = hostNames.map((name) => {
     const host = data.hosts[name]!;
     const firewall = buildFirewall(normalizeFirewall(host.firewall ?? data.defaults.firewall, data.controllers), wanted.get(name) ?? []);
+    if (inv.products.length > 1 || inv.siteFlows.length > 0) firewall.provenance = provenanceOf(firewall, byId);
     const req = hostRequirements(inv, name);
     contradictions.push(...req.contradictions);
     decisions.push(...req.decisions);
@@ -159,6 +161,17 @@ export function flowSelection(sp: SiteProduct, f: Product['flows'][number]): 'se
 export function effectiveFlow(sp: SiteProduct, { param, ...f }: Product['flows'][number]): Flow {
   const flow = param && sp.ports[param] ? { ...f, ports: sp.ports[param]! } : f;
   return sp.prefix ? { ...flow, from: sp.prefix + flow.from, to: sp.prefix + flow.to } : flow;
+}
+
+/** "rule @set proto/ports serves: PRODUCT flow (documents — section); …", one line per rule. */
+function provenanceOf(fw: FirewallDesired, byId: ReadonlyMap<string, Flow>): string[] {
+  return fw.rules.map((r) => {
+    const cites = r.flows.map((id) => {
+      const f = byId.get(id)!;
+      return f.product === 'site' ? `site flow ${id} (${f.sources.join(', ')})` : `${f.product} ${id} (${f.sources.join(', ')} — ${f.section})`;
+    });
+    return `rule @${r.set} ${r.protocol}${r.ports.length ? `/${r.ports.join(',')}` : ''} serves: ${cites.join('; ')}`;
+  });
 }
 
 type FirewallBase = Pick<FirewallDesired, 'backend' | 'inputPolicy' | 'sshAdminSources' | 'confirmTimeout'>;

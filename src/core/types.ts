@@ -81,6 +81,11 @@ export interface FirewallDesired {
   sshAdminSources: string[];
   /** seconds before an unconfirmed risky change is rolled back on the host */
   confirmTimeout: number;
+  /**
+   * A site's hosts (several products, or site flows): per rule, every product, document and
+   * section it serves, for the plan. Absent for one product alone, whose plan names the flows.
+   */
+  provenance?: string[];
 }
 
 export interface AccountDesired {

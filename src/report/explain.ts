@@ -8,8 +8,9 @@ export function explainText(x: Explanation): string {
   const lines: string[] = [];
   const ports = (f: Flow) => `${f.protocol}/${f.ports.join(',') || '-'}`;
   const where = (f: Flow) =>
-    [f.platformTitle ?? f.platform, f.method].filter(Boolean).join(' / ') + (f.condition ? ` (condition ${f.condition})` : '');
-  const cite = (f: Flow) => `    documented in: ${f.sources.join(', ')} — section "${f.section}"`;
+    (f.product === 'site' ? "the site's own flow" : [f.platformTitle ?? f.platform, f.method].filter(Boolean).join(' / ')) + (f.condition ? ` (condition ${f.condition})` : '');
+  // A site flow is stated by the inventory, not by a document.
+  const cite = (f: Flow) => (f.product === 'site' ? `    stated in: ${f.sources.join(', ')}` : `    documented in: ${f.sources.join(', ')} — section "${f.section}"`);
   if (query.from !== undefined) {
     lines.push(`${query.from} may reach${query.host ? ` ${query.host}` : ''} on ${what}:`);
     if (x.flows.length === 0) lines.push(`  nothing: no documented flow of this inventory lets ${query.from} reach ${query.host ?? 'any host'} on ${what}`);

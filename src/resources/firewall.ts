@@ -5,7 +5,7 @@
 import { planNftables, nftFactsScript, readNftFacts, removeNftables } from './firewall-nftables.js';
 import { firewalldFailed, firewalldFilesScript, firewalldRuntimeScript, planFirewalld, removeFirewalld } from './firewall-firewalld.js';
 import { emptyPlan, type HostFacts, type Resource, type ResourcePlan } from './types.js';
-import type { FirewallBackend } from '../core/types.js';
+import type { FirewallBackend, HostDesired } from '../core/types.js';
 
 /**
  * The backend in effect on a host: `auto` is firewalld where it runs or is starting (or where its
@@ -28,20 +28,27 @@ export const firewallResource: Resource = {
   },
 
   plan(raw, desired, host) {
-    const fw = desired.firewall;
-    if (fw.backend === 'none') return planNone(raw, host);
-    const backend = effectiveBackend(fw.backend, host);
-    if (backend === 'firewalld') {
-      const plan = planFirewalld(raw, fw, host);
-      const nft = readNftFacts(raw);
-      return 'error' in nft ? plan : withCleanup(plan, removeNftables(nft, host.systemd, 'the backend is firewalld now'));
-    }
-    const plan = withCleanup(planNftables(raw, fw, host), removeFirewalld(raw, host.firewalldRunning));
-    plan.notes.unshift('backend: nftables (table inet vprov)');
-    if (host.firewalldRunning) plan.notes.push('firewalld runs on this host: its zones reject what they do not allow, whatever vprov\'s table accepts; consider firewall: firewalld');
+    const plan = planFirewall(raw, desired, host);
+    // A site's rules cite every product, document and section they serve.
+    if (plan.status !== 'not-applicable' && desired.firewall.provenance) plan.notes.push(...desired.firewall.provenance);
     return plan;
   },
 };
+
+function planFirewall(raw: string, desired: HostDesired, host: HostFacts): ResourcePlan {
+  const fw = desired.firewall;
+  if (fw.backend === 'none') return planNone(raw, host);
+  const backend = effectiveBackend(fw.backend, host);
+  if (backend === 'firewalld') {
+    const plan = planFirewalld(raw, fw, host);
+    const nft = readNftFacts(raw);
+    return 'error' in nft ? plan : withCleanup(plan, removeNftables(nft, host.systemd, 'the backend is firewalld now'));
+  }
+  const plan = withCleanup(planNftables(raw, fw, host), removeFirewalld(raw, host.firewalldRunning));
+  plan.notes.unshift('backend: nftables (table inet vprov)');
+  if (host.firewalldRunning) plan.notes.push('firewalld runs on this host: its zones reject what they do not allow, whatever vprov\'s table accepts; consider firewall: firewalld');
+  return plan;
+}
 
 /** firewall: none — vprov manages nothing, but says what of its own is still there. */
 function planNone(raw: string, host: HostFacts): ResourcePlan {

@@ -78,6 +78,15 @@ describe('a site of several products', () => {
     expect(portal.flows.every((f) => f.startsWith('olvm/'))).toBe(true);
   });
 
+  it('the plan of a site host cites, per rule, every product, document and section it serves; one product alone keeps its plan', () => {
+    const engine = compile(parseInventory(site, 'site.yaml', catalog)).hosts.find((h) => h.name === 'engine')!;
+    expect(engine.firewall.provenance).toContain(
+      'rule @storware_node_v4 tcp/443,54323 serves: storware storware/ovirt/disk-image-transfer/1 (000_bdf7cb44c7b5d374.txt, 001_6ea25664ffb2ed16.txt — oVirt/RHV/OLVM / Disk Image Transfer); storware storware/ovirt/disk-image-transfer/3 (000_bdf7cb44c7b5d374.txt, 001_6ea25664ffb2ed16.txt — oVirt/RHV/OLVM / Disk Image Transfer)',
+    );
+    const single = compile(loadInventory(fileURLToPath(new URL('../../inventories/olvm.yaml', import.meta.url)), catalog)).hosts;
+    expect(single.every((h) => h.firewall.provenance === undefined)).toBe(true);
+  });
+
   it('explain engine:54323/tcp names OLVM’s document 003 and the Storware documents', () => {
     const inv = parseInventory(site, 'site.yaml', catalog);
     const e = explain(inv, compile(inv), { host: 'engine', port: 54323, protocol: 'tcp' });

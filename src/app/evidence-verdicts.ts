@@ -22,6 +22,8 @@ export interface HostReading {
   error?: string;
   raw?: RawFacts;
   facts?: HostFacts;
+  /** the site the host record names */
+  owner?: string;
 }
 
 export const PROBE_SECTION = 'evidence-probe';

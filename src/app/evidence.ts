@@ -61,6 +61,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
     verdict: overallVerdict(counts, failed),
     counts,
     inventory: opts.inventory,
+    site: inv.site,
     // A site of several products names each; product and catalog stay the first one's (readers of one-product reports).
     product: inv.products.length === 1 ? { id: catalogs[0]!.id, title: catalogs[0]!.title } : { id: catalogs.map((c) => c.id).join('+'), title: catalogs.map((c) => c.title).join(' + ') },
     catalog: catalogs[0]!.catalog,
@@ -80,6 +81,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
         status: r.status,
         ...(r.facts ? { firewall: effectiveBackend(h.firewall.backend, r.facts) } : {}),
         ...(r.error ? { error: r.error } : {}),
+        ...(r.owner ? { owner: r.owner } : {}),
         roundTrips: roundTrips.get(h.name) ?? 0,
       };
     }),
@@ -118,8 +120,9 @@ async function readHost(
         }, timeoutMs);
       }
     });
-    const { raw, host } = await Promise.race([work, limit]);
-    return { reading: { desired, status: 'read', raw, facts: host }, probes: probeResults(probes, raw[PROBE_SECTION] ?? ''), roundTrips: conn!.roundTrips };
+    const { raw, host, record } = await Promise.race([work, limit]);
+    const owner = record.state === 'present' ? record.record.site : undefined;
+    return { reading: { desired, status: 'read', raw, facts: host, ...(owner ? { owner } : {}) }, probes: probeResults(probes, raw[PROBE_SECTION] ?? ''), roundTrips: conn!.roundTrips };
   } catch (err) {
     const status = err instanceof UnreachableError ? 'unreachable' : 'failed';
     const error = describeError(err);

@@ -80,7 +80,8 @@ export function transitions(runs: ReportDocument[]): Transition[] {
 
 export function renderHistory(runs: ReportDocument[]): string {
   if (runs.length === 0) return 'no reports in that period\n';
-  const lines = [`${runs.length} run(s) from ${runs[0]!.startedAt} to ${runs[runs.length - 1]!.startedAt}`];
+  const sites = [...new Set(runs.map((r) => r.site ?? '(unnamed)'))];
+  const lines = [`site ${sites.join(', ')}: ${runs.length} run(s) from ${runs[0]!.startedAt} to ${runs[runs.length - 1]!.startedAt}`];
   const t = transitions(runs);
   if (t.length === 0) lines.push('no change between runs');
   for (const x of t) {

@@ -43,6 +43,7 @@ const host = z.object({
   firewall: z.string().optional().describe('backend in effect: nftables, firewalld or none'),
   error: z.string().optional(),
   roundTrips: z.number().int(),
+  owner: z.string().optional().describe('the site the host record names (/etc/vprov/host.json), when the host has one'),
 });
 
 export const evidenceSchema = z.object({
@@ -54,6 +55,7 @@ export const evidenceSchema = z.object({
     .describe('not met: some requirement is not met; incomplete: none is, but a host could not be read; met except N not verifiable: every requirement read is met, N could not be verified; met: every applicable requirement is met'),
   counts: z.object({ met: z.number().int(), notMet: z.number().int(), notApplicable: z.number().int(), notVerifiable: z.number().int() }),
   inventory: z.string(),
+  site: z.string().describe('the site the inventory describes'),
   product: z.object({ id: z.string(), title: z.string() }),
   catalog: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).describe('the catalog file the requirements come from, by content hash'),
   products: z

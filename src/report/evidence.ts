@@ -27,7 +27,7 @@ export function renderEvidenceHtml(r: EvidenceReport): string {
     seconds: (r.durationMs / 1000).toFixed(1),
     notAppliedCount: r.notApplied.length,
     notMet: r.requirements.filter((x) => x.verdict === 'not met').map((x) => ({ anchor: anchor(x), host: x.host, requirement: x.requirement, reason: x.reason ?? '' })),
-    hosts: r.hosts.map((h) => ({ ...h, firewall: h.managed ? h.firewall ?? '' : 'not managed', error: h.error ?? null })),
+    hosts: r.hosts.map((h) => ({ ...h, firewall: h.managed ? h.firewall ?? '' : 'not managed', owner: h.owner ?? '', error: h.error ?? null })),
     groups: EVIDENCE_GROUPS.map((g) => ({
       id: g.id,
       title: g.title,
@@ -60,6 +60,7 @@ export function renderEvidenceMd(r: EvidenceReport): string {
     '',
     `**Overall verdict: ${r.verdict}** (exit code ${r.exitCode})`,
     '',
+    `- site: ${r.site}`,
     `- inventory: ${r.inventory}`,
     `- platforms: ${r.platforms.map((p) => `${p.platform}${p.method ? ` / ${p.method}` : ''}${p.options.length ? ` (options: ${p.options.join(', ')})` : ''}`).join('; ')}`,
     `- catalog: ${r.catalog.file}, sha256 \`${r.catalog.sha256}\``,
@@ -72,8 +73,8 @@ export function renderEvidenceMd(r: EvidenceReport): string {
     '',
   ];
   for (const x of r.requirements.filter((y) => y.verdict === 'not met')) out.push(`- **not met**: ${x.host}: ${x.requirement} — ${x.reason ?? ''}`);
-  out.push('', '## Hosts', '', '| host | address | roles | firewall | read |', '|---|---|---|---|---|');
-  for (const h of r.hosts) out.push(`| ${h.host} | ${h.address} | ${h.roles.join(', ')} | ${h.managed ? h.firewall ?? '' : 'not managed'} | ${cell(h.status + (h.error ? `: ${h.error}` : ''))} |`);
+  out.push('', '## Hosts', '', '| host | address | roles | firewall | owner | read |', '|---|---|---|---|---|---|');
+  for (const h of r.hosts) out.push(`| ${h.host} | ${h.address} | ${h.roles.join(', ')} | ${h.managed ? h.firewall ?? '' : 'not managed'} | ${h.owner ?? ''} | ${cell(h.status + (h.error ? `: ${h.error}` : ''))} |`);
   for (const g of EVIDENCE_GROUPS) {
     const rows = r.requirements.filter((x) => x.kind === g.kind);
     if (rows.length === 0) continue;

@@ -11,6 +11,7 @@ export function renderHtml(report: RunReport, exitCode: number): string {
   const headline = counts.drifted + counts.failed + counts.unreachable === 0 ? 'all hosts in sync' : `${counts.drifted} drifted, ${counts.failed + counts.unreachable} failed or unreachable`;
   return render('report.html.hbs', {
     command: report.command,
+    site: report.site,
     inventory: report.inventory,
     startedAt: report.startedAt,
     seconds: (report.durationMs / 1000).toFixed(1),

@@ -46,8 +46,9 @@ export function renderJunit(report: RunReport): string {
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="vprov ${esc(report.command)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(report.durationMs / 1000).toFixed(3)}">`,
+    `<testsuites name="vprov ${esc(report.command)} site ${esc(report.site)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(report.durationMs / 1000).toFixed(3)}">`,
     `  <testsuite name="${esc(report.inventory)}" tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" timestamp="${esc(report.startedAt)}" time="${(report.durationMs / 1000).toFixed(3)}">`,
+    `    <properties><property name="site" value="${esc(report.site)}"/><property name="command" value="${esc(report.command)}"/></properties>`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

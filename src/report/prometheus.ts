@@ -1,6 +1,7 @@
 /**
  * Prometheus text format for node_exporter's textfile collector. Names follow Prometheus
- * conventions: `vprov_` prefix, base units in the name (`_seconds`), a `host` label. Each run
+ * conventions: `vprov_` prefix, base units in the name (`_seconds`), a `site` label on every
+ * series and a `host` label on the per-host ones. Each run
  * writes a snapshot, so every metric is a gauge; counts are gauges too and carry no `_total`
  * (that suffix is for counters). `promtool check metrics` accepts the output (tested).
  */
@@ -19,7 +20,9 @@ const reached = (h: HostReport) => h.status !== 'skipped' && h.status !== 'unrea
 export function renderPrometheus(report: RunReport): string {
   const hosts = report.hosts.filter((h) => h.status !== 'skipped');
   const resources = report.hosts.flatMap((h) => h.resources.filter((r) => r.status !== 'not-applicable').map((r) => ({ host: h.host, ...r })));
-  const hl = (host: string) => `host="${label(host)}"`;
+  // Every series carries the site: two sites' scheduled checks never write the same series.
+  const site = `site="${label(report.site)}"`;
+  const hl = (host: string) => `${site},host="${label(host)}"`;
   const lines = [
     ...family(
       'vprov_resource_drifted',
@@ -40,12 +43,12 @@ export function renderPrometheus(report: RunReport): string {
     ...family(
       'vprov_hosts',
       'Hosts of the last run by status (skipped = managed: false).',
-      HOST_STATES.map((s) => `vprov_hosts{status="${s}"} ${report.hosts.filter((h) => h.status === s).length}`),
+      HOST_STATES.map((s) => `vprov_hosts{${site},status="${s}"} ${report.hosts.filter((h) => h.status === s).length}`),
     ),
     ...family('vprov_last_run_timestamp_seconds', 'When the last run started, in seconds since the Unix epoch.', [
-      `vprov_last_run_timestamp_seconds ${(Date.parse(report.startedAt) / 1000).toFixed(3)}`,
+      `vprov_last_run_timestamp_seconds{${site}} ${(Date.parse(report.startedAt) / 1000).toFixed(3)}`,
     ]),
-    ...family('vprov_last_run_duration_seconds', 'How long the last run took.', [`vprov_last_run_duration_seconds ${(report.durationMs / 1000).toFixed(3)}`]),
+    ...family('vprov_last_run_duration_seconds', 'How long the last run took.', [`vprov_last_run_duration_seconds{${site}} ${(report.durationMs / 1000).toFixed(3)}`]),
     '',
   ];
   return lines.join('\n');

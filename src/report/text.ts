@@ -13,7 +13,7 @@ const LABEL: Record<ResourceReport['status'], string> = {
 const DRIFT_LABEL: Partial<Record<ResourceReport['status'], string>> = { ok: 'in sync', pending: 'DRIFTED' };
 
 export function renderText(report: RunReport, opts: { diff?: boolean } = {}): string {
-  const out: string[] = [];
+  const out: string[] = [`site ${report.site}: vprov ${report.command} of ${report.inventory}`, ''];
   for (const w of report.warnings) out.push(`warning: ${w.message}`);
   if (report.warnings.length) out.push('');
   for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true, report.command === 'drift'), '');

@@ -24,13 +24,16 @@ const table = async (host: string) => (await lab.exec(host, 'nft list table inet
 
 beforeAll(async () => {
   lab = await startLab([{ name: 'engine' }, { name: 'kvm1' }, { name: 'node1' }]);
+  // No site: lines: each inventory's site is its file name (olvm, storware).
   olvm = lab.writeInventory('olvm.yaml', {
+    site: null,
     product: 'olvm',
     platforms: [{ platform: 'olvm', options: { 'image-io-proxy': true } }],
     roles: { engine: ['manager'], kvm1: ['kvm-host'] },
     networks: { 'portal-client': ['10.20.0.0/16'] },
   });
   storware = lab.writeInventory('storware.yaml', {
+    site: null,
     platforms: [{ platform: 'ovirt', method: 'Disk Image Transfer' }],
     roles: { engine: ['manager'], kvm1: ['hypervisor'], node1: ['node'] },
   });

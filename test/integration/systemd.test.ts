@@ -162,6 +162,7 @@ describe('drift timer from `vprov schedule install` on a systemd controller', { 
     writeFileSync(
       inv,
       stringify({
+        site: 'lab', // the site of the lab's other inventories (the same hosts)
         product: 'storware',
         platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }],
         defaults: {

@@ -27,6 +27,8 @@ export interface LabHost {
 export interface InventorySpec {
   roles: Record<string, string[]>;
   product?: string;
+  /** default "lab"; null: no site: line (the file name names the site) */
+  site?: string | null;
   platforms?: unknown[];
   defaults?: Record<string, unknown> & { ssh?: Record<string, unknown> };
   hosts?: Record<string, Record<string, unknown>>;

@@ -174,10 +174,14 @@ export class Lab {
 
   /**
    * Write an inventory for these hosts. `roles` maps host name → roles; extra fields merge in.
+   * `site` is "lab" unless given (null: none, so the file name names the site).
    * @returns {string} the inventory path
    */
-  writeInventory(file, { roles, product = 'storware', platforms, defaults = {}, hosts = {}, ...rest }) {
+  writeInventory(file, { roles, product = 'storware', platforms, defaults = {}, hosts = {}, site = 'lab', ...rest }) {
     const inventory = {
+      // One site for every inventory a test writes for these hosts (a test may apply several to
+      // the same host); site: null leaves it to the file name.
+      ...(site === null ? {} : { site }),
       product,
       platforms: platforms ?? [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }],
       defaults: {

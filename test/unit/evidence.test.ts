@@ -204,6 +204,7 @@ describe('evidence reports', () => {
     verdict: 'not met',
     counts: { met: 0, notMet: 1, notApplicable: 0, notVerifiable: requirements.length - 1 },
     inventory: 'inv.yaml',
+    site: 'dc1',
     product: { id: 'storware', title: 'Storware <&> DPX' },
     catalog: { file: 'storware.yaml', sha256: 'a'.repeat(64) },
     controller: { host: 'ctl', user: 'ops' },

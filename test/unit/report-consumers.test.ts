@@ -58,7 +58,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vprov-consumers-'));
 describe('Prometheus textfile', () => {
   const text = renderPrometheus(report);
 
-  it('follows the naming conventions: vprov_ prefix, base units, a host label, no _total on gauges', () => {
+  it('follows the naming conventions: vprov_ prefix, base units, a site label on every series, a host label, no _total on gauges', () => {
     const families = parsePrometheus(text) as { name: string; type: string; metrics: { labels?: Record<string, string>; value: string }[] }[];
     expect(families.map((f) => f.name)).toEqual([
       'vprov_resource_drifted',
@@ -72,8 +72,11 @@ describe('Prometheus textfile', () => {
     for (const f of families) {
       expect(f.type).toBe('GAUGE');
       expect(f.name).not.toMatch(/_total$/);
+      // two sites' scheduled checks never write the same series
+      for (const m of f.metrics) expect(m.labels?.site, f.name).toBe('dc1');
     }
-    const values = (name: string) => Object.fromEntries(families.find((f) => f.name === name)!.metrics.map((m) => [Object.values(m.labels ?? {}).join('/'), m.value]));
+    const values = (name: string) =>
+      Object.fromEntries(families.find((f) => f.name === name)!.metrics.map((m) => [Object.entries(m.labels ?? {}).filter(([k]) => k !== 'site').map(([, v]) => v).join('/'), m.value]));
     expect(values('vprov_resource_drifted')).toEqual({ 'hv1/firewall': '1', 'hv1/account': '0', 'node1.example.com/firewall': '0', 'node1.example.com/account': '0' });
     expect(values('vprov_resource_failed')['hv1/sudoers']).toBe('1');
     expect(values('vprov_host_up')).toEqual({ hv1: '1', 'node1.example.com': '1', 'we"ird\\host': '0' });

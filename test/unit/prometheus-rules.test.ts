@@ -46,6 +46,7 @@ const drift: RunReport = {
 const golden = JSON.parse(readFileSync(join(ROOT, 'test/golden/storware-openstack/evidence.json'), 'utf8'));
 const evidence = evidenceSchema.parse({ ...golden, catalog: { ...golden.catalog, sha256: '0'.repeat(64) } });
 evidence.generatedAt = '1970-01-01T00:00:00.000Z';
+evidence.site = 'dc1';
 
 /** `name{a="b"} 1` lines of a textfile → promtool input series, with the labels a scrape adds (and the site when the line has none). */
 function series(text: string, values: string): { series: string; values: string }[] {
@@ -179,12 +180,12 @@ describe('the shipped alerting rules', () => {
 
   it('the evidence textfile counts every requirement once, per host and verdict', () => {
     const text = renderEvidencePrometheus(evidence);
-    const total = [...text.matchAll(/^vprov_evidence_requirements\{host="([^"]+)",verdict="([a-z_]+)"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[3]), 0);
+    const total = [...text.matchAll(/^vprov_evidence_requirements\{site="dc1",host="([^"]+)",verdict="([a-z_]+)"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[3]), 0);
     expect(total).toBe(evidence.requirements.length);
-    const hv1 = (v: string) => Number(new RegExp(`^vprov_evidence_requirements\\{host="hv1",verdict="${v}"\\} (\\d+)$`, 'm').exec(text)![1]);
+    const hv1 = (v: string) => Number(new RegExp(`^vprov_evidence_requirements\\{site="dc1",host="hv1",verdict="${v}"\\} (\\d+)$`, 'm').exec(text)![1]);
     expect(hv1('not_met')).toBe(evidence.requirements.filter((x) => x.host === 'hv1' && x.verdict === 'not met').length);
     expect(hv1('met')).toBe(0);
-    expect(text).toMatch(/^vprov_evidence_last_run_timestamp_seconds 0\.000$/m);
+    expect(text).toMatch(/^vprov_evidence_last_run_timestamp_seconds\{site="dc1"\} 0\.000$/m);
   });
 
   it.skipIf(!ok)('the evidence textfile passes promtool check metrics', () => {

@@ -118,11 +118,17 @@ export function verifyHostKey(opts: {
   /** vprov's own file (accept-new writes here); also read in strict mode */
   vprovFile?: string;
   userFile?: string;
+  /**
+   * The inventory's ssh.knownHostsFile: like OpenSSH's UserKnownHostsFile it REPLACES the
+   * default files (~/.ssh/known_hosts and vprov's own): the only file read, and the one
+   * accept-new records into. A stale entry elsewhere no longer blocks the host.
+   */
+  knownHostsFile?: string;
 }): HostKeyVerdict {
   const name = hostPattern(opts.host, opts.port);
   const presented = opts.keyBlob.toString('base64');
-  const vprovFile = opts.vprovFile ?? DEFAULT_VPROV_KNOWN_HOSTS;
-  const files = [opts.userFile ?? join(homedir(), '.ssh', 'known_hosts'), vprovFile];
+  const vprovFile = opts.knownHostsFile ?? opts.vprovFile ?? DEFAULT_VPROV_KNOWN_HOSTS;
+  const files = opts.knownHostsFile !== undefined ? [opts.knownHostsFile] : [opts.userFile ?? join(homedir(), '.ssh', 'known_hosts'), vprovFile];
   const entries = files.flatMap((f) => entriesFor(f, name));
   const keyType = keyTypeOf(opts.keyBlob);
   const fp = fingerprint(opts.keyBlob);

@@ -174,7 +174,7 @@ function handshake(target: SshTarget, opts: ConnectOptions, sock?: Duplex): Prom
     ...(privateKey ? { privateKey } : {}),
     ...(sock ? { sock } : {}),
     hostVerifier: (key: Buffer) => {
-      const verdict = verifyHostKey({ policy: target.hostKeys, host: target.host, port: target.port, keyBlob: key, vprovFile: target.knownHostsFile });
+      const verdict = verifyHostKey({ policy: target.hostKeys, host: target.host, port: target.port, keyBlob: key, knownHostsFile: target.knownHostsFile });
       if (verdict.recorded) opts.onNotice?.(`recorded new host key ${verdict.recorded}`);
       if (!verdict.ok) refusal = verdict.reason;
       return verdict.ok;

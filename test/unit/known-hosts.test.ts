@@ -4,6 +4,8 @@ import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fingerprint, verifyHostKey } from '../../src/transport/known-hosts.js';
+import { withEnv } from '../helpers/env.js';
+import { mkdirSync } from 'node:fs';
 
 const blob = (type: string, body: string) => {
   const t = Buffer.from(type);
@@ -124,3 +126,37 @@ describe('host keys', () => {
 function keyTypeOf(k: Buffer): string {
   return k.subarray(4, 4 + k.readUInt32BE(0)).toString('ascii');
 }
+
+describe('ssh.knownHostsFile replaces the default files, as OpenSSH UserKnownHostsFile does', () => {
+  /** A HOME whose ~/.ssh/known_hosts holds a stale key (keyB) for h9. */
+  function staleHome(): string {
+    const home = mkdtempSync(join(tmpdir(), 'vprov-kh-home-'));
+    mkdirSync(join(home, '.ssh'));
+    writeFileSync(join(home, '.ssh', 'known_hosts'), `h9 ssh-ed25519 ${b64(keyB)}\n`);
+    return home;
+  }
+
+  it('a stale entry in ~/.ssh/known_hosts no longer blocks a host the given file knows', async () => {
+    const home = staleHome();
+    const own = join(mkdtempSync(join(tmpdir(), 'vprov-kh-')), 'known_hosts');
+    writeFileSync(own, `h9 ssh-ed25519 ${b64(keyA)}\n`);
+    await withEnv('HOME', home, async () => {
+      expect(verifyHostKey({ policy: 'strict', host: 'h9', port: 22, keyBlob: keyA, knownHostsFile: own })).toEqual({ ok: true });
+      // without it, the default file is read and its stale entry refuses the host
+      expect(verifyHostKey({ policy: 'strict', host: 'h9', port: 22, keyBlob: keyA, vprovFile: join(home, 'none') }).reason).toMatch(/CHANGED/);
+    });
+  });
+
+  it('accept-new records into the given file only, and strict names only that file', async () => {
+    const home = staleHome();
+    const own = join(mkdtempSync(join(tmpdir(), 'vprov-kh-')), 'known_hosts');
+    await withEnv('HOME', home, async () => {
+      const strict = verifyHostKey({ policy: 'strict', host: 'h9', port: 2209, keyBlob: keyA, knownHostsFile: own });
+      expect(strict.reason).toContain(`unknown host key for [h9]:2209: ssh-ed25519`);
+      expect(strict.reason).toContain(`add it to ${own} (`);
+      expect(verifyHostKey({ policy: 'accept-new', host: 'h9', port: 2209, keyBlob: keyA, knownHostsFile: own }).ok).toBe(true);
+    });
+    expect(readFileSync(own, 'utf8')).toMatch(/^\[h9\]:2209 ssh-ed25519 /);
+    expect(readFileSync(join(home, '.ssh', 'known_hosts'), 'utf8')).toBe(`h9 ssh-ed25519 ${b64(keyB)}\n`);
+  });
+});

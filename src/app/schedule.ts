@@ -4,7 +4,7 @@
  * Rendering is pure; install/remove/status do the file and systemctl work.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -110,6 +110,7 @@ export function renderSystemd(spec: ScheduleSpec): { service: string; timer: str
     onCalendar: spec.every.onCalendar,
     delay: spec.every.delaySeconds,
     exec: driftArgv(spec).map(systemdWord).join(' '),
+    user: spec.user,
   };
   return { service: render('vprov-drift.service.hbs', ctx), timer: render('vprov-drift.timer.hbs', ctx) };
 }
@@ -132,10 +133,84 @@ export interface InstallResult {
 
 const systemdRunning = () => existsSync('/run/systemd/system');
 
-export function installSchedule(spec: ScheduleSpec, kind: 'systemd' | 'cron', dir?: string): InstallResult {
+/** A user the unit and the cron line can name: POSIX, nothing a unit file or crontab would read otherwise. */
+const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/i;
+
+/** The user's home, from the passwd database; unknown user = bad input. */
+function homeOf(user: string): string {
+  if (!USER_NAME.test(user)) throw new InputError(`--user ${JSON.stringify(user)}: expected a user name (letters, digits, _ and -)`);
+  const r = spawnSync('getent', ['passwd', user], { encoding: 'utf8' });
+  const home = r.status === 0 ? r.stdout.split(':')[5] : undefined;
+  if (!home) throw new InputError(`--user ${user}: no such user on this machine`);
+  return home;
+}
+
+/** The cron file's PATH: the environment a cron run gets, with HOME, USER, LOGNAME and SHELL. */
+export const CRON_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface VerifyRun {
+  code: number | null;
+  output: string;
+  /** how it was run, for the message */
+  how: string;
+}
+
+/**
+ * Runs the scheduled command once as the schedule's user, in the environment its runs get: a
+ * transient systemd service with the same User= where systemd runs it, else the cron
+ * environment through runuser (root) or directly (the same user).
+ */
+export function tryScheduledRun(spec: ScheduleSpec, kind: 'systemd' | 'cron'): VerifyRun {
+  const argv = driftArgv(spec);
+  const home = homeOf(spec.user);
+  const me = process.getuid?.() === 0 ? 'root' : (process.env.USER ?? '');
+  const limits = { encoding: 'utf8' as const, timeout: 30 * 60_000, maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+  let r;
+  let how: string;
+  if (kind === 'systemd' && systemdRunning()) {
+    how = `as a transient service with User=${spec.user}`;
+    r = spawnSync('systemd-run', ['--quiet', '--wait', '--pipe', '--collect', '-p', `User=${spec.user}`, '-p', 'Type=oneshot', '--', ...argv], limits);
+  } else {
+    const env = [`HOME=${home}`, `USER=${spec.user}`, `LOGNAME=${spec.user}`, 'SHELL=/bin/sh', `PATH=${CRON_PATH}`];
+    const command = driftCommand(spec);
+    if (process.getuid?.() === 0 && spec.user !== 'root') {
+      how = `as ${spec.user} (runuser) in the ${kind === 'cron' ? 'cron' : 'unit'}'s environment`;
+      r = spawnSync('runuser', ['-u', spec.user, '--', 'env', '-i', ...env, '/bin/sh', '-c', command], limits);
+    } else if (spec.user === me || process.getuid?.() === 0) {
+      how = `as ${spec.user} in the ${kind === 'cron' ? 'cron' : 'unit'}'s environment`;
+      r = spawnSync('env', ['-i', ...env, '/bin/sh', '-c', command], limits);
+    } else {
+      throw new InputError(`--user ${spec.user}: only root can try a schedule as another user; run schedule install as root, or add --no-verify`);
+    }
+  }
+  if (r.error) throw new InputError(`schedule install: cannot try the scheduled command (${r.error.message}); add --no-verify to install it untried`);
+  return { code: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}`, how };
+}
+
+/** The lines of a failed run that say why: errors, unreachable hosts, refused keys. */
+export function causeLines(output: string): string[] {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const telling = lines.filter((l) => /error|unreachable|failed|cannot|refus|denied|permission|host key|known_hosts|identity|authenticat|EACCES|ENOENT/i.test(l));
+  return [...new Set(telling.length ? telling : lines.slice(-5))].slice(0, 12);
+}
+
+export function installSchedule(spec: ScheduleSpec, kind: 'systemd' | 'cron', dir?: string, verify = true): InstallResult {
   checkScheduleName(spec.name);
   if (!existsSync(resolve(spec.inventory))) throw new InputError(`${spec.inventory}: no such inventory`);
-  const notes: string[] = [`runs: ${driftCommand(spec)}`];
+  homeOf(spec.user);
+  const notes: string[] = [`runs: ${driftCommand(spec)}`, `as user: ${spec.user}`];
+  if (verify) {
+    // Tried before anything is written: a schedule that would fail is never installed.
+    const run = tryScheduledRun(spec, kind);
+    if (run.code !== 0 && run.code !== 2) {
+      const head = `schedule install: the scheduled command failed when tried ${run.how} (exit ${run.code ?? 'killed'}); nothing installed`;
+      const fix = `fix the cause (key path, known_hosts, permissions of what ${spec.user} reads), or add --no-verify to install it untried`;
+      throw new InputError(head, undefined, [head, ...causeLines(run.output).map((l) => `  ${l}`), fix]);
+    }
+    notes.push(`tried once ${run.how}: exit ${run.code}${run.code === 2 ? ' (drift found: a finding, not a failure)' : ''}`);
+  } else {
+    notes.push('not tried (--no-verify)');
+  }
   if (kind === 'cron') {
     const path = `${dir ?? '/etc/cron.d'}/${spec.name}`;
     writeAtomic(path, renderCron(spec));
@@ -179,7 +254,9 @@ export function scheduleStatus(name: string, dir?: string): string {
   for (const f of candidates.filter((x) => existsSync(x))) {
     const text = readFileSync(f, 'utf8');
     const when = /^OnCalendar=(.*)$/m.exec(text)?.[1] ?? /^([^#\sA-Z][^\n]*?) \S+ \/.*$/m.exec(text)?.[1];
-    lines.push(`${f}: every ${/every (\S+?)[;\n]/.exec(text)?.[1] ?? '?'} (${when ?? '?'})`);
+    const unit = f.endsWith('.timer') && existsSync(f.replace(/\.timer$/, '.service')) ? readFileSync(f.replace(/\.timer$/, '.service'), 'utf8') : text;
+    const user = /^User=(\S+)$/m.exec(unit)?.[1] ?? /^[^#\sA-Z]\S* \S+ \S+ \S+ \S+ (\S+) /m.exec(text)?.[1] ?? 'root';
+    lines.push(`${f}: every ${/every (\S+?)[;\n]/.exec(text)?.[1] ?? '?'} (${when ?? '?'}) as ${user}`);
   }
   if (!dir && systemdRunning() && lines.some((l) => l.includes('.timer'))) {
     try {

@@ -215,3 +215,55 @@ describe('drift timer from `vprov schedule install` on a systemd controller', { 
     expect(await sh('ctl', 'systemctl is-failed vprov-drift.service || true')).toBe('failed\n');
   });
 });
+
+describe('schedule install --user: the schedule runs as that user, tried at install time', { timeout: SLOW }, () => {
+  const ctl = (command: string) => lab.exec('ctl', command);
+  const opsInventory = (name: string, identityFile: string) => {
+    // ~ is the home of whoever runs vprov: the schedule's user, not root.
+    writeFileSync(
+      join(shared, name),
+      stringify({
+        product: 'storware',
+        platforms: [{ platform: 'openstack', method: 'SSH transfer' }],
+        defaults: { ssh: { user: 'ops', identityFile, become: true, hostKeys: 'accept-new', knownHostsFile: '~/.ssh/vprov_known_hosts' }, firewall: 'nftables' },
+        hosts: {
+          node1: { address: lab.host('node1').address, roles: ['node'], managed: false },
+          hv1: { address: lab.host('hv1').address, roles: ['hypervisor'] },
+        },
+      }),
+    );
+    return `install -o ops -g ops -m 600 ${join(shared, name)} /home/ops/${name}`;
+  };
+
+  beforeAll(async () => {
+    copyFileSync(lab.keyFile, join(shared, 'ops_key'));
+    await sh('ctl', `install -d -o ops -g ops -m 700 /home/ops/.ssh && install -o ops -g ops -m 600 ${join(shared, 'ops_key')} /home/ops/.ssh/vprov_key`);
+    await sh('ctl', opsInventory('ops-drift.yaml', '~/.ssh/vprov_key'));
+    await sh('ctl', opsInventory('ops-broken.yaml', '~/.ssh/no_such_key'));
+  });
+
+  it('install --user ops: tried once as ops, then the timer service succeeds as ops, with ops’ home', async () => {
+    const r = await ctl('node /opt/vprov/bin/vprov.js schedule install -i /home/ops/ops-drift.yaml --user ops --name ops-drift --every 1h');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^tried once as a transient service with User=ops: exit [02]/m);
+    expect(await sh('ctl', 'systemctl show -p User --value ops-drift.service')).toBe('ops\n');
+    expect(await sh('ctl', 'systemctl is-active ops-drift.timer')).toBe('active\n');
+    const start = await ctl('systemctl start ops-drift.service');
+    expect(start.stderr).toBe('');
+    const result = (await sh('ctl', 'systemctl show -p Result -p ExecMainStatus ops-drift.service')).trim().split('\n').sort();
+    expect(result[1]).toBe('Result=success');
+    expect(result[0]).toMatch(/^ExecMainStatus=[02]$/);
+    expect(await sh('ctl', 'journalctl -u ops-drift.service -o cat --no-pager')).toMatch(/hv1\s+: ok=/);
+    // accept-new recorded the host key in ops' own ~/.ssh, as ops: HOME was ops' home
+    expect(await sh('ctl', 'stat -c %U /home/ops/.ssh/vprov_known_hosts')).toBe('ops\n');
+  });
+
+  it('a broken key path is refused at install time with its cause; nothing is installed', async () => {
+    const r = await ctl('node /opt/vprov/bin/vprov.js schedule install -i /home/ops/ops-broken.yaml --user ops --name ops-broken --every 1h');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/failed when tried as a transient service with User=ops \(exit 4\); nothing installed/);
+    expect(r.stderr).toContain('cannot read identity file /home/ops/.ssh/no_such_key: ENOENT');
+    expect((await ctl('ls /etc/systemd/system/ops-broken.service /etc/systemd/system/ops-broken.timer')).code).not.toBe(0);
+  });
+});

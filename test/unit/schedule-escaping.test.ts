@@ -64,7 +64,7 @@ describe('schedule escaping', () => {
   it('systemd: ExecStart, as systemd unescapes it, is the shown command; the unit verifies', async () => {
     const inv = hostileInventory();
     const dir = mkdtempSync(join(tmpdir(), 'vprov-units-'));
-    const r = await vprov('schedule', 'install', '-i', inv, '--every', '1h', '--dir', dir, '--on-drift', hook);
+    const r = await vprov('schedule', 'install', '--no-verify', '-i', inv, '--every', '1h', '--dir', dir, '--on-drift', hook);
     expect(r.code, r.stderr).toBe(0);
     const command = shown(r.stdout)!;
     expect(command).toBeDefined();
@@ -81,7 +81,7 @@ describe('schedule escaping', () => {
   it('cron: the line, after cron\'s % rule, is the shown command and sends nothing on stdin', async () => {
     const inv = hostileInventory();
     const dir = mkdtempSync(join(tmpdir(), 'vprov-cron-'));
-    const r = await vprov('schedule', 'install', '-i', inv, '--every', '1h', '--cron', '--dir', dir, '--on-drift', hook);
+    const r = await vprov('schedule', 'install', '--no-verify', '-i', inv, '--every', '1h', '--cron', '--dir', dir, '--on-drift', hook);
     expect(r.code, r.stderr).toBe(0);
     const command = shown(r.stdout)!;
     const line = readFileSync(join(dir, 'vprov-drift'), 'utf8').split('\n').find((l) => /^0 \* \* \* \* /.test(l))!;
@@ -92,7 +92,7 @@ describe('schedule escaping', () => {
 
   it('refuses a line break in a scheduled command, writing nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vprov-units-'));
-    const r = await vprov('schedule', 'install', '-i', olvm, '--dir', dir, '--on-drift', 'true\nExecStartPost=/bin/sh -c id');
+    const r = await vprov('schedule', 'install', '--no-verify', '-i', olvm, '--dir', dir, '--on-drift', 'true\nExecStartPost=/bin/sh -c id');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/control characters/);
     expect(readdirSync(dir)).toEqual([]);
@@ -117,7 +117,7 @@ describe('schedule escaping', () => {
 
   it('accepts the documented form', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vprov-units-'));
-    expect((await vprov('schedule', 'install', '-i', olvm, '--dir', dir, '--name', `Drift_${'x'.repeat(56)}-1`)).code).toBe(0);
+    expect((await vprov('schedule', 'install', '--no-verify', '-i', olvm, '--dir', dir, '--name', `Drift_${'x'.repeat(56)}-1`)).code).toBe(0);
     expect(readdirSync(dir)).toHaveLength(2);
   });
 });

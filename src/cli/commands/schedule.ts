@@ -25,7 +25,9 @@ export const scheduleCommand: AddCommand = (y, { io, done }) =>
             .option('format', { choices: DRIFT_FORMATS, describe: 'report format of each run' })
             .option('output', { ...outputOption, describe: 'file each run writes its report to (atomically)' })
             .option('history', { type: 'string', describe: 'directory each run keeps its JSON report in' })
-            .option('on-drift', { type: 'string', describe: 'shell command run with the JSON report on stdin when drift is found' }),
+            .option('on-drift', { type: 'string', describe: 'shell command run with the JSON report on stdin when drift is found' })
+            .option('user', { type: 'string', describe: 'user the unit and the cron line run as (default: the user running schedule install)' })
+            .option('verify', { type: 'boolean', default: true, describe: 'run the scheduled command once as that user before installing, and refuse when it fails (--no-verify: install untried)' }),
         (a) => done(scheduleInstall(a, io)),
       )
       .command('remove', 'remove the schedule', {}, (a) => done(scheduleRemove(a as never, io)))
@@ -59,6 +61,8 @@ export interface ScheduleArgs {
   output?: string;
   history?: string;
   onDrift?: string;
+  user?: string;
+  verify?: boolean;
 }
 
 function driftArgs(a: ScheduleArgs): string[] {
@@ -74,8 +78,8 @@ export async function scheduleInstall(a: ScheduleArgs, io: Output): Promise<numb
   const s = await import('../../app/schedule.js');
   if (!a.inventory) throw new InputError('schedule install needs -i INVENTORY');
   if (a.systemd && a.cron) throw new InputError('choose one of --systemd and --cron');
-  const spec = { name: a.name, inventory: a.inventory, every: s.parseEvery(a.every), driftArgs: driftArgs(a), user: userInfo().username };
-  const result = s.installSchedule(spec, a.cron ? 'cron' : 'systemd', a.dir);
+  const spec = { name: a.name, inventory: a.inventory, every: s.parseEvery(a.every), driftArgs: driftArgs(a), user: a.user ?? userInfo().username };
+  const result = s.installSchedule(spec, a.cron ? 'cron' : 'systemd', a.dir, a.verify !== false);
   for (const f of result.files) io.out(`wrote ${f}\n`);
   for (const n of result.notes) io.out(`${n}\n`);
   return 0;

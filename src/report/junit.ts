@@ -1,14 +1,8 @@
 /** JUnit XML: one testcase per host × resource; drift is a failure carrying the diff. */
 import type { RunReport } from '../core/report.js';
+import { xmlEscape } from './xml.js';
 
-/** XML 1.0 cannot carry most control characters even escaped: they are shown as \xNN instead. */
-const esc = (s: string) =>
-  s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const esc = xmlEscape;
 
 export function renderJunit(report: RunReport): string {
   const cases: string[] = [];

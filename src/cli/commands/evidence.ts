@@ -15,7 +15,7 @@ import {
 
 export interface EvidenceArgs {
   inventory: string;
-  format: 'html' | 'json' | 'md' | 'prometheus';
+  format: 'html' | 'json' | 'md' | 'prometheus' | 'xccdf';
   output?: string;
   forks: number;
   connection?: 'ssh' | 'local';
@@ -32,7 +32,7 @@ export const evidenceCommand: AddCommand = (y, { io, done }) =>
     (yy) =>
       yy
         .option('inventory', inventoryOption)
-        .option('format', formatOption(['md', 'html', 'json', 'prometheus'], 'md', 'Markdown, self-contained HTML (prints on A4), JSON (docs/evidence.schema.json) or a Prometheus textfile (counts per host and verdict)'))
+        .option('format', formatOption(['md', 'html', 'json', 'prometheus', 'xccdf'], 'md', 'Markdown, self-contained HTML (prints on A4), JSON (docs/evidence.schema.json), a Prometheus textfile (counts per host and verdict) or XCCDF 1.2 results (OpenSCAP and compliance tools)'))
         .option('output', outputOption)
         .option('forks', forksOption)
         .option('connection', connectionOption)
@@ -45,7 +45,7 @@ export const evidenceCommand: AddCommand = (y, { io, done }) =>
 
 export async function runEvidence(args: EvidenceArgs, io: Output): Promise<number> {
   const [{ collectEvidence }, report] = await Promise.all([import('../../app/evidence.js'), import('../../report/evidence.js')]);
-  const quiet = (args.format === 'json' || args.format === 'prometheus') && !args.output;
+  const quiet = (args.format === 'json' || args.format === 'prometheus' || args.format === 'xccdf') && !args.output;
   const becomePassword = args.askBecomePass ? await (await import('../prompt.js')).promptSecret('BECOME password: ') : process.env.VPROV_BECOME_PASSWORD;
   const r = await collectEvidence({
     inventory: args.inventory,
@@ -64,7 +64,9 @@ export async function runEvidence(args: EvidenceArgs, io: Output): Promise<numbe
         ? report.renderEvidenceHtml(r)
         : args.format === 'prometheus'
           ? (await import('../../report/evidence-prometheus.js')).renderEvidencePrometheus(r)
-          : report.renderEvidenceMd(r);
+          : args.format === 'xccdf'
+            ? (await import('../../report/xccdf.js')).renderXccdf(r)
+            : report.renderEvidenceMd(r);
   if (args.output) {
     const { writeAtomic } = await import('../../app/output-file.js');
     writeAtomic(args.output, body);

@@ -6,10 +6,10 @@
  * instead. A host that runs out of time has its connections closed and no further step started;
  * a connection lost after the apply script started leaves its state "unknown", never guessed.
  */
-import { describeError, HostError, NotConvergedError, StateUnknownError, UnreachableError, UnreadableFactError } from '../core/errors.js';
+import { describeError, HostError, NotConvergedError, StateUnknownError, UnreachableError } from '../core/errors.js';
 import type { HostDesired } from '../core/types.js';
 import { RESOURCES, type ResourcePlan } from '../resources/index.js';
-import { failedPlan } from '../resources/types.js';
+import { planFromRaw } from '../resources/plan.js';
 import { factsFromOutput, factsScript, gatherFacts, type Facts } from '../resources/facts.js';
 import type { Connection } from '../transport/types.js';
 import type { HostReport, ResourceReport } from '../core/report.js';
@@ -194,14 +194,7 @@ function finish(run: HostRun, started: number): HostReport {
 
 /** Each resource's plan; a fact the host could not read fails that resource, naming it, and no other. */
 function planFrom(facts: Facts, desired: HostDesired, resources = RESOURCES): ResourcePlan[] {
-  return resources.map((r) => {
-    try {
-      return r.plan(facts.raw[r.kind] ?? '', desired, facts.host);
-    } catch (err) {
-      if (err instanceof UnreadableFactError) return failedPlan(r.kind, err.message);
-      throw err;
-    }
-  });
+  return resources.map((r) => planFromRaw(r, facts.raw[r.kind] ?? '', desired, facts.host));
 }
 
 /** The resources an apply changes: the ones whose facts it prints again to be verified. */

@@ -16,7 +16,7 @@ import type { Connection } from '../transport/types.js';
 import { requirementsOf } from '../compile/requirements.js';
 import { RESOURCES } from '../resources/index.js';
 import { gatherFacts, type ExtraFacts } from '../resources/facts.js';
-import { effectiveBackend } from '../resources/firewall.js';
+import { backendOf } from '../resources/firewall.js';
 import type { EvidenceReport } from '../report/evidence-schema.js';
 import { connector, prepareRun, type ConvergeAllOptions, type RunInput } from './converge-all.js';
 import { probeResults, probeScript, probesFor } from './connectivity.js';
@@ -79,7 +79,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
         roles: h.roles,
         managed: h.managed,
         status: r.status,
-        ...(r.facts ? { firewall: effectiveBackend(h.firewall.backend, r.facts) } : {}),
+        ...(r.raw ? { firewall: backendOf(h, r.raw.firewall ?? '') } : {}),
         ...(r.error ? { error: r.error } : {}),
         ...(r.owner ? { owner: r.owner } : {}),
         roundTrips: roundTrips.get(h.name) ?? 0,

@@ -1,10 +1,10 @@
 /** Pure data types shared by every layer. No I/O, no behaviour. */
 
 export type Protocol = 'tcp' | 'udp' | 'icmp';
-export type ResourceKind = 'firewall' | 'account' | 'sudoers' | 'selinux';
 export type Family = 'ipv4' | 'ipv6';
 export type SelinuxMode = 'enforcing' | 'permissive' | 'disabled';
-export type FirewallBackend = 'auto' | 'nftables' | 'firewalld' | 'none';
+export const FIREWALL_BACKENDS = ['auto', 'nftables', 'firewalld', 'none'] as const;
+export type FirewallBackend = (typeof FIREWALL_BACKENDS)[number];
 export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
 
 /** One documented, directed need: `from` role → `to` role (docs/design.md §3). */
@@ -111,17 +111,28 @@ export interface SelinuxDesired {
   mode: SelinuxMode | 'keep';
 }
 
+/**
+ * Each resource module's slice of a host's desired state, keyed by its kind. A module added
+ * later declares its own slice in its file, by augmentation:
+ *   declare module '../core/types.js' { interface DesiredSlices { mykind: MyDesired | null } }
+ */
+export interface DesiredSlices {
+  firewall: FirewallDesired;
+  account: AccountDesired | null;
+  sudoers: SudoersDesired | null;
+  selinux: SelinuxDesired;
+}
+
+/** A resource module's kind (see src/resources/registry.ts). */
+export type ResourceKind = keyof DesiredSlices;
+
 /** Everything vprov wants one host to look like, computed purely from catalog × inventory. */
-export interface HostDesired {
+export interface HostDesired extends DesiredSlices {
   name: string;
   address: string;
   roles: string[];
   managed: boolean;
   ssh: SshTarget;
-  firewall: FirewallDesired;
-  account: AccountDesired | null;
-  sudoers: SudoersDesired | null;
-  selinux: SelinuxDesired;
 }
 
 export interface Warning {

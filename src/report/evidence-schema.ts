@@ -3,12 +3,13 @@
  * `--format json` with, and the source of docs/evidence.schema.json.
  */
 import * as z from 'zod';
+import { EVIDENCE_KINDS } from '../resources/registry.js';
 
 export const VERDICTS = ['met', 'not met', 'not applicable', 'not verifiable'] as const;
 
 const requirement = z.object({
   id: z.string().describe('stable id: kind, what, @host'),
-  kind: z.enum(['flow', 'account', 'sudo', 'selinux']),
+  kind: z.enum(EVIDENCE_KINDS),
   host: z.string().describe('the host the requirement is proven on (for a flow: its destination)'),
   requirement: z.string().describe('what the document requires, in one line'),
   sources: z.array(z.string()).optional().describe('flows: source hosts and networks'),
@@ -26,7 +27,7 @@ const requirement = z.object({
 });
 
 const notApplied = z.object({
-  kind: z.enum(['flow', 'sudo', 'selinux', 'account']),
+  kind: z.enum(EVIDENCE_KINDS),
   requirement: z.string(),
   status: z.enum(['not applied', 'flagged']),
   reason: z.string(),

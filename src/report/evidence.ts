@@ -1,14 +1,9 @@
 /** The evidence report as JSON, Markdown and one self-contained HTML page (prints on A4). Pure. */
 import { render } from '../core/templates.js';
 import type { EvidenceReport, EvidenceRow } from './evidence-schema.js';
+import { EVIDENCE_GROUPS } from '../resources/registry.js';
 
-/** Requirement groups, in the order the documents state them. */
-export const EVIDENCE_GROUPS = [
-  { kind: 'flow', id: 'flows', title: 'Firewall flows (per destination host)' },
-  { kind: 'account', id: 'accounts', title: 'Service account and group' },
-  { kind: 'sudo', id: 'sudo', title: 'sudo commands (per host)' },
-  { kind: 'selinux', id: 'selinux', title: 'SELinux mode' },
-] as const;
+export { EVIDENCE_GROUPS };
 
 export function renderEvidenceJson(r: EvidenceReport): string {
   return JSON.stringify(r, null, 2) + '\n';

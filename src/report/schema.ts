@@ -3,9 +3,10 @@
  * tests, reads them back for history and merge, and is exported as docs/report.schema.json.
  */
 import * as z from 'zod';
+import { RESOURCE_KINDS } from '../resources/registry.js';
 
 const resource = z.object({
-  resource: z.enum(['firewall', 'account', 'sudoers', 'selinux']),
+  resource: z.enum(RESOURCE_KINDS),
   status: z.enum(['ok', 'changed', 'pending', 'failed', 'not-applicable', 'unknown']),
   changes: z.array(z.string()),
   diff: z.string().optional(),

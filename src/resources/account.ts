@@ -6,12 +6,26 @@
  * by that uid, or in that home, would be left behind).
  */
 import { keyValues, q } from './shell.js';
-import { emptyPlan, notNeeded, refusedPlan, type Resource } from './types.js';
+import { emptyPlan, notNeeded, refusedPlan } from './types.js';
+import { askingProducts, union, type ResourceModule, type RowBase } from './module.js';
 
-export const accountResource: Resource = {
+export interface AccountFacts {
+  exists: boolean;
+  /** the getent passwd line, when the user exists */
+  passwd: string;
+  groups: string[];
+  sysUidMax: number;
+  /** group name → does it exist on the host */
+  groupExists: Record<string, boolean>;
+}
+
+export type AccountRow = RowBase & { kind: 'account'; user: string; groups: string[] };
+
+export const accountResource: ResourceModule<'account', AccountFacts, AccountRow> = {
   kind: 'account',
+  evidence: { kind: 'account', group: 'accounts', title: 'Service account and group' },
 
-  factsScript(desired) {
+  probe(desired) {
     const a = desired.account;
     if (!a) return '';
     const groupProbes = a.groups.map((g) => `getent group ${q(g)} >/dev/null && echo ${q(`group:${g}=yes`)} || echo ${q(`group:${g}=no`)}`).join('\n');
@@ -23,19 +37,31 @@ export const accountResource: Resource = {
     ].join('\n');
   },
 
-  plan(raw, desired) {
+  parse(raw) {
+    const kv = keyValues(raw);
+    const groupExists: Record<string, boolean> = {};
+    for (const [k, v] of Object.entries(kv)) if (k.startsWith('group:')) groupExists[k.slice(6)] = v === 'yes';
+    return {
+      exists: kv.exists === 'yes',
+      passwd: kv.passwd ?? '',
+      groups: (kv.groups ?? '').split(/\s+/).filter(Boolean),
+      sysUidMax: Number(kv.sys_uid_max) || 999,
+      groupExists,
+    };
+  },
+
+  plan(facts, desired) {
     const a = desired.account;
     const plan = emptyPlan('account');
     if (!a) return notNeeded('account', desired.roles, 'the service account');
-    const kv = keyValues(raw);
-    const missingGroups = a.groups.filter((g) => kv[`group:${g}`] !== 'yes');
+    const missingGroups = a.groups.filter((g) => !facts.groupExists[g]);
     if (missingGroups.length > 0) {
       // Creating system groups such as disk is the distribution's business, not ours.
       const groups = missingGroups.join(', ');
       return refusedPlan('account', `group ${groups} does not exist on this host`, `group ${groups} does not exist; vprov does not create system groups`);
     }
-    const exists = kv.exists === 'yes';
-    const current = new Set((kv.groups ?? '').split(/\s+/).filter(Boolean));
+    const exists = facts.exists;
+    const current = new Set(facts.groups);
     const toAdd = a.groups.filter((g) => !current.has(g));
     const script: string[] = [];
     if (!exists) {
@@ -46,18 +72,37 @@ export const accountResource: Resource = {
         plan.changes.push(`+ ${a.name} in group ${toAdd.join(', ')} (other groups kept: ${[...current].sort().join(' ')})`);
         script.push(`usermod -aG ${q(toAdd.join(','))} ${q(a.name)}`);
       }
-      const [, , uid, , , home, shell] = (kv.passwd ?? '').split(':');
+      const [, , uid, , , home, shell] = facts.passwd.split(':');
       if (shell !== a.shell) {
         plan.changes.push(`~ ${a.name} shell ${shell || '(none)'} → ${a.shell}`);
         script.push(`usermod --shell ${q(a.shell)} ${q(a.name)}`);
       }
       if (home !== a.home) plan.warnings.push(`existing ${a.name} has home ${home}, not ${a.home}: left as it is (moving a home is for its owner to decide)`);
-      const sysMax = Number(kv.sys_uid_max) || 999;
+      const sysMax = facts.sysUidMax;
       if (a.system && Number(uid) > sysMax) plan.warnings.push(`existing ${a.name} has uid ${uid}, not a system uid (≤ ${sysMax}): left as it is (files it owns would lose their owner)`);
     }
     if (script.length === 0) return plan;
     plan.status = 'pending';
     plan.script = script.join('\n');
     return plan;
+  },
+
+  requirements(ctx, h) {
+    if (!h?.account) return { rows: [], notApplied: [] };
+    const accounts = askingProducts(ctx.inv, h).flatMap((sp) => (sp.product.requirements.account ? [sp.product.requirements.account] : []));
+    if (accounts.length === 0) return { rows: [], notApplied: [] };
+    return {
+      rows: [{ id: `account:${h.account.name}@${h.name}`, kind: 'account', host: h.name, managed: h.managed, documents: union(accounts.map((a) => a.sources)), section: [...new Set(accounts.map((a) => a.section))].join('; '), user: h.account.name, groups: h.account.groups }],
+      notApplied: [],
+    };
+  },
+
+  describe: (row) => ({ requirement: `user ${row.user}, member of ${row.groups.join(', ')}` }),
+
+  judge(row, facts) {
+    if (!facts.exists) return { verdict: 'not met', found: [`getent passwd ${row.user}: no such user`], reason: `user ${row.user} does not exist` };
+    const found = [`id -nG ${row.user}: ${facts.groups.join(' ')}`];
+    const lacking = row.groups.filter((g) => !facts.groups.includes(g));
+    return lacking.length > 0 ? { verdict: 'not met', found, reason: `${row.user} is not in group ${lacking.join(', ')}` } : { verdict: 'met', found };
   },
 };

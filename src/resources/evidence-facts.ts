@@ -5,10 +5,10 @@
  */
 import type { Protocol } from '../core/types.js';
 import { cidrContains } from '../core/net.js';
-import { keyValues } from './shell.js';
 import type { Grant } from './sudo-effect.js';
 import { ruleLine, tableFromJson, type NftRuleSpec } from './nft-canonical.js';
 import { POLICY } from './firewall-firewalld.js';
+import type { NftFacts } from './firewall-nftables.js';
 
 /** One accept rule of the live firewall, as data. `protocol`/`ports` null: any. */
 export interface AcceptRule {
@@ -21,12 +21,10 @@ export interface AcceptRule {
 
 const ANY = ['0.0.0.0/0', '::/0'];
 
-/** Accept rules of `table inet vprov` (nftables facts section); [] when the table is absent. */
-export function nftAcceptRules(raw: string): AcceptRule[] {
-  const kv = keyValues(raw);
-  // The facts section lists the whole ruleset; tableFromJson keeps table inet vprov.
-  const listing = Buffer.from(kv.ruleset ?? kv.table ?? '', 'base64').toString('utf8');
-  const table = tableFromJson(listing);
+/** Accept rules of `table inet vprov` (parsed nftables facts); [] when the table is absent. */
+export function nftAcceptRules(facts: Pick<NftFacts, 'items'>): AcceptRule[] {
+  // The facts list the whole ruleset; tableFromJson keeps table inet vprov.
+  const table = tableFromJson(facts.items);
   if (!table) return [];
   return table.rules.filter((r) => r.verdict === 'accept').flatMap((r) => nftRule(r, table.sets) ?? []);
 }
@@ -47,14 +45,8 @@ function nftRule(r: NftRuleSpec, sets: Record<string, string[]>): AcceptRule | n
   return { sources, protocol, ports, text: ruleLine(r).replace(/^rule input: /, '') };
 }
 
-/** Accept rules of policy vprov-in (firewalld facts section, runtime read through firewalld's client). */
-export function firewalldAcceptRules(raw: string): AcceptRule[] {
-  let state: { ipsets?: Record<string, { entries: string[] }>; policies?: Record<string, { rules: string[] }> };
-  try {
-    state = JSON.parse(Buffer.from(keyValues(raw).runtime ?? '', 'base64').toString('utf8') || '{}');
-  } catch {
-    return [];
-  }
+/** Accept rules of policy vprov-in (firewalld's runtime state, as its probe read it). */
+export function firewalldAcceptRules(state: { ipsets?: Record<string, { entries: string[] }>; policies?: Record<string, { rules: string[] }> }): AcceptRule[] {
   const out: AcceptRule[] = [];
   for (const rule of state.policies?.[POLICY]?.rules ?? []) {
     const attr = (re: RegExp) => re.exec(rule)?.[1];

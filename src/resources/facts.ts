@@ -4,9 +4,9 @@ import type { Connection } from '../transport/types.js';
 import { HostError } from '../core/errors.js';
 import { createHash } from 'node:crypto';
 import { keyValues, SECTION, sectionMarker, splitSections } from './shell.js';
-import { firewalldHostScript } from './firewall-firewalld.js';
 import { readRecordFact, recordFactsScript, type RecordFact } from './host-record.js';
-import type { HostFacts, RawFacts, Resource } from './types.js';
+import type { HostFacts, RawFacts } from './types.js';
+import type { AnyModule } from './module.js';
 
 /** Runs unprivileged before sudo, which would strip SSH_CONNECTION. */
 export const FACTS_PRELUDE = `echo '@@vprov:ssh@@'; echo "ssh=$SSH_CONNECTION"`;
@@ -17,18 +17,16 @@ export interface ExtraFacts {
   script: string;
 }
 
-export function factsScript(resources: readonly Resource[], desired: HostDesired, extra: readonly ExtraFacts[] = []): string {
+export function factsScript(resources: readonly AnyModule[], desired: HostDesired, extra: readonly ExtraFacts[] = []): string {
   const parts = [
     sectionMarker('host'),
     `if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi`,
-    // Asked once; resources read $VPROV_FIREWALLD instead of forking again.
-    firewalldHostScript(),
     // The owner's record: read with the other facts, so the apply's digest check under the lock
     // also sees another controller's write since.
     recordFactsScript(),
   ];
   for (const r of resources) {
-    parts.push(sectionMarker(r.kind), `{\n${r.factsScript(desired) || ':'}\n} 2>/dev/null`);
+    parts.push(sectionMarker(r.kind), `{\n${r.probe(desired) || ':'}\n} 2>/dev/null`);
   }
   for (const x of extra) parts.push(sectionMarker(x.name), `{\n${x.script || ':'}\n} 2>/dev/null`);
   parts.push(sectionMarker('end'));
@@ -44,7 +42,7 @@ export interface Facts {
   record: RecordFact;
 }
 
-export async function gatherFacts(conn: Connection, resources: readonly Resource[], desired: HostDesired, extra: readonly ExtraFacts[] = []): Promise<Facts> {
+export async function gatherFacts(conn: Connection, resources: readonly AnyModule[], desired: HostDesired, extra: readonly ExtraFacts[] = []): Promise<Facts> {
   const res = await conn.runScript(factsScript(resources, desired, extra), { prelude: FACTS_PRELUDE });
   const facts = factsFromOutput(res.stdout, splitSections(res.stdout).ssh);
   if (res.code !== 0 || facts.raw.end === undefined) {
@@ -68,13 +66,6 @@ export function factsFromOutput(stdout: string, sshSection: string | undefined):
       controllerAddress: ssh[0] || null,
       sshPort: Number(ssh[3]) || 22,
       systemd: h.systemd === 'yes',
-      firewalldRunning: h.firewalld === 'running',
-      ...(h.firewalld_state ? { firewalldDown: firewalldDown(h.firewalld_state, h.firewalld_log) } : {}),
     },
   };
-}
-
-/** Why firewalld is not running, as the host said: the unit's state, with its last log lines when it failed. */
-function firewalldDown(state: string, log: string | undefined): { state: string; log: string } {
-  return { state, log: Buffer.from(log ?? '', 'base64').toString('utf8').trim().split('\n').slice(-5).join(' | ') };
 }

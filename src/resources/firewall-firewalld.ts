@@ -8,9 +8,16 @@
  * with the rendered desired state.
  */
 import type { FirewallDesired } from '../core/types.js';
-import { base64OfFile, decodeFileFact, keyValues, q, runTemp, writeFileToWord } from './shell.js';
+import { base64OfFile, decodeBase64Fact, decodeFileFact, keyValues, q, runTemp, writeFileToWord } from './shell.js';
+import { UnreadableFactError } from '../core/errors.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
+import { emptyPlan, failedPlan, lineChanges, refusedPlan, type ResourcePlan } from './types.js';
+
+/** Whether firewalld runs (or its unit is on its way up); when it does not, why, and the unit's last log lines. */
+export interface FirewalldStatus {
+  running: boolean;
+  down?: { state: string; log: string };
+}
 
 export const POLICY = 'vprov-in';
 /** Every process's name (what `pgrep -x` matches), as a glob. */
@@ -39,7 +46,7 @@ const UNIT_COMING = 'active|activating|reloading|deactivating';
 export const FIREWALLD_WAIT_S = 90;
 
 /**
- * The host section's firewalld line (sets $VPROV_FIREWALLD for the resources' sections). A
+ * The firewalld status lines, first in the firewall section (sets $VPROV_FIREWALLD for the runtime probe). A
  * firewalld process, or a unit on its way up, counts as running: the firewall section then waits
  * for it to answer. Otherwise the cause is printed: not installed, the unit's state (and its last
  * log lines when it failed), or no process on a host without systemd. Cheap on every path: no
@@ -275,8 +282,45 @@ export function firewalldFilesScript(): string {
   return `for f in ${IPSET_DIR}/vprov-*.xml ${POLICY_DIR}/vprov-*.xml; do [ -f "$f" ] && echo "file:$f=$(${base64OfFile('"$f"')})"; done`;
 }
 
-export function firewalldRuntimeScript(): string {
-  return RUNTIME_PROBE;
+/** The runtime probe (only where firewalld runs or is starting: $VPROV_FIREWALLD). */
+export const FIREWALLD_RUNTIME_PROBE = RUNTIME_PROBE;
+
+/** firewalld's status, from the firewall section: running, or why not (with the unit's last log lines when it failed). */
+export function parseFirewalldStatus(kv: Record<string, string>): FirewalldStatus {
+  return {
+    running: kv.firewalld === 'running',
+    ...(kv.firewalld_state ? { down: { state: kv.firewalld_state, log: decodeBase64Fact(kv.firewalld_log).trim().split('\n').slice(-5).join(' | ') } } : {}),
+  };
+}
+
+/** vprov's permanent firewalld files, and the runtime state when it was read (or why it could not be). */
+export interface FirewalldFacts {
+  files: Map<string, string>;
+  runtime: (FirewalldState & { version: string }) | { error: string } | null;
+}
+
+/** Parsed firewalld facts (the firewalld backend's part of the firewall section), or the reason they cannot be read. */
+export function readFirewalldFacts(raw: string | Record<string, string>): FirewalldFacts | UnreadableFactError {
+  const kv = typeof raw === 'string' ? keyValues(raw) : raw;
+  let files: Map<string, string>;
+  try {
+    files = firewalldFiles(kv);
+  } catch (err) {
+    return err as UnreadableFactError;
+  }
+  return { files, runtime: parseRuntime(kv) };
+}
+
+function parseRuntime(kv: Record<string, string>): FirewalldFacts['runtime'] {
+  if (kv.runtime_error !== undefined) return { error: `cannot read firewalld's runtime state (nothing applied, nothing reloaded): ${decodeBase64Fact(kv.runtime_error).trim()}` };
+  if (kv.runtime === undefined) return null;
+  const text = decodeBase64Fact(kv.runtime);
+  try {
+    const r = JSON.parse(text) as Partial<FirewalldState> & { version?: unknown };
+    return { version: String(r.version ?? 'unknown'), ipsets: r.ipsets ?? {}, policies: r.policies ?? {} };
+  } catch {
+    return { error: `cannot read firewalld's runtime state: unparsable probe output ${JSON.stringify(text.slice(0, 200))}` };
+  }
 }
 
 /** Policy objects exist from firewalld 0.9.0; older ones (RHEL 7's 0.6) are refused by name. */
@@ -297,8 +341,8 @@ function firewalldFiles(kv: Record<string, string>): Map<string, string> {
 }
 
 /** Removal of vprov's firewalld objects (another backend now): files, then a reload where it runs. */
-export function removeFirewalld(raw: string, running: boolean): { changes: string[]; script: string } | null {
-  const files = [...firewalldFiles(keyValues(raw)).keys()];
+export function removeFirewalld(facts: Pick<FirewalldFacts, 'files'>, running: boolean): { changes: string[]; script: string } | null {
+  const files = [...facts.files.keys()];
   if (files.length === 0) return null;
   return {
     changes: files.map((f) => `- ${f} (vprov's firewalld object; this host's backend is not firewalld)`),
@@ -307,8 +351,8 @@ export function removeFirewalld(raw: string, running: boolean): { changes: strin
 }
 
 /** A failed firewalld.service: the host was meant to run firewalld, and it cannot be read. */
-export function firewalldFailed(host: Pick<HostFacts, 'firewalldDown'>): boolean {
-  return host.firewalldDown?.state === 'firewalld.service: failed';
+export function firewalldFailed(status: FirewalldStatus): boolean {
+  return status.down?.state === 'firewalld.service: failed';
 }
 
 /**
@@ -316,27 +360,20 @@ export function firewalldFailed(host: Pick<HostFacts, 'firewalldDown'>): boolean
  * `auto` finds its unit failed). A failed unit is an error with its last log lines; a stopped or
  * missing firewalld is refused with its state: never taken for "nothing there".
  */
-function firewalldDownPlan(host: Pick<HostFacts, 'firewalldDown'>): ResourcePlan {
-  const down = host.firewalldDown ?? { state: 'state unknown', log: '' };
-  const plan = firewalldFailed(host)
+function firewalldDownPlan(status: FirewalldStatus): ResourcePlan {
+  const down = status.down ?? { state: 'state unknown', log: '' };
+  const plan = firewalldFailed(status)
     ? failedPlan('firewall', `firewalld is not running: firewalld.service is failed${down.log ? `; last log lines: ${down.log}` : ''}. Fix it (systemctl status firewalld), or choose firewall: nftables`)
     : refusedPlan('firewall', `firewalld is not running (${down.state}; firewall: firewalld in the inventory)`, `firewalld is not running (${down.state}): start it or choose firewall: nftables`);
   plan.notes.push('backend: firewalld (policy vprov-in, ipsets vprov-*)');
   return plan;
 }
 
-export function planFirewalld(raw: string, fw: FirewallDesired, host: Pick<HostFacts, 'firewalldRunning' | 'firewalldDown'>): ResourcePlan {
-  if (!host.firewalldRunning) return firewalldDownPlan(host);
-  const kv = keyValues(raw);
-  const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
-  if (kv.runtime_error !== undefined) return failedPlan('firewall', `cannot read firewalld's runtime state (nothing applied, nothing reloaded): ${b64(kv.runtime_error).trim()}`);
-  let runtime: FirewalldState & { version?: string };
-  try {
-    runtime = JSON.parse(b64(kv.runtime)) as FirewalldState & { version?: string };
-  } catch {
-    return failedPlan('firewall', `cannot read firewalld's runtime state: unparsable probe output ${JSON.stringify(b64(kv.runtime).slice(0, 200))}`);
-  }
-  const version = String(runtime.version ?? 'unknown');
+export function planFirewalld(facts: FirewalldFacts, fw: FirewallDesired, status: FirewalldStatus): ResourcePlan {
+  if (!status.running) return firewalldDownPlan(status);
+  const runtime = facts.runtime ?? { error: `cannot read firewalld's runtime state: unparsable probe output ""` };
+  if ('error' in runtime) return failedPlan('firewall', runtime.error);
+  const version = runtime.version;
   if (versionBefore(version, POLICY_MIN_VERSION)) {
     return refusedPlan(
       'firewall',
@@ -347,7 +384,7 @@ export function planFirewalld(raw: string, fw: FirewallDesired, host: Pick<HostF
   const plan = emptyPlan('firewall');
   plan.notes.push(`backend: firewalld ${version} (policy vprov-in, ipsets vprov-*)`);
   if (fw.inputPolicy === 'drop') plan.warnings.push('inputPolicy: drop is an nftables setting; with firewalld the zone target decides what is dropped');
-  const files = firewalldFiles(kv);
+  const files = facts.files;
   const desired = desiredFirewalld(fw);
   plan.changes.push(...lineChanges(canonicalFirewalld(desired.state), canonicalFirewalld({ ipsets: runtime.ipsets ?? {}, policies: runtime.policies ?? {} })));
   const write = [...desired.files].filter(([path, text]) => files.get(path) !== text);

@@ -8,9 +8,10 @@ import { createTwoFilesPatch } from 'diff';
 import type { FirewallDesired, FirewallRule } from '../core/types.js';
 import { addressInterval, familyOf, normalizeSources } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSetElements, type Json, type NftRuleSpec } from './nft-canonical.js';
-import { decodeFileFact, ensureDir, keyValues, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
+import { decodeBase64Fact, decodeFileFact, ensureDir, keyValues, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
+import { UnreadableFactError } from '../core/errors.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
+import { emptyPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export const NFT_FILE = '/etc/vprov/vprov.nft';
 const ROLLBACK_DIR = '/run/vprov';
@@ -137,7 +138,7 @@ export function nftFactsScript(): string {
   ].join('\n');
 }
 
-interface NftFacts {
+export interface NftFacts {
   installed: boolean;
   items: Record<string, Json>[];
   actual: string[] | null;
@@ -146,26 +147,25 @@ interface NftFacts {
   dropin: string | null;
 }
 
-/** Parsed nft facts, or the reason they cannot be read. */
-export function readNftFacts(raw: string): NftFacts | { error: string } {
-  const kv = keyValues(raw);
-  const b64 = (s: string | undefined) => Buffer.from(s ?? '', 'base64').toString('utf8');
+/** Parsed nft facts (the nftables backend's part of the firewall section), or the reason they cannot be read. */
+export function readNftFacts(raw: string | Record<string, string>): NftFacts | UnreadableFactError {
+  const kv = typeof raw === 'string' ? keyValues(raw) : raw;
   let persisted: string | null, unit: string | null, dropin: string | null;
   try {
     persisted = decodeFileFact(kv.persisted, NFT_FILE);
     unit = decodeFileFact(kv.unit, NFT_UNIT);
     dropin = decodeFileFact(kv.dropin, NFT_DROPIN);
   } catch (err) {
-    return { error: (err as Error).message };
+    return err as UnreadableFactError;
   }
   if (kv.nft !== 'yes') return { installed: false, items: [], actual: null, persisted, unit, dropin };
-  if (kv.ruleset_error !== undefined) return { error: `cannot read the nftables ruleset: ${b64(kv.ruleset_error).trim() || 'nft failed'}` };
-  if (kv.ruleset === undefined) return { error: 'cannot read the nftables ruleset: no output from nft' };
+  if (kv.ruleset_error !== undefined) return new UnreadableFactError(`cannot read the nftables ruleset: ${decodeBase64Fact(kv.ruleset_error).trim() || 'nft failed'}`);
+  if (kv.ruleset === undefined) return new UnreadableFactError('cannot read the nftables ruleset: no output from nft');
   let items: Record<string, Json>[];
   try {
-    items = rulesetItems(b64(kv.ruleset));
+    items = rulesetItems(decodeBase64Fact(kv.ruleset));
   } catch (err) {
-    return { error: `cannot read the nftables ruleset: unparsable JSON from nft -j (${(err as Error).message})` };
+    return new UnreadableFactError(`cannot read the nftables ruleset: unparsable JSON from nft -j (${(err as Error).message})`);
   }
   return { installed: true, items, actual: canonicalFromJson(items), persisted, unit, dropin };
 }
@@ -191,10 +191,8 @@ export function removeNftables(f: NftFacts, systemd: boolean, why: string): { ch
   return { changes, script };
 }
 
-export function planNftables(raw: string, fw: FirewallDesired, host: HostFacts): ResourcePlan {
+export function planNftables(facts: NftFacts, fw: FirewallDesired, host: HostFacts): ResourcePlan {
   const plan = emptyPlan('firewall');
-  const facts = readNftFacts(raw);
-  if ('error' in facts) return failedPlan('firewall', facts.error);
   if (!facts.installed) return refusedPlan('firewall', 'nft is not installed on this host', 'nft is not installed; install nftables or set firewall: none');
   if (fw.inputPolicy === 'drop' && !host.controllerAddress) {
     // Lockout guard: without our own address we cannot keep our SSH session open.

@@ -190,14 +190,14 @@ function value(v: Json): string {
 }
 
 /** The listed table as data (sets by name, rules of chain input), for evidence; null when absent or unparsable. */
-export function tableFromJson(listing: string): { sets: Record<string, string[]>; rules: NftRuleSpec[] } | null {
-  let doc: { nftables?: Json[] };
+export function tableFromJson(listing: string | Record<string, Json>[]): { sets: Record<string, string[]>; rules: NftRuleSpec[] } | null {
+  let all: Record<string, Json>[];
   try {
-    doc = JSON.parse(listing || '{}') as { nftables?: Json[] };
+    all = typeof listing === 'string' ? rulesetItems(listing) : listing;
   } catch {
     return null;
   }
-  const items = (doc.nftables ?? []).filter((i): i is { [k: string]: Json } => !!i && typeof i === 'object' && !Array.isArray(i)).filter(inVprov);
+  const items = all.filter(inVprov);
   if (!items.some((i) => 'table' in i)) return null;
   const sets: Record<string, string[]> = {};
   const rules: NftRuleSpec[] = [];

@@ -5,7 +5,10 @@
  */
 import type { SelinuxMode } from '../core/types.js';
 import { decodeFileFact, keyValues, readFileFact, runTemp, writeFileToWord } from './shell.js';
-import { emptyPlan, type Resource } from './types.js';
+import { emptyPlan } from './types.js';
+import { askingProducts, union, type ResourceModule, type RowBase } from './module.js';
+
+export type SelinuxRow = RowBase & { kind: 'selinux'; mode: SelinuxMode; documented: SelinuxMode | null };
 
 export const SELINUX_CONFIG = '/etc/selinux/config';
 
@@ -35,10 +38,11 @@ export function withConfigMode(config: string, mode: SelinuxMode): string {
   return `${config}${config.endsWith('\n') || config === '' ? '' : '\n'}SELINUX=${mode}\n`;
 }
 
-export const selinuxResource: Resource = {
+export const selinuxResource: ResourceModule<'selinux', SelinuxFacts, SelinuxRow> = {
   kind: 'selinux',
+  evidence: { kind: 'selinux', group: 'selinux', title: 'SELinux mode' },
 
-  factsScript(desired) {
+  probe(desired) {
     if (desired.selinux.mode === 'keep') return '';
     return [
       readFileFact('config', SELINUX_CONFIG),
@@ -49,14 +53,15 @@ export const selinuxResource: Resource = {
     ].join('\n');
   },
 
-  plan(raw, desired) {
+  parse: (raw, desired) => (desired.selinux.mode === 'keep' ? { config: null, kernel: false, runtime: null } : parseSelinuxFacts(raw)),
+
+  plan(facts, desired) {
     const wanted = desired.selinux.mode;
     const plan = emptyPlan('selinux');
     if (wanted === 'keep') {
       plan.notes.push('mode kept as found (selinux: keep)');
       return plan;
     }
-    const facts = parseSelinuxFacts(raw);
     if (facts.config === null) {
       plan.status = 'not-applicable';
       plan.notes.push(`not applicable: no ${SELINUX_CONFIG} (no SELinux userland)`);
@@ -87,4 +92,45 @@ export const selinuxResource: Resource = {
     }
     return plan;
   },
+
+  requirements(ctx, h) {
+    if (!h) return { rows: [], notApplied: [] };
+    const selinux = askingProducts(ctx.inv, h).flatMap((sp) => (sp.product.requirements.selinux ? [sp.product.requirements.selinux] : []));
+    if (h.selinux.mode !== 'keep') {
+      // A mode set on a host no product asks it of still cites what the products document.
+      if (selinux.length === 0) selinux.push(...ctx.inv.products.flatMap((sp) => (sp.product.requirements.selinux ? [sp.product.requirements.selinux] : [])));
+      const modes = new Set(selinux.map((x) => x.mode));
+      const row: SelinuxRow = {
+        id: `selinux@${h.name}`,
+        kind: 'selinux',
+        host: h.name,
+        managed: h.managed,
+        documents: union(selinux.map((x) => x.sources)),
+        section: [...new Set(selinux.map((x) => x.section))].join('; '),
+        mode: h.selinux.mode,
+        documented: modes.size === 1 ? [...modes][0]! : null,
+      };
+      return { rows: [row], notApplied: [] };
+    }
+    return {
+      rows: [],
+      notApplied: selinux.map((x) => ({ kind: 'selinux', requirement: `SELinux ${x.mode} on ${h.name}`, status: 'not applied' as const, reason: 'selinux: keep in the inventory (the mode is left as found)', documents: x.sources, section: x.section })),
+    };
+  },
+
+  describe: (row) => ({ requirement: `SELinux ${row.mode}${row.documented && row.documented !== row.mode ? ` (inventory; documented: ${row.documented})` : ''}` }),
+
+  judge(row, f) {
+    const runtime = f.kernel ? (f.runtime ?? 'disabled') : null;
+    const persistent = f.config === null ? null : configMode(f.config);
+    const found = [
+      `getenforce: ${f.runtime ?? '(not installed)'}${f.kernel ? '' : ' (kernel without SELinux: runtime not applicable)'}`,
+      f.config === null ? `${SELINUX_CONFIG}: absent` : `${SELINUX_CONFIG}: SELINUX=${persistent ?? '(unset)'}`,
+    ];
+    if (f.config === null) return { verdict: 'not applicable', found, reason: `no ${SELINUX_CONFIG} (no SELinux userland)` };
+    if (persistent !== row.mode) return { verdict: 'not met', found, reason: `${SELINUX_CONFIG} says ${persistent ?? 'nothing'}, ${row.mode} wanted` };
+    if (runtime !== null && runtime !== row.mode) return { verdict: 'not met', found, reason: `running ${runtime}, ${row.mode} wanted` };
+    return { verdict: 'met', found };
+  },
 };
+

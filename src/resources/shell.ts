@@ -47,6 +47,11 @@ export function readFileFact(key: string, path: string): string {
   return `if [ -f ${q(path)} ]; then printf ${key}=; ${base64OfFile(q(path))}; echo; else echo ${key}=absent; fi`;
 }
 
+/** A base64 fact's text (an absent one: ''). The one decoder of base64 facts. */
+export function decodeBase64Fact(value: string | undefined): string {
+  return Buffer.from(value?.trim() ?? '', 'base64').toString('utf8');
+}
+
 /**
  * A file fact's content, or null when the file is absent. A file that exists but could not be
  * read is an error naming it, never an empty file.
@@ -54,7 +59,7 @@ export function readFileFact(key: string, path: string): string {
 export function decodeFileFact(line: string | undefined, path: string): string | null {
   if (line === undefined || line.trim() === 'absent') return null;
   if (line.trim().endsWith(UNREADABLE_MARK)) throw new UnreadableFactError(`cannot read ${path} on the host: it exists, but reading it failed`);
-  return Buffer.from(line.trim(), 'base64').toString('utf8');
+  return decodeBase64Fact(line);
 }
 
 export const SECTION = '@@vprov:';

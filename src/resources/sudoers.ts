@@ -5,10 +5,12 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import type { HostDesired, SudoersDesired } from '../core/types.js';
-import { decodeFileFact, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
+import { decodeBase64Fact, decodeFileFact, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, notNeeded, type Resource, type ResourcePlan } from './types.js';
-import { effectProblem, parseSudoList } from './sudo-effect.js';
+import { emptyPlan, notNeeded, type ResourcePlan } from './types.js';
+import { effectProblem, parseSudoList, type SudoView } from './sudo-effect.js';
+import { grantFor } from './evidence-facts.js';
+import type { NotApplied, ResourceModule, RowBase } from './module.js';
 
 export const SUDOERS_DIR = '/etc/sudoers.d';
 
@@ -23,10 +25,32 @@ export function renderSudoers(d: SudoersDesired): string {
   });
 }
 
-export const sudoersResource: Resource = {
-  kind: 'sudoers',
+type Perm = { mode: number; owner: string; group: string };
 
-  factsScript(desired) {
+export interface SudoersFacts {
+  userExists: boolean;
+  /** vprov's drop-in, null when absent */
+  content: string | null;
+  /** "MODE OWNER GROUP" of the drop-in */
+  meta: string | null;
+  /** documented commands not installed on the host */
+  missing: string[];
+  /** what `sudo -l -U USER` says (absent when the user does not exist) */
+  effect: SudoView | null;
+  includesDir: boolean;
+  /** other sudoers files naming the user */
+  foreignFiles: string[];
+  /** mode and owner of each granted path and every directory above it */
+  perms: Map<string, Perm>;
+}
+
+export type SudoRow = RowBase & { kind: 'sudo'; user: string; command: string; rootEquivalent: boolean };
+
+export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> = {
+  kind: 'sudoers',
+  evidence: { kind: 'sudo', group: 'sudo', title: 'sudo commands (per host)' },
+
+  probe(desired) {
     if (!desired.sudoers) return '';
     const path = `${SUDOERS_DIR}/${desired.sudoers.file}`;
     const { user, commands } = desired.sudoers;
@@ -46,20 +70,37 @@ export const sudoersResource: Resource = {
     ].join('\n');
   },
 
-  plan(raw, desired) {
+  parse(raw, desired) {
+    const lines = raw.split('\n');
+    const value = (key: string) => lines.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
+    const perms = new Map<string, Perm>();
+    for (const l of lines) {
+      const m = /^perm:(.*)=([0-7]+) (\S+) (\S+)$/.exec(l);
+      if (m) perms.set(m[1]!, { mode: parseInt(m[2]!, 8), owner: m[3]!, group: m[4]! });
+    }
+    const effect = value('effect');
+    return {
+      userExists: lines.includes('user=yes'),
+      content: decodeFileFact(value('content'), `${SUDOERS_DIR}/${desired.sudoers?.file ?? ''}`),
+      meta: value('meta') ?? null,
+      missing: lines.filter((l) => l.startsWith('missing=')).map((l) => l.slice(8)),
+      effect: effect === undefined ? null : parseSudoList(decodeBase64Fact(effect)),
+      includesDir: value('includedir') === 'yes',
+      foreignFiles: lines.filter((l) => l.startsWith('foreign=')).map((l) => l.slice(8)),
+      perms,
+    };
+  },
+
+  plan(facts, desired) {
     const d = desired.sudoers;
     if (!d) return notNeeded('sudoers', desired.roles, 'a sudoers drop-in (no documented sudo commands)');
-    const lines = raw.split('\n');
     const path = `${SUDOERS_DIR}/${d.file}`;
-    const current = decodeFileFact(lines.find((l) => l.startsWith('content='))?.slice(8), path);
-    const meta = lines.find((l) => l.startsWith('meta='))?.slice(5) ?? null;
-    const missing = lines.filter((l) => l.startsWith('missing=')).map((l) => l.slice(8));
-    const value = (key: string) => lines.find((l) => l.startsWith(`${key}=`))?.slice(key.length + 1);
+    const { content: current, meta, missing } = facts;
     const wanted = renderSudoers(d);
     const plan: ResourcePlan = emptyPlan('sudoers');
     if (missing.length > 0) plan.warnings.push(`${missing.length} documented command(s) not installed on this host (rule written anyway): ${missing.join(', ')}`);
     if (d.rootEquivalent.length > 0) plan.notes.push(`root-equivalent commands granted as documented: ${d.rootEquivalent.join(', ')}`);
-    plan.warnings.push(...writableWarnings(d.user, d.commands, lines));
+    plan.warnings.push(...writableWarnings(d.user, d.commands, facts.perms));
     if (current !== wanted) {
       plan.changes.push(current === null ? `+ ${path}` : `~ ${path} (content)`);
       plan.diff = createTwoFilesPatch(current === null ? '/dev/null' : path, path, current ?? '', wanted, undefined, undefined, { context: 3 });
@@ -67,11 +108,10 @@ export const sudoersResource: Resource = {
     if (current !== null && meta !== '440 root root') plan.changes.push(`~ ${path} mode/owner ${meta} → 440 root root`);
     if (plan.changes.length === 0) {
       // The file is as vprov writes it: now the effect, as sudo reads the whole configuration.
-      const effect = value('effect');
       const problem = effectProblem(d.user, d.commands, path, {
-        view: parseSudoList(effect === undefined ? '' : Buffer.from(effect, 'base64').toString('utf8')),
-        includesDir: value('includedir') === 'yes',
-        foreignFiles: lines.filter((l) => l.startsWith('foreign=')).map((l) => l.slice(8)),
+        view: facts.effect ?? parseSudoList(''),
+        includesDir: facts.includesDir,
+        foreignFiles: facts.foreignFiles,
       });
       if (problem) return { ...plan, status: 'failed', error: problem };
       return plan;
@@ -79,11 +119,80 @@ export const sudoersResource: Resource = {
     plan.status = 'pending';
     // Never a rule for a user that does not exist: the account resource runs first in the same
     // apply; if it could not create the user, this fails with that reason.
-    const userMissing = lines.includes('user=no');
+    const userMissing = !facts.userExists;
     if (userMissing) plan.notes.push(`user ${d.user} does not exist yet: the file is written once the account resource has created it`);
     plan.script = `${userMissing ? `getent passwd ${q(d.user)} >/dev/null || { echo ${q(`user ${d.user} does not exist (the account resource did not create it): ${path} not written`)} >&2; exit 3; }
 ` : ''}${installSudoersScript(path, wanted)}`;
     return plan;
+  },
+
+  requirements(ctx, h) {
+    const { inv } = ctx;
+    if (h) {
+      if (!h.sudoers) return { rows: [], notApplied: [] };
+      const sudoers = h.sudoers;
+      // Which product a qualified role belongs to (storware/node → storware, node).
+      const owner = (qualified: string) => {
+        const sp = inv.products.find((p) => qualified.startsWith(p.prefix) && qualified.slice(p.prefix.length) in p.product.requirements.sudo)!;
+        return sp.product.requirements.sudo[qualified.slice(sp.prefix.length)]!;
+      };
+      const rows = sudoers.commands.map((command): SudoRow => {
+        const sudo = sudoers.roles.map(owner).filter((x) => x.commands.includes(command));
+        return {
+          id: `sudo:${command}@${h.name}`,
+          kind: 'sudo',
+          host: h.name,
+          managed: h.managed,
+          documents: [...new Set(sudo.flatMap((x) => x.sources))].sort(),
+          section: sudo.map((x) => x.section).join('; '),
+          user: sudoers.user,
+          command,
+          rootEquivalent: sudoers.rootEquivalent.includes(command),
+        };
+      });
+      return { rows, notApplied: [] };
+    }
+    const notApplied: NotApplied[] = [];
+    for (const sp of inv.products) {
+      for (const [role, sudo] of Object.entries(sp.product.requirements.sudo)) {
+        const qualified = sp.prefix + role;
+        if (!ctx.hosts.some((x) => x.sudoers?.roles.includes(qualified))) {
+          notApplied.push({ kind: 'sudo', requirement: `sudo for role ${qualified}: ${sudo.commands.join(', ')}`, status: 'not applied', reason: `no host with role "${qualified}" in the inventory`, documents: sudo.sources, section: sudo.section });
+        }
+      }
+    }
+    const granted = new Set(ctx.hosts.flatMap((x) => x.sudoers?.rootEquivalent ?? []));
+    for (const command of [...granted].sort()) {
+      const lists = inv.products.flatMap((sp) => Object.values(sp.product.requirements.sudo)).filter((s) => s.commands.includes(command));
+      const users = ctx.hosts.filter((x) => x.sudoers?.commands.includes(command));
+      const user = users[0]?.sudoers?.user ?? 'the service account';
+      notApplied.push({
+        kind: 'sudo',
+        requirement: `sudo ${command} for ${user}`,
+        status: 'flagged',
+        reason: `root-equivalent: whoever runs it as ${user} can become root; granted as documented on ${users.map((x) => x.name).join(', ')}`,
+        documents: [...new Set(lists.flatMap((s) => s.sources))].sort(),
+        section: lists.map((s) => s.section).join('; '),
+      });
+    }
+    return { rows: [], notApplied };
+  },
+
+  describe: (row) => ({ requirement: `${row.user} may run ${row.command} as root (sudo)`, rootEquivalent: row.rootEquivalent }),
+
+  judge(row, facts) {
+    // The sudoers resource's own fact: what `sudo -l -U USER` says, read in the same round trip.
+    if (facts.effect === null) {
+      return !facts.userExists
+        ? { verdict: 'not met', found: [`getent passwd ${row.user}: no such user`], reason: `user ${row.user} does not exist` }
+        : { verdict: 'not verifiable', found: [`sudo -l -U ${row.user}: no answer`], reason: `sudo could not list the privileges of ${row.user}` };
+    }
+    const view = facts.effect;
+    if (!view.readable) return { verdict: 'not verifiable', found: [`sudo -l -U ${row.user}: ${view.raw.slice(0, 300) || 'no output'}`], reason: `sudo could not list the privileges of ${row.user}` };
+    const grant = grantFor(view.grants, row.command);
+    if (grant) return { verdict: 'met', found: [`sudo -l -U ${row.user}: (${grant.runas}) ${grant.tags ? `${grant.tags} ` : ''}${grant.command}`] };
+    const found = [`sudo -l -U ${row.user}: ${row.command} not listed (${view.grants.length} command(s) granted${view.grants.length ? `, e.g. ${view.grants.slice(0, 3).map((g) => g.command).join(', ')}` : ''})`];
+    return { verdict: 'not met', found, reason: `sudo does not let ${row.user} run ${row.command} as root` };
   },
 };
 
@@ -119,12 +228,7 @@ function pathsAbove(paths: readonly string[]): string[] {
  * A granted path (or a directory above it) that someone other than root can write is root for
  * that someone: they replace the file, and sudo runs it. Mode bits only (ACLs are not read).
  */
-function writableWarnings(user: string, commands: readonly string[], lines: readonly string[]): string[] {
-  const perms = new Map<string, { mode: number; owner: string; group: string }>();
-  for (const l of lines) {
-    const m = /^perm:(.*)=([0-7]+) (\S+) (\S+)$/.exec(l);
-    if (m) perms.set(m[1]!, { mode: parseInt(m[2]!, 8), owner: m[3]!, group: m[4]! });
-  }
+function writableWarnings(user: string, commands: readonly string[], perms: ReadonlyMap<string, Perm>): string[] {
   const out: string[] = [];
   for (const c of commands) {
     for (const at of pathsAbove([c])) {

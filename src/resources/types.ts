@@ -1,5 +1,5 @@
 /** The resource contract: facts → plan (pure) → script → apply → facts again → plan must be empty. */
-import type { HostDesired, ResourceKind } from '../core/types.js';
+import type { ResourceKind } from '../core/types.js';
 import { q } from './shell.js';
 
 export type { ResourceKind };
@@ -34,25 +34,13 @@ export interface ResourcePlan {
 /** Raw facts: the output section of each fact probe, keyed by probe name. */
 export type RawFacts = Record<string, string>;
 
-export interface Resource {
-  kind: ResourceKind;
-  /** sh fragment printing what this resource needs to know; its output is section `kind` */
-  factsScript(desired: HostDesired): string;
-  /** Pure: compare the parsed facts with the desired state. */
-  plan(raw: string, desired: HostDesired, host: HostFacts): ResourcePlan;
-}
-
-/** Facts every resource may use, gathered in the same round trip. */
+/** Facts every resource may use, gathered in the same round trip (a backend's own facts are its module's). */
 export interface HostFacts {
   /** address the controller's SSH session comes from, as the host sees it */
   controllerAddress: string | null;
   /** port the host's sshd answered the controller on */
   sshPort: number;
   systemd: boolean;
-  /** firewalld runs, or its unit is on its way up (the firewall section waits for it to answer) */
-  firewalldRunning: boolean;
-  /** when it does not: why ("not installed", "firewalld.service: failed", …) and the unit's last log lines */
-  firewalldDown?: { state: string; log: string };
 }
 
 /**

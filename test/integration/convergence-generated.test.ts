@@ -25,6 +25,7 @@ import { desiredTable, liveControllers, planNftables, renderTable } from '../../
 import { canonicalFirewalld, desiredFirewalld, type FirewalldState } from '../../src/resources/firewall-firewalld.js';
 import { startLab, type Lab } from '../lab/hosts.js';
 import type { HostDesired } from '../../src/core/types.js';
+import { nftFacts } from '../helpers/facts.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/convergence');
 const seed = Number(process.env.VPROV_SEED ?? Date.now() % 2 ** 31);
@@ -119,7 +120,7 @@ function checkCase(c: Case): void {
   const inv = inventoryOf(c.inventory);
   const hosts = compile(inv).hosts.filter((h) => h.managed && (h.firewall.rules.length > 0 || h.firewall.inputPolicy === 'drop'));
   if (hosts.length === 0) return;
-  const facts = (h: HostDesired) => ({ controllerAddress: c.controller, sshPort: c.sshPort, systemd: false, firewalldRunning: false });
+  const facts = (h: HostDesired) => ({ controllerAddress: c.controller, sshPort: c.sshPort, systemd: false });
   const rendered = new Map<string, string>();
   for (const h of hosts) {
     const live = liveControllers([], c.controller, h.firewall.sshAdminSources);
@@ -130,7 +131,7 @@ function checkCase(c: Case): void {
   for (const h of hosts) {
     const listing = loaded.get(h.name)!;
     // (a) vprov's compare of what nft stored is empty: one apply converges.
-    const again = planNftables(`nft=yes\nruleset=${b64(listing)}\npersisted=${b64(rendered.get(h.name)!)}\nunit=absent`, h.firewall, facts(h));
+    const again = planNftables(nftFacts(`nft=yes\nruleset=${b64(listing)}\npersisted=${b64(rendered.get(h.name)!)}\nunit=absent`), h.firewall, facts(h));
     expect({ host: h.name, status: again.status, changes: again.changes }).toEqual({ host: h.name, status: 'ok', changes: [] });
     // (b) exactly the oracle's packets; (c) nothing without a source.
     const got = acceptedBoxes(listing);

@@ -10,7 +10,9 @@ import { liveControllers, planNftables, shadowNotes } from '../../src/resources/
 import { planFirewalld, versionBefore } from '../../src/resources/firewall-firewalld.js';
 import { compile } from '../../src/compile/compile.js';
 import { inventoryOf } from '../helpers/catalog.js';
-import type { FirewallDesired } from '../../src/core/types.js';
+import type { FirewallDesired, HostDesired } from '../../src/core/types.js';
+import { firewalldFacts, nftFacts, planRaw } from '../helpers/facts.js';
+import { firewallResource } from '../../src/resources/firewall.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const fw: FirewallDesired = {
@@ -21,7 +23,7 @@ const fw: FirewallDesired = {
   sets: [{ name: 'node_v4', family: 'ipv4', elements: ['10.0.0.0/24'] }],
   rules: [{ set: 'node_v4', family: 'ipv4', protocol: 'tcp', ports: ['22'], flows: ['x/1'], purposes: ['a'] }],
 };
-const host = { controllerAddress: '172.17.0.1', sshPort: 22, systemd: false, firewalldRunning: false };
+const host = { controllerAddress: '172.17.0.1', sshPort: 22, systemd: false };
 
 describe('addresses as nft stores them', () => {
   it.each([
@@ -101,12 +103,12 @@ describe("nftables.service's drop-in goes with vprov's unit", () => {
   const empty = { ...fw, sets: [], rules: [] };
   const dropin = '[Service]\nExecStartPost=-/usr/bin/systemctl --no-block try-reload-or-restart vprov-nftables.service\n';
   it('an apply on a systemd host writes the unit and the drop-in, and enables the unit', () => {
-    const plan = planNftables('nft=yes\nruleset=' + b64('{"nftables": []}') + '\npersisted=absent\nunit=absent\ndropin=absent', fw, sd);
+    const plan = planNftables(nftFacts('nft=yes\nruleset=' + b64('{"nftables": []}') + '\npersisted=absent\nunit=absent\ndropin=absent'), fw, sd);
     expect(plan.changes).toEqual(expect.arrayContaining(['+ /etc/systemd/system/vprov-nftables.service', '+ /etc/systemd/system/nftables.service.d/50-vprov.conf']));
     expect(plan.script).toMatch(/mv -f \S+ \/etc\/systemd\/system\/nftables\.service\.d\/50-vprov\.conf\n/);
   });
   it('a left-over drop-in alone is removed, with its directory when empty', () => {
-    const plan = planNftables(`nft=yes\nruleset=${b64('{"nftables": []}')}\npersisted=absent\nunit=absent\ndropin=${b64(dropin)}`, empty, sd);
+    const plan = planNftables(nftFacts(`nft=yes\nruleset=${b64('{\"nftables\": []}')}\npersisted=absent\nunit=absent\ndropin=${b64(dropin)}`), empty, sd);
     expect(plan.changes).toEqual(['- /etc/systemd/system/nftables.service.d/50-vprov.conf']);
     expect(plan.script).toMatch(/rm -f .*\/etc\/systemd\/system\/nftables\.service\.d\/50-vprov\.conf/);
     expect(plan.script).toMatch(/rmdir \/etc\/systemd\/system\/nftables\.service\.d 2>\/dev\/null \|\| true/);
@@ -116,14 +118,14 @@ describe("nftables.service's drop-in goes with vprov's unit", () => {
 
 describe('facts that cannot be read fail the resource with their cause', () => {
   it('nft listing error', () => {
-    const plan = planNftables(`nft=yes\nruleset_error=${b64('Error: Could not process rule: Operation not permitted')}\npersisted=absent\nunit=absent`, fw, host);
+    const plan = planRaw(firewallResource, `firewalld=no\nnft=yes\nruleset_error=${b64('Error: Could not process rule: Operation not permitted')}\npersisted=absent\nunit=absent`, { firewall: fw } as HostDesired, host);
     expect(plan.status).toBe('failed');
     expect(plan.error).toMatch(/cannot read the nftables ruleset: Error: Could not process rule: Operation not permitted/);
     expect(plan.script).toBe('');
   });
 
   it('firewalld probe error: failed, nothing applied or reloaded', () => {
-    const plan = planFirewalld(`runtime_error=${b64('interpreter /usr/bin/python3: sh: 1: /usr/bin/python3: not found')}`, fw, { firewalldRunning: true });
+    const plan = planFirewalld(firewalldFacts(`runtime_error=${b64('interpreter /usr/bin/python3: sh: 1: /usr/bin/python3: not found')}`), fw, { running: true });
     expect(plan.status).toBe('failed');
     expect(plan.error).toMatch(/cannot read firewalld's runtime state .*python3: not found/);
     expect(plan.script).toBe('');
@@ -142,13 +144,13 @@ describe('firewalld versions (decided on the parsed version)', () => {
   ])('%s before 0.9.0: %s', (v, before) => expect(versionBefore(v, [0, 9, 0])).toBe(before));
 
   it('0.6.3 is refused, naming the version and the alternatives', () => {
-    const plan = planFirewalld(runtime('0.6.3'), fw, { firewalldRunning: true });
+    const plan = planFirewalld(firewalldFacts(runtime('0.6.3')), fw, { running: true });
     expect(plan.changes).toEqual(['! firewalld 0.6.3 has no policy objects (they exist from 0.9.0)']);
     expect(plan.script).toMatch(/firewalld 0\.6\.3 is older than 0\.9\.0 .*upgrade firewalld .*firewall: none/);
   });
 
   it('0.9.0 uses the policy', () => {
-    const plan = planFirewalld(runtime('0.9.0'), fw, { firewalldRunning: true });
+    const plan = planFirewalld(firewalldFacts(runtime('0.9.0')), fw, { running: true });
     expect(plan.status).toBe('pending');
     expect(plan.changes.some((c) => c.includes('policy vprov-in'))).toBe(true);
   });
@@ -185,7 +187,7 @@ describe('loading the rendered table', () => {
   const fresh = 'nft=yes\nruleset=' + b64('{"nftables": []}') + '\npersisted=absent\nunit=absent\ndropin=absent';
 
   it('a table nft rejects fails the resource with nft’s reason and leaves nothing (one nft -f: a transaction)', () => {
-    const r = runWithRejectingNft(planNftables(fresh, fw, host));
+    const r = runWithRejectingNft(planNftables(nftFacts(fresh), fw, host));
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/^nft rejected the rendered table: Error: syntax error, unexpected junk/);
     expect(r.calls).toEqual([expect.stringMatching(/^nft -f \S+\/etc\/vprov\.nft\.r1\.vprov-new$/)]);
@@ -193,7 +195,7 @@ describe('loading the rendered table', () => {
   });
 
   it('with a rollback to arm, it is checked first and nothing is armed', () => {
-    const r = runWithRejectingNft(planNftables(fresh, { ...fw, inputPolicy: 'drop' }, host));
+    const r = runWithRejectingNft(planNftables(nftFacts(fresh), { ...fw, inputPolicy: 'drop' }, host));
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/^nft rejected the rendered table: Error: syntax error/);
     expect(r.calls).toEqual([expect.stringMatching(/^nft -c -f /)]);

@@ -10,6 +10,7 @@ import { judge, type HostReading } from '../../src/app/evidence-verdicts.js';
 import { evidenceSchema, type EvidenceReport } from '../../src/report/evidence-schema.js';
 import { renderEvidenceHtml, renderEvidenceMd } from '../../src/report/evidence.js';
 import { inventoryOf } from '../helpers/catalog.js';
+import { nftFacts } from '../helpers/facts.js';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64');
 const match = (protocol: string, field: string, right: unknown) => ({ match: { op: '==', left: { payload: { protocol, field } }, right } });
@@ -29,7 +30,8 @@ const nftListing = {
 };
 
 describe('reading the live firewall', () => {
-  const rules = nftAcceptRules(`table=${b64(nftListing)}`);
+  const rules = nftAcceptRules(nftFacts(`nft=yes
+ruleset=${b64(nftListing)}`));
 
   it('nftables: set members and literal sources, ports and ranges; ct state and negated matches never count', () => {
     expect(rules.map((r) => [r.sources, r.protocol, r.ports])).toEqual([
@@ -43,7 +45,7 @@ describe('reading the live firewall', () => {
     expect(admittingRules(rules, '192.0.2.10', 'tcp', '16000-16999')).not.toBeNull(); // a range covered by pieces
     expect(admittingRules(rules, '192.0.2.10', 'tcp', '15999-16999')).toBeNull();
     expect(admittingRules(rules, '10.0.0.2', 'udp', '111')).toBeNull();
-    expect(nftAcceptRules('table=')).toEqual([]);
+    expect(nftAcceptRules({ items: [] })).toEqual([]);
   });
 
   it('firewalld: rich rules of policy vprov-in with their ipsets, as the client library returns them', () => {
@@ -63,7 +65,7 @@ describe('reading the live firewall', () => {
         'other-policy': { rules: ['rule family="ipv4" source address="0.0.0.0/0" port port="1" protocol="tcp" accept'] },
       },
     };
-    const fw = firewalldAcceptRules(`runtime=${b64(runtime)}`);
+    const fw = firewalldAcceptRules(runtime);
     expect(fw.map((r) => [r.protocol, r.ports])).toEqual([['tcp', ['16000-16999']], ['icmp', null]]);
     expect(admittingRules(fw, '192.0.2.11', 'tcp', '16000')).not.toBeNull();
     expect(admittingRules(fw, '192.0.2.11', 'icmp', null)).not.toBeNull();
@@ -139,7 +141,7 @@ const { rows, notApplied } = requirementsOf(inv, compiled);
 
 describe('verdicts', () => {
   const desired = (n: string) => compiled.hosts.find((h) => h.name === n)!;
-  const facts = { controllerAddress: '192.0.2.1', sshPort: 22, systemd: false, firewalldRunning: false };
+  const facts = { controllerAddress: '192.0.2.1', sshPort: 22, systemd: false };
   const sshRule = { rule: { family: 'inet', table: 'vprov', chain: 'input', expr: [match('ip', 'saddr', '@node_v4'), match('tcp', 'dport', 22), { accept: null }] } };
   const table = (withRule: boolean) => ({ nftables: [{ table: { family: 'inet', name: 'vprov' } }, { set: { family: 'inet', table: 'vprov', name: 'node_v4', elem: ['192.0.2.5'] } }, ...(withRule ? [sshRule] : [])] });
   const netcat = {
@@ -152,9 +154,9 @@ describe('verdicts', () => {
   const effect = (listing: string) => `effect=${Buffer.from(listing).toString('base64')}`;
   const readings = (withRule: boolean, sudo: string, groups: string, selinux: string): Map<string, HostReading> =>
     new Map<string, HostReading>([
-      ['hv1', { desired: desired('hv1'), status: 'read', facts, raw: { firewall: `table=${b64(table(withRule))}` } }],
+      ['hv1', { desired: desired('hv1'), status: 'read', facts, raw: { firewall: `firewalld=no\nnft=yes\nruleset=${b64(table(withRule))}` } }],
       ['hv2', { desired: desired('hv2'), status: 'not managed' }],
-      ['node1', { desired: desired('node1'), status: 'read', facts, raw: { firewall: `table=${b64(netcat)}`, account: `exists=yes\ngroups=${groups}`, sudoers: effect(sudo), selinux } }],
+      ['node1', { desired: desired('node1'), status: 'read', facts, raw: { firewall: `firewalld=no\nnft=yes\nruleset=${b64(netcat)}`, account: `exists=yes\ngroups=${groups}`, sudoers: effect(sudo), selinux } }],
     ]);
   const allSudo = `User vprotect may run the following commands on node1:\n    (root) NOPASSWD: ${desired('node1').sudoers!.commands.join(', ')}\n`;
   const cfg = (mode: string) => `config=${Buffer.from(`SELINUX=${mode}\n`).toString('base64')}\nkernel=no\nruntime=Disabled`;
@@ -189,7 +191,7 @@ describe('verdicts', () => {
     r.set('node1', { ...r.get('node1')!, raw: { ...r.get('node1')!.raw, sudoers: effect('sudo: unable to resolve host node1') } });
     expect(judge(rows.find((x) => x.id === 'sudo:/bin/make@node1')!, r, []).verdict).toBe('not verifiable');
     // no such user (the sudoers facts do not ask sudo then): nothing is granted to it, a fact, not a failure to read
-    r.set('node1', { ...r.get('node1')!, raw: { ...r.get('node1')!.raw, sudoers: '', account: 'exists=no' } });
+    r.set('node1', { ...r.get('node1')!, raw: { ...r.get('node1')!.raw, sudoers: 'user=no', account: 'exists=no' } });
     expect(judge(rows.find((x) => x.id === 'sudo:/bin/make@node1')!, r, [])).toMatchObject({ verdict: 'not met', reason: 'user vprotect does not exist' });
   });
 });

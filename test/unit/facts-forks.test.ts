@@ -17,6 +17,7 @@ import { foreignFilesCmd, permsCmd, sudoersResource } from '../../src/resources/
 import { selinuxResource } from '../../src/resources/selinux.js';
 import { accountResource } from '../../src/resources/account.js';
 import type { HostDesired } from '../../src/core/types.js';
+import { planRaw } from '../helpers/facts.js';
 
 const SHELLS = ['/bin/dash', '/bin/bash'];
 const root = mkdtempSync(join(tmpdir(), 'vprov-facts-forks-'));
@@ -120,7 +121,7 @@ describe('perm:PATH lines: one stat for every path, the old loop as the oracle',
     expect(lines[1]).toMatch(/=777 \S+ \S+$/);
 
     const desired = { sudoers: { user: 'svc', file: 'svc', roles: ['node'], commands, rootEquivalent: [] } } as unknown as HostDesired;
-    const plan = sudoersResource.plan(out, desired, { controllerAddress: null, sshPort: 22, systemd: false, firewalldRunning: false });
+    const plan = planRaw(sudoersResource, out, desired);
     // only the path that could be read is judged: the unreadable ones are neither writable nor safe
     expect(plan.warnings.filter((w) => w.includes('writable'))).toEqual([
       expect.stringMatching(new RegExp(`^${join(dir, 'open dir', 'tool').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is granted to svc as root, but .*open dir is writable by anyone`)),
@@ -129,7 +130,7 @@ describe('perm:PATH lines: one stat for every path, the old loop as the oracle',
 
   it('the sudoers facts script asks stat once for all its paths', () => {
     const desired = { sudoers: { user: 'svc', file: 'svc', roles: ['node'], commands: ['/usr/bin/tee', '/bin/mount', '/opt/v/x.sh'], rootEquivalent: [] } } as unknown as HostDesired;
-    const script = sudoersResource.factsScript(desired);
+    const script = sudoersResource.probe(desired);
     expect(script.match(/\bstat -L\b/g)).toHaveLength(1);
     expect(script).not.toMatch(/\bfor p in\b/);
   });
@@ -184,7 +185,7 @@ describe('kernel=yes|no: /proc/filesystems read by the shell, the old grep -qw a
 
   it('the same answer for generated filesystem lists (generated)', () => {
     const desired = { selinux: { mode: 'permissive' } } as unknown as HostDesired;
-    const script = selinuxResource.factsScript(desired);
+    const script = selinuxResource.probe(desired);
     const kernelLines = script.split('\n').filter((l) => l.includes('/proc/filesystems') || l.includes('kernel='));
     expect(kernelLines.join('\n')).not.toMatch(/\bgrep\b/);
     fc.assert(
@@ -200,7 +201,7 @@ describe('kernel=yes|no: /proc/filesystems read by the shell, the old grep -qw a
   });
 
   it('an unreadable list says no, as before', () => {
-    const script = selinuxResource.factsScript({ selinux: { mode: 'permissive' } } as unknown as HostDesired);
+    const script = selinuxResource.probe({ selinux: { mode: 'permissive' } } as unknown as HostDesired);
     const fragment = script.split('\n').filter((l) => l.includes('/proc/filesystems') || l.includes('kernel=')).join('\n').replaceAll('/proc/filesystems', '/nonexistent/filesystems');
     expect(sameOutput(`if grep -qw selinuxfs /nonexistent/filesystems 2>/dev/null; then echo kernel=yes; else echo kernel=no; fi`, `{ ${fragment}\n} 2>/dev/null`)).toBe('kernel=no\n');
   });
@@ -216,7 +217,7 @@ describe('values are printed exactly, backslashes included (dash\'s echo reads \
     const absent = join(dir, `no${odd}`);
     const desired = { sudoers: { user: 'nosuchuser-vprov', file: 'nosuchuser-vprov', roles: ['node'], commands: [present, absent], rootEquivalent: [] } } as unknown as HostDesired;
     for (const shell of SHELLS) {
-      const lines = run(shell, sudoersResource.factsScript(desired)).stdout.split('\n');
+      const lines = run(shell, sudoersResource.probe(desired)).stdout.split('\n');
       expect(lines, shell).toContain(`missing=${absent}`);
       expect(lines.filter((l) => l.startsWith(`perm:${present}=`)), shell).toHaveLength(1);
     }
@@ -232,9 +233,9 @@ describe('values are printed exactly, backslashes included (dash\'s echo reads \
     for (const f of ['getent', 'id', 'awk']) chmodSync(join(bin, f), 0o755);
     const desired = { account: { name: 'svc', groups: ['disk'], system: true, home: '/home/svc', shell: '/bin/bash' } } as unknown as HostDesired;
     for (const shell of SHELLS) {
-      const r = spawnSync(shell, ['-c', accountResource.factsScript(desired)], { encoding: 'utf8', env: { PATH: bin } });
+      const r = spawnSync(shell, ['-c', accountResource.probe(desired)], { encoding: 'utf8', env: { PATH: bin } });
       expect(r.stdout.split('\n'), shell).toContain(`passwd=${entry}`);
-      const plan = accountResource.plan(r.stdout, desired, { controllerAddress: null, sshPort: 22, systemd: false, firewalldRunning: false });
+      const plan = planRaw(accountResource, r.stdout, desired);
       expect({ shell, changes: plan.changes, warnings: plan.warnings }).toEqual({ shell, changes: [], warnings: [] });
     }
   });

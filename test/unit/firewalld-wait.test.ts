@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { factsFromOutput, factsScript } from '../../src/resources/facts.js';
 import { firewallResource } from '../../src/resources/firewall.js';
-import { FIREWALLD_WAIT_S, PROC_COMM, removeFirewalld } from '../../src/resources/firewall-firewalld.js';
+import { FIREWALLD_WAIT_S, PROC_COMM, parseFirewalldStatus, removeFirewalld } from '../../src/resources/firewall-firewalld.js';
 import type { HostDesired } from '../../src/core/types.js';
+import { firewalldFacts, planRaw } from '../helpers/facts.js';
 
 interface Host {
   /** firewalld answers from this tick on (Infinity: never) */
@@ -113,13 +114,13 @@ function facts(h: Host) {
   expect(r.code).toBe(0);
   const f = factsFromOutput(r.stdout, undefined);
   const kv = Object.fromEntries((f.raw.firewall ?? '').split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { f, runtime: kv.runtime, error: kv.runtime_error === undefined ? undefined : b64(kv.runtime_error), tick: host.tick(), calls: host.calls(), pidof: host.pidofCalls() };
+  return { f, status: parseFirewalldStatus(kv), runtime: kv.runtime, error: kv.runtime_error === undefined ? undefined : b64(kv.runtime_error), tick: host.tick(), calls: host.calls(), pidof: host.pidofCalls() };
 }
 
 describe('firewalld that runs but does not answer yet (host without systemd)', () => {
   it('answers at once: the probe is the only firewalld call, no wait', () => {
     const r = facts({ readyAt: 0, processUntil: Infinity });
-    expect(r.f.host.firewalldRunning).toBe(true);
+    expect(r.status.running).toBe(true);
     expect(JSON.parse(b64(r.runtime)).version).toBe('1.3.3');
     expect(r.calls).toEqual(['probe']);
     expect(r.tick).toBe(0);
@@ -155,7 +156,7 @@ describe('firewalld that runs but does not answer yet (host without systemd)', (
 
   it('started as `python3 firewalld` (its name in /proc is python3): found by pidof -x, waited for, gone: the cause', () => {
     const answers = facts({ readyAt: 2, processUntil: Infinity, comm: 'python3' });
-    expect(answers.f.host.firewalldRunning).toBe(true);
+    expect(answers.status.running).toBe(true);
     expect(JSON.parse(b64(answers.runtime)).version).toBe('1.3.3');
     expect(answers.tick).toBe(2);
     const gone = facts({ readyAt: Infinity, processUntil: 3, comm: 'python3' });
@@ -175,8 +176,8 @@ describe('firewalld that runs but does not answer yet (host without systemd)', (
     [{ readyAt: 0, processUntil: 0, installed: false }, 'not installed', 0],
   ])('not running (%j): not waited for, the cause is a fact', (h, state, pidof) => {
     const r = facts(h);
-    expect(r.f.host.firewalldRunning).toBe(false);
-    expect(r.f.host.firewalldDown).toEqual({ state, log: '' });
+    expect(r.status.running).toBe(false);
+    expect(r.status.down).toEqual({ state, log: '' });
     expect(r.calls).toEqual([]);
     expect(r.pidof).toBe(pidof);
     expect(r.tick).toBe(0);
@@ -184,7 +185,7 @@ describe('firewalld that runs but does not answer yet (host without systemd)', (
 
   it('not installed but a process named firewalld runs: still counted as running (found by name, pidof not asked)', () => {
     const r = facts({ readyAt: 0, processUntil: Infinity, installed: false });
-    expect(r.f.host.firewalldRunning).toBe(true);
+    expect(r.status.running).toBe(true);
     expect(r.pidof).toBe(0);
   });
 });
@@ -195,7 +196,7 @@ describe('the apply\'s reload when firewalld restarted meanwhile', () => {
   it('reload refused ("not running"): waits until it answers, reloads again, succeeds', () => {
     const host = stubHost({ readyAt: 4, processUntil: Infinity });
     writeFileSync(join(host.dir, 'vprov-x.xml'), '<ipset/>');
-    const r = host.run(`( set -e\n${removeFirewalld(raw(host.dir), true)!.script}\n)`);
+    const r = host.run(`( set -e\n${removeFirewalld(firewalldFacts(raw(host.dir)), true)!.script}\n)`);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(existsSync(join(host.dir, 'vprov-x.xml'))).toBe(false);
@@ -205,7 +206,7 @@ describe('the apply\'s reload when firewalld restarted meanwhile', () => {
   it('firewalld gone for good: the resource fails naming both the reload\'s error and the cause', () => {
     const host = stubHost({ readyAt: Infinity, processUntil: 2 });
     writeFileSync(join(host.dir, 'vprov-x.xml'), '<ipset/>');
-    const r = host.run(`( set -e\n${removeFirewalld(raw(host.dir), true)!.script}\n)`);
+    const r = host.run(`( set -e\n${removeFirewalld(firewalldFacts(raw(host.dir)), true)!.script}\n)`);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^firewall-cmd --reload failed: not running; no firewalld process is running$/m);
   });
@@ -213,13 +214,7 @@ describe('the apply\'s reload when firewalld restarted meanwhile', () => {
 
 describe('a firewalld that is not running is named, never read as "nothing there"', () => {
   const plan = (backend: 'firewalld' | 'auto', firewalldDown: { state: string; log: string }) =>
-    firewallResource.plan('', { ...desired, firewall: { backend, sets: [], rules: [], inputPolicy: 'accept', sshAdminSources: [], confirmTimeout: 60 } } as HostDesired, {
-      controllerAddress: null,
-      sshPort: 22,
-      systemd: true,
-      firewalldRunning: false,
-      firewalldDown,
-    });
+    planRaw(firewallResource, `firewalld=no\nfirewalld_state=${firewalldDown.state}\nfirewalld_log=${Buffer.from(firewalldDown.log).toString('base64')}`, { ...desired, firewall: { backend, sets: [], rules: [], inputPolicy: 'accept', sshAdminSources: [], confirmTimeout: 60 } } as HostDesired, { systemd: true });
 
   it.each(['firewalld.service: inactive', 'not installed', 'no firewalld process'])('firewall: firewalld, %s: refused with the state, nothing written', (state) => {
     const p = plan('firewalld', { state, log: '' });

@@ -13,8 +13,9 @@ import { overallVerdict } from '../../src/app/evidence.js';
 import { evidenceSchema } from '../../src/report/evidence-schema.js';
 import { renderText } from '../../src/report/text.js';
 import { inventoryOf } from '../helpers/catalog.js';
+import { planRaw } from '../helpers/facts.js';
 
-const host = { controllerAddress: '192.0.2.200', sshPort: 22, systemd: false, firewalldRunning: false };
+const host = { controllerAddress: '192.0.2.200', sshPort: 22, systemd: false };
 const olvm = inventoryOf({
   product: 'olvm',
   platforms: [{ platform: 'olvm', options: { 'local-database': true } }],
@@ -26,8 +27,8 @@ describe('resources no role of the host needs', () => {
 
   it('account and sudoers on an OLVM KVM host are not applicable, with the reason', () => {
     expect(kvm1.account).toBeNull();
-    const account = accountResource.plan('', kvm1, host);
-    const sudoers = sudoersResource.plan('', kvm1, host);
+    const account = planRaw(accountResource, '', kvm1, host);
+    const sudoers = planRaw(sudoersResource, '', kvm1, host);
     expect(account.status).toBe('not-applicable');
     expect(account.notes).toEqual(['not applicable: no role of this host (kvm-host) needs the service account']);
     expect(sudoers.status).toBe('not-applicable');
@@ -35,7 +36,7 @@ describe('resources no role of the host needs', () => {
   });
 
   it('plan and drift print them as not applicable, not ok / in sync', () => {
-    const resources = [accountResource.plan('', kvm1, host), sudoersResource.plan('', kvm1, host)].map((p) => ({ ...p, status: p.status }));
+    const resources = [planRaw(accountResource, '', kvm1, host), planRaw(sudoersResource, '', kvm1, host)].map((p) => ({ ...p, status: p.status }));
     for (const command of ['plan', 'drift'] as const) {
       const text = renderText({ command, site: 'test', inventory: 'x', startedAt: '', durationMs: 0, warnings: [], hosts: [{ host: 'kvm1', status: 'ok', managed: true, resources, rebootRequired: false, roundTrips: 1, durationMs: 1 }] });
       expect(text).toMatch(/^ {3}account {3}not applicable$/m);

@@ -9,6 +9,7 @@ import { requirementsOf } from '../../src/compile/requirements.js';
 import { desiredTable, renderTable } from '../../src/resources/firewall-nftables.js';
 import { InputError } from '../../src/core/errors.js';
 import { catalog } from '../helpers/catalog.js';
+import type { FlowRow } from '../../src/resources/firewall.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../inventories/olvm-with-storware.yaml', import.meta.url));
 const CONTRADICTING = fileURLToPath(new URL('../fixtures/catalogs/contradicting/', import.meta.url));
@@ -142,7 +143,7 @@ describe('site flows', () => {
     expect(e.flows[0]!.flow.sources).toEqual(['site: site.yaml:19']);
     expect(e.flows[0]!.sourceNetworks).toEqual(['10.9.0.0/24']);
     expect(e.documents).toEqual({ 'site: site.yaml:19': "the site's own flow, in the inventory" });
-    const rows = requirementsOf(inv, c).rows.filter((r) => r.kind === 'flow' && r.flow.product === 'site');
+    const rows = requirementsOf(inv, c).rows.filter((r) => r.kind === 'flow' && (r as FlowRow).flow.product === 'site');
     expect(rows.map((r) => [r.host, r.documents])).toEqual([
       ['kvm1', ['site: site.yaml:19']],
       ['node1', ['site: site.yaml:19']],

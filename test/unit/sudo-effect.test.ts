@@ -74,7 +74,7 @@ describe('values in fact scripts are one quoted word each, whatever the schema l
       account: { name: 'nosuchuser-vprov', groups: evil, system: true, home: '/nonexistent', shell: '/bin/false' },
       sudoers: { user: 'nosuchuser-vprov', file: 'nosuchuser-vprov', roles: ['node'], commands: evil.map((e) => `/nonexistent/${e}`), rootEquivalent: [] },
     } as unknown as HostDesired;
-    const script = [accountResource.factsScript(desired), sudoersResource.factsScript(desired)].join('\n');
+    const script = [accountResource.probe(desired), sudoersResource.probe(desired)].join('\n');
     const out = execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
     for (const e of evil) expect(out).toContain(`group:${e}=no`); // printed literally, as data
     for (const i of [1, 2, 3, 4, 5]) expect(existsSync(join(dir, `X${i}`))).toBe(false);

@@ -15,6 +15,7 @@ import { sudoersResource } from '../../src/resources/sudoers.js';
 import { parseSelinuxFacts } from '../../src/resources/selinux.js';
 import { readNftFacts } from '../../src/resources/firewall-nftables.js';
 import { prerequisite } from '../helpers/prerequisite.js';
+import { planRaw } from '../helpers/facts.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -62,10 +63,8 @@ describe('file facts', () => {
 
   it('each resource that reads a file: its own failure naming the file, not a change', () => {
     const mark = `=${UNREADABLE_MARK}`;
-    expect(() => sudoersResource.plan(`user=yes\ncontent${mark}\n`, { sudoers: { file: 'vprotect', user: 'vprotect', commands: [], rootEquivalent: [] } } as never, {} as never)).toThrow(
-      'cannot read /etc/sudoers.d/vprotect on the host',
-    );
+    expect(planRaw(sudoersResource, `user=yes\ncontent${mark}\n`, { sudoers: { file: 'vprotect', user: 'vprotect', commands: [], rootEquivalent: [] } } as never)).toMatchObject({ status: 'failed', error: expect.stringContaining('cannot read /etc/sudoers.d/vprotect on the host') });
     expect(() => parseSelinuxFacts(`config${mark}\nkernel=yes\n`)).toThrow('cannot read /etc/selinux/config on the host');
-    expect(readNftFacts(`nft=yes\nruleset=e30=\npersisted${mark}\nunit=absent\ndropin=absent\n`)).toEqual({ error: 'cannot read /etc/vprov/vprov.nft on the host: it exists, but reading it failed' });
+    expect(readNftFacts(`nft=yes\nruleset=e30=\npersisted${mark}\nunit=absent\ndropin=absent\n`)).toEqual(new UnreadableFactError('cannot read /etc/vprov/vprov.nft on the host: it exists, but reading it failed'));
   });
 });

@@ -9,6 +9,10 @@ printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z'
 vprov_facts=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
+echo '@@vprov:firewall@@'
+{
 VPROV_FIREWALLD=1; vprov_fwd_unit=; vprov_fwd_inst=
 if { command -v firewall-cmd || command -v firewalld; } >/dev/null 2>&1; then vprov_fwd_inst=1; fi
 if { vprov_fwd_p=; for vprov_fwd_c in /proc/[0-9]*/comm; do IFS= read -r vprov_fwd_n < "$vprov_fwd_c" && [ "$vprov_fwd_n" = firewalld ] && { vprov_fwd_p=1; break; }; done 2>/dev/null; [ -n "$vprov_fwd_p" ]; } || { [ -n "$vprov_fwd_inst" ] && pidof -x firewalld >/dev/null 2>&1; }; then echo firewalld=running
@@ -22,10 +26,6 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
-if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
-if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
-echo '@@vprov:firewall@@'
-{
 if command -v nft >/dev/null 2>&1; then echo nft=yes
   if out=$(nft -j list ruleset 2>&1); then echo "ruleset=$(printf '%s' "$out" | base64 -w0)"; else echo "ruleset_error=$(printf '%s' "$out" | base64 -w0)"; fi
 else echo nft=no; fi
@@ -49,7 +49,7 @@ echo '@@vprov:selinux@@'
 echo '@@vprov:end@@'
 
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '7e49a9abae544207da0a0664f6fad555b722348606b9afcd07a183346401f64c  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != 'affa5ff14cbeeb10d41da056aaaa6cfa4fc5dd7abd177e4c8cb63c8973f13208  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -88,6 +88,10 @@ printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z'
 vprov_facts=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
+echo '@@vprov:firewall@@'
+{
 VPROV_FIREWALLD=1; vprov_fwd_unit=; vprov_fwd_inst=
 if { command -v firewall-cmd || command -v firewalld; } >/dev/null 2>&1; then vprov_fwd_inst=1; fi
 if { vprov_fwd_p=; for vprov_fwd_c in /proc/[0-9]*/comm; do IFS= read -r vprov_fwd_n < "$vprov_fwd_c" && [ "$vprov_fwd_n" = firewalld ] && { vprov_fwd_p=1; break; }; done 2>/dev/null; [ -n "$vprov_fwd_p" ]; } || { [ -n "$vprov_fwd_inst" ] && pidof -x firewalld >/dev/null 2>&1; }; then echo firewalld=running
@@ -101,10 +105,6 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
-if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
-if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
-echo '@@vprov:firewall@@'
-{
 if command -v nft >/dev/null 2>&1; then echo nft=yes
   if out=$(nft -j list ruleset 2>&1); then echo "ruleset=$(printf '%s' "$out" | base64 -w0)"; else echo "ruleset_error=$(printf '%s' "$out" | base64 -w0)"; fi
 else echo nft=no; fi
@@ -128,7 +128,7 @@ echo '@@vprov:selinux@@'
 echo '@@vprov:end@@'
 
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '477593a164a8f6cb4d5422ef646093b9ba857828b11352cdcf3e63c792795d37  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != 'e308dd0c6d0d3839203e0683e526552c0c893da77dcfc0a345c2746d646e1a7a  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -166,6 +166,10 @@ printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z'
 vprov_facts=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
+echo '@@vprov:firewall@@'
+{
 VPROV_FIREWALLD=1; vprov_fwd_unit=; vprov_fwd_inst=
 if { command -v firewall-cmd || command -v firewalld; } >/dev/null 2>&1; then vprov_fwd_inst=1; fi
 if { vprov_fwd_p=; for vprov_fwd_c in /proc/[0-9]*/comm; do IFS= read -r vprov_fwd_n < "$vprov_fwd_c" && [ "$vprov_fwd_n" = firewalld ] && { vprov_fwd_p=1; break; }; done 2>/dev/null; [ -n "$vprov_fwd_p" ]; } || { [ -n "$vprov_fwd_inst" ] && pidof -x firewalld >/dev/null 2>&1; }; then echo firewalld=running
@@ -179,10 +183,6 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
-if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
-if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
-echo '@@vprov:firewall@@'
-{
 if command -v nft >/dev/null 2>&1; then echo nft=yes
   if out=$(nft -j list ruleset 2>&1); then echo "ruleset=$(printf '%s' "$out" | base64 -w0)"; else echo "ruleset_error=$(printf '%s' "$out" | base64 -w0)"; fi
 else echo nft=no; fi
@@ -206,7 +206,7 @@ echo '@@vprov:selinux@@'
 echo '@@vprov:end@@'
 
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '7e49a9abae544207da0a0664f6fad555b722348606b9afcd07a183346401f64c  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != 'affa5ff14cbeeb10d41da056aaaa6cfa4fc5dd7abd177e4c8cb63c8973f13208  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -245,6 +245,10 @@ printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z'
 vprov_facts=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
+if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
+if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
+echo '@@vprov:firewall@@'
+{
 VPROV_FIREWALLD=1; vprov_fwd_unit=; vprov_fwd_inst=
 if { command -v firewall-cmd || command -v firewalld; } >/dev/null 2>&1; then vprov_fwd_inst=1; fi
 if { vprov_fwd_p=; for vprov_fwd_c in /proc/[0-9]*/comm; do IFS= read -r vprov_fwd_n < "$vprov_fwd_c" && [ "$vprov_fwd_n" = firewalld ] && { vprov_fwd_p=1; break; }; done 2>/dev/null; [ -n "$vprov_fwd_p" ]; } || { [ -n "$vprov_fwd_inst" ] && pidof -x firewalld >/dev/null 2>&1; }; then echo firewalld=running
@@ -258,10 +262,6 @@ else
       else echo "firewalld_state=firewalld.service: $vprov_fwd_unit"; if [ "$vprov_fwd_unit" = failed ]; then echo "firewalld_log=$(journalctl -u firewalld.service -n 5 --no-pager -o cat 2>/dev/null | base64 -w0)"; fi; fi ;;
   esac
 fi
-if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
-if [ -f /var/lib/vprov/last-apply.json ]; then echo applied_before=yes; fi
-echo '@@vprov:firewall@@'
-{
 if command -v nft >/dev/null 2>&1; then echo nft=yes
   if out=$(nft -j list ruleset 2>&1); then echo "ruleset=$(printf '%s' "$out" | base64 -w0)"; else echo "ruleset_error=$(printf '%s' "$out" | base64 -w0)"; fi
 else echo nft=no; fi
@@ -323,7 +323,7 @@ if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev
 echo '@@vprov:end@@'
 
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '477593a164a8f6cb4d5422ef646093b9ba857828b11352cdcf3e63c792795d37  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != 'e308dd0c6d0d3839203e0683e526552c0c893da77dcfc0a345c2746d646e1a7a  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }

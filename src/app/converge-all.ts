@@ -134,7 +134,7 @@ export async function prepareRun(opts: RunInput): Promise<{ inv: Inventory; comp
   const sshConfigFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
   const sshConfig = existsSync(sshConfigFile) ? parseSshConfig(readFileSync(sshConfigFile, 'utf8')) : undefined;
   const compiled = compile(inv, { resolved, local: { user: userInfo().username, home: homedir() }, sshConfig });
-  for (const w of compiled.warnings) opts.onWarning?.(w.message);
+  for (const w of compiled.warnings) if (!w.acknowledged) opts.onWarning?.(w.message);
   return { inv, compiled };
 }
 

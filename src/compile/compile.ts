@@ -126,6 +126,9 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
   // Refused before any host is touched: no product's requirement is silently given up for another's.
   if (contradictions.length > 0) throw new InputError(contradictions[0]!, inv.file, contradictions);
   for (const d of decisions) warnings.push({ code: 'decision', host: d.host, message: d.message });
+  // Acknowledged in the inventory: kept (and counted) with a mark, so that output may leave it out.
+  const acknowledged = new Set(inv.data.acknowledge ?? []);
+  for (const w of warnings) if (w.flow !== undefined && acknowledged.has(w.flow)) w.acknowledged = true;
   return { hosts, flows, edges, warnings, decisions };
 }
 

@@ -140,4 +140,6 @@ export interface Warning {
   message: string;
   host?: string;
   flow?: string;
+  /** the inventory's acknowledge: names this flow: counted, not repeated */
+  acknowledged?: boolean;
 }

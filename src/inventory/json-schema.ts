@@ -52,6 +52,7 @@ const DESCRIPTIONS: Record<string, string> = {
   groups: 'group name → host names, for --limit',
   ansible: 'import hosts and groups from an Ansible inventory (INI or YAML), mapping groups to roles',
   networks: 'role (PRODUCT/ROLE in a site) or site network named by flows: → CIDRs: sources that have no hosts here (clients, external systems, monitoring); never "any"',
+  acknowledge: 'flow ids whose warning you have read (e.g. "skipped: no source"): not repeated on every command, still counted in the summary',
 };
 
 function at(schema: Record<string, unknown>, path: string): Record<string, unknown> {
@@ -98,8 +99,10 @@ function productNames(product: Product): Record<string, unknown> {
           properties: { roles: { type: 'array', items: { enum: roles } }, platform: { enum: platforms } },
         },
       },
-      networks: { type: 'object', propertyNames: { enum: roles } },
     },
+    // Site flows (flows:) may name networks of their own: only without them is every key a role.
+    if: { type: 'object', required: ['flows'] },
+    else: { type: 'object', properties: { networks: { type: 'object', propertyNames: { enum: roles } } } },
   };
 }
 

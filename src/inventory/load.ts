@@ -168,12 +168,23 @@ function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inv
   const products = siteProducts(loc, data, catalog);
   const problems = products.flatMap((sp) => selectionProblems(loc, sp));
   problems.push(...crossCheck(loc, data, products));
+  const site = siteFlows(loc, data);
+  problems.push(...acknowledgeProblems(loc, data, products, site));
   if (problems.length > 0) throw new InputError(problems[0]!, file, problems);
   const hostLines = Object.fromEntries(Object.keys(data.hosts).flatMap((h) => {
     const line = lineOf(loc, ['hosts', h]);
     return line === undefined ? [] : [[h, line]];
   }));
-  return { file, data, products, siteFlows: siteFlows(loc, data), hostLines, site: siteOf(data, file), locate: (path, reason) => locate(loc, path, reason) };
+  return { file, data, products, siteFlows: site, hostLines, site: siteOf(data, file), locate: (path, reason) => locate(loc, path, reason) };
+}
+
+/** `acknowledge:` names flows of the inventory's products (or its own flows): a typo would silence nothing. */
+function acknowledgeProblems(loc: Located, data: InventoryFile, products: readonly SiteProduct[], site: readonly Flow[]): string[] {
+  const ids = [...products.flatMap((sp) => sp.product.flows.map((f) => f.id)), ...site.map((f) => f.id)];
+  const known = new Set(ids);
+  return data.acknowledge.flatMap((id, i) =>
+    known.has(id) ? [] : [locate(loc, ['acknowledge', i], `unknown flow "${id}" (flow ids are shown in warnings and by vprov explain)${didYouMean(id, ids)}`)],
+  );
 }
 
 /** The products the inventory selects: `product:` (one, unqualified roles) or `products:` (a site). */

@@ -152,6 +152,8 @@ export const inventorySchema = z
     controllers: z.array(cidr).default([]),
     /** CIDRs for roles that have no hosts here (clients, external systems, admins), and the site's own networks named by flows: */
     networks: z.record(z.string(), z.array(cidr).min(1)).default({}),
+    /** flow ids whose warning the operator has read ("skipped: no source"): not repeated, still counted */
+    acknowledge: z.array(z.string().min(1)).default([]),
   })
   .strict();
 

@@ -40,7 +40,7 @@ export const reportSchema = z.object({
   startedAt: z.string(),
   durationMs: z.number(),
   shard: z.string().optional(),
-  warnings: z.array(z.object({ code: z.string(), message: z.string(), host: z.string().optional(), flow: z.string().optional() })),
+  warnings: z.array(z.object({ code: z.string(), message: z.string(), host: z.string().optional(), flow: z.string().optional(), acknowledged: z.boolean().optional() })),
   hosts: z.array(host),
   connectivity: z
     .array(z.object({ from: z.string(), to: z.string(), address: z.string(), port: z.number(), flow: z.string(), result: z.enum(['open', 'refused', 'filtered', 'unknown']), detail: z.string().optional() }))

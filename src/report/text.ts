@@ -14,8 +14,10 @@ const DRIFT_LABEL: Partial<Record<ResourceReport['status'], string>> = { ok: 'in
 
 export function renderText(report: RunReport, opts: { diff?: boolean } = {}): string {
   const out: string[] = [`site ${report.site}: vprov ${report.command} of ${report.inventory}`, ''];
-  for (const w of report.warnings) out.push(`warning: ${w.message}`);
-  if (report.warnings.length) out.push('');
+  // Acknowledged in the inventory (acknowledge:): counted in the recap, not repeated.
+  const shown = report.warnings.filter((w) => !w.acknowledged);
+  for (const w of shown) out.push(`warning: ${w.message}`);
+  if (shown.length) out.push('');
   for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true, report.command === 'drift'), '');
   if (report.connectivity) out.push(...connectivityBlock(report), '');
   out.push(...recap(report));
@@ -55,6 +57,8 @@ export function recap(report: RunReport): string[] {
     );
   }
   const by = (s: HostReport['status']) => report.hosts.filter((h) => h.status === s).length;
+  const acknowledged = report.warnings.filter((w) => w.acknowledged).length;
+  if (acknowledged) lines.push(`warnings: ${report.warnings.length} (${acknowledged} acknowledged in the inventory, not shown)`);
   lines.push(`hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} ${pendingWord}=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} skipped=${by('skipped')} (${(report.durationMs / 1000).toFixed(1)}s)`);
   return lines;
 }

@@ -37,15 +37,21 @@ async function compileFile(io: Output, file: string, roleMap: string[] | undefin
   const { resolveHostAddresses } = await import('../../app/resolve.js');
   const inv = loadInventory(file, loadCatalog(catalogDir), { roleMap, onNotice });
   const result = compile(inv, { resolved: await resolveHostAddresses(inv) });
-  if (!quiet) for (const w of result.warnings) io.err(`warning: ${w.message}\n`);
+  if (!quiet) for (const w of result.warnings) if (!w.acknowledged) io.err(`warning: ${w.message}\n`);
   return result;
 }
+
+/** " (1 acknowledged)" when the inventory's acknowledge: silenced some. */
+const acknowledgedNote = (warnings: readonly { acknowledged?: boolean }[]) => {
+  const n = warnings.filter((w) => w.acknowledged).length;
+  return n ? ` (${n} acknowledged)` : '';
+};
 
 /** Validate and compile, print warnings; exit 1 on errors. */
 export async function inventoryCheck(io: Output, file: string, roleMap: string[] | undefined, catalogDir?: string): Promise<number> {
   const result = await compileFile(io, file, roleMap, catalogDir);
   const rules = result.hosts.reduce((n, h) => n + h.firewall.rules.length, 0);
-  io.out(`${file}: ok — ${result.hosts.length} hosts, ${result.flows.length} flows selected, ${rules} firewall rules, ${result.warnings.length} warnings\n`);
+  io.out(`${file}: ok — ${result.hosts.length} hosts, ${result.flows.length} flows selected, ${rules} firewall rules, ${result.warnings.length} warnings${acknowledgedNote(result.warnings)}\n`);
   return 0;
 }
 

@@ -79,7 +79,76 @@ function productCase(product: Product): fc.Arbitrary<Case> {
   });
 }
 
-/** A valid inventory of any product of the catalog, with the controller's session facts. */
+const SITE_NETWORKS = ['monitoring', 'backup'];
+
+/**
+ * A site: 2–4 products on shared hosts (each host holds 1–4 roles of any of them, written
+ * PRODUCT/ROLE), networks for qualified roles and site networks, and the site's own flows
+ * between roles and site networks (lists included, ICMP too).
+ */
+function siteCase(catalog: Catalog): fc.Arbitrary<Case> {
+  const all = [...catalog.products.values()];
+  return fc.uniqueArray(fc.constantFrom(...all), { minLength: 2, maxLength: Math.min(4, all.length), selector: (p) => p.id }).chain((products) => {
+    const roles = products.flatMap((p) => Object.keys(p.roles).map((r) => `${p.id}/${r}`));
+    const ends = [...roles, ...SITE_NETWORKS];
+    const host = fc.record({
+      roles: fc.uniqueArray(fc.constantFrom(...roles), { minLength: 1, maxLength: 4 }),
+      managed: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      firewall: fc.record({
+        backend: fc.constant('nftables'),
+        inputPolicy: fc.constantFrom('accept', 'drop'),
+        sshAdmins: fc.uniqueArray(fc.constantFrom(...ADMIN_CIDRS), { maxLength: 2 }),
+      }),
+    });
+    const flow = fc.record({
+      from: fc.oneof(fc.constantFrom(...SITE_NETWORKS), fc.constantFrom(...ends), fc.uniqueArray(fc.constantFrom(...ends), { minLength: 1, maxLength: 2 })),
+      // indices into the roles the hosts hold (a destination nobody holds opens nothing to check)
+      to: fc.uniqueArray(fc.nat(7), { minLength: 1, maxLength: 2 }),
+      protocol: fc.constantFrom('tcp', 'udp', 'icmp'),
+      ports: fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
+      purpose: fc.constant('site flow'),
+    }).map((f) => (f.protocol === 'icmp' ? { ...f, ports: [] } : f));
+    return fc.record({
+      selections: fc.tuple(
+        ...products.map((p) =>
+          fc.record({
+            platforms: platformSelections(p),
+            ports: Object.keys(p.params).length ? fc.dictionary(fc.constantFrom(...Object.keys(p.params)), fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 3 }), { maxKeys: 2 }) : fc.constant({}),
+          }),
+        ),
+      ),
+      hosts: fc.uniqueArray(fc.constantFrom(...HOST_ADDRESSES), { minLength: 2, maxLength: 6 }).chain((addresses) =>
+        fc.tuple(...addresses.map(() => host)).map((hs) => Object.fromEntries(hs.map((h, i) => [`h${i}`, { address: addresses[i]!, ...h }]))),
+      ),
+      networks: fc.dictionary(fc.constantFrom(...roles), fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 3 }), { maxKeys: 3 }),
+      siteNetworks: fc.record(Object.fromEntries(SITE_NETWORKS.map((n) => [n, fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 2 })]))),
+      flows: fc.array(flow, { maxLength: 3 }),
+      controllers: fc.uniqueArray(fc.constantFrom(...ADMIN_CIDRS, ...CONTROLLERS), { maxLength: 2 }),
+      controller: fc.constantFrom(...CONTROLLERS),
+      sshPort: fc.constantFrom(22, 2222),
+    }).map(({ selections, hosts, networks, siteNetworks, flows: drawn, controllers, controller, sshPort }) => {
+      const held = [...new Set(Object.values(hosts).flatMap((h) => h.roles))].sort();
+      const usable = drawn.map((f) => ({ ...f, to: [...new Set(f.to.map((i) => held[i % held.length]!))] }));
+      // The loader refuses a site network no flow names: only the named ones are written.
+      const named = new Set(usable.flatMap((f) => [f.from].flat()));
+      const nets = { ...networks, ...Object.fromEntries(Object.entries(siteNetworks).filter(([k]) => named.has(k))) };
+      return {
+        inventory: {
+          products: Object.fromEntries(products.map((p, i) => [p.id, selections[i]!])),
+          flows: usable,
+          controllers,
+          networks: nets,
+          hosts: hosts as unknown as OracleInventory['hosts'],
+          defaults: { ssh: { user: 'ops' }, selinux: 'keep' },
+        },
+        controller,
+        sshPort,
+      };
+    });
+  });
+}
+
+/** A valid inventory of any product of the catalog, or a site of several, with the controller's session facts. */
 export function inventoryCase(catalog: Catalog): fc.Arbitrary<Case> {
-  return fc.oneof(...[...catalog.products.values()].map(productCase));
+  return fc.oneof(...[...catalog.products.values()].map(productCase), siteCase(catalog));
 }

@@ -23,10 +23,16 @@ export interface Box {
 }
 
 /** The inventory fields the oracle reads (the generated document, before any normalisation). */
+type Selection = { platform: string; method?: string; options?: Record<string, boolean> }[];
+
 export interface OracleInventory {
-  product: string;
-  platforms: { platform: string; method?: string; options?: Record<string, boolean> }[];
+  /** one product (unqualified roles), or `products:` — a site, roles written PRODUCT/ROLE */
+  product?: string;
+  platforms?: Selection;
   ports?: Record<string, string[]>;
+  products?: Record<string, { platforms: Selection; ports?: Record<string, string[]> }>;
+  /** the site's own flows: from/to a role or a network (or a list), in the catalog's shape */
+  flows?: { from: string | string[]; to: string | string[]; protocol: 'tcp' | 'udp' | 'icmp'; ports?: string[] }[];
   controllers?: string[];
   networks?: Record<string, string[]>;
   hosts: Record<string, { address: string; roles: string[]; platform?: string; managed?: boolean; firewall?: { inputPolicy?: string; sshAdmins?: string[] } }>;
@@ -79,25 +85,40 @@ function portRange(spec: string): [number, number] {
   return [a!, b ?? a!];
 }
 
-/** What `host` must accept: every selected flow to one of its roles, from every other source. */
+/**
+ * What `host` must accept: every selected flow to one of its roles, from every other source —
+ * for each product of a site with its roles qualified (PRODUCT/ROLE), and the site's own flows.
+ */
 export function expectedBoxes(inv: OracleInventory, rules: readonly OracleRule[], host: string, controller: string | null, sshPort: number): Box[] {
   const me = inv.hosts[host]!;
   const boxes: Box[] = [];
-  const selected = rules.filter(
-    (r) =>
-      r.product === inv.product &&
-      inv.platforms.some((p) => p.platform === r.platform && (p.method === undefined || p.method === r.method) && (r.condition === null || p.options?.[r.condition] === true)),
-  );
-  const joins = (h: OracleInventory['hosts'][string], role: string, r: OracleRule) => h.roles.includes(role) && (h.platform === undefined || h.platform === r.platform);
-  for (const r of selected) {
-    if (!joins(me, r.to, r)) continue;
+  const chosen = inv.products
+    ? Object.entries(inv.products).map(([id, p]) => ({ id, prefix: `${id}/`, platforms: p.platforms, ports: p.ports ?? {} }))
+    : [{ id: inv.product!, prefix: '', platforms: inv.platforms!, ports: inv.ports ?? {} }];
+  // A flow as the oracle sees it: qualified ends, the ports it opens, the platform it belongs to.
+  const wanted: { from: string; to: string; protocol: Box['protocol']; ports: string[]; platform: string | null }[] = [];
+  for (const c of chosen) {
+    for (const r of rules) {
+      if (r.product !== c.id) continue;
+      if (!c.platforms.some((p) => p.platform === r.platform && (p.method === undefined || p.method === r.method) && (r.condition === null || p.options?.[r.condition] === true))) continue;
+      const ports = r.param && c.ports[r.param] ? c.ports[r.param]! : r.ports;
+      wanted.push({ from: c.prefix + r.from, to: c.prefix + r.to, protocol: r.protocol, ports, platform: r.platform });
+    }
+  }
+  for (const f of inv.flows ?? []) {
+    for (const from of [f.from].flat()) for (const to of [f.to].flat()) wanted.push({ from, to, protocol: f.protocol, ports: f.ports ?? [], platform: null });
+  }
+  const joins = (h: OracleInventory['hosts'][string], role: string, platform: string | null) =>
+    h.roles.includes(role) && (h.platform === undefined || platform === null || h.platform === platform);
+  for (const r of wanted) {
+    if (!joins(me, r.to, r.platform)) continue;
     const sources = [
       ...Object.entries(inv.hosts)
-        .filter(([name, h]) => name !== host && joins(h, r.from, r))
+        .filter(([name, h]) => name !== host && joins(h, r.from, r.platform))
         .map(([, h]) => h.address),
       ...(inv.networks?.[r.from] ?? []),
     ];
-    const ports = r.protocol === 'icmp' ? [[0, 0] as [number, number]] : (r.param && inv.ports?.[r.param] ? inv.ports[r.param]! : r.ports).map(portRange);
+    const ports = r.protocol === 'icmp' ? [[0, 0] as [number, number]] : r.ports.map(portRange);
     for (const src of sources) {
       const ip = ipRange(src);
       for (const [pLo, pHi] of ports) boxes.push({ ...ip, protocol: r.protocol, pLo, pHi });

@@ -101,7 +101,7 @@ function productNames(product: Product): Record<string, unknown> {
       },
     },
     // Site flows (flows:) may name networks of their own: only without them is every key a role.
-    if: { type: 'object', required: ['flows'] },
+    if: { type: 'object', properties: { flows: { type: 'array' } }, required: ['flows'] },
     else: { type: 'object', properties: { networks: { type: 'object', propertyNames: { enum: roles } } } },
   };
 }

@@ -1,6 +1,9 @@
 /** Sites: several products on shared hosts, the site's own flows, contradictions between products. */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { loadInventory, parseInventory } from '../../src/inventory/load.js';
 import { compile } from '../../src/compile/compile.js';
@@ -246,6 +249,28 @@ hosts:
 });
 
 describe('Ansible import into a site', () => {
+  it('a vprov site file imports Ansible hosts, a group mapped to a list of qualified roles, --role-map adding more', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-site-ansible-'));
+    try {
+      copyFileSync(fileURLToPath(new URL('../fixtures/ansible/hosts.ini', import.meta.url)), join(dir, 'hosts.ini'));
+      const file = join(dir, 'site.yaml');
+      writeFileSync(file, `products:
+  olvm: { platforms: [{ platform: olvm }] }
+  storware: { platforms: [{ platform: ovirt, method: Disk Image Transfer }] }
+ansible:
+  inventory: hosts.ini
+  roles: { kvm: [olvm/kvm-host, storware/hypervisor] }
+`);
+      const inv = loadInventory(file, catalog, { roleMap: ['backup_nodes=storware/node'] });
+      expect(inv.data.hosts.hv1!.roles).toEqual(['olvm/kvm-host', 'storware/hypervisor']);
+      expect(inv.data.hosts.node1!.roles).toEqual(['storware/node']);
+      const hv1 = compile(inv).hosts.find((h) => h.name === 'hv1')!;
+      expect(hv1.firewall.rules.map((r) => `${r.set} ${r.ports.join(',')}`)).toContain('storware_node_v4 54322');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a group named twice in the role map holds both roles', async () => {
     const { parseRoleMap, mergeRoleMaps } = await import('../../src/inventory/ansible.js');
     expect(parseRoleMap(['kvm=olvm/kvm-host', 'kvm=storware/hypervisor,engine=olvm/manager'])).toEqual({

@@ -52,7 +52,15 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
         if (!err || err.name === 'YError') throw new InputError(msg ?? err?.message ?? 'invalid arguments');
         throw err;
       })
-      .completion('completion', 'print a bash/zsh completion script (add `source <(vprov completion)` to ~/.bashrc or ~/.zshrc)')
+      .completion(
+        'completion',
+        'print a bash/zsh completion script (add `source <(vprov completion)` to ~/.bashrc or ~/.zshrc); it completes host, group, product, platform and method names too',
+        (current: string, argv: Record<string, unknown>, fallback: (done: (err: Error | null, list?: string[]) => void) => void, done: (list: string[]) => void) => {
+          void import('./completion.js')
+            .then((c) => c.completeNames(current, argv as never))
+            .then((names) => (names === null ? fallback((_err, list) => done(list ?? [])) : done(names)));
+        },
+      )
       .help('help', 'show help (every command has its own: vprov COMMAND --help)')
       // Given, not guessed: yargs would look for a package.json above its own file, which in the bundle is not ours.
       .version(vprovVersion())

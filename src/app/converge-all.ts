@@ -1,6 +1,7 @@
 /** The plan / apply use case over an inventory: load, compile, converge every selected host. */
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
+import { localUserName } from './local-user.js';
 import { join } from 'node:path';
 import { connectLocal } from '../transport/local.js';
 import { parseSshConfig } from '../transport/ssh-config.js';
@@ -133,7 +134,7 @@ export async function prepareRun(opts: RunInput): Promise<{ inv: Inventory; comp
   const resolved = await resolveHostAddresses(inv);
   const sshConfigFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
   const sshConfig = existsSync(sshConfigFile) ? parseSshConfig(readFileSync(sshConfigFile, 'utf8')) : undefined;
-  const compiled = compile(inv, { resolved, local: { user: userInfo().username, home: homedir() }, sshConfig });
+  const compiled = compile(inv, { resolved, local: { user: localUserName(), home: homedir() }, sshConfig });
   for (const w of compiled.warnings) if (!w.acknowledged) opts.onWarning?.(w.message);
   return { inv, compiled };
 }

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { hostname, userInfo } from 'node:os';
+import { hostname } from 'node:os';
+import { localUserName } from './local-user.js';
 import { describeError, UnreachableError } from '../core/errors.js';
 import { EXIT_HOST_FAILED, EXIT_OK, EXIT_PENDING } from '../core/exit.js';
 import type { HostDesired } from '../core/types.js';
@@ -66,7 +67,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
     product: inv.products.length === 1 ? { id: catalogs[0]!.id, title: catalogs[0]!.title } : { id: catalogs.map((c) => c.id).join('+'), title: catalogs.map((c) => c.title).join(' + ') },
     catalog: catalogs[0]!.catalog,
     ...(inv.products.length > 1 ? { products: catalogs } : {}),
-    controller: { host: hostname(), user: userInfo().username },
+    controller: { host: hostname(), user: localUserName() },
     generatedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
     platforms: inv.products.flatMap((sp) => sp.platforms.map((p) => ({ platform: sp.prefix + p.platform, method: p.method ?? null, options: Object.keys(p.options).filter((o) => p.options[o] === true).sort() }))),

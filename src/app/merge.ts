@@ -46,5 +46,7 @@ export function mergeReports(reports: ReportDocument[]): RunReport {
     warnings: [...warnings.values()],
     hosts: reports.flatMap((r) => r.hosts).sort((a, b) => compareText(a.host, b.host)),
     ...(connectivity.length ? { connectivity } : {}),
+    // One shard's report "merged" alone (to change its format) is still that shard's.
+    ...(reports.length === 1 && reports[0]!.shard ? { shard: reports[0]!.shard } : {}),
   };
 }

@@ -268,10 +268,37 @@ export function scheduleStatus(name: string, dir?: string): string {
   return lines.length > 0 ? lines.join('\n') + '\n' : `no schedule named ${name}\n`;
 }
 
+/** The image's user (non-root) and where it keeps what it reads: see Containerfile. */
+export const POD_USER = 65532;
+const POD_HOME = '/home/vprov';
+
 /**
- * Kubernetes: an Indexed CronJob. Each of the N pods runs `vprov drift --shard i/N` on the
- * inventory from a ConfigMap and writes its JSON report to a shared volume, where
- * `vprov report merge` joins them.
+ * What each pod of the Indexed Job runs (`sh -c`), shard k of n (k = JOB_COMPLETION_INDEX):
+ * drift on its share of the hosts, the JSON report into the run's directory, its textfile
+ * metrics beside the other shards' (the shard label keeps them apart), and, by the last shard
+ * to finish, the run's shards merged into /reports/latest.json. Exit codes: 1 (bad input,
+ * nothing checked) fails the index without a retry (podFailurePolicy); drift (2), failed or
+ * unreachable hosts (4) and reboots (8) are findings in the report, not pod failures, so one
+ * host never stops the other shards; anything that left no report (a crash) exits 3: retried.
+ */
+export function shardCommand(shards: number): string {
+  return [
+    'k=$JOB_COMPLETION_INDEX; run=/reports/runs/$JOB_NAME',
+    'mkdir -p "$run" /reports/metrics || exit 3',
+    'rm -f "$run/shard-$k.json"',
+    `vprov drift -i /etc/vprov/inventory.yaml --shard $((k + 1))/${shards} --format json --output "$run/shard-$k.json"; rc=$?`,
+    '[ "$rc" -ne 1 ] || exit 1',
+    '[ -s "$run/shard-$k.json" ] || exit 3',
+    'vprov report merge "$run/shard-$k.json" --format prometheus --output "/reports/metrics/shard-$k.prom" >/dev/null; [ "$?" -ne 1 ] || exit 3',
+    `if [ "$(ls "$run" | grep -c '^shard-[0-9]*\\.json$')" -eq ${shards} ]; then vprov report merge "$run"/shard-*.json --format json --output /reports/latest.json >/dev/null; [ "$?" -ne 1 ] || exit 3; fi`,
+    'exit 0',
+  ].join('\n');
+}
+
+/**
+ * Kubernetes: an Indexed CronJob. Each of the N pods runs shardCommand with the inventory from a
+ * ConfigMap, the SSH key and known_hosts from a Secret and the reports on a volume, as a
+ * non-root user on a read-only root filesystem.
  */
 export function kubernetesManifest(opts: { name: string; shards: number; schedule: string; image: string; inventoryConfigMap: string; sshSecret: string; reportsClaim: string }): string {
   checkKubernetesName('name', opts.name, 52);
@@ -294,32 +321,49 @@ export function kubernetesManifest(opts: { name: string; shards: number; schedul
           completionMode: 'Indexed',
           completions: opts.shards,
           parallelism: opts.shards,
-          backoffLimit: 0,
+          // Each shard on its own: a crashed pod is retried once for its index; the others run on.
+          backoffLimitPerIndex: 1,
+          podFailurePolicy: {
+            rules: [
+              // Bad input (exit 1) fails the same way on a retry.
+              { action: 'FailIndex', onExitCodes: { containerName: 'drift', operator: 'In', values: [1] } },
+              // A node drained or a pod preempted is no failure of vprov's.
+              { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+            ],
+          },
           template: {
             metadata: { labels: { 'app.kubernetes.io/name': 'vprov' } },
             spec: {
               restartPolicy: 'Never',
+              securityContext: { runAsNonRoot: true, runAsUser: POD_USER, runAsGroup: POD_USER, fsGroup: POD_USER, seccompProfile: { type: 'RuntimeDefault' } },
               containers: [
                 {
                   name: 'drift',
                   image: opts.image,
                   command: ['/bin/sh', '-c'],
-                  // drift exits 2 on drift: a finding in the report, not a failed pod.
-                  args: [
-                    `vprov drift -i /etc/vprov/inventory.yaml --shard $((JOB_COMPLETION_INDEX + 1))/${opts.shards} --format json --output /reports/shard-$JOB_COMPLETION_INDEX.json; rc=$?; [ "$rc" -eq 0 ] || [ "$rc" -eq 2 ]`,
+                  args: [shardCommand(opts.shards)],
+                  env: [
+                    { name: 'HOME', value: POD_HOME },
+                    // The run's directory: every pod of one Job writes into the same one.
+                    { name: 'JOB_NAME', valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } } },
                   ],
+                  securityContext: { readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
                   volumeMounts: [
                     { name: 'inventory', mountPath: '/etc/vprov', readOnly: true },
-                    { name: 'ssh', mountPath: '/root/.ssh', readOnly: true },
+                    { name: 'ssh', mountPath: `${POD_HOME}/.ssh`, readOnly: true },
                     { name: 'reports', mountPath: '/reports' },
+                    // The code cache and temp files; the root filesystem is read-only.
+                    { name: 'tmp', mountPath: '/tmp' },
                   ],
                   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
                 },
               ],
               volumes: [
                 { name: 'inventory', configMap: { name: opts.inventoryConfigMap } },
-                { name: 'ssh', secret: { secretName: opts.sshSecret, defaultMode: 0o400 } },
+                // Group-readable for fsGroup: the files are root's, the pod's user reads them through its group.
+                { name: 'ssh', secret: { secretName: opts.sshSecret, defaultMode: 0o440 } },
                 { name: 'reports', persistentVolumeClaim: { claimName: opts.reportsClaim } },
+                { name: 'tmp', emptyDir: {} },
               ],
             },
           },

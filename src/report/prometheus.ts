@@ -23,6 +23,9 @@ export function renderPrometheus(report: RunReport): string {
   // Every series carries the site: two sites' scheduled checks never write the same series.
   const site = `site="${label(report.site)}"`;
   const hl = (host: string) => `${site},host="${label(host)}"`;
+  // A shard's run-level series carry the shard too: the shards' textfiles sit side by side in one
+  // collector directory, and two files with the same series make node_exporter drop them all.
+  const run = report.shard ? `${site},shard="${label(report.shard)}"` : site;
   const lines = [
     ...family(
       'vprov_resource_drifted',
@@ -43,12 +46,12 @@ export function renderPrometheus(report: RunReport): string {
     ...family(
       'vprov_hosts',
       'Hosts of the last run by status (skipped = managed: false).',
-      HOST_STATES.map((s) => `vprov_hosts{${site},status="${s}"} ${report.hosts.filter((h) => h.status === s).length}`),
+      HOST_STATES.map((s) => `vprov_hosts{${run},status="${s}"} ${report.hosts.filter((h) => h.status === s).length}`),
     ),
     ...family('vprov_last_run_timestamp_seconds', 'When the last run started, in seconds since the Unix epoch.', [
-      `vprov_last_run_timestamp_seconds{${site}} ${(Date.parse(report.startedAt) / 1000).toFixed(3)}`,
+      `vprov_last_run_timestamp_seconds{${run}} ${(Date.parse(report.startedAt) / 1000).toFixed(3)}`,
     ]),
-    ...family('vprov_last_run_duration_seconds', 'How long the last run took.', [`vprov_last_run_duration_seconds{${site}} ${(report.durationMs / 1000).toFixed(3)}`]),
+    ...family('vprov_last_run_duration_seconds', 'How long the last run took.', [`vprov_last_run_duration_seconds{${run}} ${(report.durationMs / 1000).toFixed(3)}`]),
     '',
   ];
   return lines.join('\n');

@@ -86,6 +86,16 @@ describe('Prometheus textfile', () => {
     expect(values('vprov_last_run_duration_seconds')['']).toBe('4.321');
   });
 
+  it("a shard's run-level series carry its shard, so the shards' textfiles never repeat a series", () => {
+    const a = renderPrometheus({ ...report, shard: '1/2' });
+    const b = renderPrometheus({ ...report, shard: '2/2', hosts: [] });
+    expect(a).toMatch(/^vprov_last_run_timestamp_seconds\{site="[^"]*",shard="1\/2"\} /m);
+    expect(a).toMatch(/^vprov_hosts\{site="[^"]*",shard="1\/2",status="ok"\} 1$/m);
+    expect(a).not.toMatch(/^vprov_host_up\{[^}]*shard=/m);
+    const series = (t: string) => t.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(0, l.lastIndexOf(' ')));
+    expect(series(a).filter((x) => series(b).includes(x))).toEqual([]);
+  });
+
   it.skipIf(!prerequisite('promtool', havePromtool, '.ci/run installs Debian’s prometheus package'))('passes promtool check metrics', () => {
     expect(promtoolCheck(text)).toEqual({ status: 0, output: '' });
     // and promtool does complain about what the conventions forbid

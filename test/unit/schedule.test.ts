@@ -73,7 +73,15 @@ describe('schedule export --kubernetes', () => {
     expect(manifest.spec.schedule).toBe('0 * * * *');
     const spec = manifest.spec.jobTemplate.spec;
     expect([spec.completionMode, spec.completions, spec.parallelism]).toEqual(['Indexed', 4, 4]);
-    expect(spec.template.spec.containers[0].args[0]).toMatch(/--shard \$\(\(JOB_COMPLETION_INDEX \+ 1\)\)\/4 .*--output \/reports\/shard-\$JOB_COMPLETION_INDEX\.json/);
+    expect(spec.template.spec.containers[0].args[0]).toMatch(/--shard \$\(\(k \+ 1\)\)\/4 --format json --output "\$run\/shard-\$k\.json"/);
+    // One host's failure is a finding, not a reason to stop the other shards: retries per index, bad input not retried.
+    expect(spec.backoffLimit).toBeUndefined();
+    expect(spec.backoffLimitPerIndex).toBe(1);
+    expect(spec.podFailurePolicy.rules[0]).toEqual({ action: 'FailIndex', onExitCodes: { containerName: 'drift', operator: 'In', values: [1] } });
+    // Non-root on a read-only root filesystem.
+    const pod = spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, fsGroup: 65532 });
+    expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
   });
 
   const manifest = (o: Partial<Parameters<typeof kubernetesManifest>[0]>) =>
@@ -87,7 +95,7 @@ describe('schedule export --kubernetes', () => {
       fc.property(subdomain.filter((n) => n.length <= 52), subdomain, (name, other) => {
         const m = parse(manifest({ name, inventoryConfigMap: other, sshSecret: other, reportsClaim: other }));
         expect(m.metadata.name).toBe(name);
-        expect(m.spec.jobTemplate.spec.template.spec.volumes.map((v: { configMap?: { name: string }; secret?: { secretName: string }; persistentVolumeClaim?: { claimName: string } }) => v.configMap?.name ?? v.secret?.secretName ?? v.persistentVolumeClaim?.claimName)).toEqual([other, other, other]);
+        expect(m.spec.jobTemplate.spec.template.spec.volumes.map((v: { configMap?: { name: string }; secret?: { secretName: string }; persistentVolumeClaim?: { claimName: string } }) => v.configMap?.name ?? v.secret?.secretName ?? v.persistentVolumeClaim?.claimName)).toEqual([other, other, other, undefined]);
       }),
     );
   });

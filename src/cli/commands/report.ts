@@ -1,6 +1,6 @@
 /** `vprov report merge`: join the JSON reports of drift shards into one. */
 import type { Output } from '../output.js';
-import { formatOption, type AddCommand } from '../options.js';
+import { formatOption, outputOption, type AddCommand } from '../options.js';
 
 export const reportCommand: AddCommand = (y, { io, done }) =>
   y.command('report', 'work with JSON reports', (yy) =>
@@ -11,13 +11,14 @@ export const reportCommand: AddCommand = (y, { io, done }) =>
         (c) =>
           c
             .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON reports of the shards' })
-            .option('format', formatOption(['text', 'json'], 'json', 'format of the merged report')),
-        (a) => done(reportMerge(a.files as string[], a.format, io)),
+            .option('format', formatOption(['text', 'json', 'prometheus'], 'json', 'format of the merged report (prometheus: a textfile; one shard\'s report keeps its shard label)'))
+            .option('output', outputOption),
+        (a) => done(reportMerge(a.files as string[], a.format, io, a.output)),
       )
       .demandCommand(1, 'name a report command'),
   );
 
-export async function reportMerge(files: string[], format: string, io: Output): Promise<number> {
+export async function reportMerge(files: string[], format: string, io: Output, output?: string): Promise<number> {
   const [{ mergeReports, readReport }, { exitCodeOf }, { renderJson }, { renderText }] = await Promise.all([
     import('../../app/merge.js'),
     import('../../app/exit-code.js'),
@@ -26,6 +27,8 @@ export async function reportMerge(files: string[], format: string, io: Output): 
   ]);
   const merged = mergeReports(files.map(readReport));
   const code = exitCodeOf(merged);
-  io.out(format === 'json' ? renderJson(merged, code) : renderText(merged));
+  const body = format === 'json' ? renderJson(merged, code) : format === 'prometheus' ? (await import('../../report/prometheus.js')).renderPrometheus(merged) : renderText(merged);
+  if (output) (await import('../../app/output-file.js')).writeAtomic(output, body);
+  else io.out(body);
   return code;
 }

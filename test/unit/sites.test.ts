@@ -12,6 +12,7 @@ import { requirementsOf } from '../../src/compile/requirements.js';
 import { desiredTable, renderTable } from '../../src/resources/firewall-nftables.js';
 import { InputError } from '../../src/core/errors.js';
 import { catalog } from '../helpers/catalog.js';
+import { vprov } from '../helpers/cli.js';
 import type { FlowRow } from '../../src/resources/firewall.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../inventories/olvm-with-storware.yaml', import.meta.url));
@@ -215,6 +216,20 @@ hosts:
       'host hv1: contradicting SELinux requirements: alpha documents permissive (allowed: permissive; alpha-guide.txt — Alpha SELinux); beta documents enforcing (allowed: enforcing; beta-manual.txt — Beta hardening); no mode meets every product: settle it with hosts.hv1.selinux (site.yaml:8): MODE',
       'host hv1: contradicting home for account svc: alpha documents /var/lib/alpha (alpha-guide.txt — Alpha service account); beta documents /opt/beta (beta-manual.txt — Beta service user); settle it with hosts.hv1.account (site.yaml:8): { home: PATH }',
     ]);
+  });
+
+  it('apply refuses them with exit 1 before any connection (a host tried would be exit 4)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-contra-'));
+    try {
+      const file = join(dir, 'site.yaml');
+      writeFileSync(file, shared);
+      const r = await vprov('apply', '--catalog', CONTRADICTING, '-i', file, '--format', 'json');
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/host hv1: contradicting SELinux requirements: .*settle it with hosts\.hv1\.selinux/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a host-level setting decides, and the decision is shown with the products it settles', () => {

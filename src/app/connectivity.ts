@@ -71,16 +71,12 @@ export function probeScript(list: readonly Omit<Probe, 'result'>[]): string {
 
 /** The probes with their results read from `probeScript`'s output ("unknown" when a line is missing). */
 export function probeResults(list: readonly Omit<Probe, 'result'>[], stdout: string, detail?: string): Probe[] {
-  const seen = new Map(
-    stdout
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => {
-        const [addr, port, r] = l.split(' ');
-        return [`${addr},${port}`, r as ProbeResult];
-      }),
-  );
+  // Only lines of the probe's own form count: anything else the host printed is not a result.
+  const seen = new Map<string, ProbeResult>();
+  for (const l of stdout.split('\n')) {
+    const m = /^(\S+) (\d{1,5}) (open|refused|filtered)$/.exec(l);
+    if (m) seen.set(`${m[1]},${m[2]}`, m[3] as ProbeResult);
+  }
   return list.map((p) => {
     const result = seen.get(`${p.address},${p.port}`) ?? 'unknown';
     return { ...p, result, ...(detail !== undefined ? { detail } : result === 'unknown' ? { detail: 'no result from the probe' } : {}) };

@@ -11,7 +11,7 @@ import { parseFacts } from '../resources/module.js';
 import { moduleOfRow } from '../resources/registry.js';
 import type { HostFacts, RawFacts } from '../resources/types.js';
 import type { EvidenceRow } from '../report/evidence-schema.js';
-import { UnreadableFactError } from '../core/errors.js';
+import { describeError, UnreadableFactError } from '../core/errors.js';
 
 /** What one host gave: its facts in one round trip, or why there are none. */
 export interface HostReading {
@@ -58,8 +58,13 @@ export function judge(row: RowBase, readings: ReadonlyMap<string, HostReading>, 
   }
   const facts = factsOf(reading, row.kind);
   if (facts instanceof UnreadableFactError) return verdict('not verifiable', [], facts.message);
-  const j = m.judge(row, facts, ctx);
-  return verdict(j.verdict, j.found, j.reason);
+  // Judged in isolation: whatever the host printed, judging its answer never throws past this row.
+  try {
+    const j = m.judge(row, facts, ctx);
+    return verdict(j.verdict, j.found, j.reason);
+  } catch (err) {
+    return verdict('not verifiable', [], `${row.host} answered something vprov cannot read: ${describeError(err)}`);
+  }
 }
 
 /** address → host name, for "node1 (192.0.2.5)" instead of a bare address. */

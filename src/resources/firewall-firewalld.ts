@@ -7,6 +7,7 @@
  * the runtime (read back through firewalld's own client library) and the permanent files
  * with the rendered desired state.
  */
+import { firewalldRuntimeSchema, parseHostJson } from './host-data.js';
 import type { FirewallDesired } from '../core/types.js';
 import { base64OfFile, decodeBase64Fact, decodeFileFact, keyValues, q, runTemp, writeFileToWord } from './shell.js';
 import { UnreadableFactError } from '../core/errors.js';
@@ -314,12 +315,11 @@ export function readFirewalldFacts(raw: string | Record<string, string>): Firewa
 function parseRuntime(kv: Record<string, string>): FirewalldFacts['runtime'] {
   if (kv.runtime_error !== undefined) return { error: `cannot read firewalld's runtime state (nothing applied, nothing reloaded): ${decodeBase64Fact(kv.runtime_error).trim()}` };
   if (kv.runtime === undefined) return null;
-  const text = decodeBase64Fact(kv.runtime);
+  // Checked against the probe's schema (host-data.ts): a host is not trusted to print what RUNTIME_PY prints.
   try {
-    const r = JSON.parse(text) as Partial<FirewalldState> & { version?: unknown };
-    return { version: String(r.version ?? 'unknown'), ipsets: r.ipsets ?? {}, policies: r.policies ?? {} };
-  } catch {
-    return { error: `cannot read firewalld's runtime state: unparsable probe output ${JSON.stringify(text.slice(0, 200))}` };
+    return parseHostJson('firewalld runtime probe output', decodeBase64Fact(kv.runtime), firewalldRuntimeSchema);
+  } catch (err) {
+    return { error: `cannot read firewalld's runtime state: ${(err as Error).message}` };
   }
 }
 

@@ -11,7 +11,7 @@ import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSet
 import { decodeBase64Fact, decodeFileFact, ensureDir, keyValues, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { UnreadableFactError } from '../core/errors.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
+import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export const NFT_FILE = '/etc/vprov/vprov.nft';
 const ROLLBACK_DIR = '/run/vprov';
@@ -215,7 +215,12 @@ export function planNftables(facts: NftFacts, fw: FirewallDesired, host: HostFac
   }
 
   const present = fw.inputPolicy === 'drop' ? [...vprovSetElements(facts.items, LIVE_SETS.ipv4), ...vprovSetElements(facts.items, LIVE_SETS.ipv6)] : [];
-  const live = liveControllers(present, host.controllerAddress, fw.sshAdminSources);
+  let live: ReturnType<typeof liveControllers>;
+  try {
+    live = liveControllers(present, host.controllerAddress, fw.sshAdminSources);
+  } catch (err) {
+    return failedPlan('firewall', `cannot read the live SSH sets of table inet vprov: ${(err as Error).message}`);
+  }
   // vprov's unit and nftables.service's drop-in: written together, either differing rewrites both.
   const units = [
     { path: NFT_UNIT, text: render('vprov-nftables.service.hbs', { path: NFT_FILE }), actual: unit, pending: PENDING_UNIT },

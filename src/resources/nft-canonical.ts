@@ -1,6 +1,7 @@
 import { compareText } from '../core/text-order.js';
 import { intervalSetText } from '../core/net.js';
 import { mergePorts } from '../core/ports.js';
+import { nftListingSchema, parseHostJson } from './host-data.js';
 
 /**
  * A canonical, order-free listing of table inet vprov, built two ways: from the desired
@@ -29,7 +30,16 @@ export function ruleLine(r: NftRuleSpec): string {
 }
 
 export function setLine(name: string, type: string, elements: string[]): string {
-  return `set ${name} ${type} { ${elements.length ? intervalSetText(elements) : ''} }`;
+  return `set ${name} ${type} { ${elements.length ? elementsText(elements) : ''} }`;
+}
+
+/** Addresses as an interval set; anything else a host listed (not an address) as sorted text: it shows as a difference. */
+function elementsText(elements: string[]): string {
+  try {
+    return intervalSetText(elements);
+  } catch {
+    return sortValues(elements).join(', ');
+  }
 }
 
 /**
@@ -80,8 +90,14 @@ function sortUncached(values: string[]): string[] {
 
 /** The objects of `nft -j list ruleset` (or of one table's listing); throws on unparsable text. */
 export function rulesetItems(listing: string): Record<string, Json>[] {
-  const doc = JSON.parse(listing || '{}') as { nftables?: Json[] };
-  return (doc.nftables ?? []).filter((i): i is Record<string, Json> => !!i && typeof i === 'object' && !Array.isArray(i));
+  // Checked against the listing's schema (host-data.ts): throws HostDataError on what is not nft's listing.
+  if (listing.trim() === '') return [];
+  return parseHostJson('nft -j listing', listing, nftListingSchema).nftables as Record<string, Json>[];
+}
+
+/** A JSON object's field as an object, or null: host data is read without assuming its shape. */
+function obj(v: Json | undefined): Record<string, Json> | null {
+  return v && typeof v === 'object' && !Array.isArray(v) ? v : null;
 }
 
 function inVprov(item: Record<string, Json>): boolean {
@@ -136,7 +152,7 @@ function ruleFromExpr(expr: Json[], comment: string | null): string {
   for (const e of expr) {
     if (e && typeof e === 'object' && !Array.isArray(e)) {
       if ('match' in e) {
-        const m = e.match as Record<string, Json>;
+        const m = obj(e.match) ?? {};
         const left = leftName(m.left ?? null);
         if (left && (m.op === '==' || m.op === 'in')) {
           matches.push({ left, right: values(m.right ?? null) });
@@ -158,33 +174,31 @@ function ruleFromExpr(expr: Json[], comment: string | null): string {
 
 function leftName(left: Json): string | null {
   if (!left || typeof left !== 'object' || Array.isArray(left)) return null;
-  if ('payload' in left) {
-    const p = left.payload as Record<string, Json>;
-    return `${String(p.protocol)}.${String(p.field)}`;
-  }
-  if ('meta' in left) return `meta.${String((left.meta as Record<string, Json>).key)}`;
-  if ('ct' in left) return `ct.${String((left.ct as Record<string, Json>).key)}`;
+  const payload = obj(left.payload);
+  if (payload) return `${String(payload.protocol)}.${String(payload.field)}`;
+  const meta = obj(left.meta);
+  if (meta) return `meta.${String(meta.key)}`;
+  const ct = obj(left.ct);
+  if (ct) return `ct.${String(ct.key)}`;
   return null;
 }
 
 function values(right: Json): string[] {
   if (Array.isArray(right)) return right.map(value);
-  if (right && typeof right === 'object' && 'set' in right) return (right.set as Json[]).map(value);
+  const set = obj(right)?.set;
+  if (Array.isArray(set)) return set.map(value);
   return [value(right)];
 }
 
 function value(v: Json): string {
   if (typeof v === 'string' || typeof v === 'number') return String(v);
-  if (v && typeof v === 'object' && !Array.isArray(v)) {
-    if ('prefix' in v) {
-      const p = v.prefix as Record<string, Json>;
-      return `${String(p.addr)}/${String(p.len)}`;
-    }
-    if ('range' in v) {
-      const [a, b] = v.range as Json[];
-      return `${String(a)}-${String(b)}`;
-    }
-    if ('elem' in v) return value((v.elem as Record<string, Json>).val ?? null);
+  const o = obj(v);
+  if (o) {
+    const prefix = obj(o.prefix);
+    if (prefix) return `${String(prefix.addr)}/${String(prefix.len)}`;
+    if (Array.isArray(o.range) && o.range.length === 2) return `${value(o.range[0]!)}-${value(o.range[1]!)}`;
+    const elem = obj(o.elem);
+    if (elem) return value(elem.val ?? null);
   }
   return JSON.stringify(v);
 }
@@ -213,7 +227,7 @@ export function tableFromJson(listing: string | Record<string, Json>[]): { sets:
       for (const e of (r.expr as Json[]) ?? []) {
         if (!e || typeof e !== 'object' || Array.isArray(e)) continue;
         if ('match' in e) {
-          const m = e.match as Record<string, Json>;
+          const m = obj(e.match) ?? {};
           // An unknown or negated match makes the rule narrower than anything we can read: never count it.
           const left = leftName(m.left ?? null);
           matches.push(left && (m.op === '==' || m.op === 'in') ? { left, right: values(m.right ?? null) } : { left: 'unknown', right: [] });

@@ -2,6 +2,7 @@
 import type { HostDesired } from '../core/types.js';
 import { UnreadableFactError } from '../core/errors.js';
 import { parseFacts, type AnyModule } from './module.js';
+import { HostDataError } from './host-data.js';
 import { failedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export function planFromRaw(m: AnyModule, raw: string, desired: HostDesired, host: HostFacts): ResourcePlan {
@@ -11,7 +12,7 @@ export function planFromRaw(m: AnyModule, raw: string, desired: HostDesired, hos
     return m.plan(facts, desired, host);
   } catch (err) {
     // a backend's facts read only in the plan (firewall: none's leftovers)
-    if (err instanceof UnreadableFactError) return failedPlan(m.kind, err.message);
+    if (err instanceof UnreadableFactError || err instanceof HostDataError) return failedPlan(m.kind, err.message);
     throw err;
   }
 }

@@ -8,7 +8,8 @@
  */
 import { describeError, HostError, NotConvergedError, StateUnknownError, UnreachableError } from '../core/errors.js';
 import type { HostDesired } from '../core/types.js';
-import { RESOURCES, type ResourcePlan } from '../resources/index.js';
+import type { ResourcePlan } from '../resources/index.js';
+import { resourcesFor } from '../resources/registry.js';
 import { planFromRaw } from '../resources/plan.js';
 import { factsFromOutput, factsScript, gatherFacts, type Facts } from '../resources/facts.js';
 import type { Connection } from '../transport/types.js';
@@ -111,7 +112,7 @@ async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions, run:
   try {
     const conn = await connect(desired);
     run.phase = 'facts';
-    const facts = await gatherFacts(conn, RESOURCES, desired);
+    const facts = await gatherFacts(conn, resourcesFor(desired), desired);
     const owner = ownerOf(desired.name, facts.record, { site: opts.site, takeOver: opts.takeOver ?? false });
     // Another site's host: its rules are not this inventory's drift, nor this apply's to replace.
     if (owner.kind === 'refused') throw new HostError(owner.message);
@@ -193,13 +194,13 @@ function finish(run: HostRun, started: number): HostReport {
 }
 
 /** Each resource's plan; a fact the host could not read fails that resource, naming it, and no other. */
-function planFrom(facts: Facts, desired: HostDesired, resources = RESOURCES): ResourcePlan[] {
+function planFrom(facts: Facts, desired: HostDesired, resources = resourcesFor(desired)): ResourcePlan[] {
   return resources.map((r) => planFromRaw(r, facts.raw[r.kind] ?? '', desired, facts.host));
 }
 
 /** The resources an apply changes: the ones whose facts it prints again to be verified. */
-function changing(pending: readonly ResourcePlan[]) {
-  return RESOURCES.filter((r) => pending.some((p) => p.resource === r.kind));
+function changing(desired: HostDesired, pending: readonly ResourcePlan[]) {
+  return resourcesFor(desired).filter((r) => pending.some((p) => p.resource === r.kind));
 }
 
 async function readBootId(conn: Connection): Promise<string> {
@@ -252,7 +253,7 @@ function verifyAfterReboot(before: ResourceReport[], after: ResourcePlan[]): Res
 }
 
 async function planHost(conn: Connection, desired: HostDesired): Promise<ResourcePlan[]> {
-  return planFrom(await gatherFacts(conn, RESOURCES, desired), desired);
+  return planFrom(await gatherFacts(conn, resourcesFor(desired), desired), desired);
 }
 
 /**
@@ -336,7 +337,7 @@ async function applyPlans(
   // The apply script printed the facts after its changes; read them anew only when they did not
   // come whole, or when the new connection must have its say (commit-confirmed).
   const folded = check === conn ? wholeFacts(verifyFacts, planned.raw.ssh) : undefined;
-  const after = folded ? planFrom(folded, desired, changing(plans.filter((p) => p.status === 'pending'))) : await planHost(check, desired);
+  const after = folded ? planFrom(folded, desired, changing(desired, plans.filter((p) => p.status === 'pending'))) : await planHost(check, desired);
   return plans.map((before) => {
     if (before.status !== 'pending') return toReport(before, before.status);
     const error = failed.get(before.resource);
@@ -364,10 +365,10 @@ function applyRun(identity: RunIdentity, desired: HostDesired, facts: Facts, pen
     runId: identity.runId,
     owner: lockOwner(identity),
     lockWaitSeconds: opts.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_S,
-    factsScript: factsScript(RESOURCES, desired),
+    factsScript: factsScript(resourcesFor(desired), desired),
     factsDigest: facts.digest,
     // A commit-confirmed change is verified over the new connection that confirms it.
-    ...(pending.some((p) => p.confirmScript) || pending.length === 0 ? {} : { verifyScript: factsScript(changing(pending), desired) }),
+    ...(pending.some((p) => p.confirmScript) || pending.length === 0 ? {} : { verifyScript: factsScript(changing(desired, pending), desired) }),
     record: {
       runId: identity.runId,
       time: new Date().toISOString(),

@@ -15,7 +15,7 @@ import type { HostDesired } from '../core/types.js';
 import type { Probe } from '../core/report.js';
 import type { Connection } from '../transport/types.js';
 import { requirementsOf } from '../compile/requirements.js';
-import { RESOURCES } from '../resources/index.js';
+import { resourcesFor } from '../resources/registry.js';
 import { gatherFacts, type ExtraFacts } from '../resources/facts.js';
 import { backendOf } from '../resources/firewall.js';
 import type { EvidenceReport } from '../report/evidence-schema.js';
@@ -111,7 +111,7 @@ async function readHost(
       // A connection that arrives after the deadline is closed at once, never left open.
       if (timedOut) c.close();
       else conn = c;
-      return gatherFacts(c, RESOURCES, desired, extra);
+      return gatherFacts(c, resourcesFor(desired), desired, extra);
     })();
     const limit = new Promise<never>((_, reject) => {
       if (timeoutMs) {

@@ -2,6 +2,23 @@
 import type { Flow } from '../core/types.js';
 import type { Catalog } from './model.js';
 
+/** A host requirement as exported: what, on which roles, in the document's words, with its provenance. */
+export interface ExportedHostRequirement {
+  product: string;
+  resource: string;
+  id: string;
+  roles: string[];
+  statement: string;
+  section: string;
+  sources: string[];
+}
+
+export function exportHostRequirements(catalog: Catalog): ExportedHostRequirement[] {
+  return [...catalog.products.values()].flatMap((p) =>
+    p.requirements.host.map((h) => ({ product: p.id, resource: h.resource, id: h.id, roles: [...h.roles], statement: h.statement, section: h.section, sources: [...h.sources] })),
+  );
+}
+
 /** A flow as exported: everything but vprov's own id. */
 export type ExportedRule = Omit<Flow, 'id'>;
 

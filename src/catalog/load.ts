@@ -167,6 +167,10 @@ function crossCheck(loc: Located, data: CatalogFile): string[] {
     if (!roles.has(role)) problems.push(locate(loc, ['requirements', 'sudo', role], `unknown role "${role}"`));
     checkSources(req.sources, ['requirements', 'sudo', role, 'sources']);
   }
+  data.requirements.host.forEach((h, i) => {
+    for (const [ri, role] of h.roles.entries()) if (!roles.has(role)) problems.push(locate(loc, ['requirements', 'host', i, 'roles', ri], `unknown role "${role}" (roles: ${[...roles].join(', ')})`));
+    checkSources(h.sources, ['requirements', 'host', i, 'sources']);
+  });
   return problems;
 }
 
@@ -210,6 +214,7 @@ function toProduct(data: CatalogFile, file: string): Product {
       ...(data.requirements.account ? { account: withSection(data.requirements.account) } : {}),
       sudo: Object.fromEntries(Object.entries(data.requirements.sudo).map(([role, s]) => [role, withSection(s)])),
       rootEquivalent: data.requirements.rootEquivalent,
+      host: data.requirements.host.map(withSection),
       ...(data.requirements.selinux ? { selinux: withSection(data.requirements.selinux) } : {}),
     },
   };

@@ -7,7 +7,19 @@ export interface Requirements {
   account?: { user: string; groups: string[]; home?: string; shell?: string; sources: string[]; section: string };
   sudo: Record<string, { commands: string[]; sources: string[]; section: string }>;
   rootEquivalent: string[];
+  /** host requirements beyond ports, each for the resource module named by `resource` */
+  host: HostRequirement[];
   selinux?: { mode: SelinuxMode; allowed: SelinuxMode[]; reason: string; sources: string[]; section: string };
+}
+
+/** A host requirement beyond ports, in the document's words, checked by resource module `resource`. */
+export interface HostRequirement {
+  resource: string;
+  id: string;
+  roles: string[];
+  statement: string;
+  sources: string[];
+  section: string;
 }
 
 /** Where a catalog file names no section for a host requirement. */

@@ -125,6 +125,24 @@ export const catalogFileSchema = z
         sudo: z.record(id, sudoSchema).default({}),
         /** commands that give root to whoever may run them: flagged by lint and plan */
         rootEquivalent: z.array(sudoCommand).default([]),
+        /**
+         * Host requirements beyond ports, each checked (and where it can be, applied) by the
+         * resource module named in `resource`: the statement is the document's own sentence.
+         */
+        host: z
+          .array(
+            z
+              .object({
+                resource: id,
+                id,
+                roles: z.array(id).min(1),
+                statement: z.string().min(1),
+                sources: z.array(z.string()).min(1),
+                section: z.string().min(1).optional(),
+              })
+              .strict(),
+          )
+          .default([]),
         selinux: z
           .object({
             mode: z.enum(['permissive', 'enforcing', 'disabled']),
@@ -137,7 +155,7 @@ export const catalogFileSchema = z
           .optional(),
       })
       .strict()
-      .default({ sudo: {}, rootEquivalent: [] }),
+      .default({ sudo: {}, rootEquivalent: [], host: [] }),
   })
   .strict();
 

@@ -30,6 +30,12 @@ export interface DesiredContext {
   warn: (code: string, message: string) => void;
 }
 
+/** What a module's desired() sees: the inventory and the host as compile made it. */
+export interface SliceContext {
+  inv: Inventory;
+  host: HostDesired;
+}
+
 /** Common part of an evidence row: what is proven, on which host, from which document. */
 export interface RowBase {
   /** stable id: kind, what and host */
@@ -94,6 +100,12 @@ export interface JudgeContext {
 
 export interface ResourceModule<K extends ResourceKind = ResourceKind, F = unknown, R extends RowBase = RowBase> {
   kind: K;
+  /**
+   * Its slice of a host's desired state, from catalog × inventory (pure); null: nothing wanted
+   * on this host, and the module is left out of the host's facts, plan and report. A module
+   * without it has its slice built by compile (the first four).
+   */
+  desired?(ctx: SliceContext): HostDesired[K];
   /** sh fragment printing what this resource needs to know; its output is section `kind`. '' when nothing to read. */
   probe(desired: HostDesired): string;
   /** The only parser of this module's facts section: its facts, or why they cannot be read. */

@@ -7,10 +7,22 @@ import { accountResource } from './account.js';
 import { firewallResource } from './firewall.js';
 import { selinuxResource } from './selinux.js';
 import { sudoersResource } from './sudoers.js';
+import { ipstackResource } from './ipstack.js';
 import type { AnyModule } from './module.js';
-import type { ResourceKind } from '../core/types.js';
+import type { HostDesired, ResourceKind } from '../core/types.js';
+import type { Inventory } from '../inventory/load.js';
 
-export const RESOURCES: readonly AnyModule[] = [firewallResource, accountResource, sudoersResource, selinuxResource];
+export const RESOURCES: readonly AnyModule[] = [firewallResource, accountResource, sudoersResource, selinuxResource, ipstackResource];
+
+/** Each module's own slice (the modules that build it themselves) added to the compiled hosts. */
+export function withModuleSlices(inv: Inventory, hosts: HostDesired[]): void {
+  for (const m of RESOURCES) if (m.desired) for (const host of hosts) (host as unknown as Record<string, unknown>)[m.kind] = m.desired({ inv, host });
+}
+
+/** The modules that have something to do on this host: a module with its own slice only where the slice is set. */
+export function resourcesFor(desired: HostDesired): readonly AnyModule[] {
+  return RESOURCES.filter((m) => !m.desired || desired[m.kind] != null);
+}
 
 /** The resource kinds, in apply order (zod enums take a non-empty tuple). */
 export const RESOURCE_KINDS = RESOURCES.map((r) => r.kind) as [ResourceKind, ...ResourceKind[]];

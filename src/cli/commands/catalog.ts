@@ -28,8 +28,9 @@ export const catalogCommand: AddCommand = (y, { io, done }) =>
 
 export async function catalogExport(io: Output, dir?: string): Promise<number> {
   const { loadCatalog } = await import('../../catalog/load.js');
-  const { exportRules } = await import('../../catalog/export.js');
-  io.out(JSON.stringify({ rules: exportRules(loadCatalog(dir)) }, null, 2) + '\n');
+  const { exportHostRequirements, exportRules } = await import('../../catalog/export.js');
+  const catalog = loadCatalog(dir);
+  io.out(JSON.stringify({ rules: exportRules(catalog), hostRequirements: exportHostRequirements(catalog) }, null, 2) + '\n');
   return 0;
 }
 

@@ -49,7 +49,7 @@ echo '@@vprov:selinux@@'
 echo '@@vprov:end@@'
 
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != 'e308dd0c6d0d3839203e0683e526552c0c893da77dcfc0a345c2746d646e1a7a  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -157,7 +157,7 @@ echo '@@vprov:selinux@@'
 echo '@@vprov:end@@'
 
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != 'affa5ff14cbeeb10d41da056aaaa6cfa4fc5dd7abd177e4c8cb63c8973f13208  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -305,7 +305,7 @@ if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev
 echo '@@vprov:end@@'
 
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != 'affa5ff14cbeeb10d41da056aaaa6cfa4fc5dd7abd177e4c8cb63c8973f13208  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }

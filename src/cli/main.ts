@@ -36,6 +36,8 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
   let code = 0;
   const set = (p: Promise<number>) => p.then((c) => void (code = c));
   try {
+    // Names (hosts, products, …) are completed synchronously from modules loaded only when the shell asks.
+    const completion = argv.includes('--get-yargs-completions') ? await import('./completion.js') : undefined;
     const cli = yargs(argv);
     withoutHelpCache(cli);
     const ctx: CommandContext = { io, done: set };
@@ -56,9 +58,9 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
         'completion',
         'print a bash/zsh completion script (add `source <(vprov completion)` to ~/.bashrc or ~/.zshrc); it completes host, group, product, platform and method names too',
         (current: string, argv: Record<string, unknown>, fallback: (done: (err: Error | null, list?: string[]) => void) => void, done: (list: string[]) => void) => {
-          void import('./completion.js')
-            .then((c) => c.completeNames(current, argv as never))
-            .then((names) => (names === null ? fallback((_err, list) => done(list ?? [])) : done(names)));
+          const names = completion?.completeNames(current, argv as never) ?? null;
+          if (names === null) fallback((_err, list) => done(list ?? []));
+          else done(names);
         },
       )
       .help('help', 'show help (every command has its own: vprov COMMAND --help)')

@@ -6,7 +6,7 @@
  * instead. A host that runs out of time has its connections closed and no further step started;
  * a connection lost after the apply script started leaves its state "unknown", never guessed.
  */
-import { describeError, HostError, NotConvergedError, StateUnknownError, UnreachableError } from '../core/errors.js';
+import { describeError, HostError, StateUnknownError, UnreachableError } from '../core/errors.js';
 import type { HostDesired } from '../core/types.js';
 import type { ResourcePlan } from '../resources/index.js';
 import { resourcesFor } from '../resources/registry.js';
@@ -345,8 +345,7 @@ async function applyPlans(
     const again = after.find((a) => a.resource === before.resource)!;
     if (again.status === 'failed') return { ...toReport(again, 'failed'), changes: before.changes };
     if (again.status === 'pending') {
-      const err = new NotConvergedError(`not converged: still differs after apply: ${again.changes.join('; ')}`);
-      return { ...toReport(before, 'failed'), error: err.message };
+      return { ...toReport(before, 'failed'), error: `not converged: still differs after apply: ${again.changes.join('; ')}` };
     }
     return { ...toReport(before, 'changed'), rebootRequired: again.rebootRequired };
   });

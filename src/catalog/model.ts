@@ -42,10 +42,6 @@ export interface Catalog {
   products: Map<string, Product>;
 }
 
-export function getProduct(catalog: Catalog, id: string): Product | undefined {
-  return catalog.products.get(id);
-}
-
 export function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }

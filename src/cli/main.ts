@@ -43,7 +43,7 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
     const ctx: CommandContext = { io, done: set };
     let wired = cli
       .scriptName('vprov')
-      .usage('$0 <command> [options]\n\nProvision documented firewall flows, the vprotect account, sudoers and SELinux over SSH.');
+      .usage('$0 <command> [options]\n\nProvision documented firewall flows, service accounts, sudoers, SELinux and host requirements over SSH.');
     for (const add of COMMANDS) wired = add(wired, ctx);
     await wired
       .demandCommand(1, 'name a command (see --help)')

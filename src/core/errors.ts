@@ -34,28 +34,14 @@ export class UnreadableFactError extends HostError {
   override name = 'UnreadableFactError';
 }
 
-/** The host was changed but a fresh look still differs from the desired state. */
-export class NotConvergedError extends HostError {
-  override name = 'NotConvergedError';
-}
-
 export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
 
-/**
- * The connection ended while a command ran: its effect on the host is unknown. Carries what
- * the command printed before, so a caller can tell how far a script got.
- */
+/** The connection ended while a command ran: its effect on the host is unknown. */
 export class ConnectionLostError extends UnreachableError {
   override name = 'ConnectionLostError';
-  constructor(
-    message: string,
-    readonly partialStdout = '',
-  ) {
-    super(message);
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The apply pipeline's round trips and its verification (issue 17): a first apply costs two SSH
+ * The apply pipeline's round trips and its verification: a first apply costs two SSH
  * round trips per host (facts; apply script, which prints the facts again under the lock after
  * its changes), and what it verifies from is what the host really holds. A firewall change with
  * a commit-confirm still proves SSH over a new connection. State is checked from outside.

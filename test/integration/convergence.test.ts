@@ -1,5 +1,5 @@
 /**
- * Convergence on lab hosts (issue 13): every input converges in one apply, and the state vprov
+ * Convergence on lab hosts: every input converges in one apply, and the state vprov
  * reports is the state the host has. Each block reproduces one finding that main got wrong;
  * every state is read from outside (docker exec), never through vprov.
  */
@@ -45,7 +45,7 @@ afterAll(async () => {
 const netcat = [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }];
 const drop = (extra: object = {}) => ({ backend: 'nftables', inputPolicy: 'drop', ...extra });
 
-describe('finding 1: commit-confirm covers what the host loads at boot', () => {
+describe('commit-confirm covers what the host loads at boot', () => {
   it('after a lost confirmation the live table, the persisted file and the unit are what they were before', async () => {
     const roles = { hv1: ['hypervisor'], node1: ['node'] };
     const accept = lab.writeInventory('f1.yaml', { roles, hosts: { node1: { managed: false } } });
@@ -77,7 +77,7 @@ describe('finding 1: commit-confirm covers what the host loads at boot', () => {
   });
 });
 
-describe('finding 2: inputs that never converged', () => {
+describe('inputs that once never converged converge in one apply', () => {
   it('drop policy with the controller inside sshAdmins, a network covering a host, adjacent port ranges, IPv4-mapped and /08 sources: one apply converges', async () => {
     await lab.exec('hv1', 'nft delete table inet vprov');
     // hv1 holds two roles; node1/node2 are hypervisors (the netcat sources of a node).
@@ -117,7 +117,7 @@ describe('finding 2: inputs that never converged', () => {
   });
 });
 
-describe('finding 3: several controllers', () => {
+describe('several controllers', () => {
   it('a second controller neither sees drift nor removes the first one\'s SSH access', async () => {
     const roles = { hv1: ['hypervisor'], node1: ['node'], node2: ['node'] };
     // Controller B (direct: the bridge's gateway) is an admin; controller A (via node2) is not declared.
@@ -200,7 +200,7 @@ describe('findings 4 and 8: firewalld probes that fail, firewalld versions', () 
   });
 });
 
-describe('finding 5: backend switch', () => {
+describe('backend switch', () => {
   const roles = { fw1: ['hypervisor'], node1: ['node'] };
   const inv = (firewall: string) => lab.writeInventory('f5.yaml', { roles, hosts: { node1: { managed: false }, fw1: { firewall } } });
 
@@ -225,7 +225,7 @@ describe('finding 5: backend switch', () => {
   });
 });
 
-describe('finding 7: accounts that only look right', () => {
+describe('accounts that only look right', () => {
   it('an existing non-system vprotect with /bin/sh: shell corrected, uid reported and kept', async () => {
     await sh('node1', 'useradd -u 1500 -s /bin/sh vprotect');
     const inv = lab.writeInventory('f7.yaml', { roles: { node1: ['node'] } });
@@ -253,7 +253,7 @@ describe('finding 7: accounts that only look right', () => {
   });
 });
 
-describe('finding 6: shadowing by rules', () => {
+describe('shadowing by rules', () => {
   it('firewalld\'s own table and an iptables-style REJECT rule are reported; a reject counts as filtered', async () => {
     const inv = lab.writeInventory('f6.yaml', { roles: { fw1: ['hypervisor'], node1: ['node'], hv1: ['hypervisor'] }, platforms: netcat, hosts: { fw1: { firewall: 'nftables' }, hv1: { firewall: 'nftables' } } });
     await sh('node1', `nft add table ip legacy && nft add chain ip legacy INPUT '{ type filter hook input priority -10; policy accept; }' && nft add rule ip legacy INPUT tcp dport 16000-16999 reject`);

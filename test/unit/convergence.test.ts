@@ -1,4 +1,4 @@
-/** Pure decisions of issue 13, on parsed facts: normalisation, controllers, probes, versions, shadowing. */
+/** Pure convergence decisions, on parsed facts: normalisation, controllers, probes, versions, shadowing. */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

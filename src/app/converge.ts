@@ -16,6 +16,7 @@ import type { Connection } from '../transport/types.js';
 import type { HostReport, ResourceReport } from '../core/report.js';
 import { applyScript, parseApplyOutput, type ApplyRun } from './apply-script.js';
 import { currentRun, lockOwner, recordController, type RunIdentity } from './run-identity.js';
+import { foreignOf, LISTENERS_SCRIPT, LISTENERS_SECTION } from '../resources/foreign.js';
 import { HOST_RECORD, newRecord, ownerOf, type HostRecord, type Ownership } from '../resources/host-record.js';
 
 export interface ConvergeOptions {
@@ -112,13 +113,15 @@ async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions, run:
   try {
     const conn = await connect(desired);
     run.phase = 'facts';
-    const facts = await gatherFacts(conn, resourcesFor(desired), desired);
+    // A check also reads the listening sockets, in the same round trip: "is anything else open?"
+    const facts = await gatherFacts(conn, resourcesFor(desired), desired, opts.check ? [{ name: LISTENERS_SECTION, script: LISTENERS_SCRIPT }] : []);
     const owner = ownerOf(desired.name, facts.record, { site: opts.site, takeOver: opts.takeOver ?? false });
     // Another site's host: its rules are not this inventory's drift, nor this apply's to replace.
     if (owner.kind === 'refused') throw new HostError(owner.message);
     noteOwnership(report, owner);
     const plans = planFrom(facts, desired);
     report.resources = plans.map((p) => toReport(p, p.status));
+    if (opts.check) report.foreign = foreignOf(facts.raw, facts.host, desired);
     if (!opts.check && (plans.some((p) => p.status === 'pending') || owner.write)) {
       report.resources = await applyPlans(conn, connect, desired, plans, facts, owner, opts, run);
     }

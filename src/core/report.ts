@@ -29,6 +29,30 @@ export interface ResourceReport {
   error?: string;
 }
 
+/** Something else that lets traffic in (or listens): seen, reported, never drift, never changed. */
+export interface ForeignItem {
+  kind: 'accept-rule' | 'zone-target' | 'zone-service' | 'zone-port' | 'zone-rich-rule' | 'zone-source' | 'listener';
+  /** "table ip filter (chain INPUT)", "zone public", "listening" */
+  source: string;
+  what: string;
+  protocol?: string;
+  ports?: string[];
+  /** every port it opens is also one a document or site flow requires for this host */
+  required: boolean;
+  /** a listener where nothing filters inbound traffic: open to anyone who reaches the host */
+  open?: boolean;
+}
+
+/** "Is anything else open?" for one host. */
+export interface ForeignState {
+  /** false: nothing filters inbound traffic at all; null: unknown */
+  filtered: boolean | null;
+  items: ForeignItem[];
+  notes: string[];
+  /** what could not be read, with its cause */
+  errors?: string[];
+}
+
 export interface HostReport {
   host: string;
   status: HostStatus;
@@ -42,6 +66,8 @@ export interface HostReport {
   rebooted?: boolean;
   /** how this run came to own the host, when it is news: adopted, taken over */
   notes?: string[];
+  /** plan/drift/verify: what else is open on the host (not vprov's, never changed) */
+  foreign?: ForeignState;
   /** apply --take-over took this host from another site (who owned it until then) */
   takenOver?: { site: string; controller: string; updated: string };
   /** commands sent over the connection (facts = 1) */

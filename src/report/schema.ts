@@ -16,6 +16,24 @@ const resource = z.object({
   error: z.string().optional(),
 });
 
+/** "Is anything else open?": what lets traffic in besides vprov's objects; reported, never drift. */
+export const foreignSchema = z.object({
+  filtered: z.boolean().nullable().describe('false: nothing filters inbound traffic at all (policy accept and no drop anywhere); null: unknown'),
+  items: z.array(
+    z.object({
+      kind: z.enum(['accept-rule', 'zone-target', 'zone-service', 'zone-port', 'zone-rich-rule', 'zone-source', 'listener']),
+      source: z.string().describe('another nftables table and chain, a firewalld zone, or "listening"'),
+      what: z.string(),
+      protocol: z.string().optional(),
+      ports: z.array(z.string()).optional(),
+      required: z.boolean().describe('every port it opens is also required by a document or site flow'),
+      open: z.boolean().optional(),
+    }),
+  ),
+  notes: z.array(z.string()),
+  errors: z.array(z.string()).optional().describe('what could not be read, with its cause'),
+});
+
 const host = z.object({
   host: z.string(),
   status: z.enum(['ok', 'changed', 'pending', 'failed', 'unreachable', 'skipped']),
@@ -26,6 +44,7 @@ const host = z.object({
   rebooting: z.boolean().optional(),
   rebooted: z.boolean().optional(),
   notes: z.array(z.string()).optional().describe('how this run came to own the host: adopted, taken over'),
+  foreign: foreignSchema.optional().describe('plan, drift, verify: what else is open on the host, not vprov\'s, never changed'),
   takenOver: z.object({ site: z.string(), controller: z.string(), updated: z.string() }).optional().describe('apply --take-over: the site that owned the host until this run'),
   roundTrips: z.number().int(),
   durationMs: z.number(),

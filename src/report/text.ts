@@ -1,5 +1,5 @@
 /** Human-readable report: per-host changes and diffs, then an Ansible-style recap. */
-import type { HostReport, ResourceReport, RunReport } from '../core/report.js';
+import type { ForeignItem, HostReport, ResourceReport, RunReport } from '../core/report.js';
 
 const LABEL: Record<ResourceReport['status'], string> = {
   ok: 'ok',
@@ -39,6 +39,13 @@ function hostBlock(h: HostReport, diff: boolean, drift: boolean): string[] {
     for (const n of r.notes) lines.push(`      note: ${n}`);
     for (const w of r.warnings) lines.push(`      warning: ${w}`);
   }
+  const f = h.foreign;
+  if (f && (f.items.length > 0 || f.notes.length > 0 || f.errors?.length)) {
+    lines.push(`   other access (not vprov's: reported, never changed, not drift)`);
+    for (const n of f.notes) lines.push(`      note: ${n}`);
+    for (const i of f.items) lines.push(`      ${foreignLine(i)}`);
+    for (const e of f.errors ?? []) lines.push(`      error: ${e}`);
+  }
   return lines;
 }
 
@@ -76,4 +83,10 @@ function connectivityBlock(report: RunReport): string[] {
   const bad = probes.filter((p) => p.result === 'filtered' || p.result === 'unknown').length;
   lines.push(`   ${probes.length - bad}/${probes.length} reachable`);
   return lines;
+}
+
+/** One line per item of "other access". */
+export function foreignLine(i: ForeignItem): string {
+  const why = i.required ? 'open, also required by a document or site flow' : i.kind === 'listener' && !i.open ? 'listening, required by no document or site flow' : 'open, required by no document or site flow';
+  return `${i.source}: ${i.what} — ${why}`;
 }

@@ -215,6 +215,18 @@ if [int(x) if x.isdigit() else 0 for x in version.split(".")[:2]] >= [0, 9]:
         if p.startswith("vprov-"):
             s = policy.getPolicySettings(p)
             out["policies"][str(p)] = {"target": str(s.get("target", "CONTINUE")), "priority": int(s.get("priority", -1)), "ingress": strs(s.get("ingress_zones", [])), "egress": strs(s.get("egress_zones", [])), "rules": strs(s.get("rich_rules", []))}
+# What the active zones (and the default zone) open besides vprov's policy: reported, never edited.
+# A zone that cannot be read says so; it never fails the probe of vprov's own objects.
+try:
+    zone = dbus.Interface(o, B + ".zone")
+    names = set(str(z) for z in zone.getActiveZones().keys())
+    names.add(str(dbus.Interface(o, B).getDefaultZone()))
+    out["zones"] = {}
+    for z in sorted(names):
+        s = zone.getZoneSettings2(z)
+        out["zones"][z] = {"target": str(s.get("target", "default")), "services": strs(s.get("services", [])), "ports": ["%s/%s" % (str(p), str(q)) for p, q in s.get("ports", [])], "rich_rules": strs(s.get("rich_rules", [])), "sources": strs(s.get("sources", []))}
+except dbus.exceptions.DBusException as e:
+    out["zones_error"] = "%s: %s" % (e.get_dbus_name(), e.get_dbus_message())
 print(json.dumps(out))
 `;
 /**

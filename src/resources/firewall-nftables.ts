@@ -11,6 +11,7 @@ import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSet
 import { decodeBase64Fact, decodeFileFact, ensureDir, keyValues, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { UnreadableFactError } from '../core/errors.js';
 import { render } from '../core/templates.js';
+import { nftForeign } from './nft-foreign.js';
 import { emptyPlan, failedPlan, lineChanges, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export const NFT_FILE = '/etc/vprov/vprov.nft';
@@ -204,6 +205,13 @@ export function planNftables(facts: NftFacts, fw: FirewallDesired, host: HostFac
   }
   const { actual, persisted, unit, dropin } = facts;
   plan.notes.push(...shadowNotes(facts.items));
+  if (fw.inputPolicy === 'drop') {
+    // Base chains all see every packet, and a drop anywhere wins: what other tables accept
+    // (libvirt, docker, podman, fail2ban, kube-proxy, by hand) vprov's drop policy now drops.
+    for (const a of nftForeign(facts.items).accepts) {
+      plan.notes.push(`vprov's drop policy drops what table ${a.table} (chain ${a.chain}) accepts: ${a.text}; if this host needs it, add a site flow for it before applying`);
+    }
+  }
   if (fw.rules.length === 0 && fw.inputPolicy === 'accept') {
     const removal = removeNftables(facts, host.systemd, 'no flow needs it any more');
     if (removal) {

@@ -16,6 +16,7 @@ import type { Probe } from '../core/report.js';
 import type { Connection } from '../transport/types.js';
 import { requirementsOf } from '../compile/requirements.js';
 import { resourcesFor } from '../resources/registry.js';
+import { foreignOf, LISTENERS_SCRIPT, LISTENERS_SECTION } from '../resources/foreign.js';
 import { gatherFacts, type ExtraFacts } from '../resources/facts.js';
 import { backendOf } from '../resources/firewall.js';
 import type { EvidenceReport } from '../report/evidence-schema.js';
@@ -83,6 +84,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
         ...(r.raw ? { firewall: backendOf(h, r.raw.firewall ?? '') } : {}),
         ...(r.error ? { error: r.error } : {}),
         ...(r.owner ? { owner: r.owner } : {}),
+        ...(r.raw && r.facts ? { foreign: foreignOf(r.raw, r.facts, h) } : {}),
         roundTrips: roundTrips.get(h.name) ?? 0,
       };
     }),
@@ -100,7 +102,8 @@ async function readHost(
   timeoutMs: number | undefined,
 ): Promise<{ reading: HostReading; probes: Probe[]; roundTrips: number }> {
   if (!desired.managed) return { reading: { desired, status: 'not managed' }, probes: [], roundTrips: 0 };
-  const extra: ExtraFacts[] = [];
+  // What else is open: the listening sockets, in the same script.
+  const extra: ExtraFacts[] = [{ name: LISTENERS_SECTION, script: LISTENERS_SCRIPT }];
   if (probes.length > 0) extra.push({ name: PROBE_SECTION, script: probeScript(probes) });
   let conn: Connection | undefined;
   let timer: NodeJS.Timeout | undefined;

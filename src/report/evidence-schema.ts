@@ -3,6 +3,7 @@
  * `--format json` with, and the source of docs/evidence.schema.json.
  */
 import * as z from 'zod';
+import { foreignSchema } from './schema.js';
 import { EVIDENCE_KINDS } from '../resources/registry.js';
 
 export const VERDICTS = ['met', 'not met', 'not applicable', 'not verifiable'] as const;
@@ -44,6 +45,7 @@ const host = z.object({
   firewall: z.string().optional().describe('backend in effect: nftables, firewalld or none'),
   error: z.string().optional(),
   roundTrips: z.number().int(),
+  foreign: foreignSchema.optional().describe('what else is open on the host: not vprov\'s, reported, never changed'),
   owner: z.string().optional().describe('the site the host record names (/etc/vprov/host.json), when the host has one'),
 });
 

@@ -1,5 +1,6 @@
 /** The evidence report as JSON, Markdown and one self-contained HTML page (prints on A4). Pure. */
 import { render } from '../core/templates.js';
+import { foreignLine } from './text.js';
 import type { EvidenceReport, EvidenceRow } from './evidence-schema.js';
 import { EVIDENCE_GROUPS } from '../resources/registry.js';
 
@@ -70,6 +71,14 @@ export function renderEvidenceMd(r: EvidenceReport): string {
   for (const x of r.requirements.filter((y) => y.verdict === 'not met')) out.push(`- **not met**: ${x.host}: ${x.requirement} — ${x.reason ?? ''}`);
   out.push('', '## Hosts', '', '| host | address | roles | firewall | owner | read |', '|---|---|---|---|---|---|');
   for (const h of r.hosts) out.push(`| ${h.host} | ${h.address} | ${h.roles.join(', ')} | ${h.managed ? h.firewall ?? '' : 'not managed'} | ${h.owner ?? ''} | ${cell(h.status + (h.error ? `: ${h.error}` : ''))} |`);
+  const other = r.hosts.filter((h) => h.foreign && (h.foreign.items.length > 0 || h.foreign.notes.length > 0 || h.foreign.errors?.length));
+  if (other.length > 0) {
+    out.push('', '## Anything else open (not vprov\'s: reported, never changed)', '');
+    for (const h of other) {
+      const f = h.foreign!;
+      out.push(`- **${h.host}**`, ...f.notes.map((n) => `  - ${n}`), ...f.items.map((i) => `  - ${cell(foreignLine(i))}`), ...(f.errors ?? []).map((e) => `  - cannot read: ${e}`));
+    }
+  }
   for (const g of EVIDENCE_GROUPS) {
     const rows = r.requirements.filter((x) => x.kind === g.kind);
     if (rows.length === 0) continue;

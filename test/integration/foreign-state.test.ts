@@ -54,6 +54,17 @@ describe('other tools on a host, seen but never touched', () => {
     expect((await connect('node1', lab.host('hv1').address, 9100)).stdout.trim()).toBe('open');
   });
 
+  it('evidence answers it per host too, and stays "met" for what vprov owns', async () => {
+    const r = await vprov('evidence', '-i', inventory, '--format', 'json');
+    const doc = JSON.parse(r.stdout) as { site: string; hosts: { host: string; owner?: string; foreign?: { items: { what: string }[] } }[] };
+    expect(doc.site).toBe('lab');
+    const hv1 = doc.hosts.find((h) => h.host === 'hv1')!;
+    expect(hv1.owner).toBe('lab');
+    expect(hv1.foreign!.items.map((i) => i.what)).toEqual(expect.arrayContaining(['tcp dport 8443 accept', 'tcp 0.0.0.0:9100']));
+    const md = await vprov('evidence', '-i', inventory);
+    expect(md.stdout).toMatch(/## Anything else open[\s\S]*table inet handmade \(chain input\): tcp dport 8443 accept — open, required by no document or site flow/);
+  });
+
   it('text says "open, required by no document or site flow" for each', async () => {
     const r = await vprov('drift', '-i', inventory, '--limit', 'hv1');
     expect(r.code).toBe(0);

@@ -53,8 +53,9 @@ export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): stri
     `trap '' PIPE HUP`,
     `${RUN_VAR}=${run.runId}`,
     `if ! command -v flock >/dev/null 2>&1; then ${sectionMarker('locked')}; echo 'flock (util-linux) is not installed: vprov cannot take the apply lock'; exit 0; fi`,
-    `if ! flock -w ${wait} 9; then ${sectionMarker('locked')}; echo "locked by $(cat ${LOCK_OWNER} 2>/dev/null || echo 'another run') (waited ${wait} s for ${LOCK_FILE})"; exit 0; fi`,
-    `printf '%s\\n' ${q(run.owner)} > ${LOCK_OWNER}`,
+    `if ! flock -w ${wait} 9; then vprov_holder=$(cat ${LOCK_OWNER} 2>/dev/null); ${sectionMarker('locked')}; echo "locked by \${vprov_holder:-a holder that is not a vprov run in progress (${LOCK_OWNER} is empty)} (waited ${wait} s for ${LOCK_FILE})"; exit 0; fi`,
+    // The owner line names the holder while it holds the lock, and is cleared however the script ends.
+    `printf '%s\\n' ${q(run.owner)} > ${LOCK_OWNER}; trap ': > ${LOCK_OWNER}' EXIT`,
     `vprov_facts=$( {\n${run.factsScript}\n} 2>/dev/null )`,
     `if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '${run.factsDigest}  -' ]; then ${sectionMarker('stale')}; printf '%s\\n' "$vprov_facts"; exit 0; fi`,
     ...pending.map((p) => `${sectionMarker(`apply-${p.resource}`)}\n( set -e\n${p.script}\n) 2>&1\nrc_${p.resource}=$?\necho "rc=$rc_${p.resource}"`),
@@ -69,8 +70,23 @@ export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): stri
     sectionMarker('end'),
     // A subshell: nothing the facts script sets leaks; its output is what a new round trip would print.
     ...(run.verifyScript !== undefined ? [sectionMarker(VERIFY), `( {\n${run.verifyScript}\n} ) 2>/dev/null`] : []),
+    // Cleared while still held (an exit above clears it in the trap, also before the descriptor closes).
+    `: > ${LOCK_OWNER}; trap - EXIT`,
   ];
-  return `${ensureDir(LOCK_DIR)}\n{\n${body.join('\n')}\n} 9>>${LOCK_FILE}\n`;
+  return `${lockDirScript()}\n{\n${body.join('\n')}\n} 9>>${LOCK_FILE}\n`;
+}
+
+/**
+ * The lock is vprov's alone: /run/vprov must be a directory owned by root, not a symlink (else the
+ * host fails naming it), and is made 0700 with the lock file 0600, so no other user can open the
+ * lock (flock works on a file opened read-only) and block every apply.
+ */
+function lockDirScript(): string {
+  return [
+    `[ -e ${LOCK_DIR} ] || [ -L ${LOCK_DIR} ] || mkdir -m 0700 ${LOCK_DIR} 2>/dev/null`,
+    `if [ -L ${LOCK_DIR} ] || [ ! -d ${LOCK_DIR} ] || [ "$(stat -c %u ${LOCK_DIR})" != 0 ]; then ${sectionMarker('locked')}; echo "${LOCK_DIR} is not vprov's: $(ls -ld ${LOCK_DIR} 2>&1) (a directory owned by root, not a symlink, expected): vprov takes no apply lock there"; exit 0; fi`,
+    `chmod 0700 ${LOCK_DIR}; if [ -f ${LOCK_FILE} ]; then chmod 0600 ${LOCK_FILE}; fi`,
+  ].join('\n');
 }
 
 /** printf fills each resource's exit code into the JSON; the rest is built here, escaped for printf. */

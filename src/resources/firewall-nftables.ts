@@ -302,8 +302,9 @@ export function armRollbackScript(seconds: number): string {
     `rm -f ${PENDING_ALL}`,
     `{ echo 'table inet vprov'; echo 'delete table inet vprov'; nft list table inet vprov 2>/dev/null || true; } > ${ROLLBACK_DIR}/rollback.nft`,
     `touch ${ARMED}`,
-    // setsid: the timer must outlive this SSH channel.
-    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${ARMED}.fired ${PENDING_ALL}; fi' </dev/null >/dev/null 2>&1 &`,
+    // setsid: the timer must outlive this SSH channel. 9>&-: it must not keep the apply lock's
+    // descriptor (the lock covers the write phase only; the next apply must not wait the confirm window).
+    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${ARMED}.fired ${PENDING_ALL}; fi' </dev/null >/dev/null 2>&1 9>&- &`,
   ].join('\n');
 }
 

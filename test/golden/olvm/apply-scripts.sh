@@ -1,11 +1,13 @@
 #### engine: apply script
-{ [ -d '/run/vprov' ] || mkdir -p '/run/vprov'; }
+[ -e /run/vprov ] || [ -L /run/vprov ] || mkdir -m 0700 /run/vprov 2>/dev/null
+if [ -L /run/vprov ] || [ ! -d /run/vprov ] || [ "$(stat -c %u /run/vprov)" != 0 ]; then echo '@@vprov:locked@@'; echo "/run/vprov is not vprov's: $(ls -ld /run/vprov 2>&1) (a directory owned by root, not a symlink, expected): vprov takes no apply lock there"; exit 0; fi
+chmod 0700 /run/vprov; if [ -f /run/vprov/lock ]; then chmod 0600 /run/vprov/lock; fi
 {
 trap '' PIPE HUP
 VPROV_RUN=abc123
 if ! command -v flock >/dev/null 2>&1; then echo '@@vprov:locked@@'; echo 'flock (util-linux) is not installed: vprov cannot take the apply lock'; exit 0; fi
-if ! flock -w 120 9; then echo '@@vprov:locked@@'; echo "locked by $(cat /run/vprov/lock.owner 2>/dev/null || echo 'another run') (waited 120 s for /run/vprov/lock)"; exit 0; fi
-printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z' > /run/vprov/lock.owner
+if ! flock -w 120 9; then vprov_holder=$(cat /run/vprov/lock.owner 2>/dev/null); echo '@@vprov:locked@@'; echo "locked by ${vprov_holder:-a holder that is not a vprov run in progress (/run/vprov/lock.owner is empty)} (waited 120 s for /run/vprov/lock)"; exit 0; fi
+printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z' > /run/vprov/lock.owner; trap ': > /run/vprov/lock.owner' EXIT
 vprov_facts=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
@@ -223,16 +225,19 @@ fi
 echo '@@vprov:end@@'
 
 } ) 2>/dev/null
+: > /run/vprov/lock.owner; trap - EXIT
 } 9>>/run/vprov/lock
 
 #### kvm1: apply script
-{ [ -d '/run/vprov' ] || mkdir -p '/run/vprov'; }
+[ -e /run/vprov ] || [ -L /run/vprov ] || mkdir -m 0700 /run/vprov 2>/dev/null
+if [ -L /run/vprov ] || [ ! -d /run/vprov ] || [ "$(stat -c %u /run/vprov)" != 0 ]; then echo '@@vprov:locked@@'; echo "/run/vprov is not vprov's: $(ls -ld /run/vprov 2>&1) (a directory owned by root, not a symlink, expected): vprov takes no apply lock there"; exit 0; fi
+chmod 0700 /run/vprov; if [ -f /run/vprov/lock ]; then chmod 0600 /run/vprov/lock; fi
 {
 trap '' PIPE HUP
 VPROV_RUN=abc123
 if ! command -v flock >/dev/null 2>&1; then echo '@@vprov:locked@@'; echo 'flock (util-linux) is not installed: vprov cannot take the apply lock'; exit 0; fi
-if ! flock -w 120 9; then echo '@@vprov:locked@@'; echo "locked by $(cat /run/vprov/lock.owner 2>/dev/null || echo 'another run') (waited 120 s for /run/vprov/lock)"; exit 0; fi
-printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z' > /run/vprov/lock.owner
+if ! flock -w 120 9; then vprov_holder=$(cat /run/vprov/lock.owner 2>/dev/null); echo '@@vprov:locked@@'; echo "locked by ${vprov_holder:-a holder that is not a vprov run in progress (/run/vprov/lock.owner is empty)} (waited 120 s for /run/vprov/lock)"; exit 0; fi
+printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z' > /run/vprov/lock.owner; trap ': > /run/vprov/lock.owner' EXIT
 vprov_facts=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
@@ -491,16 +496,19 @@ fi
 echo '@@vprov:end@@'
 
 } ) 2>/dev/null
+: > /run/vprov/lock.owner; trap - EXIT
 } 9>>/run/vprov/lock
 
 #### kvm2: apply script
-{ [ -d '/run/vprov' ] || mkdir -p '/run/vprov'; }
+[ -e /run/vprov ] || [ -L /run/vprov ] || mkdir -m 0700 /run/vprov 2>/dev/null
+if [ -L /run/vprov ] || [ ! -d /run/vprov ] || [ "$(stat -c %u /run/vprov)" != 0 ]; then echo '@@vprov:locked@@'; echo "/run/vprov is not vprov's: $(ls -ld /run/vprov 2>&1) (a directory owned by root, not a symlink, expected): vprov takes no apply lock there"; exit 0; fi
+chmod 0700 /run/vprov; if [ -f /run/vprov/lock ]; then chmod 0600 /run/vprov/lock; fi
 {
 trap '' PIPE HUP
 VPROV_RUN=abc123
 if ! command -v flock >/dev/null 2>&1; then echo '@@vprov:locked@@'; echo 'flock (util-linux) is not installed: vprov cannot take the apply lock'; exit 0; fi
-if ! flock -w 120 9; then echo '@@vprov:locked@@'; echo "locked by $(cat /run/vprov/lock.owner 2>/dev/null || echo 'another run') (waited 120 s for /run/vprov/lock)"; exit 0; fi
-printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z' > /run/vprov/lock.owner
+if ! flock -w 120 9; then vprov_holder=$(cat /run/vprov/lock.owner 2>/dev/null); echo '@@vprov:locked@@'; echo "locked by ${vprov_holder:-a holder that is not a vprov run in progress (/run/vprov/lock.owner is empty)} (waited 120 s for /run/vprov/lock)"; exit 0; fi
+printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z' > /run/vprov/lock.owner; trap ': > /run/vprov/lock.owner' EXIT
 vprov_facts=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
@@ -718,16 +726,19 @@ fi
 echo '@@vprov:end@@'
 
 } ) 2>/dev/null
+: > /run/vprov/lock.owner; trap - EXIT
 } 9>>/run/vprov/lock
 
 #### kvm3: apply script
-{ [ -d '/run/vprov' ] || mkdir -p '/run/vprov'; }
+[ -e /run/vprov ] || [ -L /run/vprov ] || mkdir -m 0700 /run/vprov 2>/dev/null
+if [ -L /run/vprov ] || [ ! -d /run/vprov ] || [ "$(stat -c %u /run/vprov)" != 0 ]; then echo '@@vprov:locked@@'; echo "/run/vprov is not vprov's: $(ls -ld /run/vprov 2>&1) (a directory owned by root, not a symlink, expected): vprov takes no apply lock there"; exit 0; fi
+chmod 0700 /run/vprov; if [ -f /run/vprov/lock ]; then chmod 0600 /run/vprov/lock; fi
 {
 trap '' PIPE HUP
 VPROV_RUN=abc123
 if ! command -v flock >/dev/null 2>&1; then echo '@@vprov:locked@@'; echo 'flock (util-linux) is not installed: vprov cannot take the apply lock'; exit 0; fi
-if ! flock -w 120 9; then echo '@@vprov:locked@@'; echo "locked by $(cat /run/vprov/lock.owner 2>/dev/null || echo 'another run') (waited 120 s for /run/vprov/lock)"; exit 0; fi
-printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z' > /run/vprov/lock.owner
+if ! flock -w 120 9; then vprov_holder=$(cat /run/vprov/lock.owner 2>/dev/null); echo '@@vprov:locked@@'; echo "locked by ${vprov_holder:-a holder that is not a vprov run in progress (/run/vprov/lock.owner is empty)} (waited 120 s for /run/vprov/lock)"; exit 0; fi
+printf '%s\n' 'controller/4242 (ops, run abc123) since 2026-01-01T00:00:00.000Z' > /run/vprov/lock.owner; trap ': > /run/vprov/lock.owner' EXIT
 vprov_facts=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
@@ -982,4 +993,5 @@ fi
 echo '@@vprov:end@@'
 
 } ) 2>/dev/null
+: > /run/vprov/lock.owner; trap - EXIT
 } 9>>/run/vprov/lock

@@ -110,11 +110,11 @@ function plan(product: Product, platform: Platform, method: string | null): Plan
   return { product, platform, method, hostRoles, networkRoles, optionalRoles: new Map([...optionalRoles].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))), conditions, params };
 }
 
-function hostLines(p: Plan, indent: string, qualify: (role: string) => string): string[] {
+function hostLines(p: Plan, indent: string, qualify: (role: string) => string, prefix = ''): string[] {
   const lines: string[] = [];
-  const name = (role: string) => `${role}1`;
+  const name = (role: string) => `${prefix}${role}1`;
   for (const role of p.hostRoles) {
-    lines.push(...comment(indent, `${role}: ${p.product.roles[role]}`));
+    lines.push(...comment(indent, `${qualify(role)}: ${p.product.roles[role]}`));
     lines.push(`${indent}${name(role)}: { address: "${ADDRESS_PLACEHOLDER}", roles: [${qualify(role)}] }`);
   }
   for (const [role, flags] of p.optionalRoles) {
@@ -127,7 +127,7 @@ function hostLines(p: Plan, indent: string, qualify: (role: string) => string): 
 function networkLines(p: Plan, indent: string, qualify: (role: string) => string): string[] {
   const lines: string[] = [];
   for (const role of p.networkRoles) {
-    lines.push(...comment(indent, `${role}: ${p.product.roles[role]} — the addresses its connections come from`));
+    lines.push(...comment(indent, `${qualify(role)}: ${p.product.roles[role]} — the addresses its connections come from`));
     lines.push(`${indent}${qualify(role)}: ["${CIDR_PLACEHOLDER}"]`);
   }
   return lines;
@@ -153,35 +153,53 @@ function portLines(p: Plan, indent: string): string[] {
   return lines;
 }
 
+/** A site's products: each takes its only platform, or --platform when it is one of its own. */
+function sitePlans(products: Product[], opts: InitOptions): Plan[] {
+  return products.map((product) => {
+    const own = opts.platform !== undefined && product.platforms.some((p) => p.id === opts.platform) ? opts.platform : undefined;
+    const platform = pickPlatform(product, own);
+    const method = opts.method !== undefined && findMethod(product, platform.id, opts.method) !== undefined ? opts.method : undefined;
+    return plan(product, platform, pickMethod(product, platform, method));
+  });
+}
+
 export function starterInventory(catalog: Catalog, opts: InitOptions): string {
   if (opts.products.length === 0) throw new InputError('init needs at least one PRODUCT (see vprov catalog list)');
   const products = opts.products.map((id) => pickProduct(catalog, id));
-  if (products.length > 1) {
-    throw new InputError(
-      `several products make a site (products: ${products.map((p) => p.id).join(', ')}), which this vprov cannot read yet: run vprov init for each product`,
-    );
+  const site = products.length > 1;
+  const plans = site ? sitePlans(products, opts) : [];
+  if (!site) {
+    const platform = pickPlatform(products[0]!, opts.platform);
+    plans.push(plan(products[0]!, platform, pickMethod(products[0]!, platform, opts.method)));
   }
-  const product = products[0]!;
-  const platform = pickPlatform(product, opts.platform);
-  const p = plan(product, platform, pickMethod(product, platform, opts.method));
-  const own = (r: string) => r;
+  const what = plans.map((p) => `${p.product.title} on ${p.platform.title}${p.method ? ` (${p.method})` : ''}`).join('; ');
   const lines = [
     `# yaml-language-server: $schema=${opts.schemaPath}`,
-    ...comment('', `Starter inventory for ${product.title} on ${platform.title}${p.method ? ` (${p.method})` : ''}, written by \`${opts.command}\` from the catalog.`),
-    ...comment('', `Fill in every ${ADDRESS_PLACEHOLDER} and ${CIDR_PLACEHOLDER} and add a line per further host; a host vprov must not log into (an appliance, a SaaS endpoint) takes managed: false. Then:`),
+    ...comment('', `Starter ${site ? 'site' : 'inventory'} for ${what}, written by \`${opts.command}\` from the catalog.`),
+    ...comment('', `Fill in every ${ADDRESS_PLACEHOLDER} and ${CIDR_PLACEHOLDER} and add a line per further host${site ? ' (a host that serves several products lists all their roles on one line)' : ''}; a host vprov must not log into (an appliance, a SaaS endpoint) takes managed: false. Then:`),
     '#   vprov inventory check -i THIS-FILE',
-    `product: ${product.id}`,
-    'platforms:',
-    ...selectionLines(p, '  '),
-    ...portLines(p, ''),
+  ];
+  if (site) {
+    lines.push('products:');
+    for (const p of plans) lines.push(`  ${p.product.id}:`, '    platforms:', ...selectionLines(p, '      '), ...portLines(p, '    '));
+  } else {
+    const p = plans[0]!;
+    lines.push(`product: ${p.product.id}`, 'platforms:', ...selectionLines(p, '  '), ...portLines(p, ''));
+  }
+  lines.push(
     'defaults:',
     `${pad('  ssh: { become: true, hostKeys: strict }', 44)}# user, identityFile, port: where ~/.ssh/config differs`,
     `${pad('  firewall: auto', 44)}# auto | firewalld | nftables | none`,
     `${pad('  selinux: keep', 44)}# permissive | enforcing | disabled | keep`,
     'hosts:',
-    ...hostLines(p, '  ', own),
-  ];
-  const networks = networkLines(p, '  ', own);
+  );
+  const networks: string[] = [];
+  for (const p of plans) {
+    const qualify = (r: string) => (site ? `${p.product.id}/${r}` : r);
+    const named = site ? { ...p, hostRoles: p.hostRoles } : p;
+    lines.push(...hostLines(named, '  ', qualify, site ? `${p.product.id}-` : ''));
+    networks.push(...networkLines(p, '  ', qualify));
+  }
   if (networks.length) lines.push(`${pad('networks:', 44)}# roles with no hosts here: the CIDRs they connect from`, ...networks);
   return lines.join('\n') + '\n';
 }

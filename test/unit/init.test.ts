@@ -89,4 +89,18 @@ describe('vprov init', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   });
+
+  it('several products make a site (products:, PRODUCT/ROLE): filled in, it loads, compiles with no skipped flow and passes vprov inventory check', async () => {
+    const text = starterInventory(catalog, { products: ['olvm', 'storware'], platform: 'ovirt', method: 'Disk Image Transfer', schemaPath: SHIPPED_SCHEMA, command: 'vprov init' });
+    expect(text).toMatch(/^products:\n {2}olvm:\n/m);
+    expect(text).toMatch(/^ {2}storware-node1: \{ address: "<address>", roles: \[storware\/node\] \}$/m);
+    const inv = parseInventory(fillIn(text), 'site.yaml', catalog);
+    expect(inv.products.map((p) => p.product.id)).toEqual(['olvm', 'storware']);
+    expect(compile(inv).warnings.map((w) => w.message)).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-init-'));
+    writeFileSync(join(dir, 'site.yaml'), fillIn(text));
+    const r = await vprov('inventory', 'check', '-i', join(dir, 'site.yaml'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
 });

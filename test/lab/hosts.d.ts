@@ -11,6 +11,8 @@ export interface LabSpec {
   binds?: { source: string; target: string; mode?: 'ro' | 'rw' }[];
   /** extra capabilities (e.g. SYS_ADMIN for fault tests that mount a read-only /etc or a full tmpfs) */
   capAdd?: string[];
+  /** net.* sysctls of the container (IPv6 is on by default, as on a real host) */
+  sysctls?: Record<string, string>;
 }
 
 export interface LabHost {

@@ -47,7 +47,8 @@ export async function labReady() {
  * reboot); the image and the key/firewall contract are the same (docs/testing.md).
  * `binds` mounts host paths into the container (read-only unless mode says otherwise).
  * `capAdd` adds capabilities (SYS_ADMIN: fault tests mount a read-only /etc or a full tmpfs).
- * @param {{ name: string, firewall?: 'firewalld', systemd?: boolean, binds?: { source: string, target: string, mode?: 'ro' | 'rw' }[], capAdd?: string[] }[]} specs
+ * `sysctls` sets net.* sysctls of the container (IPv6 is on by default, as on a real host).
+ * @param {{ name: string, firewall?: 'firewalld', systemd?: boolean, binds?: { source: string, target: string, mode?: 'ro' | 'rw' }[], capAdd?: string[], sysctls?: Record<string, string> }[]} specs
  * @param {{ parallel?: number }} [opts] at most this many containers starting at once (default: all)
  * @returns {Promise<Lab>}
  */
@@ -75,6 +76,9 @@ export async function startLab(specs, { parallel = Infinity } = {}) {
           .withBindMounts((spec.binds ?? []).map((b) => ({ mode: 'ro', ...b })))
           .withWaitStrategy(Wait.forLogMessage(/Server listening/))
           .withStartupTimeout(180_000); // firewalld starts before sshd and is slow on a loaded 2-core machine
+    // IPv6 on, as on a real host (Docker turns it off in containers without an IPv6 network):
+    // the OLVM Manager's documents require it. `sysctls` sets others (net.* only, per container).
+    base.hostConfig.Sysctls = { 'net.ipv6.conf.all.disable_ipv6': '0', 'net.ipv6.conf.default.disable_ipv6': '0', ...(spec.sysctls ?? {}) };
     return base;
   };
   const dir = mkdtempSync(join(tmpdir(), 'vprov-lab-'));

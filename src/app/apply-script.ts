@@ -17,7 +17,7 @@
  */
 import type { ResourcePlan } from '../resources/types.js';
 import { ensureDir, q, RUN_VAR, runTemp, sectionMarker, splitSections, TEMP_TAG } from '../resources/shell.js';
-import { LAST_APPLY, writeRecordScript, type HostRecord } from '../resources/host-record.js';
+import { LAST_APPLY, writeRecordScript, type HostRecord, type WrittenByResult } from '../resources/host-record.js';
 
 export { LAST_APPLY };
 export const LOCK_DIR = '/run/vprov';
@@ -43,6 +43,8 @@ export interface ApplyRun {
   record: Record<string, unknown>;
   /** /etc/vprov/host.json as this run leaves it (owner site, controller), written under the lock */
   hostRecord?: HostRecord;
+  /** entries of the record's `written` list that depend on a resource's exit code */
+  writtenByResult?: WrittenByResult[];
 }
 
 export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): string {
@@ -59,7 +61,7 @@ export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): stri
     `vprov_facts=$( {\n${run.factsScript}\n} 2>/dev/null )`,
     `if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '${run.factsDigest}  -' ]; then ${sectionMarker('stale')}; printf '%s\\n' "$vprov_facts"; exit 0; fi`,
     ...pending.map((p) => `${sectionMarker(`apply-${p.resource}`)}\n( set -e\n${p.script}\n) 2>&1\nrc_${p.resource}=$?\necho "rc=$rc_${p.resource}"`),
-    ...(run.hostRecord ? [sectionMarker('record'), writeRecordScript(run.hostRecord)] : []),
+    ...(run.hostRecord ? [sectionMarker('record'), writeRecordScript(run.hostRecord, run.writtenByResult)] : []),
     ...(pending.length > 0
       ? [
           lastApplyCmd(pending, run.record),

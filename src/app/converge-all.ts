@@ -19,6 +19,7 @@ import { forEachBounded, type Progress, silentProgress } from './runner.js';
 import { currentRun } from './run-identity.js';
 import { appendAuditLog, checkAuditLog } from './audit-log.js';
 import { resolveHostAddresses } from './resolve.js';
+import { hostsThatLeft, prunedHosts } from './prune.js';
 
 /** A host's whole pipeline, when --timeout does not say: nothing waits forever. */
 export const DEFAULT_HOST_TIMEOUT_S = 600;
@@ -38,6 +39,12 @@ export interface ConvergeAllOptions {
   /** verify: also probe TCP reachability from source hosts */
   connectivity?: boolean;
   limit?: string;
+  /** apply: remove accounts vprov created that no role of their host needs any more */
+  removeAccounts?: boolean;
+  /** hosts that left the inventory, to clean (their connection data from `pruneInventory`) */
+  prune?: string[];
+  /** the inventory the pruned hosts were applied with */
+  pruneInventory?: string;
   /** drift at scale: only the hosts of this shard */
   shard?: Shard;
   /** group=role pairs for Ansible inventories */
@@ -67,7 +74,14 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const { inv, compiled } = await prepareRun(opts);
   if (opts.auditLog) checkAuditLog(opts.auditLog);
   const selected = new Set(selectHosts(inv.data, opts.limit));
-  const hosts = compiled.hosts.filter((h) => selected.has(h.name) && inShard(h.name, opts.shard));
+  const pruned = opts.pruneInventory ? await previousHosts(opts, inv, compiled) : [];
+  const hosts = [
+    ...compiled.hosts
+      .filter((h) => selected.has(h.name) && inShard(h.name, opts.shard))
+      // apply --remove-accounts: the one explicit way an account vprov created and no role needs goes
+      .map((h) => (opts.removeAccounts && h.retired?.account ? { ...h, retired: { ...h.retired, removeAccount: true } } : h)),
+    ...pruned,
+  ];
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
   if (opts.connection === 'local' && hosts.length > 1) opts.onWarning?.(`--connection local runs every selected host's plan on this machine (${hosts.length} hosts): use --limit`);
   // Host-key notices belong in the report too (the JSON document is all a --format json run prints).
@@ -139,6 +153,20 @@ export async function prepareRun(opts: RunInput): Promise<{ inv: Inventory; comp
   (await import('../resources/registry.js')).withModuleSlices(inv, compiled.hosts);
   for (const w of compiled.warnings) if (!w.acknowledged) opts.onWarning?.(w.message);
   return { inv, compiled };
+}
+
+/**
+ * --prune-inventory OLD: the hosts --prune names, from OLD (their connection data), planned for
+ * removal of what vprov wrote; without --prune, the hosts that left are only listed (a warning).
+ */
+async function previousHosts(opts: ConvergeAllOptions, inv: Inventory, compiled: CompileResult): Promise<HostDesired[]> {
+  const file = opts.pruneInventory!;
+  const previous = await prepareRun({ ...opts, inventory: file, onWarning: undefined });
+  const current = new Set(compiled.hosts.map((h) => h.name));
+  if (opts.prune && opts.prune.length > 0) return prunedHosts(opts.prune, previous.compiled.hosts, current, file, opts.removeAccounts ?? false);
+  const left = hostsThatLeft(previous.compiled.hosts, current);
+  if (left.length > 0) opts.onWarning?.(`hosts in ${file} that left ${inv.file}, not changed: ${left.join(', ')}; apply --prune ${left.join(' ')} --prune-inventory ${file} removes what vprov wrote there`);
+  return [];
 }
 
 /** How hosts are reached: the test's `connect`, this machine (--connection local) or SSH. */

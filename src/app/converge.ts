@@ -17,7 +17,7 @@ import type { HostReport, ResourceReport } from '../core/report.js';
 import { applyScript, parseApplyOutput, type ApplyRun } from './apply-script.js';
 import { currentRun, lockOwner, recordController, type RunIdentity } from './run-identity.js';
 import { foreignOf, LISTENERS_SCRIPT, LISTENERS_SECTION } from '../resources/foreign.js';
-import { HOST_RECORD, newRecord, ownerOf, type HostRecord, type Ownership } from '../resources/host-record.js';
+import { HOST_RECORD, newRecord, ownerOf, writtenAfter, type HostRecord, type Ownership } from '../resources/host-record.js';
 
 export interface ConvergeOptions {
   check: boolean;
@@ -276,7 +276,10 @@ async function runApply(conn: Connection, desired: HostDesired, first: ResourceP
     // The record goes with every change (which site and controller wrote last), and alone when
     // the host becomes this site's (adoption, take-over).
     const record = newRecord(opts.site, recordController(identity), identity.runId, identity.startedAt, owner.previous);
-    const script = applyScript(plans, applyRun(identity, desired, facts, pending, opts, record));
+    // What vprov wrote, as this apply leaves it: a resource's entries change only if its script succeeds.
+    const written = writtenAfter(record.written, plans);
+    record.written = written.fixed;
+    const script = applyScript(plans, { ...applyRun(identity, desired, facts, pending, opts, record), writtenByResult: written.byResult });
     const res = await conn.runScript(script);
     const outcome = parseApplyOutput(res.stdout, plans);
     switch (outcome.kind) {

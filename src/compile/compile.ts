@@ -105,6 +105,7 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
     const firewall = buildFirewall(normalizeFirewall(host.firewall ?? data.defaults.firewall, data.controllers), wanted.get(name) ?? []);
     if (inv.products.length > 1 || inv.siteFlows.length > 0) firewall.provenance = provenanceOf(firewall, byId);
     const req = hostRequirements(inv, name);
+    const serviceAccount = inv.products.map((sp) => sp.product.requirements.account?.user).find((u) => u !== undefined);
     contradictions.push(...req.contradictions);
     decisions.push(...req.decisions);
     for (const { sp, mode } of req.selinuxOff) {
@@ -121,6 +122,8 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
       account: req.account,
       sudoers: req.sudoers,
       selinux: { mode: req.selinuxMode },
+      // What a product's roles could have asked of this host and its roles do not: checked for removal.
+      ...(serviceAccount && !req.sudoers ? { retired: { ...(req.account ? {} : { account: serviceAccount }), sudoersFile: serviceAccount } } : {}),
     };
   });
   // Refused before any host is touched: no product's requirement is silently given up for another's.

@@ -133,6 +133,11 @@ export interface HostDesired extends DesiredSlices {
   roles: string[];
   managed: boolean;
   ssh: SshTarget;
+  /**
+   * What a product could ask of this host and its roles do not (any more): checked, and removed
+   * when vprov's host record says vprov wrote it. Accounts only with `removeAccount`.
+   */
+  retired?: { account?: string; sudoersFile?: string; removeAccount?: boolean; why?: string };
 }
 
 export interface Warning {

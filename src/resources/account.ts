@@ -6,7 +6,9 @@
  * by that uid, or in that home, would be left behind).
  */
 import { keyValues, q } from './shell.js';
-import { emptyPlan, notNeeded, refusedPlan } from './types.js';
+import { emptyPlan, notNeeded, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
+import type { HostDesired } from '../core/types.js';
+import { HOST_RECORD, recordedEntry } from './host-record.js';
 import { askingProducts, union, type ResourceModule, type RowBase } from './module.js';
 
 export interface AccountFacts {
@@ -27,7 +29,8 @@ export const accountResource: ResourceModule<'account', AccountFacts, AccountRow
 
   probe(desired) {
     const a = desired.account;
-    if (!a) return '';
+    const retired = desired.retired?.account;
+    if (!a) return retired ? `if getent passwd ${q(retired)} >/dev/null; then echo exists=yes; else echo exists=no; fi` : '';
     const groupProbes = a.groups.map((g) => `getent group ${q(g)} >/dev/null && echo ${q(`group:${g}=yes`)} || echo ${q(`group:${g}=no`)}`).join('\n');
     return [
       // printf, not echo: dash's echo reads a backslash in the comment field (\c) as an escape.
@@ -50,10 +53,10 @@ export const accountResource: ResourceModule<'account', AccountFacts, AccountRow
     };
   },
 
-  plan(facts, desired) {
+  plan(facts, desired, host) {
     const a = desired.account;
     const plan = emptyPlan('account');
-    if (!a) return notNeeded('account', desired.roles, 'the service account');
+    if (!a) return planRetired(facts, desired, host);
     const missingGroups = a.groups.filter((g) => !facts.groupExists[g]);
     if (missingGroups.length > 0) {
       // Creating system groups such as disk is the distribution's business, not ours.
@@ -66,6 +69,8 @@ export const accountResource: ResourceModule<'account', AccountFacts, AccountRow
     const script: string[] = [];
     if (!exists) {
       plan.changes.push(`+ user ${a.name} (system, home ${a.home}, shell ${a.shell}, groups ${a.groups.join(',')})`);
+      // Recorded as vprov's: only an account vprov created may ever be removed by it.
+      plan.owns = { kinds: ['account'], entries: [{ kind: 'account', name: a.name }] };
       script.push(`useradd --system --create-home --home-dir ${q(a.home)} --shell ${q(a.shell)} --user-group ${a.groups.length ? `--groups ${q(a.groups.join(','))} ` : ''}${q(a.name)}`);
     } else {
       if (toAdd.length > 0) {
@@ -106,3 +111,31 @@ export const accountResource: ResourceModule<'account', AccountFacts, AccountRow
     return lacking.length > 0 ? { verdict: 'not met', found, reason: `${row.user} is not in group ${lacking.join(', ')}` } : { verdict: 'met', found };
   },
 };
+
+/**
+ * No role of this host needs the account. It is never deleted silently: one vprov created
+ * (recorded on the host) is reported, and removed only with apply --remove-accounts; one it did
+ * not create is reported and left alone.
+ */
+function planRetired(facts: AccountFacts, desired: HostDesired, host: HostFacts): ResourcePlan {
+  const plan = notNeeded('account', desired.roles, 'the service account');
+  const name = desired.retired?.account;
+  if (!name) return plan;
+  if (!facts.exists) return { ...plan, owns: { kinds: ['account'], entries: [] } };
+  if (!recordedEntry(host.written ?? null, 'account', { name })) {
+    plan.warnings.push(`user ${name} exists but was not created by vprov (it is not in ${HOST_RECORD}): left as it is, although no role of this host needs it`);
+    return plan;
+  }
+  if (!desired.retired?.removeAccount) {
+    plan.warnings.push(`user ${name} (created by vprov) is no longer needed by any role of this host: kept, since vprov never deletes an account silently; apply --remove-accounts removes it`);
+    return plan;
+  }
+  return {
+    ...plan,
+    status: 'pending',
+    notes: [],
+    changes: [`- remove user ${name}: no role of this host needs it (--remove-accounts; its home and files are kept)`],
+    script: `userdel ${q(name)}`,
+    owns: { kinds: ['account'], entries: [] },
+  };
+}

@@ -58,11 +58,13 @@ export function factsFromOutput(stdout: string, sshSection: string | undefined):
   const raw = splitSections(text);
   const h = keyValues(raw.host ?? '');
   const ssh = (keyValues(sshSection ?? '').ssh ?? '').trim().split(/\s+/);
+  const record = readRecordFact(h);
   return {
     raw: { ...raw, ...(sshSection !== undefined ? { ssh: sshSection } : {}) },
     digest: createHash('sha256').update(text.replace(/\n+$/, '')).digest('hex'),
-    record: readRecordFact(h),
+    record,
     host: {
+      written: record.state === 'present' ? record.record.written : null,
       controllerAddress: ssh[0] || null,
       sshPort: Number(ssh[3]) || 22,
       systemd: h.systemd === 'yes',

@@ -6,7 +6,7 @@
  */
 import { FIREWALL_BACKENDS, type FirewallBackend, type FirewallDesired, type Flow, type HostDesired, type Protocol } from '../core/types.js';
 import { UnreadableFactError } from '../core/errors.js';
-import { planNftables, nftFactsScript, readNftFacts, removeNftables, type NftFacts } from './firewall-nftables.js';
+import { NFT_FILE, planNftables, nftFactsScript, readNftFacts, removeNftables, type NftFacts } from './firewall-nftables.js';
 import {
   FIREWALLD_RUNTIME_PROBE,
   firewalldFailed,
@@ -213,12 +213,12 @@ export const firewallResource: ResourceModule<'firewall', FirewallFacts, FlowRow
 function planFirewall(facts: FirewallFacts, desired: HostDesired, host: HostFacts): ResourcePlan {
   const fw = desired.firewall;
   const backend = effectiveBackend(fw.backend, facts.firewalld);
-  if (backend === 'none') return planNone(facts, host);
+  if (backend === 'none') return planNone(facts, host, desired.retired?.why);
   const mine = byName(backend);
   const own = facts.backends[backend];
   // firewalld down: its plan says why, whatever its files say
   if (own instanceof UnreadableFactError && !(backend === 'firewalld' && !facts.firewalld.running)) return failedPlan('firewall', own.message);
-  let plan = mine.plan(own, fw, host, facts.firewalld);
+  let plan = owning(mine.plan(own, fw, host, facts.firewalld), backend, fw);
   if (plan.status === 'failed' || plan.changes.some((c) => c.startsWith('!'))) return plan;
   // Written once: every backend that is not the effective one loses what vprov wrote there.
   for (const other of BACKENDS.filter((b) => b.name !== backend)) {
@@ -234,22 +234,39 @@ function planFirewall(facts: FirewallFacts, desired: HostDesired, host: HostFact
   return plan;
 }
 
-/** firewall: none — vprov manages nothing, but says what of its own is still there. */
-function planNone(facts: FirewallFacts, host: HostFacts): ResourcePlan {
+/**
+ * firewall: none (or a host pruned from the inventory) — vprov manages no firewall here, so what
+ * of its own is still there (its table, unit and persisted file; its firewalld objects) is a
+ * planned removal, shown and verified. Only vprov's own namespace is touched.
+ */
+function planNone(facts: FirewallFacts, host: HostFacts, retired?: string): ResourcePlan {
+  const why = retired ?? 'firewall: none in the inventory';
   const plan = emptyPlan('firewall', 'not-applicable');
-  plan.notes.push('not applicable: firewall: none in the inventory');
-  const leftovers = [...BACKENDS]
-    .reverse()
-    .flatMap((b) => {
-      const f = facts.backends[b.name];
-      if (f instanceof UnreadableFactError) {
-        if (b.name === 'nftables') return [];
-        throw f;
-      }
-      return b.remove(f, host, facts.firewalld, 'left from an earlier backend')?.changes ?? [];
-    });
-  if (leftovers.length > 0) plan.warnings.push(`vprov objects still present although firewall: none (remove them, or choose a backend to have vprov remove them): ${leftovers.map((l) => l.slice(2)).join('; ')}`);
-  return plan;
+  plan.notes.push(`not applicable: ${why}`);
+  plan.owns = { kinds: [...OWNED_KINDS], entries: [] };
+  const removals = [...BACKENDS].reverse().flatMap((b) => {
+    const f = facts.backends[b.name];
+    // a state that cannot be read is an error with its cause, never "nothing there"
+    if (f instanceof UnreadableFactError) throw f;
+    const r = b.remove(f, host, facts.firewalld, why);
+    return r ? [r] : [];
+  });
+  if (removals.length === 0) return plan;
+  return {
+    ...plan,
+    status: 'pending',
+    changes: removals.flatMap((r) => r.changes.map((c) => c.replace("this host's backend is not firewalld", why))),
+    script: removals.map((r) => r.script).join('\n'),
+  };
+}
+
+const OWNED_KINDS = ['firewall-nftables', 'firewall-firewalld'] as const;
+
+/** The host record's firewall entries once the plan is applied: the backend in effect, when it has objects. */
+function owning(plan: ResourcePlan, backend: string, fw: FirewallDesired): ResourcePlan {
+  const has = backend === 'firewalld' || fw.rules.length > 0 || fw.inputPolicy === 'drop';
+  const entry = backend === 'nftables' ? { kind: 'firewall-nftables', name: 'table inet vprov', path: NFT_FILE } : { kind: `firewall-${backend}`, name: 'vprov-*' };
+  return { ...plan, owns: { kinds: [...OWNED_KINDS], entries: has ? [entry] : [] } };
 }
 
 /** Probes of this flow to this destination, from its managed sources (as `verify --connectivity`). */

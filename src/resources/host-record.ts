@@ -13,7 +13,15 @@ export const HOST_RECORD = '/etc/vprov/host.json';
 /** Written by every apply since before host records existed: "vprov applied this host before". */
 export const LAST_APPLY = '/var/lib/vprov/last-apply.json';
 
-const writtenSchema = z.object({ kind: z.string().min(1), path: z.string().optional(), name: z.string().optional() }).loose();
+/**
+ * One thing vprov wrote on the host: what it may remove when no role needs it any more (a file
+ * only while its content is still the `sha256` vprov wrote). Kinds: account (created by vprov),
+ * sudoers, firewall-nftables, firewall-firewalld.
+ */
+const writtenSchema = z
+  .object({ kind: z.string().min(1), path: z.string().optional(), name: z.string().optional(), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() })
+  .loose();
+export type WrittenEntry = z.infer<typeof writtenSchema>;
 
 export const hostRecordSchema = z.object({
   version: z.literal(1),
@@ -102,11 +110,68 @@ export function newRecord(site: string, controller: string, runId: string, updat
  * sh: write the record atomically, root-only from its first byte (umask before the temp file
  * exists, so it is never readable by others, even for a moment). Prints `record_rc=N`.
  */
-export function writeRecordScript(record: HostRecord): string {
+export function writeRecordScript(record: HostRecord, byResult: readonly WrittenByResult[] = []): string {
   const tmp = runTemp(HOST_RECORD);
+  if (byResult.length > 0) return writeRecordByResultScript(record, byResult, tmp);
   const b64 = Buffer.from(JSON.stringify(record) + '\n', 'utf8').toString('base64');
   return [
     `( umask 077; ${ensureDir('/etc/vprov')} && printf '%s' ${q(b64)} | base64 -d > ${tmp} && chmod 600 ${tmp} && mv -f ${tmp} ${q(HOST_RECORD)} ) 2>/dev/null`,
     `vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f ${tmp}; echo "record_rc=$vprov_record_rc"`,
   ].join('\n');
+}
+
+/**
+ * A resource whose change this run applies: its entries of `kinds` in `written` become `ok`
+ * when its script exited 0 (read from `$rc_RESOURCE` on the host), else stay `failed` (what was
+ * recorded before): the record never claims a write or a removal that did not happen.
+ */
+export interface WrittenByResult {
+  resource: string;
+  ok: WrittenEntry[];
+  failed: WrittenEntry[];
+}
+
+function writeRecordByResultScript(record: HostRecord, byResult: readonly WrittenByResult[], tmp: string): string {
+  const items = (list: readonly WrittenEntry[]) => list.map((e) => JSON.stringify(e)).join(',');
+  const json = JSON.stringify({ ...record, written: ['@@W@@'] });
+  const [head, tail] = json.split('"@@W@@"') as [string, string];
+  const lines = [`vprov_w=${q(items(record.written))}`];
+  for (const r of byResult) {
+    if (!/^[a-z-]+$/.test(r.resource)) throw new Error(`host record: bad resource name ${r.resource}`);
+    lines.push(`if [ "$rc_${r.resource.replace(/-/g, '_')}" = 0 ]; then vprov_add=${q(items(r.ok))}; else vprov_add=${q(items(r.failed))}; fi`);
+    lines.push('[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"');
+  }
+  return [
+    ...lines,
+    `( umask 077; ${ensureDir('/etc/vprov')} && printf '%s%s%s\\n' ${q(head)} "$vprov_w" ${q(tail)} > ${tmp} && chmod 600 ${tmp} && mv -f ${tmp} ${q(HOST_RECORD)} ) 2>/dev/null`,
+    `vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f ${tmp}; echo "record_rc=$vprov_record_rc"`,
+  ].join('\n');
+}
+
+/**
+ * The record's `written` list after this run, as far as the controller knows it before the
+ * apply: each resource that states what it owns (`owns`, for its `kinds`) replaces its entries;
+ * the others keep theirs. Resources whose change is applied now are returned apart, to be
+ * decided on the host by their exit code.
+ */
+export function writtenAfter(
+  previous: readonly WrittenEntry[],
+  plans: readonly { resource: string; status: string; owns?: { kinds: string[]; entries: WrittenEntry[] } }[],
+): { fixed: WrittenEntry[]; byResult: WrittenByResult[] } {
+  let fixed = [...previous];
+  const byResult: WrittenByResult[] = [];
+  for (const p of plans) {
+    if (!p.owns || p.status === 'failed') continue;
+    const kinds = new Set(p.owns.kinds);
+    const before = fixed.filter((e) => kinds.has(e.kind));
+    fixed = fixed.filter((e) => !kinds.has(e.kind));
+    if (p.status === 'pending') byResult.push({ resource: p.resource, ok: p.owns.entries, failed: before });
+    else fixed.push(...p.owns.entries);
+  }
+  return { fixed, byResult };
+}
+
+/** The recorded entry of `kind` for `path` (or `name`), if vprov recorded one. */
+export function recordedEntry(written: readonly WrittenEntry[] | null, kind: string, key: { path?: string; name?: string }): WrittenEntry | undefined {
+  return (written ?? []).find((e) => e.kind === kind && (key.path === undefined || e.path === key.path) && (key.name === undefined || e.name === key.name));
 }

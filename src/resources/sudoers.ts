@@ -7,7 +7,9 @@ import { createTwoFilesPatch } from 'diff';
 import type { HostDesired, SudoersDesired } from '../core/types.js';
 import { decodeBase64Fact, decodeFileFact, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
-import { emptyPlan, notNeeded, type ResourcePlan } from './types.js';
+import { emptyPlan, notNeeded, type HostFacts, type ResourcePlan } from './types.js';
+import { createHash } from 'node:crypto';
+import { HOST_RECORD, recordedEntry } from './host-record.js';
 import { effectProblem, parseSudoList, type SudoView } from './sudo-effect.js';
 import { grantFor } from './evidence-facts.js';
 import type { NotApplied, ResourceModule, RowBase } from './module.js';
@@ -51,7 +53,7 @@ export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> =
   evidence: { kind: 'sudo', group: 'sudo', title: 'sudo commands (per host)' },
 
   probe(desired) {
-    if (!desired.sudoers) return '';
+    if (!desired.sudoers) return desired.retired?.sudoersFile ? readFileFact('content', `${SUDOERS_DIR}/${desired.retired.sudoersFile}`) : '';
     const path = `${SUDOERS_DIR}/${desired.sudoers.file}`;
     const { user, commands } = desired.sudoers;
     // Each line costs at most one exec (a fork+exec is most of a host's cost here): no $(…)
@@ -81,7 +83,7 @@ export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> =
     const effect = value('effect');
     return {
       userExists: lines.includes('user=yes'),
-      content: decodeFileFact(value('content'), `${SUDOERS_DIR}/${desired.sudoers?.file ?? ''}`),
+      content: decodeFileFact(value('content'), `${SUDOERS_DIR}/${desired.sudoers?.file ?? desired.retired?.sudoersFile ?? ''}`),
       meta: value('meta') ?? null,
       missing: lines.filter((l) => l.startsWith('missing=')).map((l) => l.slice(8)),
       effect: effect === undefined ? null : parseSudoList(decodeBase64Fact(effect)),
@@ -91,13 +93,15 @@ export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> =
     };
   },
 
-  plan(facts, desired) {
+  plan(facts, desired, host) {
     const d = desired.sudoers;
-    if (!d) return notNeeded('sudoers', desired.roles, 'a sudoers drop-in (no documented sudo commands)');
+    if (!d) return planRetired(facts.content, desired, host);
     const path = `${SUDOERS_DIR}/${d.file}`;
     const { content: current, meta, missing } = facts;
     const wanted = renderSudoers(d);
     const plan: ResourcePlan = emptyPlan('sudoers');
+    // Once in this state, the file is what vprov writes: recorded as vprov's, to be removed when no role needs it.
+    plan.owns = { kinds: ['sudoers'], entries: [{ kind: 'sudoers', path, sha256: sha256(wanted) }] };
     if (missing.length > 0) plan.warnings.push(`${missing.length} documented command(s) not installed on this host (rule written anyway): ${missing.join(', ')}`);
     if (d.rootEquivalent.length > 0) plan.notes.push(`root-equivalent commands granted as documented: ${d.rootEquivalent.join(', ')}`);
     plan.warnings.push(...writableWarnings(d.user, d.commands, facts.perms));
@@ -275,4 +279,38 @@ if ! out=$(visudo -c 2>&1); then
 fi
 rm -f ${q(bak)}
 `;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * No role of this host needs a drop-in: the one vprov wrote (recorded on the host, content
+ * unchanged since) is removed; any other file of that name is reported and left alone.
+ */
+function planRetired(current: string | null, desired: HostDesired, host: HostFacts): ResourcePlan {
+  const plan = notNeeded('sudoers', desired.roles, 'a sudoers drop-in (no documented sudo commands)');
+  const file = desired.retired?.sudoersFile;
+  if (!file) return plan;
+  const path = `${SUDOERS_DIR}/${file}`;
+  if (current === null) return { ...plan, owns: { kinds: ['sudoers'], entries: [] } };
+  const recorded = recordedEntry(host.written ?? null, 'sudoers', { path });
+  if (!recorded) {
+    plan.warnings.push(`${path} was not written by vprov (it is not in ${HOST_RECORD}): left as it is, although no role of this host needs it`);
+    return plan;
+  }
+  if (recorded.sha256 !== sha256(current)) {
+    plan.warnings.push(`${path} was written by vprov but has changed since: left as it is, although no role of this host needs it (remove it by hand if nothing else needs it)`);
+    return plan;
+  }
+  return {
+    ...plan,
+    status: 'pending',
+    notes: [],
+    changes: [`- remove ${path}: no role of this host needs it`],
+    diff: createTwoFilesPatch(path, '/dev/null', current, '', undefined, undefined, { context: 3 }),
+    script: `rm -f -- ${q(path)}`,
+    owns: { kinds: ['sudoers'], entries: [] },
+  };
 }

@@ -1,6 +1,7 @@
 /** The resource contract: facts → plan (pure) → script → apply → facts again → plan must be empty. */
 import type { ResourceKind } from '../core/types.js';
 import { q } from './shell.js';
+import type { WrittenEntry } from './host-record.js';
 
 export type { ResourceKind };
 
@@ -29,6 +30,11 @@ export interface ResourcePlan {
    * connection running `confirmScript` cancels (commit-confirmed).
    */
   confirmScript?: string;
+  /**
+   * What this resource has written on the host once its state is as planned: its entries (of
+   * `kinds`) in the host record's `written` list. Absent: the recorded entries stay as they are.
+   */
+  owns?: { kinds: string[]; entries: WrittenEntry[] };
 }
 
 /** Raw facts: the output section of each fact probe, keyed by probe name. */
@@ -41,6 +47,8 @@ export interface HostFacts {
   /** port the host's sshd answered the controller on */
   sshPort: number;
   systemd: boolean;
+  /** what vprov's host record says vprov wrote here (null: no record, or one that cannot be read) */
+  written?: readonly WrittenEntry[] | null;
 }
 
 /**
@@ -73,6 +81,6 @@ export function emptyPlan(resource: ResourceKind, status: ResourcePlan['status']
 /** A resource no role of this host asks for: "not applicable", never "ok" (nothing was checked). */
 export function notNeeded(resource: ResourceKind, roles: readonly string[], what: string): ResourcePlan {
   const plan = emptyPlan(resource, 'not-applicable');
-  plan.notes.push(`not applicable: no role of this host (${roles.join(', ')}) needs ${what}`);
+  plan.notes.push(roles.length > 0 ? `not applicable: no role of this host (${roles.join(', ')}) needs ${what}` : `not applicable: this host has no role any more (pruned)`);
   return plan;
 }

@@ -204,7 +204,7 @@ describe('backend switch', () => {
   const roles = { fw1: ['hypervisor'], node1: ['node'] };
   const inv = (firewall: string) => lab.writeInventory('f5.yaml', { roles, hosts: { node1: { managed: false }, fw1: { firewall } } });
 
-  it('firewalld → nftables → firewalld removes the other backend\'s objects; firewall: none warns about what is left', async () => {
+  it('firewalld → nftables → firewalld removes the other backend\'s objects; firewall: none removes vprov\'s firewalld policy and ipsets as a planned change', async () => {
     expectOk(await vprov('apply', '-i', inv('firewalld')));
     expect(await sh('fw1', 'firewall-cmd --get-policies')).toMatch(/vprov-in/);
 
@@ -220,8 +220,14 @@ describe('backend switch', () => {
     expect(await sh('fw1', 'firewall-cmd --get-policies')).toMatch(/vprov-in/);
 
     const none = await vprov('plan', '-i', inv('none'));
-    expect(none.stdout).toMatch(/vprov objects still present although firewall: none.*vprov-in\.xml/);
-    expect(await sh('fw1', 'firewall-cmd --get-policies')).toMatch(/vprov-in/); // reported, not touched
+    expect(none.code).toBe(2);
+    expect(none.stdout).toMatch(/- \/etc\/firewalld\/policies\/vprov-in\.xml \(vprov's firewalld object; firewall: none in the inventory\)/);
+    expect(await sh('fw1', 'firewall-cmd --get-policies')).toMatch(/vprov-in/); // plan changes nothing
+    expectOk(await vprov('apply', '-i', inv('none')));
+    expect(await sh('fw1', 'firewall-cmd --get-policies')).not.toMatch(/vprov-in/);
+    expect(await sh('fw1', 'firewall-cmd --get-ipsets')).not.toMatch(/vprov-/);
+    expect(await sh('fw1', 'ls -A /etc/firewalld/policies /etc/firewalld/ipsets')).not.toMatch(/vprov/);
+    expectOk(await vprov('drift', '-i', inv('none')));
   });
 });
 

@@ -35,6 +35,22 @@ export interface ConvergeArgs {
   connectivity?: boolean;
   catalog?: string;
   takeOver?: boolean;
+  removeAccounts?: boolean;
+  prune?: string[];
+  pruneInventory?: string;
+}
+
+/** plan/apply: hosts that left the inventory, named explicitly, with the inventory they were applied with. */
+function pruneOptions<T>(y: Argv<T>) {
+  return y
+    .option('prune', { type: 'string', array: true, describe: 'hosts that left the inventory: remove what vprov wrote there (needs --prune-inventory)' })
+    .option('prune-inventory', { type: 'string', describe: 'the inventory the pruned hosts were applied with (their connection data); alone, lists the hosts that left' });
+}
+
+async function checkPrune(args: ConvergeArgs): Promise<void> {
+  const { InputError } = await import('../../core/errors.js');
+  if (args.prune && args.prune.length > 0 && !args.pruneInventory) throw new InputError('--prune needs --prune-inventory FILE: the inventory the hosts were applied with (how to reach them)');
+  if (args.prune && args.prune.some((h) => h.trim() === '')) throw new InputError('--prune: empty host name');
 }
 
 /** apply --take-over: explicit, per run, recorded in the report and the audit log. */
@@ -63,7 +79,7 @@ export const planCommand: AddCommand = (y, { io, done }) =>
   y.command(
     'plan',
     'show what apply would change (= apply --check --diff); exit 2 when changes are pending',
-    (yy) => convergeOptions(yy),
+    (yy) => pruneOptions(convergeOptions(yy)),
     (a) => done(runConverge({ ...a, check: true, diff: true }, io)),
   );
 
@@ -72,12 +88,17 @@ export const applyCommand: AddCommand = (y, { io, done }) =>
     'apply',
     'bring hosts to the desired state',
     (yy) =>
-      convergeOptions(yy)
+      pruneOptions(convergeOptions(yy))
         .option('check', { type: 'boolean', default: false, describe: 'change nothing; report what would change' })
         .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' })
         .option('reboot', { type: 'boolean', default: false, describe: 'reboot hosts whose SELinux change needs it (never without this flag), wait for SSH, verify' })
         .option('reboot-timeout', { type: 'number', default: 600, describe: 'seconds a rebooted host may take to answer SSH again' })
-        .option('take-over', takeOverOption),
+        .option('take-over', takeOverOption)
+        .option('remove-accounts', {
+          type: 'boolean',
+          default: false,
+          describe: 'also remove accounts vprov created that no role of their host needs any more (never done without this flag; homes are kept)',
+        }),
     (a) => done(runConverge(a, io)),
   );
 
@@ -97,6 +118,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     import('../../report/json.js'),
     import('../../app/runner.js'),
   ]);
+  await checkPrune(args);
   const json = args.format === 'json';
   // listr2 is only loaded when a terminal will show it.
   const tty = !json && io.isTTY ? (await import('../../app/progress-tty.js')).ttyProgress : undefined;
@@ -110,6 +132,9 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
     connectivity: args.connectivity,
     reboot: args.reboot,
     takeOver: args.takeOver,
+    removeAccounts: args.removeAccounts,
+    prune: args.prune,
+    pruneInventory: args.pruneInventory,
     rebootTimeoutMs: args.rebootTimeout ? args.rebootTimeout * 1000 : undefined,
     limit: args.limit,
     roleMap: args.roleMap,

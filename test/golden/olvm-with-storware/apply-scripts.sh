@@ -38,11 +38,11 @@ for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; 
 } 2>/dev/null
 echo '@@vprov:account@@'
 {
-:
+if getent passwd 'vprotect' >/dev/null; then echo exists=yes; else echo exists=no; fi
 } 2>/dev/null
 echo '@@vprov:sudoers@@'
 {
-:
+if [ -f '/etc/sudoers.d/vprotect' ]; then printf content=; { base64 -w0 < '/etc/sudoers.d/vprotect' || printf '%s' '!unreadable'; }; echo; else echo content=absent; fi
 } 2>/dev/null
 echo '@@vprov:selinux@@'
 {
@@ -72,7 +72,10 @@ rm -f '/etc/firewalld/policies/vprov-in.xml'
 rc_firewall=$?
 echo "rc=$rc_firewall"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoib2x2bS13aXRoLXN0b3J3YXJlIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"olvm-with-storware","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"engine","site":"olvm-with-storware","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy drop","+ rule input: ct.state == established,related accept","+ rule input: icmpv6.type == nd-neighbor-advert,nd-neighbor-solicit,nd-router-advert accept","+ rule input: ip.saddr == @monitoring_v4 && tcp.dport == 9100 accept # site/olvm-with-storware/29/1","+ rule input: ip.saddr == @olvm_console_client_v4 && tcp.dport == 2222 accept # olvm/olvm/engine-host-firewall-requirements/6","+ rule input: ip.saddr == @olvm_kvm_host_v4 && meta.l4proto == icmp accept # olvm/olvm/engine-host-firewall-requirements/1","+ rule input: ip.saddr == @olvm_kvm_host_v4 && tcp.dport == 80,443 accept # olvm/olvm/engine-host-firewall-requirements/4","+ rule input: ip.saddr == @olvm_portal_client_v4 && tcp.dport == 80,443,54323 accept # olvm/olvm/engine-host-firewall-requirements/15 +1","+ rule input: ip.saddr == @olvm_rest_client_v4 && tcp.dport == 80,443 accept # olvm/olvm/engine-host-firewall-requirements/5","+ rule input: ip.saddr == @storware_node_v4 && tcp.dport == 443,54323 accept # storware/ovirt/disk-image-transfer/1 +1","+ rule input: ip.saddr == @vprov_ssh_live_v4 && tcp.dport == 22 accept # vprov: ssh for a controller not in the inventory","+ rule input: ip.saddr == @vprov_ssh_v4 && tcp.dport == 22 accept # vprov: ssh for controllers and admins","+ rule input: meta.iif == lo accept","+ set monitoring_v4 ipv4_addr flags interval { 10.9.0.0/24 }","+ set olvm_console_client_v4 ipv4_addr flags interval { 10.20.0.0/16 }","+ set olvm_kvm_host_v4 ipv4_addr flags interval { 192.0.2.51-192.0.2.52 }","+ set olvm_portal_client_v4 ipv4_addr flags interval { 10.20.0.0/16 }","+ set olvm_rest_client_v4 ipv4_addr flags interval { 10.30.0.0/24 }","+ set storware_node_v4 ipv4_addr flags interval { 192.0.2.60 }","+ set vprov_ssh_live_v4 ipv4_addr flags interval { 192.0.2.200 }","+ set vprov_ssh_v4 ipv4_addr flags interval { 10.99.0.0/24 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -120,11 +123,11 @@ for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; 
 } 2>/dev/null
 echo '@@vprov:account@@'
 {
-:
+if getent passwd 'vprotect' >/dev/null; then echo exists=yes; else echo exists=no; fi
 } 2>/dev/null
 echo '@@vprov:sudoers@@'
 {
-:
+if [ -f '/etc/sudoers.d/vprotect' ]; then printf content=; { base64 -w0 < '/etc/sudoers.d/vprotect' || printf '%s' '!unreadable'; }; echo; else echo content=absent; fi
 } 2>/dev/null
 echo '@@vprov:selinux@@'
 {
@@ -153,7 +156,10 @@ if ! printf '%s' 'IyBNYW5hZ2VkIGJ5IHZwcm92IChyZW1vdmVkIHdpdGggdnByb3YtbmZ0YWJsZX
 rc_firewall=$?
 echo "rc=$rc_firewall"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoib2x2bS13aXRoLXN0b3J3YXJlIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"olvm-with-storware","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"kvm1","site":"olvm-with-storware","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy drop","+ rule input: ct.state == established,related accept","+ rule input: icmpv6.type == nd-neighbor-advert,nd-neighbor-solicit,nd-router-advert accept","+ rule input: ip.saddr == @monitoring_v4 && tcp.dport == 9100 accept # site/olvm-with-storware/29/2","+ rule input: ip.saddr == @olvm_kvm_host_v4 && tcp.dport == 16514,49152-49216,54321 accept # olvm/olvm/kvm-host-firewall-requirements/10 +2","+ rule input: ip.saddr == @olvm_manager_v4 && tcp.dport == 22,2223,54321-54322 accept # olvm/olvm/kvm-host-firewall-requirements/1 +3","+ rule input: ip.saddr == @olvm_portal_client_v4 && tcp.dport == 5900-6923 accept # olvm/olvm/kvm-host-firewall-requirements/5","+ rule input: ip.saddr == @storware_node_v4 && tcp.dport == 54322 accept # storware/ovirt/disk-image-transfer/2","+ rule input: ip.saddr == @vprov_ssh_live_v4 && tcp.dport == 22 accept # vprov: ssh for a controller not in the inventory","+ rule input: ip.saddr == @vprov_ssh_v4 && tcp.dport == 22 accept # vprov: ssh for controllers and admins","+ rule input: meta.iif == lo accept","+ set monitoring_v4 ipv4_addr flags interval { 10.9.0.0/24 }","+ set olvm_kvm_host_v4 ipv4_addr flags interval { 192.0.2.52 }","+ set olvm_manager_v4 ipv4_addr flags interval { 192.0.2.50 }","+ set olvm_portal_client_v4 ipv4_addr flags interval { 10.20.0.0/16 }","+ set storware_node_v4 ipv4_addr flags interval { 192.0.2.60 }","+ set vprov_ssh_live_v4 ipv4_addr flags interval { 192.0.2.200 }","+ set vprov_ssh_v4 ipv4_addr flags interval { 10.99.0.0/24 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -201,11 +207,11 @@ for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; 
 } 2>/dev/null
 echo '@@vprov:account@@'
 {
-:
+if getent passwd 'vprotect' >/dev/null; then echo exists=yes; else echo exists=no; fi
 } 2>/dev/null
 echo '@@vprov:sudoers@@'
 {
-:
+if [ -f '/etc/sudoers.d/vprotect' ]; then printf content=; { base64 -w0 < '/etc/sudoers.d/vprotect' || printf '%s' '!unreadable'; }; echo; else echo content=absent; fi
 } 2>/dev/null
 echo '@@vprov:selinux@@'
 {
@@ -235,7 +241,10 @@ rm -f '/etc/firewalld/policies/vprov-in.xml'
 rc_firewall=$?
 echo "rc=$rc_firewall"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoib2x2bS13aXRoLXN0b3J3YXJlIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"olvm-with-storware","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"kvm2","site":"olvm-with-storware","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy drop","+ rule input: ct.state == established,related accept","+ rule input: icmpv6.type == nd-neighbor-advert,nd-neighbor-solicit,nd-router-advert accept","+ rule input: ip.saddr == @monitoring_v4 && tcp.dport == 9100 accept # site/olvm-with-storware/29/2","+ rule input: ip.saddr == @olvm_kvm_host_v4 && tcp.dport == 16514,49152-49216,54321 accept # olvm/olvm/kvm-host-firewall-requirements/10 +2","+ rule input: ip.saddr == @olvm_manager_v4 && tcp.dport == 22,2223,54321-54322 accept # olvm/olvm/kvm-host-firewall-requirements/1 +3","+ rule input: ip.saddr == @olvm_portal_client_v4 && tcp.dport == 5900-6923 accept # olvm/olvm/kvm-host-firewall-requirements/5","+ rule input: ip.saddr == @storware_node_v4 && tcp.dport == 54322 accept # storware/ovirt/disk-image-transfer/2","+ rule input: ip.saddr == @vprov_ssh_live_v4 && tcp.dport == 22 accept # vprov: ssh for a controller not in the inventory","+ rule input: ip.saddr == @vprov_ssh_v4 && tcp.dport == 22 accept # vprov: ssh for controllers and admins","+ rule input: meta.iif == lo accept","+ set monitoring_v4 ipv4_addr flags interval { 10.9.0.0/24 }","+ set olvm_kvm_host_v4 ipv4_addr flags interval { 192.0.2.51 }","+ set olvm_manager_v4 ipv4_addr flags interval { 192.0.2.50 }","+ set olvm_portal_client_v4 ipv4_addr flags interval { 10.20.0.0/16 }","+ set storware_node_v4 ipv4_addr flags interval { 192.0.2.60 }","+ set vprov_ssh_live_v4 ipv4_addr flags interval { 192.0.2.200 }","+ set vprov_ssh_v4 ipv4_addr flags interval { 10.99.0.0/24 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -395,7 +404,12 @@ setenforce 0
 rc_selinux=$?
 echo "rc=$rc_selinux"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoib2x2bS13aXRoLXN0b3J3YXJlIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+if [ "$rc_sudoers" = 0 ]; then vprov_add='{"kind":"sudoers","path":"/etc/sudoers.d/vprotect","sha256":"0ddff0e3edd9356dd408611bbcc44bbd5d0fb9928989df4e3477895115a8e8c2"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"olvm-with-storware","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"node1","site":"olvm-with-storware","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy drop","+ rule input: ct.state == established,related accept","+ rule input: icmpv6.type == nd-neighbor-advert,nd-neighbor-solicit,nd-router-advert accept","+ rule input: ip.saddr == @monitoring_v4 && tcp.dport == 9100 accept # site/olvm-with-storware/29/3","+ rule input: ip.saddr == @vprov_ssh_live_v4 && tcp.dport == 22 accept # vprov: ssh for a controller not in the inventory","+ rule input: ip.saddr == @vprov_ssh_v4 && tcp.dport == 22 accept # vprov: ssh for controllers and admins","+ rule input: meta.iif == lo accept","+ set monitoring_v4 ipv4_addr flags interval { 10.9.0.0/24 }","+ set vprov_ssh_live_v4 ipv4_addr flags interval { 192.0.2.200 }","+ set vprov_ssh_v4 ipv4_addr flags interval { 10.99.0.0/24 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf"],"account":["+ vprotect in group disk (other groups kept: vprotect)","~ vprotect shell /bin/sh → /bin/bash"],"sudoers":["~ /etc/sudoers.d/vprotect (content)","~ /etc/sudoers.d/vprotect mode/owner 644 root root → 440 root root"],"selinux":["~ /etc/selinux/config: SELINUX=enforcing → permissive","~ runtime enforcing → permissive (setenforce)"]},"results":{"firewall":%d,"account":%d,"sudoers":%d,"selinux":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" "$rc_selinux" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall $rc_account $rc_sudoers $rc_selinux" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac

@@ -97,11 +97,11 @@ fi
 } 2>/dev/null
 echo '@@vprov:account@@'
 {
-:
+if getent passwd 'vprotect' >/dev/null; then echo exists=yes; else echo exists=no; fi
 } 2>/dev/null
 echo '@@vprov:sudoers@@'
 {
-:
+if [ -f '/etc/sudoers.d/vprotect' ]; then printf content=; { base64 -w0 < '/etc/sudoers.d/vprotect' || printf '%s' '!unreadable'; }; echo; else echo content=absent; fi
 } 2>/dev/null
 echo '@@vprov:selinux@@'
 {
@@ -158,7 +158,10 @@ rm -f /etc/vprov/vprov.nft /etc/systemd/system/vprov-nftables.service /etc/syste
 rc_firewall=$?
 echo "rc=$rc_firewall"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-firewalld","name":"vprov-*"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"storware-openstack","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"hv1","site":"storware-openstack","changes":{"firewall":["+ ipset vprov-node_v4 hash:net inet { 192.0.2.5, 192.0.2.6 }","+ policy vprov-in target=CONTINUE priority=-100 ingress=ANY egress=HOST","+ policy vprov-in: rule family=\\"ipv4\\" source ipset=\\"vprov-node_v4\\" port port=\\"22\\" protocol=\\"tcp\\" accept","+ /etc/firewalld/ipsets/vprov-node_v4.xml","+ /etc/firewalld/policies/vprov-in.xml","- /etc/vprov/vprov.nft"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -356,11 +359,11 @@ fi
 } 2>/dev/null
 echo '@@vprov:account@@'
 {
-:
+if getent passwd 'vprotect' >/dev/null; then echo exists=yes; else echo exists=no; fi
 } 2>/dev/null
 echo '@@vprov:sudoers@@'
 {
-:
+if [ -f '/etc/sudoers.d/vprotect' ]; then printf content=; { base64 -w0 < '/etc/sudoers.d/vprotect' || printf '%s' '!unreadable'; }; echo; else echo content=absent; fi
 } 2>/dev/null
 echo '@@vprov:selinux@@'
 {
@@ -388,7 +391,10 @@ rm -f '/etc/firewalld/policies/vprov-in.xml'
 rc_firewall=$?
 echo "rc=$rc_firewall"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"storware-openstack","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"hv2","site":"storware-openstack","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/openstack/ssh-transfer/1","+ set node_v4 ipv4_addr flags interval { 192.0.2.5-192.0.2.6 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -586,11 +592,11 @@ fi
 } 2>/dev/null
 echo '@@vprov:account@@'
 {
-:
+if getent passwd 'vprotect' >/dev/null; then echo exists=yes; else echo exists=no; fi
 } 2>/dev/null
 echo '@@vprov:sudoers@@'
 {
-:
+if [ -f '/etc/sudoers.d/vprotect' ]; then printf content=; { base64 -w0 < '/etc/sudoers.d/vprotect' || printf '%s' '!unreadable'; }; echo; else echo content=absent; fi
 } 2>/dev/null
 echo '@@vprov:selinux@@'
 {
@@ -647,7 +653,10 @@ rm -f /etc/vprov/vprov.nft /etc/systemd/system/vprov-nftables.service /etc/syste
 rc_firewall=$?
 echo "rc=$rc_firewall"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-firewalld","name":"vprov-*"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"storware-openstack","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"hv3","site":"storware-openstack","changes":{"firewall":["+ ipset vprov-node_v4 hash:net inet { 192.0.2.5, 192.0.2.6 }","+ policy vprov-in target=CONTINUE priority=-100 ingress=ANY egress=HOST","+ policy vprov-in: rule family=\\"ipv4\\" source ipset=\\"vprov-node_v4\\" port port=\\"22\\" protocol=\\"tcp\\" accept","+ /etc/firewalld/ipsets/vprov-node_v4.xml","+ /etc/firewalld/policies/vprov-in.xml","- /etc/vprov/vprov.nft"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -989,7 +998,12 @@ setenforce 0
 rc_selinux=$?
 echo "rc=$rc_selinux"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-firewalld","name":"vprov-*"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+if [ "$rc_sudoers" = 0 ]; then vprov_add='{"kind":"sudoers","path":"/etc/sudoers.d/vprotect","sha256":"23e91826e77e73187f1a749fecc0c928755c1f9614f534397bdb1f5fbf2d1a12"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"storware-openstack","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"node1","site":"storware-openstack","changes":{"firewall":["+ ipset vprov-hypervisor_v4 hash:net inet { 192.0.2.10/31 }","+ ipset vprov-hypervisor_v6 hash:net inet6 { 2001:db8::12 }","+ policy vprov-in target=CONTINUE priority=-100 ingress=ANY egress=HOST","+ policy vprov-in: rule family=\\"ipv4\\" source ipset=\\"vprov-hypervisor_v4\\" port port=\\"16000-16999\\" protocol=\\"tcp\\" accept","+ policy vprov-in: rule family=\\"ipv6\\" source ipset=\\"vprov-hypervisor_v6\\" port port=\\"16000-16999\\" protocol=\\"tcp\\" accept","+ /etc/firewalld/ipsets/vprov-hypervisor_v4.xml","+ /etc/firewalld/ipsets/vprov-hypervisor_v6.xml","+ /etc/firewalld/policies/vprov-in.xml","- /etc/vprov/vprov.nft"],"account":["+ vprotect in group disk (other groups kept: vprotect)","~ vprotect shell /bin/sh → /bin/bash"],"sudoers":["~ /etc/sudoers.d/vprotect (content)","~ /etc/sudoers.d/vprotect mode/owner 644 root root → 440 root root"],"selinux":["~ /etc/selinux/config: SELINUX=enforcing → permissive","~ runtime enforcing → permissive (setenforce)"]},"results":{"firewall":%d,"account":%d,"sudoers":%d,"selinux":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" "$rc_selinux" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall $rc_account $rc_sudoers $rc_selinux" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -1339,7 +1353,14 @@ rm -f '/etc/sudoers.d/.vprotect.vprov-old'
 rc_sudoers=$?
 echo "rc=$rc_sudoers"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+if [ "$rc_account" = 0 ]; then vprov_add='{"kind":"account","name":"vprotect"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+if [ "$rc_sudoers" = 0 ]; then vprov_add='{"kind":"sudoers","path":"/etc/sudoers.d/vprotect","sha256":"23e91826e77e73187f1a749fecc0c928755c1f9614f534397bdb1f5fbf2d1a12"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"storware-openstack","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"node2","site":"storware-openstack","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @hypervisor_v4 && tcp.dport == 16000-16999 accept # storware/openstack/ssh-transfer/2","+ rule input: ip6.saddr == @hypervisor_v6 && tcp.dport == 16000-16999 accept # storware/openstack/ssh-transfer/2","+ set hypervisor_v4 ipv4_addr flags interval { 192.0.2.10/31 }","+ set hypervisor_v6 ipv6_addr flags interval { 2001:db8::12 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"account":["+ user vprotect (system, home /home/vprotect, shell /bin/bash, groups disk)"],"sudoers":["+ /etc/sudoers.d/vprotect"]},"results":{"firewall":%d,"account":%d,"sudoers":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall $rc_account $rc_sudoers" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -1647,7 +1668,14 @@ rm -f '/etc/sudoers.d/.vprotect.vprov-old'
 rc_sudoers=$?
 echo "rc=$rc_sudoers"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtb3BlbnN0YWNrIiwiY29udHJvbGxlciI6Im9wc0Bjb250cm9sbGVyIiwidXBkYXRlZCI6IjIwMjYtMDEtMDFUMDA6MDA6MDAuMDAwWiIsInJ1bklkIjoiYWJjMTIzIiwid3JpdHRlbiI6W119Cg==' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add=''; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+if [ "$rc_account" = 0 ]; then vprov_add='{"kind":"account","name":"vprotect"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+if [ "$rc_sudoers" = 0 ]; then vprov_add='{"kind":"sudoers","path":"/etc/sudoers.d/vprotect","sha256":"2abd792c7f039ff7c5d86b37cd46c21ec576e9c7f5176e9b3b6337361e7bbbd6"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"storware-openstack","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"server1","site":"storware-openstack","changes":{"firewall":["- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"account":["+ user vprotect (system, home /home/vprotect, shell /bin/bash, groups disk)"],"sudoers":["+ /etc/sudoers.d/vprotect"]},"results":{"firewall":%d,"account":%d,"sudoers":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall $rc_account $rc_sudoers" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac

@@ -38,11 +38,11 @@ for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; 
 } 2>/dev/null
 echo '@@vprov:account@@'
 {
-:
+if getent passwd 'vprotect' >/dev/null; then echo exists=yes; else echo exists=no; fi
 } 2>/dev/null
 echo '@@vprov:sudoers@@'
 {
-:
+if [ -f '/etc/sudoers.d/vprotect' ]; then printf content=; { base64 -w0 < '/etc/sudoers.d/vprotect' || printf '%s' '!unreadable'; }; echo; else echo content=absent; fi
 } 2>/dev/null
 echo '@@vprov:selinux@@'
 {
@@ -69,7 +69,10 @@ systemctl enable --now vprov-nftables.service >/dev/null 2>&1
 rc_firewall=$?
 echo "rc=$rc_firewall"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtcHJveG1veC1uZnMiLCJjb250cm9sbGVyIjoib3BzQGNvbnRyb2xsZXIiLCJ1cGRhdGVkIjoiMjAyNi0wMS0wMVQwMDowMDowMC4wMDBaIiwicnVuSWQiOiJhYmMxMjMiLCJ3cml0dGVuIjpbXX0K' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"storware-proxmox-nfs","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"pve1","site":"storware-proxmox-nfs","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/proxmox/export-storage-repository/1","+ set node_v4 ipv4_addr flags interval { 198.51.100.4 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -149,11 +152,11 @@ for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; 
 } 2>/dev/null
 echo '@@vprov:account@@'
 {
-:
+if getent passwd 'vprotect' >/dev/null; then echo exists=yes; else echo exists=no; fi
 } 2>/dev/null
 echo '@@vprov:sudoers@@'
 {
-:
+if [ -f '/etc/sudoers.d/vprotect' ]; then printf content=; { base64 -w0 < '/etc/sudoers.d/vprotect' || printf '%s' '!unreadable'; }; echo; else echo content=absent; fi
 } 2>/dev/null
 echo '@@vprov:selinux@@'
 {
@@ -181,7 +184,10 @@ rm -f '/etc/firewalld/policies/vprov-in.xml'
 rc_firewall=$?
 echo "rc=$rc_firewall"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtcHJveG1veC1uZnMiLCJjb250cm9sbGVyIjoib3BzQGNvbnRyb2xsZXIiLCJ1cGRhdGVkIjoiMjAyNi0wMS0wMVQwMDowMDowMC4wMDBaIiwicnVuSWQiOiJhYmMxMjMiLCJ3cml0dGVuIjpbXX0K' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"storware-proxmox-nfs","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"pve2","site":"storware-proxmox-nfs","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/proxmox/export-storage-repository/1","+ set node_v4 ipv4_addr flags interval { 198.51.100.4 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
@@ -364,7 +370,14 @@ rm -f '/etc/sudoers.d/.vprotect.vprov-old'
 rc_sudoers=$?
 echo "rc=$rc_sudoers"
 echo '@@vprov:record@@'
-( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s' 'eyJ2ZXJzaW9uIjoxLCJzaXRlIjoic3RvcndhcmUtcHJveG1veC1uZnMiLCJjb250cm9sbGVyIjoib3BzQGNvbnRyb2xsZXIiLCJ1cGRhdGVkIjoiMjAyNi0wMS0wMVQwMDowMDowMC4wMDBaIiwicnVuSWQiOiJhYmMxMjMiLCJ3cml0dGVuIjpbXX0K' | base64 -d > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
+vprov_w=''
+if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+if [ "$rc_account" = 0 ]; then vprov_add='{"kind":"account","name":"vprotect"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+if [ "$rc_sudoers" = 0 ]; then vprov_add='{"kind":"sudoers","path":"/etc/sudoers.d/vprotect","sha256":"e83b8dd6a42d0cb24faa7f2fbf67e011fb9e1a0dd3b0c0722258df8751a354a1"}'; else vprov_add=''; fi
+[ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
+( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"storware-proxmox-nfs","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
 { { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"server1","site":"storware-proxmox-nfs","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @hypervisor_v4 && tcp.dport == 111,2049 accept # storware/proxmox/export-storage-repository/2","+ rule input: ip.saddr == @hypervisor_v4 && udp.dport == 111,2049 accept # storware/proxmox/export-storage-repository/3","+ set hypervisor_v4 ipv4_addr flags interval { 198.51.100.10/31 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"account":["+ user vprotect (system, home /home/vprotect, shell /bin/bash, groups disk)"],"sudoers":["+ /etc/sudoers.d/vprotect"]},"results":{"firewall":%d,"account":%d,"sudoers":%d}}\n' "$rc_firewall" "$rc_account" "$rc_sudoers" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
 case "$rc_firewall $rc_account $rc_sudoers" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac

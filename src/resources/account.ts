@@ -5,11 +5,12 @@
  * uid outside the system range or another home is reported, never changed (files owned
  * by that uid, or in that home, would be left behind).
  */
-import { keyValues, q } from './shell.js';
+import { keyValues, q, unreadableYesNo, yesNo } from './shell.js';
 import { emptyPlan, notNeeded, refusedPlan, type HostFacts, type ResourcePlan } from './types.js';
 import type { HostDesired } from '../core/types.js';
 import { HOST_RECORD, recordedEntry } from './host-record.js';
 import { askingProducts, union, type ResourceModule, type RowBase } from './module.js';
+import { UnreadableFactError } from '../core/errors.js';
 
 export interface AccountFacts {
   exists: boolean;
@@ -40,8 +41,17 @@ export const accountResource: ResourceModule<'account', AccountFacts, AccountRow
     ].join('\n');
   },
 
-  parse(raw) {
+  parse(raw, desired) {
     const kv = keyValues(raw);
+    // Missing, cut or garbled lines are unreadable facts, never "no such user" or "no such group".
+    const a = desired.account;
+    const unreadable = a
+      ? [
+          ...(yesNo(kv, 'exists') === undefined ? [unreadableYesNo(kv, 'exists', `whether user ${a.name} exists`)] : []),
+          ...a.groups.filter((g) => yesNo(kv, `group:${g}`) === undefined).map((g) => unreadableYesNo(kv, `group:${g}`, `whether group ${g} exists`)),
+        ]
+      : [];
+    if (unreadable.length > 0) return new UnreadableFactError(unreadable.join('; '));
     const groupExists: Record<string, boolean> = {};
     for (const [k, v] of Object.entries(kv)) if (k.startsWith('group:')) groupExists[k.slice(6)] = v === 'yes';
     return {

@@ -8,7 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { FirewallDesired, FirewallRule } from '../core/types.js';
 import { addressInterval, familyOf, normalizeSources } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSetElements, type Json, type NftRuleSpec } from './nft-canonical.js';
-import { decodeBase64Fact, decodeFileFact, ensureDir, keyValues, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
+import { decodeBase64Fact, decodeFileFact, ensureDir, keyValues, q, readFileFact, runTemp, unreadableYesNo, writeFileToWord, yesNo } from './shell.js';
 import { UnreadableFactError } from '../core/errors.js';
 import { render } from '../core/templates.js';
 import { nftForeign } from './nft-foreign.js';
@@ -159,7 +159,9 @@ export function readNftFacts(raw: string | Record<string, string>): NftFacts | U
   } catch (err) {
     return err as UnreadableFactError;
   }
-  if (kv.nft !== 'yes') return { installed: false, items: [], actual: null, persisted, unit, dropin };
+  const installed = yesNo(kv, 'nft');
+  if (installed === undefined) return new UnreadableFactError(unreadableYesNo(kv, 'nft', 'whether nft is installed'));
+  if (!installed) return { installed: false, items: [], actual: null, persisted, unit, dropin };
   if (kv.ruleset_error !== undefined) return new UnreadableFactError(`cannot read the nftables ruleset: ${decodeBase64Fact(kv.ruleset_error).trim() || 'nft failed'}`);
   if (kv.ruleset === undefined) return new UnreadableFactError('cannot read the nftables ruleset: no output from nft');
   let items: Record<string, Json>[];

@@ -14,6 +14,7 @@ import { UnreadableFactError } from '../../src/core/errors.js';
 import { sudoersResource } from '../../src/resources/sudoers.js';
 import { parseSelinuxFacts } from '../../src/resources/selinux.js';
 import { readNftFacts } from '../../src/resources/firewall-nftables.js';
+import { accountResource } from '../../src/resources/account.js';
 import { prerequisite } from '../helpers/prerequisite.js';
 import { planRaw } from '../helpers/facts.js';
 
@@ -66,5 +67,38 @@ describe('file facts', () => {
     expect(planRaw(sudoersResource, `user=yes\ncontent${mark}\n`, { sudoers: { file: 'vprotect', user: 'vprotect', commands: [], rootEquivalent: [] } } as never)).toMatchObject({ status: 'failed', error: expect.stringContaining('cannot read /etc/sudoers.d/vprotect on the host') });
     expect(() => parseSelinuxFacts(`config${mark}\nkernel=yes\n`)).toThrow('cannot read /etc/selinux/config on the host');
     expect(readNftFacts(`nft=yes\nruleset=e30=\npersisted${mark}\nunit=absent\ndropin=absent\n`)).toEqual(new UnreadableFactError('cannot read /etc/vprov/vprov.nft on the host: it exists, but reading it failed'));
+  });
+});
+
+describe('yes/no facts', () => {
+  const host = { controllerAddress: null, sshPort: 22, systemd: false, firewalldRunning: false };
+  const desired = { account: { name: 'svc', groups: ['disk'], system: true, home: '/home/svc', shell: '/bin/bash' } } as unknown as import('../../src/core/types.js').HostDesired;
+  // Anything but a clean "yes" or "no" on its own line: cut short, garbled, empty, absent.
+  const notYesNo = fc.oneof(fc.constant(undefined), fc.string().filter((s) => s !== 'yes' && s !== 'no' && !s.includes('\n')));
+  const line = (key: string, v: string | undefined) => (v === undefined ? '' : `${key}=${v}\n`);
+
+  it('an "nft=" line that is missing or garbled is an error with what it said, never "nft is not installed"', () => {
+    fc.assert(
+      fc.property(notYesNo, (v) => {
+        const facts = readNftFacts(line('nft', v));
+        expect(facts).toBeInstanceOf(UnreadableFactError);
+        expect((facts as Error).message).toMatch(/^cannot read whether nft is installed from the host's facts: (no "nft=" line|"nft=.*" is neither yes nor no)$/);
+      }),
+    );
+    expect(readNftFacts('nft=no\n')).toMatchObject({ installed: false });
+  });
+
+  it('an "exists=" or "group:G=" line that is missing or garbled is an unreadable fact with why, never "no such user" (a useradd) or "no such group"', () => {
+    fc.assert(
+      fc.property(notYesNo, fc.constantFrom('yes', 'no'), fc.boolean(), (v, other, garbleExists) => {
+        const raw = garbleExists ? `${line('exists', v)}group:disk=${other}\n` : `exists=${other}\n${line('group:disk', v)}`;
+        const facts = accountResource.parse(raw, desired);
+        expect(facts).toBeInstanceOf(UnreadableFactError);
+        expect((facts as Error).message).toMatch(garbleExists ? /cannot read whether user svc exists from the host's facts/ : /cannot read whether group disk exists from the host's facts/);
+      }),
+    );
+    const clean = accountResource.parse('exists=no\ngroup:disk=yes\n', desired);
+    expect(clean).toMatchObject({ exists: false, groupExists: { disk: true } });
+    expect(accountResource.plan(clean as Exclude<typeof clean, Error>, desired, host)).toMatchObject({ status: 'pending', changes: [expect.stringMatching(/^\+ user svc/)] });
   });
 });

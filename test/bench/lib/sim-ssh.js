@@ -6,6 +6,13 @@
 // its command (digits and hex masked) plus its @@vprov:…@@ section markers, so unique temp
 // names and changed script bodies still match. A script with no recorded answer fails loudly
 // (exit 97) and is counted: the benchmark reports it, it never passes as a success.
+//
+// Faults (setFault / planFaults): a host can misbehave the ways a real fleet does, seeded and
+// reproducible — refused or reset connections (before the handshake, during the facts, during
+// the apply script), stalls past each limit (handshake, a command, the host's whole --timeout),
+// truncated and garbled fact output, a sudo that asks for a password, a changed host key, slow
+// answers, a channel that never closes. FAULTS says what each does; the chaos tier
+// (test/integration/chaos.test.ts) says what status each must earn.
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
@@ -22,14 +29,77 @@ function becomeGreeting(command) {
   return pid && ok ? `${pid[1]}4242\n${ok[1]}\n` : '';
 }
 
+/** Each fault kind: what the simulated host does. */
+export const FAULTS = {
+  refuse: 'nothing listens on its port (connection refused)',
+  'reset-handshake': 'every TCP connection is reset before the SSH handshake',
+  'stall-handshake': 'TCP accepted, then not one byte: the handshake never completes',
+  'host-key': 'answers with another host key than the one known for it',
+  'sudo-prompt': 'sudo -n fails: a password is required',
+  'reset-facts': 'the connection is reset while the facts script runs',
+  'stall-facts': 'the facts script never answers',
+  'no-close': 'the facts script answers and exits, but its channel never closes',
+  'truncated-facts': 'the facts output stops halfway (exit 0)',
+  'garbled-facts': 'a stretch of the facts output is replaced by random bytes (exit 0)',
+  'reset-apply': 'the connection is reset once the apply script has been sent',
+  'stall-apply': 'the apply script never answers',
+  slow: 'every answer comes late, within every limit',
+  'over-time': 'every step comes late: within each limit, past the host\'s --timeout for an apply',
+};
+
+/** A small seeded generator (mulberry32): the same seed, the same faults on the same hosts. */
+export function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Which host gets which fault: `rates` maps a fault kind to the share of hosts that get it
+ * (together at most 1). Each host draws once, in order, from `seed`. Returns Map(name → kind).
+ */
+export function planFaults(names, { seed, rates }) {
+  for (const k of Object.keys(rates)) if (!(k in FAULTS)) throw new Error(`unknown fault ${k} (known: ${Object.keys(FAULTS).join(', ')})`);
+  const total = Object.values(rates).reduce((a, b) => a + b, 0);
+  if (total > 1 + 1e-9) throw new Error(`fault rates add up to ${total}, more than 1`);
+  const draw = rng(seed);
+  const out = new Map();
+  for (const name of names) {
+    let u = draw();
+    for (const [kind, r] of Object.entries(rates)) {
+      if (u < r) {
+        out.set(name, kind);
+        break;
+      }
+      u -= r;
+    }
+  }
+  return out;
+}
+
+/** `total` shared evenly by `kinds`: { kind: total / kinds.length }. */
+export const evenly = (total, kinds) => Object.fromEntries(kinds.map((k) => [k, total / kinds.length]));
+
 export function shapeOf(command, stdin) {
   const markers = [...stdin.matchAll(/@@vprov:([a-z0-9:_-]+)@@/g)].map((m) => m[1]);
   return `${command.replace(/[0-9a-f]{6,}|\d+/g, '#')}|${markers.join(',')}`;
 }
 
 export class SimFleet {
-  constructor() {
+  /** @param {{ seed?: number, delayMs?: { slow?: number, overTime?: number } }} [o] */
+  constructor({ seed = 1, delayMs = {} } = {}) {
     this.hostKey = utils.generateKeyPairSync('ed25519');
+    /** a key no known_hosts line names: the host-key fault answers with it */
+    this.otherKey = utils.generateKeyPairSync('ed25519');
+    this.garble = rng(seed ^ 0x5eed);
+    this.delay = { slow: delayMs.slow ?? 300, overTime: delayMs.overTime ?? 1000 };
+    /** sockets held open by stalls, ended by close() */
+    this.held = new Set();
     /** role → Map(`${state}|${shape}` → { stdout, stderr, code }) */
     this.answers = new Map();
     this.hosts = [];
@@ -44,14 +114,49 @@ export class SimFleet {
 
   /** One listener per simulated host; returns its port. */
   async addHost(name, role) {
-    const host = { name, role, state: 'fresh', record: null, port: 0 };
-    const server = new Server({ hostKeys: [this.hostKey.private] }, (client) => this.serve(client, host));
-    const net = createServer((sock) => server.injectSocket(sock));
-    await new Promise((resolve) => net.listen(0, '127.0.0.1', resolve));
-    host.port = net.address().port;
-    this.servers.push(net);
+    const host = { name, role, state: 'fresh', record: null, port: 0, fault: null, net: null, servers: new Map() };
+    host.net = createServer((sock) => this.accept(sock, host));
+    await new Promise((resolve) => host.net.listen(0, '127.0.0.1', resolve));
+    host.port = host.net.address().port;
+    this.servers.push(host);
     this.hosts.push(host);
     return host;
+  }
+
+  /** The host misbehaves as FAULTS[kind] says from its next connection on (null: healthy again). */
+  async setFault(host, kind) {
+    if (kind !== null && !(kind in FAULTS)) throw new Error(`unknown fault ${kind}`);
+    const wasRefusing = host.fault === 'refuse';
+    host.fault = kind;
+    if (kind === 'refuse' && !wasRefusing) await new Promise((resolve) => host.net.close(resolve));
+    if (kind !== 'refuse' && wasRefusing) await new Promise((resolve, reject) => host.net.once('error', reject).listen(host.port, '127.0.0.1', resolve));
+  }
+
+  /** Faults for the whole fleet, from planFaults(); every other host is healthy. */
+  async setFaults(plan) {
+    for (const h of this.hosts) await this.setFault(h, plan.get(h.name) ?? null);
+  }
+
+  accept(sock, host) {
+    sock.on('error', () => undefined);
+    const fault = host.fault;
+    if (fault === 'reset-handshake') return sock.resetAndDestroy();
+    if (fault === 'stall-handshake') return this.hold(sock);
+    const key = fault === 'host-key' ? 'other' : 'own';
+    let server = host.servers.get(key);
+    if (!server) {
+      // ssh2's server-side client keeps its socket (_sock): the faults that reset it need it.
+      server = new Server({ hostKeys: [(key === 'own' ? this.hostKey : this.otherKey).private] }, (client) => this.serve(client, host, client._sock));
+      host.servers.set(key, server);
+    }
+    const start = () => server.injectSocket(sock);
+    if (fault === 'over-time') setTimeout(start, this.delay.overTime);
+    else start();
+  }
+
+  hold(sock) {
+    this.held.add(sock);
+    sock.on('close', () => this.held.delete(sock));
   }
 
   /** Forward this host's scripts to a real host and keep the answers for its role. */
@@ -68,7 +173,7 @@ export class SimFleet {
     for (const h of this.hosts) h.state = 'fresh';
   }
 
-  serve(client, host) {
+  serve(client, host, sock) {
     let upstream = null;
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => ctx.accept());
@@ -78,12 +183,20 @@ export class SimFleet {
         const session = acceptSession();
         session.on('exec', (accept, _reject, info) => {
           const stream = accept();
+          stream.on('error', () => undefined);
+          const fault = host.fault;
+          if (fault === 'sudo-prompt' && /\bsudo -n\b/.test(info.command)) {
+            stream.stderr.write('sudo: a password is required\n');
+            stream.exit(1);
+            return stream.end();
+          }
           const greeting = becomeGreeting(info.command);
           if (greeting) stream.write(greeting);
           const input = [];
           stream.on('data', (d) => input.push(d));
           stream.on('end', async () => {
             const stdin = Buffer.concat(input).toString('utf8');
+            const isApply = stdin.includes(APPLY_MARKER);
             const shape = shapeOf(info.command, stdin);
             const key = `${host.state}|${shape}`;
             let answer;
@@ -100,10 +213,19 @@ export class SimFleet {
                 answer = { stdout: '', stderr: `vprov bench simulator: no recorded answer for this script in state ${host.state}\n`, code: 97 };
               }
             }
-            if (stdin.includes(APPLY_MARKER) && answer.code === 0) host.state = 'converged';
+            // Faults of a running script: the facts script is any script but the apply script.
+            const during = isApply ? 'apply' : 'facts';
+            if (fault === `reset-${during}`) return sock.resetAndDestroy();
+            if (fault === `stall-${during}`) return;
+            if (fault === 'truncated-facts' && !isApply) answer = { ...answer, stdout: answer.stdout.slice(0, Math.floor(answer.stdout.length / 2)) };
+            if (fault === 'garbled-facts' && !isApply) answer = { ...answer, stdout: this.garbled(answer.stdout) };
+            const wait = fault === 'slow' ? this.delay.slow : fault === 'over-time' ? this.delay.overTime : 0;
+            if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+            if (isApply && answer.code === 0) host.state = 'converged';
             if (answer.stdout) stream.write(answer.stdout);
             if (answer.stderr) stream.stderr.write(answer.stderr);
             stream.exit(answer.code);
+            if (fault === 'no-close' && !isApply) return; // exit status sent; no EOF, no close
             stream.end();
           });
         });
@@ -111,8 +233,16 @@ export class SimFleet {
     });
   }
 
+  /** A third of the text from its middle on replaced by bytes from the seeded generator. */
+  garbled(text) {
+    const from = Math.floor(text.length / 3);
+    const junk = Array.from({ length: Math.floor(text.length / 3) }, () => String.fromCharCode(Math.floor(this.garble() * 256))).join('');
+    return text.slice(0, from) + junk + text.slice(from + junk.length);
+  }
+
   async close() {
-    await Promise.all(this.servers.map((s) => new Promise((resolve) => s.close(resolve))));
+    for (const sock of this.held) sock.destroy();
+    await Promise.all(this.servers.map((h) => (h.fault === 'refuse' ? undefined : new Promise((resolve) => h.net.close(resolve)))));
   }
 }
 

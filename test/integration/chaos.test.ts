@@ -1,0 +1,206 @@
+/**
+ * Chaos at scale: a few hundred simulated hosts (test/bench/lib/sim-ssh.js, answers recorded a
+ * moment earlier from two real lab hosts), 5% of them faulty in every way the simulator knows,
+ * seeded. The real CLI runs apply and drift against them. No crash; every host in the report
+ * with the status its fault earns (a faulty host is never ok / changed / in sync; one whose apply
+ * started and whose connection died is "unknown"); every host within its time limit and the
+ * process gone within a bound; exit bits right; the healthy hosts' results identical to a
+ * fault-free run. VPROV_CHAOS_SEED replays a failure (the seed is in every failure message);
+ * VPROV_CHAOS_HOSTS changes the fleet size.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+// @ts-expect-error plain JavaScript shared with the benchmark
+import { SimFleet, FAULTS, planFaults, evenly } from '../bench/lib/sim-ssh.js';
+import { startLab } from '../lab/hosts.js';
+import { runVprov } from '../helpers/bin.js';
+
+const SEED = Number(process.env.VPROV_CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const HOSTS = Number(process.env.VPROV_CHAOS_HOSTS ?? 300);
+const RATE = Number(process.env.VPROV_CHAOS_RATE ?? 0.05);
+const FORKS = 25;
+// The limits, each shorter than the next, so that every stall meets the one it is meant to.
+// Wide enough that a healthy simulated host on a busy 2-core machine stays well inside them.
+const CONNECT_S = 4;
+const COMMAND_S = 5;
+const TIMEOUT_S = 8;
+/** over-time: each step 2.8 s late (under each limit); the three steps of an apply pass --timeout, the two of a drift do not */
+const OVER_TIME_MS = 2800;
+const SLOW_MS = 300;
+const roleOf = (i: number) => (i % 4 === 0 ? 'node' : 'hypervisor');
+const tag = `chaos seed ${SEED} (VPROV_CHAOS_SEED=${SEED} replays it)`;
+
+interface HostReport {
+  host: string;
+  status: string;
+  error?: string;
+  durationMs: number;
+  roundTrips: number;
+  resources: { resource: string; status: string; error?: string }[];
+}
+interface Report {
+  hosts: HostReport[];
+}
+
+type Expect = { status: string | string[]; error: RegExp; unknown?: boolean } | 'healthy';
+const lostBeforeHandshake = /ECONNRESET|Connection lost before handshake|connection closed during set-up|timed out after 8 s \(--timeout\) while connecting/;
+/** What each fault earns, per command. "healthy": the fault never fires in that command. */
+const EXPECT: Record<string, { apply: Expect; drift: Expect }> = {
+  refuse: both({ status: 'unreachable', error: /ECONNREFUSED/ }),
+  'reset-handshake': both({ status: ['unreachable', 'failed'], error: lostBeforeHandshake }),
+  'stall-handshake': both({ status: 'unreachable', error: new RegExp(`no SSH handshake within ${CONNECT_S} s \\(ssh.connectTimeout\\)`) }),
+  'host-key': both({ status: 'unreachable', error: /host key/i }),
+  'sudo-prompt': both({ status: 'failed', error: /sudo refused for ops: sudo: a password is required \(set VPROV_BECOME_PASSWORD or use --ask-become-pass\)/ }),
+  'reset-facts': both({ status: 'unreachable', error: /connection to 127\.0\.0\.1 lost/ }),
+  'stall-facts': both({ status: 'failed', error: new RegExp(`command timed out after ${COMMAND_S} s`) }),
+  'no-close': both({ status: 'failed', error: new RegExp(`command timed out after ${COMMAND_S} s`) }),
+  'truncated-facts': both({ status: 'failed', error: /^gathering facts failed \(exit 0\): incomplete output$/ }),
+  // Which fact the garbage hits is the seed's choice: any of them must fail with what could not be read.
+  'garbled-facts': both({ status: 'failed', error: /cannot read|unparsable|incomplete output|not valid|unreadable/ }),
+  'reset-apply': { apply: { status: 'failed', error: /^unknown: the connection was lost after the apply script started/, unknown: true }, drift: 'healthy' },
+  'stall-apply': { apply: { status: 'failed', error: new RegExp(`^unknown: (command timed out after ${COMMAND_S} s|timed out after ${TIMEOUT_S} s \\(--timeout\\)).*after the apply script started`), unknown: true }, drift: 'healthy' },
+  slow: both('healthy'),
+  'over-time': { apply: { status: 'failed', error: new RegExp(`^unknown: timed out after ${TIMEOUT_S} s \\(--timeout\\) after the apply script started`), unknown: true }, drift: 'healthy' },
+};
+function both(e: Expect) {
+  return { apply: e, drift: e };
+}
+
+let lab: { keyFile: string; dir: string; host(n: string): { sshHost: string; sshPort: number }; stop(): Promise<void> };
+const sim = new SimFleet({ seed: SEED, delayMs: { slow: SLOW_MS, overTime: OVER_TIME_MS } });
+let inventory: string;
+const names: string[] = [];
+
+beforeAll(async () => {
+  console.log(`${tag}, ${HOSTS} simulated hosts, ${RATE * 100}% faulty`);
+  lab = await startLab([{ name: 'node' }, { name: 'hypervisor' }]);
+  const hosts: { name: string; role: string; port: number }[] = [];
+  for (let i = 0; i < HOSTS; i++) hosts.push(await sim.addHost(`s${i}`, roleOf(i)));
+  names.push(...hosts.map((h) => h.name));
+  const knownHosts = join(lab.dir, 'sim-known');
+  writeFileSync(knownHosts, hosts.map((h) => `[127.0.0.1]:${h.port} ${sim.publicKeyLine()}\n`).join(''));
+  inventory = join(lab.dir, 'sim.yaml');
+  const write = (file: string, limits: object) =>
+    writeFileSync(
+    file,
+    stringify({
+      product: 'storware',
+      platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }],
+      defaults: {
+        ssh: { user: 'ops', identityFile: lab.keyFile, become: true, hostKeys: 'strict', knownHostsFile: knownHosts, ...limits },
+        firewall: 'nftables',
+        selinux: 'permissive',
+      },
+      hosts: Object.fromEntries(hosts.map((h, i) => [h.name, { address: `10.${((i + 1) >> 16) & 255}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`, roles: [h.role], ssh: { host: '127.0.0.1', port: h.port } }])),
+    }),
+  );
+  write(inventory, { connectTimeout: CONNECT_S, commandTimeout: COMMAND_S });
+  // The recording talks to real lab hosts on a shared machine: the default limits, not the tight ones.
+  const recording = join(lab.dir, 'record.yaml');
+  write(recording, {});
+  // Record the answers of one real host per role (s0 node, s1 hypervisor), fresh then converged.
+  for (const h of hosts.slice(0, 2)) sim.record(h, { host: lab.host(h.role).sshHost, port: lab.host(h.role).sshPort, user: 'ops', keyFile: lab.keyFile });
+  const rec = [await vprov('apply', '--limit', 's0,s1', '-i', recording), await vprov('drift', '--limit', 's0,s1', '-i', recording)];
+  expect(rec.map((r) => r.code), rec.map((r) => r.stderr).join('\n')).toEqual([0, 0]);
+  for (const h of hosts.slice(0, 2)) sim.replay(h);
+}, 300_000);
+
+afterAll(async () => {
+  await sim.close();
+  await lab?.stop();
+});
+
+function vprov(...args: string[]) {
+  const own = args.includes('-i') ? [] : ['-i', inventory, '--timeout', String(TIMEOUT_S)];
+  return runVprov([...args, ...own, '--format', 'json', '--forks', String(FORKS)], { limitMs: 600_000 });
+}
+
+async function run(command: 'apply' | 'drift', faults: Map<string, string>) {
+  await sim.setFaults(faults);
+  for (const h of sim.hosts) h.state = command === 'apply' ? 'fresh' : 'converged';
+  sim.mismatches.length = 0;
+  const t0 = Date.now();
+  const r = await vprov(command);
+  const mismatches = [...sim.mismatches];
+  const wallMs = Date.now() - t0;
+  let report: Report;
+  try {
+    report = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`${tag}: ${command}: no JSON report (exit ${r.code}, signal ${r.signal}, hung ${r.hung}): ${r.stderr.slice(0, 2000)}`);
+  }
+  if (process.env.VPROV_CHAOS_DUMP) writeFileSync(`${process.env.VPROV_CHAOS_DUMP}-${command}-${faults.size}.json`, r.stdout);
+  return { ...r, report, wallMs, mismatches };
+}
+
+/** A host's result without what differs between two runs of the same work (how long it took). */
+const comparable = (h: HostReport) => ({ ...h, durationMs: 0 });
+
+describe.each(['apply', 'drift'] as const)('%s of a fleet with 5%% faulty hosts', (command) => {
+  const healthyStatus = command === 'apply' ? 'changed' : 'ok';
+  let clean: Awaited<ReturnType<typeof run>>;
+  let chaos: Awaited<ReturnType<typeof run>>;
+  const faults = () => planFaults(names, { seed: SEED, rates: evenly(RATE, Object.keys(FAULTS)) }) as Map<string, string>;
+
+  beforeAll(async () => {
+    clean = await run(command, new Map());
+    chaos = await run(command, faults());
+  }, 900_000);
+
+  it('the fault-free run: every host as expected, exit 0, every script answered', () => {
+    expect(clean.code, `${tag}: ${clean.stderr.slice(0, 500)}`).toBe(0);
+    const bad = clean.report.hosts.filter((h) => h.status !== healthyStatus);
+    expect(bad.map((h) => `${h.host} ${h.status} ${h.error ?? ''}`), tag).toEqual([]);
+    expect(clean.mismatches, tag).toEqual([]);
+  });
+
+  it('no crash, every host once in the report, each with the status and reason its fault earns', () => {
+    expect(chaos.hung, tag).toBe(false);
+    expect(chaos.signal, tag).toBe(null);
+    expect(chaos.stderr, tag).not.toMatch(/vprov failed unexpectedly|at .*\.(c?js|ts):\d+/);
+    expect(chaos.report.hosts.map((h) => h.host).sort(), tag).toEqual([...names].sort());
+    const plan = faults();
+    expect(plan.size, `${tag}: faulty hosts drawn`).toBeGreaterThan(0);
+    const wrong: string[] = [];
+    for (const h of chaos.report.hosts) {
+      const fault = plan.get(h.host);
+      const want = fault ? EXPECT[fault]![command] : 'healthy';
+      if (want === 'healthy') {
+        if (h.status !== healthyStatus) wrong.push(`${h.host} (${fault ?? 'no fault'}): ${h.status} ${h.error ?? ''}`);
+        continue;
+      }
+      const statuses = [want.status].flat();
+      // The reason is the host's error, or (facts read but not understood) a failed resource's.
+      const why = h.error ?? h.resources.filter((r) => r.status === 'failed').map((r) => `${r.resource}: ${r.error}`).join('; ');
+      if (!statuses.includes(h.status) || !want.error.test(why)) wrong.push(`${h.host} (${fault}): ${h.status}: ${why || 'no error'} — wanted ${statuses.join('|')} ${want.error}`);
+      if (want.unknown && !h.resources.some((r) => r.status === 'unknown')) wrong.push(`${h.host} (${fault}): no resource "unknown": ${JSON.stringify(h.resources.map((r) => [r.resource, r.status]))}`);
+      if (!want.unknown && h.resources.some((r) => r.status === 'changed')) wrong.push(`${h.host} (${fault}): a resource reported changed`);
+    }
+    expect(wrong, tag).toEqual([]);
+  });
+
+  it('exit bits: 4 for the failed hosts, nothing else', () => {
+    expect(chaos.code, tag).toBe(4);
+  });
+
+  it("every host within its time limit; the run within the limits' bound", () => {
+    const over = chaos.report.hosts.filter((h) => h.durationMs > TIMEOUT_S * 1000 + 1500).map((h) => `${h.host} ${h.durationMs} ms`);
+    expect(over, tag).toEqual([]);
+    // Faulty hosts take at most --timeout each, FORKS at a time, beside the healthy ones' work.
+    const faulty = faults().size;
+    const bound = 2 * clean.wallMs + Math.ceil(faulty / FORKS) * (TIMEOUT_S + 2) * 1000 + 10_000;
+    expect(chaos.wallMs, `${tag}: ${chaos.wallMs} ms, bound ${bound} ms`).toBeLessThan(bound);
+  });
+
+  it("the healthy hosts' results are identical to the fault-free run's", () => {
+    const plan = faults();
+    const healthy = (r: Report) =>
+      r.hosts.filter((h) => {
+        const f = plan.get(h.host);
+        return !f || EXPECT[f]![command] === 'healthy';
+      });
+    expect(healthy(chaos.report).map(comparable), tag).toEqual(healthy(clean.report).map(comparable));
+  });
+});

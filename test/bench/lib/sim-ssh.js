@@ -100,6 +100,10 @@ export class SimFleet {
     this.delay = { slow: delayMs.slow ?? 300, overTime: delayMs.overTime ?? 1000 };
     /** sockets held open by stalls, ended by close() */
     this.held = new Set();
+    /** host name → time of its first TCP connection (tests: which hosts a run started) */
+    this.connected = new Map();
+    /** called with (host, isApply) when a script arrives (tests: interrupt a run mid-way) */
+    this.onScript = null;
     /** role → Map(`${state}|${shape}` → { stdout, stderr, code }) */
     this.answers = new Map();
     this.hosts = [];
@@ -139,6 +143,7 @@ export class SimFleet {
 
   accept(sock, host) {
     sock.on('error', () => undefined);
+    if (!this.connected.has(host.name)) this.connected.set(host.name, Date.now());
     const fault = host.fault;
     if (fault === 'reset-handshake') return sock.resetAndDestroy();
     if (fault === 'stall-handshake') return this.hold(sock);
@@ -183,7 +188,11 @@ export class SimFleet {
         const session = acceptSession();
         session.on('exec', (accept, _reject, info) => {
           const stream = accept();
+          // The client may close the channel while an answer waits (a stall, a late answer): later writes are dropped.
+          let closed = false;
+          stream.on('close', () => (closed = true));
           stream.on('error', () => undefined);
+          stream.stderr.on('error', () => undefined);
           const fault = host.fault;
           if (fault === 'sudo-prompt' && /\bsudo -n\b/.test(info.command)) {
             stream.stderr.write('sudo: a password is required\n');
@@ -197,6 +206,7 @@ export class SimFleet {
           stream.on('end', async () => {
             const stdin = Buffer.concat(input).toString('utf8');
             const isApply = stdin.includes(APPLY_MARKER);
+            this.onScript?.(host, isApply);
             const shape = shapeOf(info.command, stdin);
             const key = `${host.state}|${shape}`;
             let answer;
@@ -221,6 +231,7 @@ export class SimFleet {
             if (fault === 'garbled-facts' && !isApply) answer = { ...answer, stdout: this.garbled(answer.stdout) };
             const wait = fault === 'slow' ? this.delay.slow : fault === 'over-time' ? this.delay.overTime : 0;
             if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+            if (closed) return;
             if (isApply && answer.code === 0) host.state = 'converged';
             if (answer.stdout) stream.write(answer.stdout);
             if (answer.stderr) stream.stderr.write(answer.stderr);

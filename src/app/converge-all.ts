@@ -14,10 +14,11 @@ import { connectSsh } from '../transport/ssh.js';
 import type { Connection } from '../transport/types.js';
 import { probesFor, runProbes } from './connectivity.js';
 import { inShard, type Shard } from './shard.js';
-import type { RunReport } from '../core/report.js';
+import type { HostReport, RunReport } from '../core/report.js';
 import { forEachBounded, type Progress, silentProgress } from './runner.js';
 import { currentRun } from './run-identity.js';
 import { appendAuditLog, checkAuditLog } from './audit-log.js';
+import type { Interrupt } from './interrupt.js';
 import { resolveHostAddresses } from './resolve.js';
 import { hostsThatLeft, prunedHosts } from './prune.js';
 
@@ -67,6 +68,8 @@ export interface ConvergeAllOptions {
   /** for tests: how to reach a host */
   connect?: (desired: HostDesired) => Promise<Connection>;
   onWarning?: (message: string) => void;
+  /** SIGINT/SIGTERM: no new host starts, hosts in flight stop after a grace period */
+  interrupt?: Interrupt;
 }
 
 export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> {
@@ -97,6 +100,21 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const { convergeHost } = await import('./converge.js');
   const command = opts.command ?? (opts.check ? 'plan' : 'apply');
   const run = currentRun(command);
+  const interrupt = opts.interrupt;
+  let notStartedCount = 0;
+  const notStarted = (h: HostDesired): HostReport => (
+    notStartedCount++,
+    {
+    host: h.name,
+    status: h.managed ? 'failed' : 'skipped',
+    managed: h.managed,
+    resources: [],
+    ...(h.managed ? { error: `interrupted (${interrupt?.signal ?? 'signal'}): not started, nothing changed` } : {}),
+    rebootRequired: false,
+    roundTrips: 0,
+    durationMs: 0,
+  });
+  const stop = interrupt ? { signal: interrupt.stopStarting, notStarted } : undefined;
   const reports = await forEachBounded(hosts, opts.forks ?? 25, async (h) => {
     progress.start(h.name);
     const r = await convergeHost(h, {
@@ -109,11 +127,13 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
       timeoutMs: opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_S * 1000,
       run,
       lockWaitSeconds: opts.lockWaitSeconds,
+      stopNow: interrupt?.stopNow,
     });
     progress.done(h.name, r.status);
     return r;
-  }).finally(early.unused);
-  const connectivity = opts.connectivity
+  }, stop).finally(early.unused);
+  const interrupted = interrupt?.signal ? { signal: interrupt.signal, notStarted: notStartedCount } : undefined;
+  const connectivity = opts.connectivity && !interrupted
     ? await runProbes(probesFor(compiled, new Set(hosts.filter((h) => h.managed).map((h) => h.name))), hosts, connect, opts.forks ?? 25)
     : undefined;
   const report: RunReport = {
@@ -126,6 +146,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     hosts: reports,
     ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
     ...(connectivity ? { connectivity } : {}),
+    ...(interrupted ? { interrupted } : {}),
   };
   if (opts.auditLog) {
     try {

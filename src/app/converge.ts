@@ -38,6 +38,8 @@ export interface ConvergeOptions {
   rebootTimeoutMs?: number;
   /** pause between SSH attempts while a host reboots */
   rebootPollMs?: number;
+  /** the run was interrupted and hosts in flight must stop now (reason: the signal's name) */
+  stopNow?: AbortSignal;
 }
 
 export const DEFAULT_LOCK_WAIT_S = 120;
@@ -72,25 +74,34 @@ export async function convergeHost(desired: HostDesired, opts: ConvergeOptions):
   const pipeline = convergeHostNow(desired, opts, run);
   // --timeout bounds the work on the host; waiting for a reboot has its own bound on top.
   const limitMs = opts.timeoutMs && (opts.reboot ? opts.timeoutMs + (opts.rebootTimeoutMs ?? REBOOT_TIMEOUT_MS) : opts.timeoutMs);
-  if (!limitMs) return pipeline;
+  if (!limitMs && !opts.stopNow) return pipeline;
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<HostReport>((resolve) => {
-    timer = setTimeout(() => {
-      // No further step starts, every connection of this host is closed, the report says where it stopped.
+  let onStop: (() => void) | undefined;
+  const stopped = new Promise<HostReport>((resolve) => {
+    // No further step starts, every connection of this host is closed, the report says where it stopped.
+    const abort = (why: string) => {
+      if (run.aborted) return;
       run.aborted = true;
       for (const c of run.connections) c.close();
-      const why = `timed out after ${Math.round(limitMs / 1000)} s (--timeout)`;
       if (run.phase === 'apply' || run.phase === 'after-apply') markUnknown(run, `${why} after the apply script started`);
       else if (run.phase === 'reboot') fail(run.report, new HostError(`${why} while waiting for the host to come back from the reboot (--reboot)`));
       else fail(run.report, new HostError(`${why} while ${run.phase === 'connect' ? 'connecting' : 'reading facts'}; connection closed, nothing changed`));
       finish(run, started);
       resolve(structuredClone(run.report)); // a copy: the stopped pipeline may still unwind
-    }, limitMs);
+    };
+    if (limitMs) timer = setTimeout(() => abort(`timed out after ${Math.round(limitMs / 1000)} s (--timeout)`), limitMs);
+    if (opts.stopNow) {
+      const signal = opts.stopNow;
+      onStop = () => abort(`interrupted (${String(signal.reason ?? 'signal')}): stopped`);
+      if (signal.aborted) onStop();
+      else signal.addEventListener('abort', onStop, { once: true });
+    }
   });
   try {
-    return await Promise.race([pipeline, limit]);
+    return await Promise.race([pipeline, stopped]);
   } finally {
     clearTimeout(timer);
+    if (onStop) opts.stopNow?.removeEventListener('abort', onStop);
   }
 }
 

@@ -3,7 +3,8 @@ import { EXIT_HOST_FAILED, EXIT_OK, EXIT_PENDING, EXIT_REBOOT } from '../core/ex
 import type { RunReport } from '../core/report.js';
 
 export function exitCodeOf(report: RunReport): number {
-  let code = EXIT_OK;
+  // A stopped run is a failed run, whatever the hosts that finished said.
+  let code = report.interrupted ? EXIT_HOST_FAILED : EXIT_OK;
   for (const h of report.hosts) {
     if (h.status === 'failed' || h.status === 'unreachable') code |= EXIT_HOST_FAILED;
     if (h.status === 'pending') code |= EXIT_PENDING;

@@ -36,6 +36,9 @@ export function mergeReports(reports: ReportDocument[]): RunReport {
   const starts = reports.map((r) => Date.parse(r.startedAt));
   const ends = reports.map((r) => Date.parse(r.startedAt) + r.durationMs);
   const connectivity = reports.flatMap((r) => r.connectivity ?? []);
+  // One interrupted shard makes the whole run interrupted.
+  const stopped = reports.filter((r) => r.interrupted);
+  const interrupted = stopped.length ? { signal: stopped[0]!.interrupted!.signal, notStarted: stopped.reduce((n, r) => n + r.interrupted!.notStarted, 0) } : undefined;
   return {
     command: reports[0]!.command,
     // reports written before sites were named carry none
@@ -48,5 +51,7 @@ export function mergeReports(reports: ReportDocument[]): RunReport {
     ...(connectivity.length ? { connectivity } : {}),
     // One shard's report "merged" alone (to change its format) is still that shard's.
     ...(reports.length === 1 && reports[0]!.shard ? { shard: reports[0]!.shard } : {}),
+
+    ...(interrupted ? { interrupted } : {}),
   };
 }

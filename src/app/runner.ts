@@ -5,16 +5,26 @@ export interface Progress {
   done(host: string, summary: string): void;
 }
 
-export async function forEachBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/**
+ * `fn` over every item, at most `limit` at once, results in the items' order. Once `stop` is
+ * aborted no further item starts: each one left gets `notStarted(item)` as its result.
+ */
+export async function forEachBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+  stop?: { signal: AbortSignal; notStarted: (item: T) => R },
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stop?.signal.aborted) {
       const i = next++;
       results[i] = await fn(items[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  for (; next < items.length; next++) results[next] = stop!.notStarted(items[next]!);
   return results;
 }
 

@@ -7,6 +7,7 @@ import { InputError, describeError } from '../core/errors.js';
 import { EXIT_HOST_FAILED, EXIT_INPUT } from '../core/exit.js';
 import { vprovVersion } from '../app/run-identity.js';
 import { processOutput, type Output } from './output.js';
+import { interrupts } from './signals.js';
 import type { AddCommand, CommandContext } from './options.js';
 import { applyCommand, planCommand, verifyCommand } from './commands/converge.js';
 import { catalogCommand } from './commands/catalog.js';
@@ -35,12 +36,13 @@ function withoutHelpCache(cli: ReturnType<typeof yargs>): void {
 export async function main(argv: string[], io: Output = processOutput): Promise<number> {
   let code = 0;
   const set = (p: Promise<number>) => p.then((c) => void (code = c));
+  const signals = interrupts(io);
   try {
     // Names (hosts, products, …) are completed synchronously from modules loaded only when the shell asks.
     const completion = argv.includes('--get-yargs-completions') ? await import('./completion.js') : undefined;
     const cli = yargs(argv);
     withoutHelpCache(cli);
-    const ctx: CommandContext = { io, done: set };
+    const ctx: CommandContext = { io, done: set, interrupt: signals.get };
     let wired = cli
       .scriptName('vprov')
       .usage('$0 <command> [options]\n\nProvision documented firewall flows, service accounts, sudoers, SELinux and host requirements over SSH.');
@@ -79,6 +81,8 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
     const frame = err instanceof Error ? /\n\s+at (.+)/.exec(err.stack ?? '')?.[1] : undefined;
     io.err(`error: vprov failed unexpectedly (${err instanceof Error ? err.name : typeof err}: ${describeError(err)}${frame ? `, at ${frame}` : ''})\n`);
     return EXIT_HOST_FAILED;
+  } finally {
+    signals.release();
   }
   return code;
 }

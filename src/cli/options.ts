@@ -4,6 +4,7 @@
  */
 import type { Argv } from 'yargs';
 import type { Output } from './output.js';
+import type { Interrupt } from '../app/interrupt.js';
 import { seconds, wholeNumber } from './values.js';
 
 /** What a command needs from cli/main.ts: where it prints, and where its exit code goes. */
@@ -11,6 +12,8 @@ export interface CommandContext {
   io: Output;
   /** records the command's exit code; the handler returns what this returns, so yargs awaits it */
   done: (code: Promise<number>) => Promise<void>;
+  /** SIGINT/SIGTERM for a command that works on hosts (cli/signals.ts); asking installs the handlers */
+  interrupt: () => Interrupt;
 }
 
 /** Adds one command (with its options and subcommands) to the CLI. */

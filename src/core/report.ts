@@ -88,4 +88,6 @@ export interface RunReport {
   shard?: string;
   /** verify --connectivity: TCP probes from source hosts to the ports their flows open */
   connectivity?: Probe[];
+  /** the run was stopped by a signal: no host started after it (notStarted of them) */
+  interrupted?: { signal: string; notStarted: number };
 }

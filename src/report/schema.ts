@@ -64,6 +64,7 @@ export const reportSchema = z.object({
   connectivity: z
     .array(z.object({ from: z.string(), to: z.string(), address: z.string(), port: z.number(), flow: z.string(), result: z.enum(['open', 'refused', 'filtered', 'unknown']), detail: z.string().optional() }))
     .optional(),
+  interrupted: z.object({ signal: z.string(), notStarted: z.number().int() }).optional(),
 });
 
 export type ReportDocument = z.infer<typeof reportSchema>;

@@ -1,6 +1,7 @@
 /** `vprov plan` and `vprov apply`: thin — parse, call the use case, print, return the exit code. */
 import type { Argv } from 'yargs';
 import type { Output } from '../output.js';
+import type { Interrupt } from '../../app/interrupt.js';
 import { seconds } from '../values.js';
 import {
   askBecomePassOption,
@@ -75,15 +76,15 @@ export function convergeOptions<T>(y: Argv<T>) {
     .option('catalog', catalogOption);
 }
 
-export const planCommand: AddCommand = (y, { io, done }) =>
+export const planCommand: AddCommand = (y, { io, done, interrupt }) =>
   y.command(
     'plan',
     'show what apply would change (= apply --check --diff); exit 2 when changes are pending',
     (yy) => pruneOptions(convergeOptions(yy)),
-    (a) => done(runConverge({ ...a, check: true, diff: true }, io)),
+    (a) => done(runConverge({ ...a, check: true, diff: true }, io, interrupt)),
   );
 
-export const applyCommand: AddCommand = (y, { io, done }) =>
+export const applyCommand: AddCommand = (y, { io, done, interrupt }) =>
   y.command(
     'apply',
     'bring hosts to the desired state',
@@ -99,18 +100,20 @@ export const applyCommand: AddCommand = (y, { io, done }) =>
           default: false,
           describe: 'also remove accounts vprov created that no role of their host needs any more (never done without this flag; homes are kept)',
         }),
-    (a) => done(runConverge(a, io)),
+    (a) => done(runConverge(a, io, interrupt)),
   );
 
-export const verifyCommand: AddCommand = (y, { io, done }) =>
+export const verifyCommand: AddCommand = (y, { io, done, interrupt }) =>
   y.command(
     'verify',
     'read-only: is every host in the desired state? optionally probe TCP reachability from source hosts',
     (yy) => convergeOptions(yy).option('connectivity', { type: 'boolean', default: false, describe: 'TCP-connect from source hosts to every opened port' }),
-    (a) => done(runConverge({ ...a, check: true, diff: false, command: 'verify' }, io)),
+    (a) => done(runConverge({ ...a, check: true, diff: false, command: 'verify' }, io, interrupt)),
   );
 
-export async function runConverge(args: ConvergeArgs, io: Output): Promise<number> {
+export async function runConverge(args: ConvergeArgs, io: Output, interrupt?: () => Interrupt): Promise<number> {
+  // Caught from the start: a signal while the inventory loads still ends with the report (every host not started).
+  const stop = interrupt?.();
   const [{ convergeAll }, { exitCodeOf }, { renderText }, { jsonChunks }, { lineProgress }] = await Promise.all([
     import('../../app/converge-all.js'),
     import('../../app/exit-code.js'),
@@ -125,6 +128,7 @@ export async function runConverge(args: ConvergeArgs, io: Output): Promise<numbe
   const becomePassword = await (await import('../become-password.js')).becomePassword(args.askBecomePass);
   let finished: Promise<void> = Promise.resolve();
   const report = await convergeAll({
+    interrupt: stop,
     inventory: args.inventory,
     catalogDir: args.catalog,
     check: args.check,

@@ -1,6 +1,7 @@
 /** `vprov drift`: the unattended, read-only check, in the formats people and monitoring read. */
 import { spawn } from 'node:child_process';
 import type { Output } from '../output.js';
+import type { Interrupt } from '../../app/interrupt.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT_PENDING } from '../../core/exit.js';
 import { auditLogOption, catalogOption, forksOption, formatOption, inventoryOption, limitOption, outputOption, roleMapOption, timeoutOption, type AddCommand } from '../options.js';
@@ -24,7 +25,7 @@ export interface DriftArgs {
   auditLog?: string;
 }
 
-export const driftCommand: AddCommand = (y, { io, done }) =>
+export const driftCommand: AddCommand = (y, { io, done, interrupt }) =>
   y.command(
     'drift',
     'read-only drift check of every host; exit 2 on drift',
@@ -44,10 +45,10 @@ export const driftCommand: AddCommand = (y, { io, done }) =>
         .option('timeout', timeoutOption)
         .option('audit-log', auditLogOption)
         .option('catalog', catalogOption),
-    (a) => done(runDrift(a, io)),
+    (a) => done(runDrift(a, io, interrupt)),
   );
 
-export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
+export async function runDrift(args: DriftArgs, io: Output, interrupt?: () => Interrupt): Promise<number> {
   if (args.since) {
     if (!args.history) throw new InputError('--since needs --history DIR (where earlier runs were kept)');
     const { loadHistory, parseSince, renderHistory } = await import('../../app/history.js');
@@ -55,6 +56,8 @@ export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
     return 0;
   }
   if (!args.inventory) throw new InputError('drift needs -i INVENTORY (or --history DIR --since DURATION to compare earlier runs)');
+  // Caught from the start: a signal while the inventory loads still ends with the report (every host not started).
+  const stop = interrupt?.();
   const [{ convergeAll }, { exitCodeOf }, { renderJson }, { parseShard }, { becomePassword }] = await Promise.all([
     import('../../app/converge-all.js'),
     import('../../app/exit-code.js'),
@@ -66,6 +69,7 @@ export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
   // Where the report goes is checked before any host is contacted (exit 1 = nothing touched).
   if (args.output) (await import('../../app/output-file.js')).checkWritable(args.output);
   const report = await convergeAll({
+    interrupt: stop,
     inventory: args.inventory,
     catalogDir: args.catalog,
     check: true,
@@ -86,7 +90,8 @@ export async function runDrift(args: DriftArgs, io: Output): Promise<number> {
     const { writeAtomic } = await import('../../app/output-file.js');
     writeAtomic(args.output, body);
     const drifted = report.hosts.filter((h) => h.status === 'pending').length;
-    io.out(`drift: ${report.hosts.length} hosts, ${drifted} drifted, exit ${code}; ${args.format} report written to ${args.output}\n`);
+    const stopped = report.interrupted ? ` (interrupted by ${report.interrupted.signal}: ${report.interrupted.notStarted} not started)` : '';
+    io.out(`drift: ${report.hosts.length} hosts, ${drifted} drifted, exit ${code}${stopped}; ${args.format} report written to ${args.output}\n`);
   } else {
     io.out(body);
   }

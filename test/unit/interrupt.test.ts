@@ -65,6 +65,7 @@ describe('interrupt', () => {
 
   const report = (over: Partial<RunReport> = {}): RunReport => ({
     command: 'drift',
+    site: 'lab',
     inventory: 'inv.yaml',
     startedAt: '2026-01-01T00:00:00.000Z',
     durationMs: 1,

@@ -66,7 +66,6 @@ export function recap(report: RunReport): string[] {
   const by = (s: HostReport['status']) => report.hosts.filter((h) => h.status === s).length;
   const acknowledged = report.warnings.filter((w) => w.acknowledged).length;
   if (acknowledged) lines.push(`warnings: ${report.warnings.length} (${acknowledged} acknowledged in the inventory, not shown)`);
-
   if (report.interrupted) lines.push(`INTERRUPTED by ${report.interrupted.signal}: ${report.interrupted.notStarted} host(s) not started; hosts stopped in flight say so (see their errors)`);
   lines.push(`hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} ${pendingWord}=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} skipped=${by('skipped')} (${(report.durationMs / 1000).toFixed(1)}s)`);
   return lines;

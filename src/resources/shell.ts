@@ -87,18 +87,19 @@ export function splitSections(stdout: string): Record<string, string> {
 
 /** "key=value" lines → record (first '=' splits). */
 /**
- * A yes/no fact as the facts script prints it; anything else (the line missing, cut short or
- * garbled) is `undefined`: a fact that cannot be read, never a "no".
+ * A yes/no fact as the facts script prints it; a line that is there with anything else (cut
+ * short, garbled) is `undefined`: a fact that cannot be read, never a "no". A missing line is
+ * `missing` (the caller's default, as before: the section's end marker catches cut output).
  */
-export function yesNo(kv: Record<string, string>, key: string): boolean | undefined {
+export function yesNo(kv: Record<string, string>, key: string, missing = false): boolean | undefined {
   const v = kv[key];
-  return v === 'yes' ? true : v === 'no' ? false : undefined;
+  return v === undefined ? missing : v === 'yes' ? true : v === 'no' ? false : undefined;
 }
 
 /** Why a yes/no fact could not be read, for the resource's error. */
 export function unreadableYesNo(kv: Record<string, string>, key: string, what: string): string {
-  const v = kv[key];
-  return `cannot read ${what} from the host's facts: ${v === undefined ? `no "${key}=" line` : `"${key}=${v.length > 40 ? `${v.slice(0, 40)}…` : v}" is neither yes nor no`}`;
+  const v = kv[key] ?? '';
+  return `cannot read ${what} from the host's facts: "${key}=${v.length > 40 ? `${v.slice(0, 40)}…` : v}" is neither yes nor no`;
 }
 
 export function keyValues(text: string): Record<string, string> {

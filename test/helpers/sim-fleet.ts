@@ -3,7 +3,7 @@
  * loopback port), whose answers are recorded first from two real lab hosts (one per role, fresh,
  * then converged by a real apply). Hosts s0, s4, s8 … are Storware nodes, the rest hypervisors.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 // @ts-expect-error plain JavaScript shared with the benchmark
@@ -63,7 +63,9 @@ export async function startSimFleet(
     const inventory = join(lab.dir, 'sim.yaml');
     write(inventory, limits);
     // The recording talks to real lab hosts on a shared machine: the default limits.
-    const recording = join(lab.dir, 'record.yaml');
+    // Same file name, so the same site: the host record the recording leaves names the site the runs use.
+    mkdirSync(join(lab.dir, 'record'));
+    const recording = join(lab.dir, 'record', 'sim.yaml');
     write(recording, {});
     for (const h of hosts.slice(0, 2)) sim.record(h, { host: lab.host(h.role).sshHost, port: lab.host(h.role).sshPort, user: 'ops', keyFile: lab.keyFile });
     const rec = [];

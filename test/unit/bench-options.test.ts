@@ -35,7 +35,7 @@ describe('bench options', () => {
     [['--hosts', 'twelve'], /--hosts: expected a whole number ≥ 2, got "twelve"/],
     [['--hosts', '1'], /--hosts: expected a whole number ≥ 2, got "1"/],
     [['--rounds', '0'], /--rounds: expected a whole number ≥ 1, got "0"/],
-    [['--tools', 'vprov,ansibel'], /--tools: unknown ansibel \(known: vprov, ansible, mitogen, floor\)/],
+    [['--tools', 'vprov,ansibel'], /--tools: unknown ansibel \(known: vprov, vprov-js, ansible, mitogen, floor\)/],
     [['--scale', '100,1k'], /--scale: expected a whole number ≥ 1, got "1k"/],
     [['--scale-rounds', '-1'], /--scale-rounds/],
     [['--out', dir], /--out .*: is a directory/],

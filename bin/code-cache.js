@@ -106,7 +106,11 @@ function prune(dir, keep = 16) {
 function loadBundle(file, command, env = process.env) {
   const source = fs.readFileSync(file, 'utf8');
   const dir = cacheDir(env);
-  const key = createHash('sha256').update(source).update(`\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`).digest('hex').slice(0, 32);
+  const key = createHash('sha256')
+    .update(source)
+    .update(`\0${process.version}\0${process.arch}\0${process.execArgv.join(' ')}`)
+    .digest('hex')
+    .slice(0, 32);
   const cacheFile = dir && `${key}-${/^[a-z]{1,20}$/.test(command ?? '') ? command : 'other'}.bin`;
   const cachedData = cacheFile ? readCache(dir, cacheFile) : undefined;
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });

@@ -16,7 +16,9 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   } catch (err) {
     // A missing or broken build is vprov's own failure, never bad input (exit 1): exit 4, as the
     // CLI does for any unexpected failure, with what to do about it. There is no fallback.
-    process.stderr.write(`error: vprov failed unexpectedly (its bundle dist/bundle/vprov.cjs cannot be loaded: ${err?.message ?? err}); run npm run build, or reinstall vprov\n`);
+    process.stderr.write(
+      `error: vprov failed unexpectedly (its bundle dist/bundle/vprov.cjs cannot be loaded: ${err?.message ?? err}); run npm run build, or reinstall vprov\n`,
+    );
     process.exitCode = 4;
   }
   if (cli) cli.main(process.argv.slice(2)).then((code) => (process.exitCode = code));

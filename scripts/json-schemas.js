@@ -8,7 +8,7 @@ import { evidenceSchema } from '../dist/report/evidence-schema.js';
 import { inventoryJsonSchema } from '../dist/inventory/json-schema.js';
 import { loadCatalog } from '../dist/catalog/load.js';
 
-const write = (name, schema) => writeFileSync(new URL(`../docs/${name}`, import.meta.url), JSON.stringify(schema, null, 2) + '\n');
+const write = (name, schema) => writeFileSync(new URL(`../docs/${name}`, import.meta.url), `${JSON.stringify(schema, null, 2)}\n`);
 write('report.schema.json', z.toJSONSchema(reportSchema));
 write('evidence.schema.json', z.toJSONSchema(evidenceSchema));
 // The inventory schema's names (products, platforms, methods, options, roles, port parameters) are the shipped catalog's.

@@ -25,7 +25,7 @@ export function summarize(report) {
 
 /** The plain line CI reads. */
 export function closingLine({ passed, failed, skipped }) {
-  return `${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
+  return `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {

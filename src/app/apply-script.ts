@@ -119,7 +119,8 @@ export function parseApplyOutput(output: string, plans: readonly ResourcePlan[])
   const stdout = cut < 0 ? output : output.slice(0, cut + 1);
   const sections = splitSections(stdout);
   if (sections.locked !== undefined) return { kind: 'locked', message: sections.locked.trim() };
-  if (sections.stale !== undefined) return { kind: 'stale', facts: stdout.slice(stdout.indexOf(`${sectionStart('stale')}\n`) + sectionStart('stale').length + 1) };
+  if (sections.stale !== undefined)
+    return { kind: 'stale', facts: stdout.slice(stdout.indexOf(`${sectionStart('stale')}\n`) + sectionStart('stale').length + 1) };
   const started = Object.keys(sections).some((k) => k.startsWith('apply-'));
   if (sections.end === undefined) return started ? { kind: 'unfinished' } : { kind: 'not-started' };
   const results = new Map<string, { rc: string | undefined; output: string }>();
@@ -128,7 +129,7 @@ export function parseApplyOutput(output: string, plans: readonly ResourcePlan[])
     const rc = /(?:^|\n)rc=(\d+)\s*$/.exec(out)?.[1];
     results.set(p.resource, { rc, output: out.replace(/(?:^|\n)rc=\d+\s*$/, '').trim() });
   }
-  const recordRc = sections.record === undefined ? undefined : /record_rc=(\d+)/.exec(sections.record)?.[1] ?? 'unknown';
+  const recordRc = sections.record === undefined ? undefined : (/record_rc=(\d+)/.exec(sections.record)?.[1] ?? 'unknown');
   return {
     kind: 'done',
     results,

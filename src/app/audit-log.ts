@@ -39,7 +39,7 @@ export function auditLines(report: RunReport, run: RunIdentity): string[] {
 export function appendAuditLog(file: string, report: RunReport, run: RunIdentity): void {
   mkdirSync(dirname(file), { recursive: true });
   const lines = auditLines(report, run);
-  if (lines.length > 0) appendFileSync(file, lines.join('\n') + '\n', { mode: 0o640 });
+  if (lines.length > 0) appendFileSync(file, `${lines.join('\n')}\n`, { mode: 0o640 });
 }
 
 /** Checked before any host is contacted: an audit log that cannot be written is bad input. */

@@ -86,14 +86,18 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     ...pruned,
   ];
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
-  if (opts.connection === 'local' && hosts.length > 1) opts.onWarning?.(`--connection local runs every selected host's plan on this machine (${hosts.length} hosts): use --limit`);
+  if (opts.connection === 'local' && hosts.length > 1)
+    opts.onWarning?.(`--connection local runs every selected host's plan on this machine (${hosts.length} hosts): use --limit`);
   // Host-key notices belong in the report too (the JSON document is all a --format json run prints).
   const notices: Warning[] = [];
   const notice = (code: string, host: string, message: string) => {
     notices.push({ code, host, message: `${host}: ${message}` });
     opts.onWarning?.(`${host}: ${message}`);
   };
-  const connect = connector({ ...opts, onHostNotice: (host, message) => notice(/^recorded new host key/.test(message) ? 'host-key-recorded' : 'ssh-notice', host, message) });
+  const connect = connector({
+    ...opts,
+    onHostNotice: (host, message) => notice(/^recorded new host key/.test(message) ? 'host-key-recorded' : 'ssh-notice', host, message),
+  });
   for (const h of hosts) if (h.ssh.hostKeys === 'off') notice('host-keys-off', h.name, 'host key checking is off (lab use only)');
   const early = dialEarly(hosts, opts.forks ?? 25, connect);
   // Loaded while the first connections are set up: resources, templates and diff are not needed before facts arrive.
@@ -105,37 +109,44 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const notStarted = (h: HostDesired): HostReport => (
     notStartedCount++,
     {
-    host: h.name,
-    status: h.managed ? 'failed' : 'skipped',
-    managed: h.managed,
-    resources: [],
-    ...(h.managed ? { error: `interrupted (${interrupt?.signal ?? 'signal'}): not started, nothing changed` } : {}),
-    rebootRequired: false,
-    roundTrips: 0,
-    durationMs: 0,
-  });
+      host: h.name,
+      status: h.managed ? 'failed' : 'skipped',
+      managed: h.managed,
+      resources: [],
+      ...(h.managed ? { error: `interrupted (${interrupt?.signal ?? 'signal'}): not started, nothing changed` } : {}),
+      rebootRequired: false,
+      roundTrips: 0,
+      durationMs: 0,
+    }
+  );
   const stop = interrupt ? { signal: interrupt.stopStarting, notStarted } : undefined;
-  const reports = await forEachBounded(hosts, opts.forks ?? 25, async (h) => {
-    progress.start(h.name);
-    const r = await convergeHost(h, {
-      check: opts.check,
-      site: inv.site,
-      takeOver: opts.takeOver,
-      connect: early.connect,
-      reboot: opts.reboot,
-      rebootTimeoutMs: opts.rebootTimeoutMs,
-      timeoutMs: opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_S * 1000,
-      run,
-      lockWaitSeconds: opts.lockWaitSeconds,
-      stopNow: interrupt?.stopNow,
-    });
-    progress.done(h.name, r.status);
-    return r;
-  }, stop).finally(early.unused);
+  const reports = await forEachBounded(
+    hosts,
+    opts.forks ?? 25,
+    async (h) => {
+      progress.start(h.name);
+      const r = await convergeHost(h, {
+        check: opts.check,
+        site: inv.site,
+        takeOver: opts.takeOver,
+        connect: early.connect,
+        reboot: opts.reboot,
+        rebootTimeoutMs: opts.rebootTimeoutMs,
+        timeoutMs: opts.hostTimeoutMs ?? DEFAULT_HOST_TIMEOUT_S * 1000,
+        run,
+        lockWaitSeconds: opts.lockWaitSeconds,
+        stopNow: interrupt?.stopNow,
+      });
+      progress.done(h.name, r.status);
+      return r;
+    },
+    stop,
+  ).finally(early.unused);
   const interrupted = interrupt?.signal ? { signal: interrupt.signal, notStarted: notStartedCount } : undefined;
-  const connectivity = opts.connectivity && !interrupted
-    ? await runProbes(probesFor(compiled, new Set(hosts.filter((h) => h.managed).map((h) => h.name))), hosts, connect, opts.forks ?? 25)
-    : undefined;
+  const connectivity =
+    opts.connectivity && !interrupted
+      ? await runProbes(probesFor(compiled, new Set(hosts.filter((h) => h.managed).map((h) => h.name))), hosts, connect, opts.forks ?? 25)
+      : undefined;
   const report: RunReport = {
     command,
     site: inv.site,
@@ -186,7 +197,10 @@ async function previousHosts(opts: ConvergeAllOptions, inv: Inventory, compiled:
   const current = new Set(compiled.hosts.map((h) => h.name));
   if (opts.prune && opts.prune.length > 0) return prunedHosts(opts.prune, previous.compiled.hosts, current, file, opts.removeAccounts ?? false);
   const left = hostsThatLeft(previous.compiled.hosts, current);
-  if (left.length > 0) opts.onWarning?.(`hosts in ${file} that left ${inv.file}, not changed: ${left.join(', ')}; apply --prune ${left.join(' ')} --prune-inventory ${file} removes what vprov wrote there`);
+  if (left.length > 0)
+    opts.onWarning?.(
+      `hosts in ${file} that left ${inv.file}, not changed: ${left.join(', ')}; apply --prune ${left.join(' ')} --prune-inventory ${file} removes what vprov wrote there`,
+    );
   return [];
 }
 
@@ -229,7 +243,11 @@ function dialEarly(
       return dialling;
     },
     unused: () => {
-      for (const dialling of early.values()) dialling.then((c) => c.close(), () => undefined);
+      for (const dialling of early.values())
+        dialling.then(
+          (c) => c.close(),
+          () => undefined,
+        );
       early.clear();
     },
   };

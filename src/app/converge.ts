@@ -274,7 +274,15 @@ async function planHost(conn: Connection, desired: HostDesired): Promise<Resourc
  * Send the apply script; when the host changed while we waited for its lock, plan again from
  * the fresh facts it printed (another run may have done the work already).
  */
-async function runApply(conn: Connection, desired: HostDesired, first: ResourcePlan[], facts: Facts, firstOwner: Extract<Ownership, { kind: 'mine' }>, opts: ConvergeOptions, run: HostRun) {
+async function runApply(
+  conn: Connection,
+  desired: HostDesired,
+  first: ResourcePlan[],
+  facts: Facts,
+  firstOwner: Extract<Ownership, { kind: 'mine' }>,
+  opts: ConvergeOptions,
+  run: HostRun,
+) {
   const identity = opts.run ?? currentRun('apply');
   let plans = first;
   let owner = firstOwner;
@@ -295,7 +303,8 @@ async function runApply(conn: Connection, desired: HostDesired, first: ResourceP
     const outcome = parseApplyOutput(res.stdout, plans);
     switch (outcome.kind) {
       case 'done':
-        if (outcome.recordRc !== '0') run.recordError = `cannot write the host record ${HOST_RECORD} (exit ${outcome.recordRc ?? 'unknown'}): this host's owner is not recorded`;
+        if (outcome.recordRc !== '0')
+          run.recordError = `cannot write the host record ${HOST_RECORD} (exit ${outcome.recordRc ?? 'unknown'}): this host's owner is not recorded`;
         return { plans, facts, results: outcome.results, verifyFacts: outcome.verifyFacts };
       case 'locked':
         run.applying = [];
@@ -304,16 +313,22 @@ async function runApply(conn: Connection, desired: HostDesired, first: ResourceP
         run.applying = [];
         throw new HostError(`apply script did not run (exit ${res.code}): ${res.stderr.trim() || 'no output'}; nothing changed`);
       case 'unfinished':
-        throw new StateUnknownError(`the apply script started and stopped before its end (exit ${res.code}${res.stderr.trim() ? `: ${res.stderr.trim()}` : ''})`);
+        throw new StateUnknownError(
+          `the apply script started and stopped before its end (exit ${res.code}${res.stderr.trim() ? `: ${res.stderr.trim()}` : ''})`,
+        );
       case 'stale':
         run.applying = [];
         run.phase = 'facts';
-        if (attempt >= STALE_ATTEMPTS) throw new HostError(`the host kept changing while this run waited for its apply lock (${attempt} times); nothing changed by this run, run apply again`);
+        if (attempt >= STALE_ATTEMPTS)
+          throw new HostError(
+            `the host kept changing while this run waited for its apply lock (${attempt} times); nothing changed by this run, run apply again`,
+          );
         facts = factsFromOutput(outcome.facts, facts.raw.ssh);
         {
           // Another controller may have recorded another site meanwhile: checked again, from what the lock saw.
           const again = ownerOf(desired.name, facts.record, { site: opts.site, takeOver: opts.takeOver ?? false });
-          if (again.kind === 'refused') throw new HostError(`${again.message} (recorded while this run waited for the host's apply lock; nothing changed by this run)`);
+          if (again.kind === 'refused')
+            throw new HostError(`${again.message} (recorded while this run waited for the host's apply lock; nothing changed by this run)`);
           owner = again;
           noteOwnership(run.report, owner);
         }
@@ -346,7 +361,9 @@ async function applyPlans(
       check = await connect(desired);
     } catch (err) {
       if (run.aborted) throw err;
-      throw new HostError(`lost SSH access after the firewall change (${describeError(err)}); the rollback armed on the host restores the previous table within ${desired.firewall.confirmTimeout} s`);
+      throw new HostError(
+        `lost SSH access after the firewall change (${describeError(err)}); the rollback armed on the host restores the previous table within ${desired.firewall.confirmTimeout} s`,
+      );
     }
   }
   if (check !== conn) await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
@@ -354,7 +371,16 @@ async function applyPlans(
   // The apply script printed the facts after its changes; read them anew only when they did not
   // come whole, or when the new connection must have its say (commit-confirmed).
   const folded = check === conn ? wholeFacts(verifyFacts, planned.raw.ssh) : undefined;
-  const after = folded ? planFrom(folded, desired, changing(desired, plans.filter((p) => p.status === 'pending'))) : await planHost(check, desired);
+  const after = folded
+    ? planFrom(
+        folded,
+        desired,
+        changing(
+          desired,
+          plans.filter((p) => p.status === 'pending'),
+        ),
+      )
+    : await planHost(check, desired);
   return plans.map((before) => {
     if (before.status !== 'pending') return toReport(before, before.status);
     const error = failed.get(before.resource);

@@ -40,7 +40,10 @@ function factsOf(reading: HostReading, kind: string): unknown {
 export function judge(row: RowBase, readings: ReadonlyMap<string, HostReading>, probes: readonly Probe[]): EvidenceRow {
   const reading = readings.get(row.host)!;
   const m = moduleOfRow(row.kind);
-  const base = { id: row.id, kind: row.kind, host: row.host, documents: row.documents, section: row.section, ...m.describe(row) } as Omit<EvidenceRow, 'found' | 'verdict' | 'reason'>;
+  const base = { id: row.id, kind: row.kind, host: row.host, documents: row.documents, section: row.section, ...m.describe(row) } as Omit<
+    EvidenceRow,
+    'found' | 'verdict' | 'reason'
+  >;
   const verdict = (v: EvidenceRow['verdict'], found: string[], reason?: string): EvidenceRow => ({ ...base, found, verdict: v, ...(reason ? { reason } : {}) });
   const labels = addressLabels(readings);
   const ctx: JudgeContext = {
@@ -53,7 +56,8 @@ export function judge(row: RowBase, readings: ReadonlyMap<string, HostReading>, 
   if (reading.status !== 'read') {
     // What the sources' probes found is still evidence (a flow's reachability), even unread.
     const found = m.foundElsewhere?.(row, ctx) ?? [];
-    if (reading.status === 'not managed') return verdict('not verifiable', found, `${row.host} is not managed (managed: false): vprov does not log in to read it`);
+    if (reading.status === 'not managed')
+      return verdict('not verifiable', found, `${row.host} is not managed (managed: false): vprov does not log in to read it`);
     return verdict('not verifiable', found, `${row.host} ${reading.status}: ${reading.error ?? 'no facts'}`);
   }
   const facts = factsOf(reading, row.kind);

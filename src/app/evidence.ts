@@ -39,7 +39,12 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
   const readings = new Map<string, HostReading>();
   const probed: Probe[] = [];
   const results = await forEachBounded(compiled.hosts, opts.forks ?? 25, (h) =>
-    readHost(h, probes.filter((p) => p.from === h.name), connect, opts.hostTimeoutMs),
+    readHost(
+      h,
+      probes.filter((p) => p.from === h.name),
+      connect,
+      opts.hostTimeoutMs,
+    ),
   );
   const roundTrips = new Map<string, number>();
   for (const [i, r] of results.entries()) {
@@ -53,7 +58,11 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
   const counts = { met: count('met'), notMet: count('not met'), notApplicable: count('not applicable'), notVerifiable: count('not verifiable') };
   const failed = [...readings.values()].some((r) => r.status === 'unreachable' || r.status === 'failed');
   const exitCode = (counts.notMet > 0 ? EXIT_PENDING : EXIT_OK) | (failed ? EXIT_HOST_FAILED : EXIT_OK);
-  const catalogs = inv.products.map(({ product }) => ({ id: product.id, title: product.title, catalog: { file: basename(product.file), sha256: createHash('sha256').update(readFileSync(product.file)).digest('hex') } }));
+  const catalogs = inv.products.map(({ product }) => ({
+    id: product.id,
+    title: product.title,
+    catalog: { file: basename(product.file), sha256: createHash('sha256').update(readFileSync(product.file)).digest('hex') },
+  }));
   const titles = Object.assign({}, ...inv.products.map((sp) => sp.product.documents)) as Record<string, string>;
   const cited = new Set([...requirements.flatMap((r) => r.documents), ...notApplied.flatMap((n) => n.documents)]);
   return {
@@ -65,13 +74,24 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
     inventory: opts.inventory,
     site: inv.site,
     // A site of several products names each; product and catalog stay the first one's (readers of one-product reports).
-    product: inv.products.length === 1 ? { id: catalogs[0]!.id, title: catalogs[0]!.title } : { id: catalogs.map((c) => c.id).join('+'), title: catalogs.map((c) => c.title).join(' + ') },
+    product:
+      inv.products.length === 1
+        ? { id: catalogs[0]!.id, title: catalogs[0]!.title }
+        : { id: catalogs.map((c) => c.id).join('+'), title: catalogs.map((c) => c.title).join(' + ') },
     catalog: catalogs[0]!.catalog,
     ...(inv.products.length > 1 ? { products: catalogs } : {}),
     controller: { host: hostname(), user: localUserName() },
     generatedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    platforms: inv.products.flatMap((sp) => sp.platforms.map((p) => ({ platform: sp.prefix + p.platform, method: p.method ?? null, options: Object.keys(p.options).filter((o) => p.options[o] === true).sort() }))),
+    platforms: inv.products.flatMap((sp) =>
+      sp.platforms.map((p) => ({
+        platform: sp.prefix + p.platform,
+        method: p.method ?? null,
+        options: Object.keys(p.options)
+          .filter((o) => p.options[o] === true)
+          .sort(),
+      })),
+    ),
     documents: [...cited].sort().map((file) => ({ file, title: titles[file] ?? (file.startsWith('site: ') ? "the site's own flow, in the inventory" : file) })),
     hosts: compiled.hosts.map((h) => {
       const r = readings.get(h.name)!;
@@ -126,11 +146,19 @@ async function readHost(
     });
     const { raw, host, record } = await Promise.race([work, limit]);
     const owner = record.state === 'present' ? record.record.site : undefined;
-    return { reading: { desired, status: 'read', raw, facts: host, ...(owner ? { owner } : {}) }, probes: probeResults(probes, raw[PROBE_SECTION] ?? ''), roundTrips: conn!.roundTrips };
+    return {
+      reading: { desired, status: 'read', raw, facts: host, ...(owner ? { owner } : {}) },
+      probes: probeResults(probes, raw[PROBE_SECTION] ?? ''),
+      roundTrips: conn!.roundTrips,
+    };
   } catch (err) {
     const status = err instanceof UnreachableError ? 'unreachable' : 'failed';
     const error = describeError(err);
-    return { reading: { desired, status, error }, probes: probes.map((p) => ({ ...p, result: 'unknown' as const, detail: `${desired.name} ${status}: ${error}` })), roundTrips: conn?.roundTrips ?? 0 };
+    return {
+      reading: { desired, status, error },
+      probes: probes.map((p) => ({ ...p, result: 'unknown' as const, detail: `${desired.name} ${status}: ${error}` })),
+      roundTrips: conn?.roundTrips ?? 0,
+    };
   } finally {
     clearTimeout(timer);
     conn?.close();

@@ -90,5 +90,5 @@ export function renderHistory(runs: ReportDocument[]): string {
   }
   const last = driftOf(runs[runs.length - 1]!);
   lines.push(`now: ${last.size === 0 ? 'in sync' : `${last.size} drifted: ${[...last.keys()].join(', ')}`}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -29,7 +29,12 @@ function pickProduct(catalog: Catalog, id: string): Product {
   const p = catalog.products.get(id);
   if (p) return p;
   const all = [...catalog.products.values()];
-  throw new InputError(`unknown product "${id}" (catalog has: ${all.map((x) => x.id).join(', ')})${didYouMean(id, all.map((x) => ({ name: x.id, title: x.title })))}`);
+  throw new InputError(
+    `unknown product "${id}" (catalog has: ${all.map((x) => x.id).join(', ')})${didYouMean(
+      id,
+      all.map((x) => ({ name: x.id, title: x.title })),
+    )}`,
+  );
 }
 
 function pickPlatform(product: Product, wanted: string | undefined): Platform {
@@ -41,7 +46,10 @@ function pickPlatform(product: Product, wanted: string | undefined): Platform {
   const hit = product.platforms.find((p) => p.id === wanted || normalName(p.id) === normalName(wanted) || normalName(p.title) === normalName(wanted));
   if (hit) return hit;
   throw new InputError(
-    `unknown platform "${wanted}" for ${product.id} (platforms: ${list})${didYouMean(wanted, product.platforms.map((p) => ({ name: p.id, title: p.title })))}`,
+    `unknown platform "${wanted}" for ${product.id} (platforms: ${list})${didYouMean(
+      wanted,
+      product.platforms.map((p) => ({ name: p.id, title: p.title })),
+    )}`,
   );
 }
 
@@ -49,7 +57,9 @@ function pickMethod(product: Product, platform: Platform, wanted: string | undef
   const titled = platform.methods.filter((m): m is string => m !== null);
   if (wanted === undefined) {
     if (titled.length <= 1) return titled[0] ?? null;
-    throw new InputError(`platform ${platform.id} of ${product.id} documents several methods: choose one with --method (${titled.map((m) => `"${m}"`).join(', ')})`);
+    throw new InputError(
+      `platform ${platform.id} of ${product.id} documents several methods: choose one with --method (${titled.map((m) => `"${m}"`).join(', ')})`,
+    );
   }
   if (titled.length === 0) throw new InputError(`platform ${platform.id} of ${product.id} has no transfer methods to choose: leave out --method`);
   const hit = findMethod(product, platform.id, wanted);
@@ -107,7 +117,16 @@ function plan(product: Product, platform: Platform, method: string | null): Plan
   }
   const conditions = Object.keys(product.conditions).filter((c) => flows.some((f) => f.condition === c));
   const params = Object.keys(product.params).filter((p) => flows.some((f) => f.param === p));
-  return { product, platform, method, hostRoles, networkRoles, optionalRoles: new Map([...optionalRoles].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))), conditions, params };
+  return {
+    product,
+    platform,
+    method,
+    hostRoles,
+    networkRoles,
+    optionalRoles: new Map([...optionalRoles].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b))),
+    conditions,
+    params,
+  };
 }
 
 function hostLines(p: Plan, indent: string, qualify: (role: string) => string, prefix = ''): string[] {
@@ -176,7 +195,10 @@ export function starterInventory(catalog: Catalog, opts: InitOptions): string {
   const lines = [
     `# yaml-language-server: $schema=${opts.schemaPath}`,
     ...comment('', `Starter ${site ? 'site' : 'inventory'} for ${what}, written by \`${opts.command}\` from the catalog.`),
-    ...comment('', `Fill in every ${ADDRESS_PLACEHOLDER} and ${CIDR_PLACEHOLDER} and add a line per further host${site ? ' (a host that serves several products lists all their roles on one line)' : ''}; a host vprov must not log into (an appliance, a SaaS endpoint) takes managed: false. Then:`),
+    ...comment(
+      '',
+      `Fill in every ${ADDRESS_PLACEHOLDER} and ${CIDR_PLACEHOLDER} and add a line per further host${site ? ' (a host that serves several products lists all their roles on one line)' : ''}; a host vprov must not log into (an appliance, a SaaS endpoint) takes managed: false. Then:`,
+    ),
     '#   vprov inventory check -i THIS-FILE',
   ];
   if (site) {
@@ -201,5 +223,5 @@ export function starterInventory(catalog: Catalog, opts: InitOptions): string {
     networks.push(...networkLines(p, '  ', qualify));
   }
   if (networks.length) lines.push(`${pad('networks:', 44)}# roles with no hosts here: the CIDRs they connect from`, ...networks);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

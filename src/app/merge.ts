@@ -26,7 +26,8 @@ export function mergeReports(reports: ReportDocument[]): RunReport {
   for (const r of reports) {
     for (const h of r.hosts) {
       const other = seen.get(h.host);
-      if (other !== undefined) throw new InputError(`report merge: host ${h.host} is in two reports (shards ${other} and ${r.shard ?? '?'}): shards must not overlap`);
+      if (other !== undefined)
+        throw new InputError(`report merge: host ${h.host} is in two reports (shards ${other} and ${r.shard ?? '?'}): shards must not overlap`);
       seen.set(h.host, r.shard ?? '?');
     }
   }
@@ -38,7 +39,9 @@ export function mergeReports(reports: ReportDocument[]): RunReport {
   const connectivity = reports.flatMap((r) => r.connectivity ?? []);
   // One interrupted shard makes the whole run interrupted.
   const stopped = reports.filter((r) => r.interrupted);
-  const interrupted = stopped.length ? { signal: stopped[0]!.interrupted!.signal, notStarted: stopped.reduce((n, r) => n + r.interrupted!.notStarted, 0) } : undefined;
+  const interrupted = stopped.length
+    ? { signal: stopped[0]!.interrupted!.signal, notStarted: stopped.reduce((n, r) => n + r.interrupted!.notStarted, 0) }
+    : undefined;
   return {
     command: reports[0]!.command,
     // reports written before sites were named carry none

@@ -30,13 +30,21 @@ export function prunedDesired(d: HostDesired, removeAccounts: boolean): HostDesi
  * The hosts --prune names, from the previous inventory's compiled hosts: each must be there and
  * must have left the current one (a host still in it is cleaned by its roles, not by --prune).
  */
-export function prunedHosts(names: readonly string[], previous: readonly HostDesired[], current: ReadonlySet<string>, previousFile: string, removeAccounts: boolean): HostDesired[] {
+export function prunedHosts(
+  names: readonly string[],
+  previous: readonly HostDesired[],
+  current: ReadonlySet<string>,
+  previousFile: string,
+  removeAccounts: boolean,
+): HostDesired[] {
   const problems: string[] = [];
   const out: HostDesired[] = [];
   for (const name of [...new Set(names)]) {
     const d = previous.find((h) => h.name === name);
-    if (current.has(name)) problems.push(`--prune ${name}: ${name} is still in the inventory; remove it from there first (what its roles no longer need is removed by apply)`);
-    else if (!d) problems.push(`--prune ${name}: no host ${name} in --prune-inventory ${previousFile} (hosts there: ${previous.map((h) => h.name).join(', ') || 'none'})`);
+    if (current.has(name))
+      problems.push(`--prune ${name}: ${name} is still in the inventory; remove it from there first (what its roles no longer need is removed by apply)`);
+    else if (!d)
+      problems.push(`--prune ${name}: no host ${name} in --prune-inventory ${previousFile} (hosts there: ${previous.map((h) => h.name).join(', ') || 'none'})`);
     else if (!d.managed) problems.push(`--prune ${name}: ${name} is managed: false in ${previousFile}; vprov never changed it`);
     else out.push(prunedDesired(d, removeAccounts));
   }
@@ -46,5 +54,8 @@ export function prunedHosts(names: readonly string[], previous: readonly HostDes
 
 /** Hosts of the previous inventory that are not in the current one (what plan lists without --prune). */
 export function hostsThatLeft(previous: readonly HostDesired[], current: ReadonlySet<string>): string[] {
-  return previous.filter((h) => h.managed && !current.has(h.name)).map((h) => h.name).sort();
+  return previous
+    .filter((h) => h.managed && !current.has(h.name))
+    .map((h) => h.name)
+    .sort();
 }

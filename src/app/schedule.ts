@@ -4,7 +4,7 @@
  * Rendering is pure; install/remove/status do the file and systemctl work.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -68,7 +68,9 @@ const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?
 
 export function checkKubernetesName(option: string, value: string, max: number): void {
   if (value.length > max || !K8S_NAME.test(value))
-    throw new InputError(`--${option} ${JSON.stringify(value)}: expected a Kubernetes name of at most ${max} characters: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`);
+    throw new InputError(
+      `--${option} ${JSON.stringify(value)}: expected a Kubernetes name of at most ${max} characters: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`,
+    );
 }
 
 /**
@@ -164,8 +166,13 @@ export function tryScheduledRun(spec: ScheduleSpec, kind: 'systemd' | 'cron'): V
   const argv = driftArgv(spec);
   const home = homeOf(spec.user);
   const me = process.getuid?.() === 0 ? 'root' : (process.env.USER ?? '');
-  const limits = { encoding: 'utf8' as const, timeout: 30 * 60_000, maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
-  let r;
+  const limits = {
+    encoding: 'utf8' as const,
+    timeout: 30 * 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'],
+  };
+  let r: SpawnSyncReturns<string>;
   let how: string;
   if (kind === 'systemd' && systemdRunning()) {
     how = `as a transient service with User=${spec.user}`;
@@ -189,8 +196,13 @@ export function tryScheduledRun(spec: ScheduleSpec, kind: 'systemd' | 'cron'): V
 
 /** The lines of a failed run that say why: errors, unreachable hosts, refused keys. */
 export function causeLines(output: string): string[] {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-  const telling = lines.filter((l) => /error|unreachable|failed|cannot|refus|denied|permission|host key|known_hosts|identity|authenticat|EACCES|ENOENT/i.test(l));
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const telling = lines.filter((l) =>
+    /error|unreachable|failed|cannot|refus|denied|permission|host key|known_hosts|identity|authenticat|EACCES|ENOENT/i.test(l),
+  );
   return [...new Set(telling.length ? telling : lines.slice(-5))].slice(0, 12);
 }
 
@@ -235,7 +247,9 @@ export function installSchedule(spec: ScheduleSpec, kind: 'systemd' | 'cron', di
 export function removeSchedule(name: string, dir?: string): InstallResult {
   checkScheduleName(name);
   const notes: string[] = [];
-  const candidates = dir ? [`${dir}/${name}.service`, `${dir}/${name}.timer`, `${dir}/${name}`] : [`/etc/systemd/system/${name}.service`, `/etc/systemd/system/${name}.timer`, `/etc/cron.d/${name}`];
+  const candidates = dir
+    ? [`${dir}/${name}.service`, `${dir}/${name}.timer`, `${dir}/${name}`]
+    : [`/etc/systemd/system/${name}.service`, `/etc/systemd/system/${name}.timer`, `/etc/cron.d/${name}`];
   const present = candidates.filter((f) => existsSync(f));
   if (!dir && systemdRunning() && present.some((f) => f.endsWith('.timer'))) {
     execFileSync('systemctl', ['disable', '--now', `${name}.timer`], { stdio: 'ignore' });
@@ -265,7 +279,7 @@ export function scheduleStatus(name: string, dir?: string): string {
       /* the files above say enough */
     }
   }
-  return lines.length > 0 ? lines.join('\n') + '\n' : `no schedule named ${name}\n`;
+  return lines.length > 0 ? `${lines.join('\n')}\n` : `no schedule named ${name}\n`;
 }
 
 /** The image's user (non-root) and where it keeps what it reads: see Containerfile. */
@@ -300,13 +314,22 @@ export function shardCommand(shards: number): string {
  * ConfigMap, the SSH key and known_hosts from a Secret and the reports on a volume, as a
  * non-root user on a read-only root filesystem.
  */
-export function kubernetesManifest(opts: { name: string; shards: number; schedule: string; image: string; inventoryConfigMap: string; sshSecret: string; reportsClaim: string }): string {
+export function kubernetesManifest(opts: {
+  name: string;
+  shards: number;
+  schedule: string;
+  image: string;
+  inventoryConfigMap: string;
+  sshSecret: string;
+  reportsClaim: string;
+}): string {
   checkKubernetesName('name', opts.name, 52);
   checkKubernetesName('config-map', opts.inventoryConfigMap, 253);
   checkKubernetesName('ssh-secret', opts.sshSecret, 253);
   checkKubernetesName('reports-claim', opts.reportsClaim, 253);
   // An image reference is one word: no whitespace or control characters can reach the YAML.
-  if (!/^[\x21-\x7e]{1,4096}$/.test(opts.image)) throw new InputError(`--image ${JSON.stringify(opts.image)}: expected an image reference (printable, no spaces)`);
+  if (!/^[\x21-\x7e]{1,4096}$/.test(opts.image))
+    throw new InputError(`--image ${JSON.stringify(opts.image)}: expected an image reference (printable, no spaces)`);
   const job = {
     apiVersion: 'batch/v1',
     kind: 'CronJob',

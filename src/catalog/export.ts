@@ -15,7 +15,15 @@ export interface ExportedHostRequirement {
 
 export function exportHostRequirements(catalog: Catalog): ExportedHostRequirement[] {
   return [...catalog.products.values()].flatMap((p) =>
-    p.requirements.host.map((h) => ({ product: p.id, resource: h.resource, id: h.id, roles: [...h.roles], statement: h.statement, section: h.section, sources: [...h.sources] })),
+    p.requirements.host.map((h) => ({
+      product: p.id,
+      resource: h.resource,
+      id: h.id,
+      roles: [...h.roles],
+      statement: h.statement,
+      section: h.section,
+      sources: [...h.sources],
+    })),
   );
 }
 

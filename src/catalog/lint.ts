@@ -26,7 +26,10 @@ export function lintCatalog(catalog: Catalog): LintFinding[] {
     }
     for (const [name, param] of Object.entries(p.params)) {
       const flows = p.flows.filter((f) => f.param === name);
-      add('info', `port parameter ${name} (${param.description}): default ${param.default.join(', ')}, overridable with ports.${name} in the inventory; used by ${flows.length} flow(s)`);
+      add(
+        'info',
+        `port parameter ${name} (${param.description}): default ${param.default.join(', ')}, overridable with ports.${name} in the inventory; used by ${flows.length} flow(s)`,
+      );
     }
     const seen = new Map<string, (typeof p.flows)[number]>();
     for (const f of p.flows.filter((x) => x.protocol !== 'icmp')) {
@@ -35,7 +38,9 @@ export function lintCatalog(catalog: Catalog): LintFinding[] {
       if (other && other.protocol !== f.protocol) {
         // A row that names no transport is listed for both by vprov; one that names both is the document's.
         const unstated = [other, f].some((x) => /no transport/i.test(x.note ?? ''));
-        const what = unstated ? `${f.ports.join(',')} has no transport in the document (listed for TCP and UDP)` : `${f.ports.join(',')} is documented for both TCP and UDP`;
+        const what = unstated
+          ? `${f.ports.join(',')} has no transport in the document (listed for TCP and UDP)`
+          : `${f.ports.join(',')} is documented for both TCP and UDP`;
         add('info', `${f.section}: ${f.from} → ${f.to} ${what}`);
       }
       seen.set(key, f);

@@ -86,7 +86,9 @@ function loadCatalogFile(file: string): Product {
 function catalogFileNames(dir: string): string[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
   } catch (err) {
     throw new InputError(`catalog directory ${dir} cannot be read: ${(err as Error).message}`, dir);
   }
@@ -168,7 +170,8 @@ function crossCheck(loc: Located, data: CatalogFile): string[] {
     checkSources(req.sources, ['requirements', 'sudo', role, 'sources']);
   }
   data.requirements.host.forEach((h, i) => {
-    for (const [ri, role] of h.roles.entries()) if (!roles.has(role)) problems.push(locate(loc, ['requirements', 'host', i, 'roles', ri], `unknown role "${role}" (roles: ${[...roles].join(', ')})`));
+    for (const [ri, role] of h.roles.entries())
+      if (!roles.has(role)) problems.push(locate(loc, ['requirements', 'host', i, 'roles', ri], `unknown role "${role}" (roles: ${[...roles].join(', ')})`));
     checkSources(h.sources, ['requirements', 'host', i, 'sources']);
   });
   return problems;

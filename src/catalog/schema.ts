@@ -32,7 +32,7 @@ export function absolutePathProblem(p: string): string | null {
   if (p.includes('\\')) return 'must not contain a backslash';
   if (p.length > 1 && p.endsWith('/')) return 'must name a file, not end in "/"';
   if (p.split('/').some((seg, i) => i > 0 && (seg === '..' || seg === '.' || seg === ''))) return 'must not contain "..", "." or "//" segments';
-  const bad = /[^A-Za-z0-9._+@\/-]/.exec(p);
+  const bad = /[^A-Za-z0-9._+@/-]/.exec(p);
   if (bad) return `must not contain ${JSON.stringify(bad[0])} (letters, digits and . _ + @ - / only)`;
   return null;
 }
@@ -104,9 +104,7 @@ export const catalogFileSchema = z
     documents: z.record(z.string(), z.string()),
     roles: z.record(id, z.string()),
     conditions: z.record(id, z.string()).default({}),
-    params: z
-      .record(id, z.object({ default: z.array(portSpec).min(1), description: z.string() }).strict())
-      .default({}),
+    params: z.record(id, z.object({ default: z.array(portSpec).min(1), description: z.string() }).strict()).default({}),
     platforms: z.array(platformSchema).min(1),
     requirements: z
       .object({

@@ -7,7 +7,9 @@ export async function becomePassword(ask: boolean | undefined): Promise<string |
   // (and what followed would be read as script) and a pty would act on control characters.
   // eslint-disable-next-line no-control-regex
   if (password !== undefined && /[\u0000-\u001f\u007f]/.test(password)) {
-    throw new InputError(`${ask ? 'the password typed' : 'VPROV_BECOME_PASSWORD'} contains a newline or another control character; sudo reads one line of text`);
+    throw new InputError(
+      `${ask ? 'the password typed' : 'VPROV_BECOME_PASSWORD'} contains a newline or another control character; sudo reads one line of text`,
+    );
   }
   return password;
 }

@@ -30,7 +30,9 @@ export function completesNames(current: string, argv: Argv): boolean {
   const completing = (key: string) => typeof argv[key] === 'string' && argv[key] === current;
   if (completing('limit') || completing('platform') || completing('method')) return true;
   if (current.startsWith('-')) return false;
-  return (command === 'init' && (sub === undefined || sub === current)) || (command === 'catalog' && sub === 'show' && (third === undefined || third === current));
+  return (
+    (command === 'init' && (sub === undefined || sub === current)) || (command === 'catalog' && sub === 'show' && (third === undefined || third === current))
+  );
 }
 
 /** The names to offer for `current`, or null when yargs' own completion (commands, options) applies. */
@@ -51,16 +53,30 @@ export function completeNames(current: string, argv: Argv): string[] | null {
       return starting(term.slice(sign.length), [...Object.keys(inv.data.hosts), ...Object.keys(inv.data.groups)]).map((n) => `${head}${sign}${n}`);
     }
     // The product word: init's first positional, or catalog show's.
-    const product = command === 'init' ? String(argv._[1] ?? words(argv.products)[0] ?? '') : command === 'catalog' ? String(argv._[2] ?? words(argv.product)[0] ?? '') : undefined;
+    const product =
+      command === 'init'
+        ? String(argv._[1] ?? words(argv.products)[0] ?? '')
+        : command === 'catalog'
+          ? String(argv._[2] ?? words(argv.product)[0] ?? '')
+          : undefined;
     if (completing('platform') || completing('method')) {
       const p = product ? catalogOf(argv).products.get(product) : undefined;
       if (!p) return [];
-      if (completing('platform')) return starting(current, p.platforms.map((x) => x.id));
+      if (completing('platform'))
+        return starting(
+          current,
+          p.platforms.map((x) => x.id),
+        );
       const platform = p.platforms.find((x) => x.id === argv.platform) ?? (p.platforms.length === 1 ? p.platforms[0] : undefined);
-      return starting(current, (platform?.methods ?? []).filter((m): m is string => m !== null));
+      return starting(
+        current,
+        (platform?.methods ?? []).filter((m): m is string => m !== null),
+      );
     }
     const positional = argv._.map(String);
-    const productSlot = (command === 'init' && !current.startsWith('-')) || (command === 'catalog' && positional[1] === 'show' && positional.length <= 3 && !current.startsWith('-'));
+    const productSlot =
+      (command === 'init' && !current.startsWith('-')) ||
+      (command === 'catalog' && positional[1] === 'show' && positional.length <= 3 && !current.startsWith('-'));
     if (productSlot && (command === 'init' || positional.length === 2 || positional[2] === current)) {
       return starting(current, catalogOf(argv).products.keys());
     }

@@ -20,7 +20,19 @@ import { reportCommand } from './commands/report.js';
 import { initCommand } from './commands/init.js';
 
 /** Every command, in the order --help lists them; each one's options live beside it in commands/. */
-const COMMANDS: readonly AddCommand[] = [initCommand, planCommand, applyCommand, verifyCommand, driftCommand, explainCommand, evidenceCommand, scheduleCommand, reportCommand, catalogCommand, inventoryCommand];
+const COMMANDS: readonly AddCommand[] = [
+  initCommand,
+  planCommand,
+  applyCommand,
+  verifyCommand,
+  driftCommand,
+  explainCommand,
+  evidenceCommand,
+  scheduleCommand,
+  reportCommand,
+  catalogCommand,
+  inventoryCommand,
+];
 
 /**
  * yargs lays out the whole help text after every command, to print it should the command fail
@@ -59,7 +71,12 @@ export async function main(argv: string[], io: Output = processOutput): Promise<
       .completion(
         'completion',
         'print a bash/zsh completion script (add `source <(vprov completion)` to ~/.bashrc or ~/.zshrc); it completes host, group, product, platform and method names too',
-        (current: string, argv: Record<string, unknown>, fallback: (done: (err: Error | null, list?: string[]) => void) => void, done: (list: string[]) => void) => {
+        (
+          current: string,
+          argv: Record<string, unknown>,
+          fallback: (done: (err: Error | null, list?: string[]) => void) => void,
+          done: (list: string[]) => void,
+        ) => {
           const names = completion?.completeNames(current, argv as never) ?? null;
           if (names === null) fallback((_err, list) => done(list ?? []));
           else done(names);

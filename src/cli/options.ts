@@ -20,7 +20,11 @@ export interface CommandContext {
 export type AddCommand = <T>(y: Argv<T>, ctx: CommandContext) => Argv<T>;
 
 export const inventoryOption = { alias: 'i', type: 'string', demandOption: true, describe: 'inventory file (YAML or Ansible)' } as const;
-export const limitOption = { alias: 'l', type: 'string', describe: 'only these hosts: names, groups, globs, !exclusions, &intersections, comma-separated' } as const;
+export const limitOption = {
+  alias: 'l',
+  type: 'string',
+  describe: 'only these hosts: names, groups, globs, !exclusions, &intersections, comma-separated',
+} as const;
 export const roleMapOption = {
   type: 'string',
   array: true,
@@ -28,10 +32,26 @@ export const roleMapOption = {
 } as const;
 /** Tests and catalog authors only: hidden from --help. */
 export const catalogOption = { type: 'string', hidden: true, describe: 'catalog directory (default: the shipped catalog)' } as const;
-export const forksOption = { alias: 'f', type: 'number', default: 25, coerce: wholeNumber('forks', 1, 1000), describe: 'hosts worked on at once (1-1000)' } as const;
+export const forksOption = {
+  alias: 'f',
+  type: 'number',
+  default: 25,
+  coerce: wholeNumber('forks', 1, 1000),
+  describe: 'hosts worked on at once (1-1000)',
+} as const;
 export const timeoutOption = { type: 'number', default: 600, coerce: seconds('timeout', 86_400), describe: 'seconds one host may take' } as const;
-export const connectionOption = { alias: 'c', choices: ['ssh', 'local'] as const, default: 'ssh' as const, describe: 'local: run on this machine without SSH' } as const;
-export const askBecomePassOption = { alias: 'K', type: 'boolean', default: false, describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)' } as const;
+export const connectionOption = {
+  alias: 'c',
+  choices: ['ssh', 'local'] as const,
+  default: 'ssh' as const,
+  describe: 'local: run on this machine without SSH',
+} as const;
+export const askBecomePassOption = {
+  alias: 'K',
+  type: 'boolean',
+  default: false,
+  describe: 'prompt for the sudo password (or set VPROV_BECOME_PASSWORD)',
+} as const;
 export const auditLogOption = { type: 'string', describe: 'append one JSON line per host and run to this file' } as const;
 export const outputOption = { alias: 'o', type: 'string', describe: 'write the report here (atomically) instead of stdout' } as const;
 

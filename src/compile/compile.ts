@@ -3,7 +3,17 @@
  * Same input, same output: everything is sorted.
  */
 import { compareText } from '../core/text-order.js';
-import { DEFAULT_MAX_OUTPUT, type Flow, type FirewallDesired, type FirewallRule, type HostDesired, type SourceSet, type SshTarget, type Warning, type Family } from '../core/types.js';
+import {
+  DEFAULT_MAX_OUTPUT,
+  type Flow,
+  type FirewallDesired,
+  type FirewallRule,
+  type HostDesired,
+  type SourceSet,
+  type SshTarget,
+  type Warning,
+  type Family,
+} from '../core/types.js';
 import { canonicalAddress, familyOf, normalizeSources } from '../core/net.js';
 import { InputError } from '../core/errors.js';
 import { sshUserProblem } from '../core/ssh-user.js';
@@ -58,7 +68,10 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
   const hostAddresses = new Map(hostNames.map((n) => [n, addressesOf(n)]));
   for (const [role, nets] of Object.entries(data.networks)) {
     if (nets.some((n) => WORLD.has(canonicalAddress(n)))) {
-      warnings.push({ code: 'world-open', message: `networks.${role} allows any source (${nets.filter((n) => WORLD.has(canonicalAddress(n))).join(', ')}): every flow from ${role} is open to the world` });
+      warnings.push({
+        code: 'world-open',
+        message: `networks.${role} allows any source (${nets.filter((n) => WORLD.has(canonicalAddress(n))).join(', ')}): every flow from ${role} is open to the world`,
+      });
     }
   }
 
@@ -110,7 +123,11 @@ export function compile(inv: Inventory, opts: CompileOptions = {}): CompileResul
     decisions.push(...req.decisions);
     for (const { sp, mode } of req.selinuxOff) {
       const doc = sp.product.requirements.selinux!;
-      warnings.push({ code: 'selinux-mode', host: name, message: `host ${name}: SELinux ${mode} is not what ${sp.product.id} documents (${doc.allowed.join(' or ')}): ${doc.reason}` });
+      warnings.push({
+        code: 'selinux-mode',
+        host: name,
+        message: `host ${name}: SELinux ${mode} is not what ${sp.product.id} documents (${doc.allowed.join(' or ')}): ${doc.reason}`,
+      });
     }
     return {
       name,
@@ -193,10 +210,7 @@ function normalizeFirewall(setting: FirewallSetting, controllers: readonly strin
   };
 }
 
-function buildFirewall(
-  base: FirewallBase,
-  wanted: Wanted[],
-): FirewallDesired {
+function buildFirewall(base: FirewallBase, wanted: Wanted[]): FirewallDesired {
   // One named set per distinct (role, family, members); names are stable for the same input.
   // A set's elements are the source list itself, shared by every host that wants it.
   const byKey = new Map<string, Wanted>();
@@ -273,7 +287,10 @@ function resolveTarget(
   const user = own.user ?? d.user ?? c.user ?? local.user;
   // The inventory's own values were checked by its schema; ssh_config's and the local name were not.
   const userProblem = sshUserProblem(user);
-  if (userProblem) throw new InputError(`ssh user for ${alias} (${(own.user ?? d.user) !== undefined ? 'inventory' : c.user !== undefined ? '~/.ssh/config User' : 'the local user name'}): not a user name OpenSSH accepts: ${userProblem}`);
+  if (userProblem)
+    throw new InputError(
+      `ssh user for ${alias} (${(own.user ?? d.user) !== undefined ? 'inventory' : c.user !== undefined ? '~/.ssh/config User' : 'the local user name'}): not a user name OpenSSH accepts: ${userProblem}`,
+    );
   const target: SshTarget = {
     host: c.hostName ?? alias,
     port: own.port ?? d.port ?? c.port ?? 22,
@@ -294,7 +311,7 @@ function resolveTarget(
 function outputBytes(v: number | string | undefined): number {
   if (v === undefined) return DEFAULT_MAX_OUTPUT;
   if (typeof v === 'number') return v;
-  return Number(v.slice(0, -1)) * 1024 ** (' KMG'.indexOf(v.slice(-1)));
+  return Number(v.slice(0, -1)) * 1024 ** ' KMG'.indexOf(v.slice(-1));
 }
 
 /** ProxyJump "a,b": connect to a, through it to b, through that to the target. */

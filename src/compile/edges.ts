@@ -63,7 +63,9 @@ export function flowEdges(data: InventoryFile, flows: readonly Flow[], hostAddre
  * reason (not "no host with role …", which would be false); otherwise there is no source at all.
  */
 export function noSourceReason(data: InventoryFile, flow: Flow, dest?: string): string {
-  const holders = Object.keys(data.hosts).filter((n) => takesPart(data.hosts[n]!, flow.from, flow)).sort();
+  const holders = Object.keys(data.hosts)
+    .filter((n) => takesPart(data.hosts[n]!, flow.from, flow))
+    .sort();
   const selfOnly = holders.length > 0 && holders.every((n) => (dest === undefined ? takesPart(data.hosts[n]!, flow.to, flow) : n === dest));
   if (selfOnly && !data.networks[flow.from]?.length) {
     const who = dest ?? holders.join(', ');

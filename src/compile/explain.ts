@@ -52,7 +52,9 @@ function hostNamed(inv: Inventory, nameOrAddress: string): string {
   if (nameOrAddress in inv.data.hosts) return nameOrAddress;
   const byAddress = Object.keys(inv.data.hosts).filter((n) => inv.data.hosts[n]!.address === nameOrAddress);
   if (byAddress.length === 1) return byAddress[0]!;
-  throw new InputError(`no host "${nameOrAddress}" in ${inv.file} (hosts: ${Object.keys(inv.data.hosts).sort().join(', ')})${didYouMean(nameOrAddress, Object.keys(inv.data.hosts))}`);
+  throw new InputError(
+    `no host "${nameOrAddress}" in ${inv.file} (hosts: ${Object.keys(inv.data.hosts).sort().join(', ')})${didYouMean(nameOrAddress, Object.keys(inv.data.hosts))}`,
+  );
 }
 
 /** "HOST", "HOST:PORT", "HOST:PORT/PROTO" or "HOST/icmp". */
@@ -67,9 +69,14 @@ export function parseTarget(spec: string): Pick<ExplainQuery, 'host' | 'port' | 
 }
 
 export function explain(inv: Inventory, compiled: CompileResult, asked: ExplainQuery): Explanation {
-  const query = { ...asked, ...(asked.host !== undefined ? { host: hostNamed(inv, asked.host) } : {}), ...(asked.from !== undefined ? { from: hostNamed(inv, asked.from) } : {}) };
+  const query = {
+    ...asked,
+    ...(asked.host !== undefined ? { host: hostNamed(inv, asked.host) } : {}),
+    ...(asked.from !== undefined ? { from: hostNamed(inv, asked.from) } : {}),
+  };
   const matches = (f: Flow) =>
-    (query.protocol === undefined || f.protocol === query.protocol) && (query.port === undefined || (f.protocol !== 'icmp' && portsContain(f.ports, query.port)));
+    (query.protocol === undefined || f.protocol === query.protocol) &&
+    (query.port === undefined || (f.protocol !== 'icmp' && portsContain(f.ports, query.port)));
   const hosts = inv.data.hosts;
   const flows: ExplainedFlow[] = compiled.edges
     .filter((e) => matches(e.flow) && (query.host === undefined || e.dest === query.host) && (query.from === undefined || e.sourceHosts.includes(query.from)))
@@ -81,8 +88,20 @@ export function explain(inv: Inventory, compiled: CompileResult, asked: ExplainQ
   const names = Object.keys(hosts).sort();
   // The site's own flows are judged like a product's: a condition that is off, or no source.
   const candidates = [
-    ...inv.products.flatMap((sp) => sp.product.flows.map((raw) => ({ selection: flowSelection(sp, raw), flow: effectiveFlow(sp, raw), conditions: sp.product.conditions, at: sp.prefix ? `products.${sp.product.id}.platforms` : 'platforms' }))),
-    ...inv.siteFlows.map((flow) => ({ selection: siteConditionOn(inv, flow.condition) ? ('selected' as const) : ('condition-off' as const), flow, conditions: {} as Record<string, string>, at: 'platforms' })),
+    ...inv.products.flatMap((sp) =>
+      sp.product.flows.map((raw) => ({
+        selection: flowSelection(sp, raw),
+        flow: effectiveFlow(sp, raw),
+        conditions: sp.product.conditions,
+        at: sp.prefix ? `products.${sp.product.id}.platforms` : 'platforms',
+      })),
+    ),
+    ...inv.siteFlows.map((flow) => ({
+      selection: siteConditionOn(inv, flow.condition) ? ('selected' as const) : ('condition-off' as const),
+      flow,
+      conditions: {} as Record<string, string>,
+      at: 'platforms',
+    })),
   ];
   for (const { selection, flow, conditions, at } of candidates) {
     if (selection === 'platform-not-selected' || selection === 'method-not-selected') continue;

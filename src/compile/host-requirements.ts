@@ -45,7 +45,12 @@ export function hostRequirements(inv: Inventory, name: string): HostRequirements
   const decisions: Decision[] = [];
   // The products that ask something of this host: it holds one of their roles with a sudo list.
   const asking = inv.products
-    .map((sp) => ({ sp, roles: rolesOf(inv, name, sp).filter((r) => r in sp.product.requirements.sudo).sort() }))
+    .map((sp) => ({
+      sp,
+      roles: rolesOf(inv, name, sp)
+        .filter((r) => r in sp.product.requirements.sudo)
+        .sort(),
+    }))
     .filter((x) => x.roles.length > 0);
 
   // SELinux: one mode per host. Products that document different modes (or allowed sets with no
@@ -57,7 +62,9 @@ export function hostRequirements(inv: Inventory, name: string): HostRequirements
     return `${sp.product.id} documents ${s.mode} (allowed: ${s.allowed.join(', ')}; ${cite(s.sources, s.section)})`;
   });
   const modes = new Set(documented.map(({ sp }) => sp.product.requirements.selinux!.mode));
-  const common = (['enforcing', 'permissive', 'disabled'] as const).filter((m) => documented.every(({ sp }) => sp.product.requirements.selinux!.allowed.includes(m)));
+  const common = (['enforcing', 'permissive', 'disabled'] as const).filter((m) =>
+    documented.every(({ sp }) => sp.product.requirements.selinux!.allowed.includes(m)),
+  );
   if (documented.length > 1 && (modes.size > 1 || common.length === 0)) {
     if (host.selinux !== undefined) {
       const setting = where('selinux');
@@ -74,7 +81,10 @@ export function hostRequirements(inv: Inventory, name: string): HostRequirements
       contradictions.push(`host ${name}: contradicting SELinux requirements: ${wants.join('; ')}; ${choice}: settle it with ${where('selinux')}: MODE`);
     }
   }
-  const selinuxOff = selinuxMode === 'keep' ? [] : documented.filter(({ sp }) => !sp.product.requirements.selinux!.allowed.includes(selinuxMode)).map(({ sp }) => ({ sp, mode: selinuxMode }));
+  const selinuxOff =
+    selinuxMode === 'keep'
+      ? []
+      : documented.filter(({ sp }) => !sp.product.requirements.selinux!.allowed.includes(selinuxMode)).map(({ sp }) => ({ sp, mode: selinuxMode }));
 
   // The service account: one per user, its groups the union (added, never removed); a home or
   // shell two products document differently is settled by the inventory's own setting.
@@ -83,7 +93,10 @@ export function hostRequirements(inv: Inventory, name: string): HostRequirements
   let account: AccountDesired | null = null;
   let sudoers: SudoersDesired | null = null;
   if (users.length > 1) {
-    const who = withAccount.map(({ sp }) => `${sp.product.id} needs ${sp.product.requirements.account!.user} (${cite(sp.product.requirements.account!.sources, sp.product.requirements.account!.section)})`);
+    const who = withAccount.map(
+      ({ sp }) =>
+        `${sp.product.id} needs ${sp.product.requirements.account!.user} (${cite(sp.product.requirements.account!.sources, sp.product.requirements.account!.section)})`,
+    );
     contradictions.push(`host ${name}: two service accounts on one host are not supported: ${who.join('; ')}; give each product its own host`);
   } else if (users.length === 1) {
     const user = users[0]!;
@@ -97,10 +110,19 @@ export function hostRequirements(inv: Inventory, name: string): HostRequirements
       });
       if (values.size > 1) {
         if (own === undefined) {
-          contradictions.push(`host ${name}: contradicting ${field} for account ${user}: ${claims.join('; ')}; settle it with ${where('account')}: { ${field}: PATH }`);
+          contradictions.push(
+            `host ${name}: contradicting ${field} for account ${user}: ${claims.join('; ')}; settle it with ${where('account')}: { ${field}: PATH }`,
+          );
         } else {
           const setting = host.account?.[field] !== undefined ? where(`account.${field}`) : `defaults.account.${field} (${inv.file})`;
-          decisions.push({ host: name, what: `${field} of account ${user}`, value: own, setting, products: claims, message: `host ${name}: ${field} of account ${user} is ${own}, decided by ${setting}: ${claims.join('; ')}` });
+          decisions.push({
+            host: name,
+            what: `${field} of account ${user}`,
+            value: own,
+            setting,
+            products: claims,
+            message: `host ${name}: ${field} of account ${user} is ${own}, decided by ${setting}: ${claims.join('; ')}`,
+          });
         }
       }
       return own ?? [...values][0] ?? fallback;
@@ -112,7 +134,9 @@ export function hostRequirements(inv: Inventory, name: string): HostRequirements
       home: attr('home', `/home/${user}`),
       shell: attr('shell', '/bin/bash'),
     };
-    const roles = withAccount.flatMap(({ sp, roles: rs }) => rs.map((r) => ({ sp, role: r, qualified: sp.prefix + r }))).sort((a, b) => (a.qualified < b.qualified ? -1 : a.qualified > b.qualified ? 1 : 0));
+    const roles = withAccount
+      .flatMap(({ sp, roles: rs }) => rs.map((r) => ({ sp, role: r, qualified: sp.prefix + r })))
+      .sort((a, b) => (a.qualified < b.qualified ? -1 : a.qualified > b.qualified ? 1 : 0));
     const commands = [...new Set(roles.flatMap(({ sp, role }) => sp.product.requirements.sudo[role]!.commands))];
     const flagged = new Set(withAccount.flatMap(({ sp }) => sp.product.requirements.rootEquivalent));
     if (commands.length > 0) {

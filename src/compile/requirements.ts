@@ -21,7 +21,14 @@ export function requirementsOf(inv: Inventory, compiled: CompileResult): { rows:
   const perHost = compiled.hosts.flatMap((h) => RESOURCES.map((m) => m.requirements(ctx, h)));
   // Contradictions between products that the inventory settled: an auditor sees who decided what.
   const decisions = compiled.decisions.map(
-    (d): NotApplied => ({ kind: d.what === 'SELinux mode' ? 'selinux' : 'account', requirement: `${d.what} on ${d.host}: ${d.value}`, status: 'flagged', reason: `decided by ${d.setting}: ${d.products.join('; ')}`, documents: [], section: 'inventory' }),
+    (d): NotApplied => ({
+      kind: d.what === 'SELinux mode' ? 'selinux' : 'account',
+      requirement: `${d.what} on ${d.host}: ${d.value}`,
+      status: 'flagged',
+      reason: `decided by ${d.setting}: ${d.products.join('; ')}`,
+      documents: [],
+      section: 'inventory',
+    }),
   );
   return {
     rows: [...deployment, ...perHost].flatMap((r) => r.rows),

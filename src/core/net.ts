@@ -177,7 +177,7 @@ function parseV6(ip: string): bigint {
   if (dotted) {
     tail = parseV4(dotted[1]!);
     tailGroups = 2;
-    text = text.slice(0, -dotted[1]!.length) + '0:0';
+    text = `${text.slice(0, -dotted[1]!.length)}0:0`;
   }
   const [head, rest] = text.split('::') as [string, string | undefined];
   const h = head ? head.split(':') : [];
@@ -198,10 +198,16 @@ export function formatAddress(family: Family, n: bigint): string {
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) { i++; continue; }
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   const hex = groups.map((g) => g.toString(16));

@@ -27,7 +27,11 @@ const cache = new Map<string, HandlebarsTemplateDelegate>();
 const join = (list: unknown[], sep: unknown) => list.join(typeof sep === 'string' ? sep : ', ');
 /** Config files are rendered verbatim; HTML (`*.html.hbs`) is escaped. */
 const optionsFor = (name: string) => ({ strict: true, noEscape: !name.endsWith('.html.hbs') });
-const keyOf = (name: string, text: string) => createHash('sha256').update(JSON.stringify(optionsFor(name))).update(text).digest('hex');
+const keyOf = (name: string, text: string) =>
+  createHash('sha256')
+    .update(JSON.stringify(optionsFor(name)))
+    .update(text)
+    .digest('hex');
 
 function withHelpers(h: Handlebars): Handlebars {
   const env = h.create();

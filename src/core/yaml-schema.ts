@@ -35,9 +35,7 @@ export function locate(loc: Located, path: readonly PropertyKey[], reason: strin
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`))
-    .join('');
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i > 0 ? '.' : ''}${String(p)}`)).join('');
 }
 
 export function lineOf(loc: Located, path: readonly PropertyKey[]): number | undefined {
@@ -52,8 +50,6 @@ export function lineOf(loc: Located, path: readonly PropertyKey[]): number | und
 export function validate<S extends z.ZodType>(loc: Located, schema: S, data: unknown = loc.doc.toJS()): z.infer<S> {
   const result = schema.safeParse(data);
   if (result.success) return result.data;
-  const details = result.error.issues.map((issue) =>
-    locate(loc, issue.path as PropertyKey[], issue.message),
-  );
+  const details = result.error.issues.map((issue) => locate(loc, issue.path as PropertyKey[], issue.message));
   throw new InputError(details[0]!, loc.file, details);
 }

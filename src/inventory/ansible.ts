@@ -200,7 +200,8 @@ export function parseAnsibleIni(text: string, file: string): AnsibleInventory {
       for (const h of expandHostRange(name, where)) addHost(inv, h, section, vars);
     }
   });
-  for (const [g, line] of pendingVars) if (!declared.has(g)) throw new InputError(`${file}:${line}: section [${g}:vars] is not valid for undefined group: ${g}`, file);
+  for (const [g, line] of pendingVars)
+    if (!declared.has(g)) throw new InputError(`${file}:${line}: section [${g}:vars] is not valid for undefined group: ${g}`, file);
   for (const [g, p] of pendingChildren) throw new InputError(`${file}:${p.line}: section [${p.parents.at(-1)}:children] includes undefined group: ${g}`, file);
   return inv;
 }
@@ -231,7 +232,8 @@ export function parseAnsibleYaml(text: string, file: string): AnsibleInventory {
       for (const [pattern, vars] of Object.entries(node.hosts)) {
         if (vars !== null && !isMap(vars)) throw new InputError(`${file}: ${path}.hosts.${pattern}: host variables must be a mapping`, file);
         const { name, port } = hostAndPort(pattern);
-        for (const h of expandHostRange(name, `${file}: ${path}.hosts`)) addHost(inv, h, group, { ...(port !== undefined ? { ansible_port: port } : {}), ...(vars ?? {}) });
+        for (const h of expandHostRange(name, `${file}: ${path}.hosts`))
+          addHost(inv, h, group, { ...(port !== undefined ? { ansible_port: port } : {}), ...(vars ?? {}) });
       }
     }
     if (node.children !== undefined && node.children !== null) {
@@ -356,7 +358,13 @@ export function ansibleHosts(inv: AnsibleInventory, roleMap: Record<string, stri
   const known = [...inv.children.keys()];
   for (const g of Object.keys(roleMap)) {
     if (!inv.children.has(g)) {
-      throw new InputError(`--role-map: ${inv.file} has no group "${g}" (groups: ${known.filter((k) => k !== 'all' && k !== 'ungrouped').sort(compareText).join(', ')})${didYouMean(g, known)}`, inv.file);
+      throw new InputError(
+        `--role-map: ${inv.file} has no group "${g}" (groups: ${known
+          .filter((k) => k !== 'all' && k !== 'ungrouped')
+          .sort(compareText)
+          .join(', ')})${didYouMean(g, known)}`,
+        inv.file,
+      );
     }
   }
   const hosts: Record<string, unknown> = {};
@@ -391,7 +399,9 @@ export function ansibleHosts(inv: AnsibleInventory, roleMap: Record<string, stri
     for (const g of h.groups) if (g !== 'all' && g !== 'ungrouped') (groups[g] ??= []).push(name);
   }
   for (const g of Object.keys(groups)) groups[g]!.sort(compareText);
-  const notUnderstood = [...unused].sort(([a], [b]) => compareText(a, b)).map(([k, names]) => `${k} (${names.length > 5 ? `${names.slice(0, 5).join(', ')}, … ${names.length} hosts` : names.join(', ')})`);
+  const notUnderstood = [...unused]
+    .sort(([a], [b]) => compareText(a, b))
+    .map(([k, names]) => `${k} (${names.length > 5 ? `${names.slice(0, 5).join(', ')}, … ${names.length} hosts` : names.join(', ')})`);
   return { hosts, groups, ignored, notUnderstood };
 }
 

@@ -28,7 +28,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'platforms.items.method': 'transfer method as titled in the catalog; required when the platform documents several',
   'platforms.items.options': 'condition flags to enable (e.g. ceph, netcat, nfs-on-node): rows the documents make optional',
   ports: 'overrides of the catalog’s default ports, by parameter name (e.g. netcat, keystone)',
-  products: 'a site of several products on shared hosts: product id → its platforms and ports; roles are then written PRODUCT/ROLE (exclusive with product:, platforms:, ports:)',
+  products:
+    'a site of several products on shared hosts: product id → its platforms and ports; roles are then written PRODUCT/ROLE (exclusive with product:, platforms:, ports:)',
   'products.additionalProperties.platforms': 'what this product protects in the site, and how',
   'products.additionalProperties.ports': 'overrides of this product’s default ports, by parameter name',
   flows: 'the site’s own flows (monitoring, backup of the hosts, admin tools): opened like documented ones, cited as "site: FILE:LINE"',
@@ -51,7 +52,8 @@ const DESCRIPTIONS: Record<string, string> = {
   [`${HOST}.account`]: 'home and shell of the service account on this host; decides when the site’s products document different ones',
   groups: 'group name → host names, for --limit',
   ansible: 'import hosts and groups from an Ansible inventory (INI or YAML), mapping groups to roles',
-  networks: 'role (PRODUCT/ROLE in a site) or site network named by flows: → CIDRs: sources that have no hosts here (clients, external systems, monitoring); never "any"',
+  networks:
+    'role (PRODUCT/ROLE in a site) or site network named by flows: → CIDRs: sources that have no hosts here (clients, external systems, monitoring); never "any"',
   acknowledge: 'flow ids whose warning you have read (e.g. "skipped: no source"): not repeated on every command, still counted in the summary',
 };
 
@@ -74,8 +76,7 @@ function productNames(product: Product): Record<string, unknown> {
   const platforms = product.platforms.map((p) => p.id);
   const roles = sorted(Object.keys(product.roles));
   const conditions = sorted(Object.keys(product.conditions));
-  const methodsOf = (p: Product['platforms'][number]) =>
-    sorted(p.methods.flatMap((m) => (m === null ? [] : [m, ...methodHeadings(product, p.id, m)])));
+  const methodsOf = (p: Product['platforms'][number]) => sorted(p.methods.flatMap((m) => (m === null ? [] : [m, ...methodHeadings(product, p.id, m)])));
   const selection: Record<string, unknown> = {
     type: 'object',
     properties: {
@@ -118,7 +119,8 @@ export function inventoryJsonSchema(catalog?: Catalog): Record<string, unknown> 
   const out: Record<string, unknown> = {
     ...generated,
     title: 'vprov inventory',
-    description: 'Hosts mapped to the roles of one catalog product, or of a site of several (docs/design.md §4, §4a). Validate fully with `vprov inventory check -i FILE`.',
+    description:
+      'Hosts mapped to the roles of one catalog product, or of a site of several (docs/design.md §4, §4a). Validate fully with `vprov inventory check -i FILE`.',
   };
   if (catalog) {
     const products = [...catalog.products.values()].sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -9,7 +9,10 @@ import type { InventoryFile } from './schema.js';
 export function selectHosts(data: Pick<InventoryFile, 'hosts' | 'groups'>, pattern: string | undefined): string[] {
   const all = Object.keys(data.hosts).sort();
   if (pattern === undefined || pattern === 'all') return all;
-  const terms = pattern.split(/[,:]/).map((t) => t.trim()).filter(Boolean);
+  const terms = pattern
+    .split(/[,:]/)
+    .map((t) => t.trim())
+    .filter(Boolean);
   // A script whose variable expanded to nothing must not reach the whole fleet.
   if (terms.length === 0) throw new InputError(`--limit: empty pattern "${pattern}"; leave --limit out (or write --limit all) to select every host`);
   const include = terms.filter((t) => !t.startsWith('!') && !t.startsWith('&'));
@@ -43,6 +46,9 @@ function expand(data: Pick<InventoryFile, 'hosts' | 'groups'>, term: string, all
 }
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }

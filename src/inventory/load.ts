@@ -91,7 +91,13 @@ function optionsVar(v: unknown): Record<string, boolean> {
   if (v === undefined || v === null || v === '') return {};
   if (Array.isArray(v)) return Object.fromEntries(v.map((o) => [String(o).trim(), true]));
   if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, b]) => [k, b === true || /^(yes|true|on|1)$/i.test(String(b))]));
-  return Object.fromEntries(String(v).split(',').map((o) => o.trim()).filter(Boolean).map((o) => [o, true]));
+  return Object.fromEntries(
+    String(v)
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean)
+      .map((o) => [o, true]),
+  );
 }
 
 /** A bare Ansible inventory: vprov settings come from vprov_* vars of group "all". */
@@ -108,7 +114,10 @@ function fromAnsible(inv: AnsibleInventory, opts: LoadOptions): Record<string, u
   }
   const roleMap = parseRoleMap([...roleMapVar(vars.vprov_role_map), ...(opts.roleMap ?? [])]);
   if (Object.keys(roleMap).length === 0) {
-    throw new InputError(`${inv.file}: no Ansible group is mapped to a role: give --role-map GROUP=ROLE (repeatable) or vprov_role_map in group "all"`, inv.file);
+    throw new InputError(
+      `${inv.file}: no Ansible group is mapped to a role: give --role-map GROUP=ROLE (repeatable) or vprov_role_map in group "all"`,
+      inv.file,
+    );
   }
   const imp = ansibleHosts(inv, roleMap);
   noticeImport(imp, opts);
@@ -160,7 +169,11 @@ function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inv
   if (Array.isArray(given)) {
     // A list of products is a site; say so instead of zod's "expected string, received array".
     throw new InputError(
-      locate(loc, ['product'], `one product per "product:" (catalog has: ${[...catalog.products.keys()].join(', ')}); several products on shared hosts make a site: write them under "products:", each with its platforms`),
+      locate(
+        loc,
+        ['product'],
+        `one product per "product:" (catalog has: ${[...catalog.products.keys()].join(', ')}); several products on shared hosts make a site: write them under "products:", each with its platforms`,
+      ),
       file,
     );
   }
@@ -171,10 +184,12 @@ function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inv
   const site = siteFlows(loc, data);
   problems.push(...acknowledgeProblems(loc, data, products, site));
   if (problems.length > 0) throw new InputError(problems[0]!, file, problems);
-  const hostLines = Object.fromEntries(Object.keys(data.hosts).flatMap((h) => {
-    const line = lineOf(loc, ['hosts', h]);
-    return line === undefined ? [] : [[h, line]];
-  }));
+  const hostLines = Object.fromEntries(
+    Object.keys(data.hosts).flatMap((h) => {
+      const line = lineOf(loc, ['hosts', h]);
+      return line === undefined ? [] : [[h, line]];
+    }),
+  );
   return { file, data, products, siteFlows: site, hostLines, site: siteOf(data, file), locate: (path, reason) => locate(loc, path, reason) };
 }
 
@@ -195,18 +210,22 @@ function siteProducts(loc: Located, data: InventoryFile, catalog: Catalog): Site
   };
   if (data.products !== undefined) {
     for (const key of ['product', 'platforms', 'ports'] as const) {
-      if (data[key] !== undefined) fail([key], `a site lists its products under products: — ${key}: at the top level is the single-product form; move it under products.PRODUCT`);
+      if (data[key] !== undefined)
+        fail([key], `a site lists its products under products: — ${key}: at the top level is the single-product form; move it under products.PRODUCT`);
     }
     const ids = Object.keys(data.products);
     if (ids.length === 0) fail(['products'], `a site needs at least one product (catalog has: ${known})`);
     return ids.map((id) => {
-      const product = catalog.products.get(id) ?? fail(['products', id], `unknown product "${id}" (catalog has: ${known})${didYouMean(id, productNames(catalog))}`);
+      const product =
+        catalog.products.get(id) ?? fail(['products', id], `unknown product "${id}" (catalog has: ${known})${didYouMean(id, productNames(catalog))}`);
       const sel = data.products![id]!;
       return { product, prefix: `${id}/`, platforms: sel.platforms, ports: sel.ports, at: ['products', id, 'platforms'] };
     });
   }
   if (data.product === undefined) fail([], `expected product: (one product) or products: (a site of several; catalog has: ${known})`);
-  const product = catalog.products.get(data.product!) ?? fail(['product'], `unknown product "${data.product}" (catalog has: ${known})${didYouMean(data.product!, productNames(catalog))}`);
+  const product =
+    catalog.products.get(data.product!) ??
+    fail(['product'], `unknown product "${data.product}" (catalog has: ${known})${didYouMean(data.product!, productNames(catalog))}`);
   if (data.platforms === undefined) fail(['platforms'], 'select at least one platform');
   return [{ product, prefix: '', platforms: data.platforms!, ports: data.ports ?? {}, at: ['platforms'] }];
 }
@@ -220,7 +239,13 @@ function selectionProblems(loc: Located, sp: SiteProduct): string[] {
   sp.platforms.forEach((sel, i) => {
     const platform = product.platforms.find((p) => p.id === sel.platform);
     if (!platform) {
-      problems.push(locate(loc, [...sp.at, i, 'platform'], `unknown platform "${sel.platform}" (catalog ${product.id} has: ${platformIds.join(', ')})${didYouMean(sel.platform, platformNames)}`));
+      problems.push(
+        locate(
+          loc,
+          [...sp.at, i, 'platform'],
+          `unknown platform "${sel.platform}" (catalog ${product.id} has: ${platformIds.join(', ')})${didYouMean(sel.platform, platformNames)}`,
+        ),
+      );
       return;
     }
     const methods = platform.methods.filter((m): m is string => m !== null);
@@ -232,16 +257,27 @@ function selectionProblems(loc: Located, sp: SiteProduct): string[] {
       // Titles match regardless of case and punctuation, and a document's own heading names its method too.
       const title = findMethod(product, platform.id, sel.method);
       if (title !== undefined) sel.method = title;
-      else problems.push(locate(loc, [...sp.at, i, 'method'], `unknown method "${sel.method}" for ${platform.id} (methods: ${methods.join(', ') || 'none'})${didYouMean(sel.method, methods)}`));
+      else
+        problems.push(
+          locate(
+            loc,
+            [...sp.at, i, 'method'],
+            `unknown method "${sel.method}" for ${platform.id} (methods: ${methods.join(', ') || 'none'})${didYouMean(sel.method, methods)}`,
+          ),
+        );
     }
     for (const flag of Object.keys(sel.options)) {
-      if (!conditions.includes(flag)) problems.push(locate(loc, [...sp.at, i, 'options', flag], `unknown option "${flag}" (options: ${conditions.join(', ') || 'none'})${didYouMean(flag, conditions)}`));
+      if (!conditions.includes(flag))
+        problems.push(
+          locate(loc, [...sp.at, i, 'options', flag], `unknown option "${flag}" (options: ${conditions.join(', ') || 'none'})${didYouMean(flag, conditions)}`),
+        );
     }
   });
   const portsAt = sp.prefix ? ['products', sp.product.id, 'ports'] : ['ports'];
   const params = Object.keys(product.params);
   for (const key of Object.keys(sp.ports)) {
-    if (!(key in product.params)) problems.push(locate(loc, [...portsAt, key], `unknown port parameter "${key}" (parameters: ${params.join(', ') || 'none'})${didYouMean(key, params)}`));
+    if (!(key in product.params))
+      problems.push(locate(loc, [...portsAt, key], `unknown port parameter "${key}" (parameters: ${params.join(', ') || 'none'})${didYouMean(key, params)}`));
   }
   return problems;
 }
@@ -263,7 +299,12 @@ function crossCheck(loc: Located, data: InventoryFile, products: readonly SitePr
   const roleList = roles.join(', ');
   const whose = site ? `the site's products (${products.map((p) => p.product.id).join(', ')})` : products[0]!.product.id;
   const unknownRole = (role: string) => {
-    const hint = !site && role.includes('/') ? '; PRODUCT/ROLE roles need the site form (products:)' : site && !role.includes('/') ? '; in a site, roles are PRODUCT/ROLE' : '';
+    const hint =
+      !site && role.includes('/')
+        ? '; PRODUCT/ROLE roles need the site form (products:)'
+        : site && !role.includes('/')
+          ? '; in a site, roles are PRODUCT/ROLE'
+          : '';
     return `unknown role "${role}" (roles of ${whose}: ${roleList})${hint}${didYouMean(role, roles)}`;
   };
   const platformIds = products.flatMap((sp) => sp.product.platforms.map((p) => sp.prefix + p.id));
@@ -274,7 +315,13 @@ function crossCheck(loc: Located, data: InventoryFile, products: readonly SitePr
       if (!roles.includes(role)) problems.push(locate(loc, ['hosts', name, 'roles', i], unknownRole(role)));
     });
     if (host.platform !== undefined && !platformIds.includes(host.platform)) {
-      problems.push(locate(loc, ['hosts', name, 'platform'], `unknown platform "${host.platform}" (${site ? 'platforms of the site' : `catalog ${products[0]!.product.id} has`}: ${platformIds.join(', ')})${didYouMean(host.platform, platformNames)}`));
+      problems.push(
+        locate(
+          loc,
+          ['hosts', name, 'platform'],
+          `unknown platform "${host.platform}" (${site ? 'platforms of the site' : `catalog ${products[0]!.product.id} has`}: ${platformIds.join(', ')})${didYouMean(host.platform, platformNames)}`,
+        ),
+      );
     }
     // Compared as addresses: ::ffff:10.0.0.5 is 10.0.0.5, 2001:DB8::1 is 2001:db8::1.
     const key = familyOf(host.address) ? canonicalAddress(host.address) : host.address.toLowerCase();
@@ -285,7 +332,10 @@ function crossCheck(loc: Located, data: InventoryFile, products: readonly SitePr
   for (const [group, members] of Object.entries(data.groups)) {
     if (group in data.hosts) problems.push(locate(loc, ['groups', group], `group "${group}" has the name of a host`));
     members.forEach((m, i) => {
-      if (!(m in data.hosts) && !(m in data.groups)) problems.push(locate(loc, ['groups', group, i], `unknown host or group "${m}"${didYouMean(m, [...Object.keys(data.hosts), ...Object.keys(data.groups)])}`));
+      if (!(m in data.hosts) && !(m in data.groups))
+        problems.push(
+          locate(loc, ['groups', group, i], `unknown host or group "${m}"${didYouMean(m, [...Object.keys(data.hosts), ...Object.keys(data.groups)])}`),
+        );
     });
   }
   // A networks: key is a role, or a site network that a site flow names (anything else is a typo).
@@ -293,7 +343,9 @@ function crossCheck(loc: Located, data: InventoryFile, products: readonly SitePr
   for (const key of Object.keys(data.networks)) {
     if (roles.includes(key)) continue;
     if (key.includes('/') || !ends.has(key)) {
-      const networks = ends.size ? `, or a site network named by flows: (${[...ends].filter((e) => !roles.includes(e)).join(', ')})` : '; a site network is named by a flow in flows:';
+      const networks = ends.size
+        ? `, or a site network named by flows: (${[...ends].filter((e) => !roles.includes(e)).join(', ')})`
+        : '; a site network is named by a flow in flows:';
       problems.push(locate(loc, ['networks', key], `${unknownRole(key)}${networks}`));
     }
   }
@@ -304,12 +356,19 @@ function crossCheck(loc: Located, data: InventoryFile, products: readonly SitePr
         if (roles.includes(n) || n in data.networks) return;
         const path = Array.isArray(f[end]) ? ['flows', i, end, j] : ['flows', i, end];
         const nets = Object.keys(data.networks).filter((k) => !roles.includes(k));
-        problems.push(locate(loc, path, `"${n}" is neither a role nor a network (roles of ${whose}: ${roleList}; networks: ${nets.join(', ') || 'none — add networks: { ' + n + ': [CIDR] }'})`));
+        problems.push(
+          locate(
+            loc,
+            path,
+            `"${n}" is neither a role nor a network (roles of ${whose}: ${roleList}; networks: ${nets.join(', ') || `none — add networks: { ${n}: [CIDR] }`})`,
+          ),
+        );
       });
     }
     if (f.condition !== undefined) {
       const conditions = products.flatMap((sp) => Object.keys(sp.product.conditions).map((c) => sp.prefix + c));
-      if (!conditions.includes(f.condition)) problems.push(locate(loc, ['flows', i, 'condition'], `unknown condition "${f.condition}" (options of ${whose}: ${conditions.join(', ') || 'none'})`));
+      if (!conditions.includes(f.condition))
+        problems.push(locate(loc, ['flows', i, 'condition'], `unknown condition "${f.condition}" (options of ${whose}: ${conditions.join(', ') || 'none'})`));
     }
   });
   return problems;
@@ -325,21 +384,23 @@ function siteFlows(loc: Located, data: InventoryFile): Flow[] {
     // Two flows written on one line (a flow-style list) still get distinct ids.
     const at = lines.filter((l) => l === line).length > 1 ? `${line}.${i + 1}` : `${line ?? i + 1}`;
     const pairs = [f.from].flat().flatMap((from) => [f.to].flat().map((to) => ({ from, to })));
-    return pairs.map(({ from, to }, k): Flow => ({
-      // A stable id fit for an nft comment: the file's slug and the line, never the raw file name.
-      id: `site/${tag}/${at}${pairs.length > 1 ? `/${k + 1}` : ''}`,
-      product: 'site',
-      platform: null,
-      platformTitle: null,
-      method: null,
-      from,
-      to,
-      protocol: f.protocol,
-      ports: f.ports,
-      purpose: f.purpose,
-      condition: f.condition ?? null,
-      sources: [`site: ${name}:${line ?? '?'}`],
-      section: 'flows',
-    }));
+    return pairs.map(
+      ({ from, to }, k): Flow => ({
+        // A stable id fit for an nft comment: the file's slug and the line, never the raw file name.
+        id: `site/${tag}/${at}${pairs.length > 1 ? `/${k + 1}` : ''}`,
+        product: 'site',
+        platform: null,
+        platformTitle: null,
+        method: null,
+        from,
+        to,
+        protocol: f.protocol,
+        ports: f.ports,
+        purpose: f.purpose,
+        condition: f.condition ?? null,
+        sources: [`site: ${name}:${line ?? '?'}`],
+        section: 'flows',
+      }),
+    );
   });
 }

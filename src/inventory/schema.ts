@@ -5,7 +5,7 @@ import { absolutePath, portSpec } from '../catalog/schema.js';
 import { sshUserProblem } from '../core/ssh-user.js';
 import { SITE_NAME, SITE_NAME_RULE } from '../core/site.js';
 
-const address = z.string().refine((s) => cidrProblem(s) === null && !s.includes('/') || isHostname(s), {
+const address = z.string().refine((s) => (cidrProblem(s) === null && !s.includes('/')) || isHostname(s), {
   message: 'must be an IPv4/IPv6 address or a DNS name',
 });
 const cidr = z.string().superRefine((s, ctx) => {
@@ -13,19 +13,25 @@ const cidr = z.string().superRefine((s, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const sshUser = z.string().min(1).superRefine((s, ctx) => {
-  const problem = sshUserProblem(s);
-  if (problem) ctx.addIssue({ code: 'custom', message: `not a user name OpenSSH accepts: ${problem}` });
-});
+const sshUser = z
+  .string()
+  .min(1)
+  .superRefine((s, ctx) => {
+    const problem = sshUserProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a user name OpenSSH accepts: ${problem}` });
+  });
 
 /** ProxyJump hops are "[user@]host[:port]": each hop's user is held to the same rule. */
-const proxyJump = z.string().min(1).superRefine((s, ctx) => {
-  for (const hop of s.split(',')) {
-    const user = /^([^@]+)@/.exec(hop.trim())?.[1];
-    const problem = user === undefined ? null : sshUserProblem(user);
-    if (problem) ctx.addIssue({ code: 'custom', message: `hop "${hop.trim()}": not a user name OpenSSH accepts: ${problem}` });
-  }
-});
+const proxyJump = z
+  .string()
+  .min(1)
+  .superRefine((s, ctx) => {
+    for (const hop of s.split(',')) {
+      const user = /^([^@]+)@/.exec(hop.trim())?.[1];
+      const problem = user === undefined ? null : sshUserProblem(user);
+      if (problem) ctx.addIssue({ code: 'custom', message: `hop "${hop.trim()}": not a user name OpenSSH accepts: ${problem}` });
+    }
+  });
 
 export const sshSchema = z
   .object({
@@ -49,19 +55,22 @@ export const sshSchema = z
   .strict();
 
 const FIREWALL_EXPECTED = 'expected auto | nftables | firewalld | none, or { backend, inputPolicy, sshAdmins, confirmTimeout }';
-const firewallSchema = z.union([
-  z.enum(['auto', 'firewalld', 'nftables', 'none']),
-  z
-    .object({
-      backend: z.enum(['auto', 'firewalld', 'nftables', 'none']).default('auto'),
-      inputPolicy: z.enum(['accept', 'drop']).default('accept'),
-      /** sources that keep SSH access when inputPolicy is drop */
-      sshAdmins: z.array(cidr).default([]),
-      /** seconds a risky firewall change waits for confirmation from a new SSH session before it is rolled back */
-      confirmTimeout: z.number().int().min(5).max(3600).default(60),
-    })
-    .strict(),
-], { error: FIREWALL_EXPECTED });
+const firewallSchema = z.union(
+  [
+    z.enum(['auto', 'firewalld', 'nftables', 'none']),
+    z
+      .object({
+        backend: z.enum(['auto', 'firewalld', 'nftables', 'none']).default('auto'),
+        inputPolicy: z.enum(['accept', 'drop']).default('accept'),
+        /** sources that keep SSH access when inputPolicy is drop */
+        sshAdmins: z.array(cidr).default([]),
+        /** seconds a risky firewall change waits for confirmation from a new SSH session before it is rolled back */
+        confirmTimeout: z.number().int().min(5).max(3600).default(60),
+      })
+      .strict(),
+  ],
+  { error: FIREWALL_EXPECTED },
+);
 
 const selinuxSchema = z.enum(['permissive', 'enforcing', 'disabled', 'keep']);
 const accountSchema = z.object({ home: absolutePath.optional(), shell: absolutePath.optional() }).strict();
@@ -135,10 +144,9 @@ export const inventorySchema = z
       })
       .strict()
       .default({ ssh: {}, firewall: 'auto', selinux: 'keep', account: {} }),
-    hosts: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'host names use letters, digits, _ . -'), hostSchema).refine(
-      (h) => Object.keys(h).length > 0,
-      'an inventory needs at least one host',
-    ),
+    hosts: z
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'host names use letters, digits, _ . -'), hostSchema)
+      .refine((h) => Object.keys(h).length > 0, 'an inventory needs at least one host'),
     groups: z.record(z.string(), z.array(z.string())).default({}),
     /** hosts and groups imported from an Ansible inventory (INI or YAML), groups mapped to roles */
     ansible: z

@@ -18,7 +18,9 @@ export function renderEvidencePrometheus(r: EvidenceReport): string {
   return [
     '# HELP vprov_evidence_requirements Documented requirements proven on the host by the last evidence run, by verdict.',
     '# TYPE vprov_evidence_requirements gauge',
-    ...hosts.flatMap((h) => VERDICTS.map((v) => `vprov_evidence_requirements{${site},host="${label(h.host)}",verdict="${verdictLabel(v)}"} ${count(h.host, v)}`)),
+    ...hosts.flatMap((h) =>
+      VERDICTS.map((v) => `vprov_evidence_requirements{${site},host="${label(h.host)}",verdict="${verdictLabel(v)}"} ${count(h.host, v)}`),
+    ),
     '# HELP vprov_evidence_host_read 1 when the last evidence run read the (managed) host, 0 when it could not.',
     '# TYPE vprov_evidence_host_read gauge',
     ...hosts.filter((h) => h.managed).map((h) => `vprov_evidence_host_read{${site},host="${label(h.host)}"} ${h.status === 'read' ? 1 : 0}`),

@@ -45,7 +45,7 @@ const host = z.object({
   firewall: z.string().optional().describe('backend in effect: nftables, firewalld or none'),
   error: z.string().optional(),
   roundTrips: z.number().int(),
-  foreign: foreignSchema.optional().describe('what else is open on the host: not vprov\'s, reported, never changed'),
+  foreign: foreignSchema.optional().describe("what else is open on the host: not vprov's, reported, never changed"),
   owner: z.string().optional().describe('the site the host record names (/etc/vprov/host.json), when the host has one'),
 });
 
@@ -55,7 +55,9 @@ export const evidenceSchema = z.object({
   exitCode: z.number().int(),
   verdict: z
     .union([z.enum(['met', 'not met', 'incomplete']), z.string().regex(/^met except [1-9]\d* not verifiable$/)])
-    .describe('not met: some requirement is not met; incomplete: none is, but a host could not be read; met except N not verifiable: every requirement read is met, N could not be verified; met: every applicable requirement is met'),
+    .describe(
+      'not met: some requirement is not met; incomplete: none is, but a host could not be read; met except N not verifiable: every requirement read is met, N could not be verified; met: every applicable requirement is met',
+    ),
   counts: z.object({ met: z.number().int(), notMet: z.number().int(), notApplicable: z.number().int(), notVerifiable: z.number().int() }),
   inventory: z.string(),
   site: z.string().describe('the site the inventory describes'),

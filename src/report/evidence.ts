@@ -7,7 +7,7 @@ import { EVIDENCE_GROUPS } from '../resources/registry.js';
 export { EVIDENCE_GROUPS };
 
 export function renderEvidenceJson(r: EvidenceReport): string {
-  return JSON.stringify(r, null, 2) + '\n';
+  return `${JSON.stringify(r, null, 2)}\n`;
 }
 
 const cls = (s: string) => s.replace(/ /g, '-');
@@ -22,8 +22,10 @@ export function renderEvidenceHtml(r: EvidenceReport): string {
     verdictClass: r.verdict.startsWith('met except') ? 'not-verifiable' : cls(r.verdict),
     seconds: (r.durationMs / 1000).toFixed(1),
     notAppliedCount: r.notApplied.length,
-    notMet: r.requirements.filter((x) => x.verdict === 'not met').map((x) => ({ anchor: anchor(x), host: x.host, requirement: x.requirement, reason: x.reason ?? '' })),
-    hosts: r.hosts.map((h) => ({ ...h, firewall: h.managed ? h.firewall ?? '' : 'not managed', owner: h.owner ?? '', error: h.error ?? null })),
+    notMet: r.requirements
+      .filter((x) => x.verdict === 'not met')
+      .map((x) => ({ anchor: anchor(x), host: x.host, requirement: x.requirement, reason: x.reason ?? '' })),
+    hosts: r.hosts.map((h) => ({ ...h, firewall: h.managed ? (h.firewall ?? '') : 'not managed', owner: h.owner ?? '', error: h.error ?? null })),
     groups: EVIDENCE_GROUPS.map((g) => ({
       id: g.id,
       title: g.title,
@@ -70,13 +72,21 @@ export function renderEvidenceMd(r: EvidenceReport): string {
   ];
   for (const x of r.requirements.filter((y) => y.verdict === 'not met')) out.push(`- **not met**: ${x.host}: ${x.requirement} — ${x.reason ?? ''}`);
   out.push('', '## Hosts', '', '| host | address | roles | firewall | owner | read |', '|---|---|---|---|---|---|');
-  for (const h of r.hosts) out.push(`| ${h.host} | ${h.address} | ${h.roles.join(', ')} | ${h.managed ? h.firewall ?? '' : 'not managed'} | ${h.owner ?? ''} | ${cell(h.status + (h.error ? `: ${h.error}` : ''))} |`);
+  for (const h of r.hosts)
+    out.push(
+      `| ${h.host} | ${h.address} | ${h.roles.join(', ')} | ${h.managed ? (h.firewall ?? '') : 'not managed'} | ${h.owner ?? ''} | ${cell(h.status + (h.error ? `: ${h.error}` : ''))} |`,
+    );
   const other = r.hosts.filter((h) => h.foreign && (h.foreign.items.length > 0 || h.foreign.notes.length > 0 || h.foreign.errors?.length));
   if (other.length > 0) {
-    out.push('', '## Anything else open (not vprov\'s: reported, never changed)', '');
+    out.push('', "## Anything else open (not vprov's: reported, never changed)", '');
     for (const h of other) {
       const f = h.foreign!;
-      out.push(`- **${h.host}**`, ...f.notes.map((n) => `  - ${n}`), ...f.items.map((i) => `  - ${cell(foreignLine(i))}`), ...(f.errors ?? []).map((e) => `  - cannot read: ${e}`));
+      out.push(
+        `- **${h.host}**`,
+        ...f.notes.map((n) => `  - ${n}`),
+        ...f.items.map((i) => `  - ${cell(foreignLine(i))}`),
+        ...(f.errors ?? []).map((e) => `  - cannot read: ${e}`),
+      );
     }
   }
   for (const g of EVIDENCE_GROUPS) {
@@ -84,19 +94,24 @@ export function renderEvidenceMd(r: EvidenceReport): string {
     if (rows.length === 0) continue;
     out.push('', `## ${g.title}`, '', '| host | requirement | found on the host | verdict | document, section |', '|---|---|---|---|---|');
     for (const x of rows) {
-      const req = [x.requirement, x.sources ? `from ${x.sources.join(', ')}` : '', context(x), x.rootEquivalent ? 'root-equivalent' : ''].filter(Boolean).join('<br>');
+      const req = [x.requirement, x.sources ? `from ${x.sources.join(', ')}` : '', context(x), x.rootEquivalent ? 'root-equivalent' : '']
+        .filter(Boolean)
+        .join('<br>');
       const verdict = x.verdict === 'not met' ? `**not met**` : x.verdict;
-      out.push(`| ${x.host} | ${cell(req)} | ${cell(x.found.join('<br>'))} | ${verdict}${x.reason ? `: ${cell(x.reason)}` : ''} | ${cell(x.documents.join(', '))}, ${cell(x.section)} |`);
+      out.push(
+        `| ${x.host} | ${cell(req)} | ${cell(x.found.join('<br>'))} | ${verdict}${x.reason ? `: ${cell(x.reason)}` : ''} | ${cell(x.documents.join(', '))}, ${cell(x.section)} |`,
+      );
     }
   }
   out.push('', '## Documented requirements not applied, and flagged', '');
   if (r.notApplied.length === 0) out.push('Every documented requirement of the selected platforms is applied.');
   else {
     out.push('| requirement | status | why | document, section |', '|---|---|---|---|');
-    for (const n of r.notApplied) out.push(`| ${cell(n.requirement)} | ${n.status} | ${cell(n.reason)} | ${cell(n.documents.join(', '))}, ${cell(n.section)} |`);
+    for (const n of r.notApplied)
+      out.push(`| ${cell(n.requirement)} | ${n.status} | ${cell(n.reason)} | ${cell(n.documents.join(', '))}, ${cell(n.section)} |`);
   }
   out.push('', '## Documents', '');
   for (const d of r.documents) out.push(`- \`${d.file}\`: ${d.title}`);
   if (r.warnings.length) out.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -4,13 +4,15 @@ import type { Explanation } from '../compile/explain.js';
 
 export function explainText(x: Explanation): string {
   const { query } = x;
-  const what = query.port !== undefined ? `${query.port}/${query.protocol ?? 'tcp+udp'}` : query.protocol ?? 'any port';
+  const what = query.port !== undefined ? `${query.port}/${query.protocol ?? 'tcp+udp'}` : (query.protocol ?? 'any port');
   const lines: string[] = [];
   const ports = (f: Flow) => `${f.protocol}/${f.ports.join(',') || '-'}`;
   const where = (f: Flow) =>
-    (f.product === 'site' ? "the site's own flow" : [f.platformTitle ?? f.platform, f.method].filter(Boolean).join(' / ')) + (f.condition ? ` (condition ${f.condition})` : '');
+    (f.product === 'site' ? "the site's own flow" : [f.platformTitle ?? f.platform, f.method].filter(Boolean).join(' / ')) +
+    (f.condition ? ` (condition ${f.condition})` : '');
   // A site flow is stated by the inventory, not by a document.
-  const cite = (f: Flow) => (f.product === 'site' ? `    stated in: ${f.sources.join(', ')}` : `    documented in: ${f.sources.join(', ')} — section "${f.section}"`);
+  const cite = (f: Flow) =>
+    f.product === 'site' ? `    stated in: ${f.sources.join(', ')}` : `    documented in: ${f.sources.join(', ')} — section "${f.section}"`;
   if (query.from !== undefined) {
     lines.push(`${query.from} may reach${query.host ? ` ${query.host}` : ''} on ${what}:`);
     if (x.flows.length === 0) lines.push(`  nothing: no documented flow of this inventory lets ${query.from} reach ${query.host ?? 'any host'} on ${what}`);
@@ -23,7 +25,9 @@ export function explainText(x: Explanation): string {
     if (x.flows.length === 0) lines.push(`  no documented flow of this inventory opens ${what} on ${query.host}`);
     for (const e of x.flows) {
       const from = [...e.sourceHosts, ...e.sourceNetworks];
-      lines.push(`  ${ports(e.flow)} open to ${from.join(', ')} — ${e.flow.purpose}${e.managed ? '' : ' (managed: false: verified only, vprov does not open it)'}`);
+      lines.push(
+        `  ${ports(e.flow)} open to ${from.join(', ')} — ${e.flow.purpose}${e.managed ? '' : ' (managed: false: verified only, vprov does not open it)'}`,
+      );
       lines.push(`    flow ${e.flow.id}: ${e.flow.from} → ${e.flow.to}, ${where(e.flow)}`, cite(e.flow));
     }
   }
@@ -37,7 +41,7 @@ export function explainText(x: Explanation): string {
     lines.push('', 'documents:');
     for (const [file, title] of Object.entries(x.documents)) lines.push(`  ${file}: ${title}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** `--format json`: the same answer, flows flattened to the catalog export's fields. */
@@ -56,16 +60,14 @@ export function explainJson(x: Explanation): string {
     sources: f.sources,
     section: f.section,
   });
-  return (
-    JSON.stringify(
-      {
-        query: x.query,
-        flows: x.flows.map((e) => ({ host: e.to, managed: e.managed, sourceHosts: e.sourceHosts, sourceNetworks: e.sourceNetworks, flow: flow(e.flow) })),
-        skipped: x.skipped.map((s) => ({ host: s.to, reason: s.reason, flow: flow(s.flow) })),
-        documents: x.documents,
-      },
-      null,
-      2,
-    ) + '\n'
-  );
+  return `${JSON.stringify(
+    {
+      query: x.query,
+      flows: x.flows.map((e) => ({ host: e.to, managed: e.managed, sourceHosts: e.sourceHosts, sourceNetworks: e.sourceNetworks, flow: flow(e.flow) })),
+      skipped: x.skipped.map((s) => ({ host: s.to, reason: s.reason, flow: flow(s.flow) })),
+      documents: x.documents,
+    },
+    null,
+    2,
+  )}\n`;
 }

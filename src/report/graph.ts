@@ -2,7 +2,7 @@
 import type { CompileResult } from '../compile/compile.js';
 
 export function graphJson(c: CompileResult): string {
-  return JSON.stringify(
+  return `${JSON.stringify(
     {
       hosts: c.hosts.map((h) => ({ name: h.name, address: h.address, roles: h.roles, managed: h.managed })),
       edges: c.edges.map((e) => ({
@@ -17,7 +17,7 @@ export function graphJson(c: CompileResult): string {
     },
     null,
     2,
-  ) + '\n';
+  )}\n`;
 }
 
 export function graphText(c: CompileResult): string {
@@ -29,7 +29,7 @@ export function graphText(c: CompileResult): string {
     const from = [...e.sourceHosts, ...e.sourceNetworks].join(', ');
     lines.push(`  ${e.dest.padEnd(w)} ← ${from}: ${e.flow.protocol}/${e.flow.ports.join(',') || '-'} — ${e.flow.purpose} [${e.flow.id}]`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function graphDot(c: CompileResult): string {
@@ -44,5 +44,5 @@ export function graphDot(c: CompileResult): string {
     }
   }
   lines.push('}');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -14,7 +14,7 @@ export function renderJson(report: RunReport, exitCode: number): string {
 export function* jsonChunks(report: RunReport, exitCode: number): Generator<string> {
   const doc = { version: REPORT_VERSION, exitCode, ...report };
   if (report.hosts.length === 0) {
-    yield JSON.stringify(doc, null, 2) + '\n';
+    yield `${JSON.stringify(doc, null, 2)}\n`;
     return;
   }
   // A top-level key is the only line that starts with two spaces and a quote: string values

@@ -12,7 +12,9 @@ export function renderJunit(report: RunReport): string {
   for (const h of report.hosts) {
     if (h.status === 'unreachable' || (h.status === 'failed' && h.resources.length === 0)) {
       errors++;
-      cases.push(`    <testcase classname="vprov.${esc(h.host)}" name="${esc(h.host)}: reachable"><error message="${esc(h.status)}">${esc(h.error ?? '')}</error></testcase>`);
+      cases.push(
+        `    <testcase classname="vprov.${esc(h.host)}" name="${esc(h.host)}: reachable"><error message="${esc(h.status)}">${esc(h.error ?? '')}</error></testcase>`,
+      );
       continue;
     }
     if (h.status === 'skipped') {
@@ -26,13 +28,19 @@ export function renderJunit(report: RunReport): string {
       if (r.status === 'pending') {
         failures++;
         const body = [...r.changes, ...(r.diff ? ['', r.diff] : [])].join('\n');
-        cases.push(`    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><failure message="drifted: ${r.changes.length} difference(s)">${esc(body)}</failure></testcase>`);
+        cases.push(
+          `    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><failure message="drifted: ${r.changes.length} difference(s)">${esc(body)}</failure></testcase>`,
+        );
       } else if (r.status === 'failed' || r.status === 'unknown') {
         errors++;
-        cases.push(`    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><error message="${r.status}">${esc(r.error ?? h.error ?? '')}</error></testcase>`);
+        cases.push(
+          `    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><error message="${r.status}">${esc(r.error ?? h.error ?? '')}</error></testcase>`,
+        );
       } else if (r.status === 'not-applicable') {
         skipped++;
-        cases.push(`    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><skipped message="${esc(r.notes[0] ?? 'not applicable')}"/></testcase>`);
+        cases.push(
+          `    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"><skipped message="${esc(r.notes[0] ?? 'not applicable')}"/></testcase>`,
+        );
       } else {
         cases.push(`    <testcase classname="vprov.${esc(h.host)}" name="${esc(name)}" time="${time}"/>`);
       }

@@ -26,7 +26,12 @@ export interface RulesOptions {
 export function promDuration(seconds: number): string {
   const parts: string[] = [];
   let rest = seconds;
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) parts.push(`${n}${unit}`);
     rest -= n * size;
@@ -75,7 +80,8 @@ export function prometheusRules(opts: RulesOptions): string {
       labels: { severity: 'info' },
       annotations: {
         summary: 'vprov: {{ $labels.host }} needs a reboot to reach its documented state',
-        description: 'The configured SELinux mode of {{ $labels.host }} (site {{ $labels.site }}) takes effect only after a reboot: `vprov apply --reboot --limit {{ $labels.host }}`.',
+        description:
+          'The configured SELinux mode of {{ $labels.host }} (site {{ $labels.site }}) takes effect only after a reboot: `vprov apply --reboot --limit {{ $labels.host }}`.',
       },
     },
     {
@@ -93,9 +99,8 @@ export function prometheusRules(opts: RulesOptions): string {
       expr: `time() - vprov_last_run_timestamp_seconds > ${stale}`,
       labels: { severity: 'warning' },
       annotations: {
-        summary: 'vprov: no drift run for {{ $labels.site }} in over ' + staleText,
-        description:
-          `The last vprov drift run that wrote its metrics (site {{ $labels.site }}, {{ $labels.instance }}) started more than ${staleText} ago: two scheduled runs (every ${opts.everyText}) are missing or failed before writing a report. The findings above are that old. Check the schedule (\`vprov schedule status\`, the timer's or CronJob's log).`,
+        summary: `vprov: no drift run for {{ $labels.site }} in over ${staleText}`,
+        description: `The last vprov drift run that wrote its metrics (site {{ $labels.site }}, {{ $labels.instance }}) started more than ${staleText} ago: two scheduled runs (every ${opts.everyText}) are missing or failed before writing a report. The findings above are that old. Check the schedule (\`vprov schedule status\`, the timer's or CronJob's log).`,
       },
     },
     {
@@ -111,7 +116,7 @@ export function prometheusRules(opts: RulesOptions): string {
   ];
   const header = [
     `# Alerting rules for vprov's textfile metrics, for a drift schedule of every ${opts.everyText}.`,
-    '# Printed by: vprov schedule export --prometheus-rules' + (opts.everyText === '1h' ? '' : ` --every ${opts.everyText}`),
+    `# Printed by: vprov schedule export --prometheus-rules${opts.everyText === '1h' ? '' : ` --every ${opts.everyText}`}`,
     '# Checked with promtool check rules and promtool test rules; what each alert means: docs/drift.md#alerting.',
     '',
   ].join('\n');

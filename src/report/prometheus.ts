@@ -30,14 +30,20 @@ export function renderPrometheus(report: RunReport): string {
     ...family(
       'vprov_resource_drifted',
       '1 when the resource differs from its desired state, 0 when in sync; absent when it could not be read (see vprov_resource_failed).',
-      resources.filter((r) => r.status !== 'failed' && r.status !== 'unknown').map((r) => `vprov_resource_drifted{${hl(r.host)},resource="${r.resource}"} ${r.status === 'pending' ? 1 : 0}`),
+      resources
+        .filter((r) => r.status !== 'failed' && r.status !== 'unknown')
+        .map((r) => `vprov_resource_drifted{${hl(r.host)},resource="${r.resource}"} ${r.status === 'pending' ? 1 : 0}`),
     ),
     ...family(
       'vprov_resource_failed',
       '1 when the resource could not be read or compared, 0 otherwise.',
       resources.map((r) => `vprov_resource_failed{${hl(r.host)},resource="${r.resource}"} ${r.status === 'failed' || r.status === 'unknown' ? 1 : 0}`),
     ),
-    ...family('vprov_host_up', '1 when vprov reached the host and read its state, 0 when it did not.', hosts.map((h) => `vprov_host_up{${hl(h.host)}} ${reached(h) ? 1 : 0}`)),
+    ...family(
+      'vprov_host_up',
+      '1 when vprov reached the host and read its state, 0 when it did not.',
+      hosts.map((h) => `vprov_host_up{${hl(h.host)}} ${reached(h) ? 1 : 0}`),
+    ),
     ...family(
       'vprov_host_reboot_required',
       '1 when the host needs a reboot to reach its desired state.',
@@ -51,7 +57,9 @@ export function renderPrometheus(report: RunReport): string {
     ...family('vprov_last_run_timestamp_seconds', 'When the last run started, in seconds since the Unix epoch.', [
       `vprov_last_run_timestamp_seconds{${run}} ${(Date.parse(report.startedAt) / 1000).toFixed(3)}`,
     ]),
-    ...family('vprov_last_run_duration_seconds', 'How long the last run took.', [`vprov_last_run_duration_seconds{${run}} ${(report.durationMs / 1000).toFixed(3)}`]),
+    ...family('vprov_last_run_duration_seconds', 'How long the last run took.', [
+      `vprov_last_run_duration_seconds{${run}} ${(report.durationMs / 1000).toFixed(3)}`,
+    ]),
     '',
   ];
   return lines.join('\n');

@@ -44,8 +44,11 @@ const host = z.object({
   rebooting: z.boolean().optional(),
   rebooted: z.boolean().optional(),
   notes: z.array(z.string()).optional().describe('how this run came to own the host: adopted, taken over'),
-  foreign: foreignSchema.optional().describe('plan, drift, verify: what else is open on the host, not vprov\'s, never changed'),
-  takenOver: z.object({ site: z.string(), controller: z.string(), updated: z.string() }).optional().describe('apply --take-over: the site that owned the host until this run'),
+  foreign: foreignSchema.optional().describe("plan, drift, verify: what else is open on the host, not vprov's, never changed"),
+  takenOver: z
+    .object({ site: z.string(), controller: z.string(), updated: z.string() })
+    .optional()
+    .describe('apply --take-over: the site that owned the host until this run'),
   roundTrips: z.number().int(),
   durationMs: z.number(),
 });
@@ -59,10 +62,22 @@ export const reportSchema = z.object({
   startedAt: z.string(),
   durationMs: z.number(),
   shard: z.string().optional(),
-  warnings: z.array(z.object({ code: z.string(), message: z.string(), host: z.string().optional(), flow: z.string().optional(), acknowledged: z.boolean().optional() })),
+  warnings: z.array(
+    z.object({ code: z.string(), message: z.string(), host: z.string().optional(), flow: z.string().optional(), acknowledged: z.boolean().optional() }),
+  ),
   hosts: z.array(host),
   connectivity: z
-    .array(z.object({ from: z.string(), to: z.string(), address: z.string(), port: z.number(), flow: z.string(), result: z.enum(['open', 'refused', 'filtered', 'unknown']), detail: z.string().optional() }))
+    .array(
+      z.object({
+        from: z.string(),
+        to: z.string(),
+        address: z.string(),
+        port: z.number(),
+        flow: z.string(),
+        result: z.enum(['open', 'refused', 'filtered', 'unknown']),
+        detail: z.string().optional(),
+      }),
+    )
     .optional(),
   interrupted: z.object({ signal: z.string(), notStarted: z.number().int() }).optional(),
 });

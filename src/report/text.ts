@@ -21,7 +21,7 @@ export function renderText(report: RunReport, opts: { diff?: boolean } = {}): st
   for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true, report.command === 'drift'), '');
   if (report.connectivity) out.push(...connectivityBlock(report), '');
   out.push(...recap(report));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function hostBlock(h: HostReport, diff: boolean, drift: boolean): string[] {
@@ -50,7 +50,10 @@ function hostBlock(h: HostReport, diff: boolean, drift: boolean): string[] {
 }
 
 function indent(text: string, n: number): string[] {
-  return text.trimEnd().split('\n').map((l) => `${' '.repeat(n)}${l}`);
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `${' '.repeat(n)}${l}`);
 }
 
 export function recap(report: RunReport): string[] {
@@ -66,8 +69,13 @@ export function recap(report: RunReport): string[] {
   const by = (s: HostReport['status']) => report.hosts.filter((h) => h.status === s).length;
   const acknowledged = report.warnings.filter((w) => w.acknowledged).length;
   if (acknowledged) lines.push(`warnings: ${report.warnings.length} (${acknowledged} acknowledged in the inventory, not shown)`);
-  if (report.interrupted) lines.push(`INTERRUPTED by ${report.interrupted.signal}: ${report.interrupted.notStarted} host(s) not started; hosts stopped in flight say so (see their errors)`);
-  lines.push(`hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} ${pendingWord}=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} skipped=${by('skipped')} (${(report.durationMs / 1000).toFixed(1)}s)`);
+  if (report.interrupted)
+    lines.push(
+      `INTERRUPTED by ${report.interrupted.signal}: ${report.interrupted.notStarted} host(s) not started; hosts stopped in flight say so (see their errors)`,
+    );
+  lines.push(
+    `hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} ${pendingWord}=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} skipped=${by('skipped')} (${(report.durationMs / 1000).toFixed(1)}s)`,
+  );
   return lines;
 }
 
@@ -80,7 +88,10 @@ function failedCount(h: HostReport, count: (s: ResourceReport['status']) => numb
 function connectivityBlock(report: RunReport): string[] {
   const probes = report.connectivity ?? [];
   const lines = [`CONNECTIVITY (TCP, from source hosts; "refused" = reachable, nothing listening)`];
-  for (const p of probes) lines.push(`   ${p.result === 'filtered' || p.result === 'unknown' ? '✗' : '✓'} ${p.from} → ${p.to} ${p.address}:${p.port} ${p.result}${p.detail ? ` (${p.detail})` : ''} [${p.flow}]`);
+  for (const p of probes)
+    lines.push(
+      `   ${p.result === 'filtered' || p.result === 'unknown' ? '✗' : '✓'} ${p.from} → ${p.to} ${p.address}:${p.port} ${p.result}${p.detail ? ` (${p.detail})` : ''} [${p.flow}]`,
+    );
   const bad = probes.filter((p) => p.result === 'filtered' || p.result === 'unknown').length;
   lines.push(`   ${probes.length - bad}/${probes.length} reachable`);
   return lines;
@@ -88,6 +99,10 @@ function connectivityBlock(report: RunReport): string[] {
 
 /** One line per item of "other access". */
 export function foreignLine(i: ForeignItem): string {
-  const why = i.required ? 'open, also required by a document or site flow' : i.kind === 'listener' && !i.open ? 'listening, required by no document or site flow' : 'open, required by no document or site flow';
+  const why = i.required
+    ? 'open, also required by a document or site flow'
+    : i.kind === 'listener' && !i.open
+      ? 'listening, required by no document or site flow'
+      : 'open, required by no document or site flow';
   return `${i.source}: ${i.what} — ${why}`;
 }

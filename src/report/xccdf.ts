@@ -88,7 +88,9 @@ export function renderXccdf(r: EvidenceReport): string {
         `    <rule-result idref="${ruleId(requirementKey(row))}" time="${end}" severity="${row.rootEquivalent ? 'high' : 'medium'}">`,
         `      <result>${result}</result>`,
         ...row.found.map((f) => `      <message severity="info">${esc(f)}</message>`),
-        ...(row.reason && row.verdict !== 'met' ? [`      <message severity="${result === 'fail' || result === 'error' ? 'error' : 'info'}">${esc(row.reason)}</message>`] : []),
+        ...(row.reason && row.verdict !== 'met'
+          ? [`      <message severity="${result === 'fail' || result === 'error' ? 'error' : 'info'}">${esc(row.reason)}</message>`]
+          : []),
         ...check('      ', row.id),
         '    </rule-result>',
       ]),

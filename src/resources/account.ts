@@ -81,7 +81,9 @@ export const accountResource: ResourceModule<'account', AccountFacts, AccountRow
       plan.changes.push(`+ user ${a.name} (system, home ${a.home}, shell ${a.shell}, groups ${a.groups.join(',')})`);
       // Recorded as vprov's: only an account vprov created may ever be removed by it.
       plan.owns = { kinds: ['account'], entries: [{ kind: 'account', name: a.name }] };
-      script.push(`useradd --system --create-home --home-dir ${q(a.home)} --shell ${q(a.shell)} --user-group ${a.groups.length ? `--groups ${q(a.groups.join(','))} ` : ''}${q(a.name)}`);
+      script.push(
+        `useradd --system --create-home --home-dir ${q(a.home)} --shell ${q(a.shell)} --user-group ${a.groups.length ? `--groups ${q(a.groups.join(','))} ` : ''}${q(a.name)}`,
+      );
     } else {
       if (toAdd.length > 0) {
         plan.changes.push(`+ ${a.name} in group ${toAdd.join(', ')} (other groups kept: ${[...current].sort().join(' ')})`);
@@ -94,7 +96,8 @@ export const accountResource: ResourceModule<'account', AccountFacts, AccountRow
       }
       if (home !== a.home) plan.warnings.push(`existing ${a.name} has home ${home}, not ${a.home}: left as it is (moving a home is for its owner to decide)`);
       const sysMax = facts.sysUidMax;
-      if (a.system && Number(uid) > sysMax) plan.warnings.push(`existing ${a.name} has uid ${uid}, not a system uid (≤ ${sysMax}): left as it is (files it owns would lose their owner)`);
+      if (a.system && Number(uid) > sysMax)
+        plan.warnings.push(`existing ${a.name} has uid ${uid}, not a system uid (≤ ${sysMax}): left as it is (files it owns would lose their owner)`);
     }
     if (script.length === 0) return plan;
     plan.status = 'pending';
@@ -107,7 +110,18 @@ export const accountResource: ResourceModule<'account', AccountFacts, AccountRow
     const accounts = askingProducts(ctx.inv, h).flatMap((sp) => (sp.product.requirements.account ? [sp.product.requirements.account] : []));
     if (accounts.length === 0) return { rows: [], notApplied: [] };
     return {
-      rows: [{ id: `account:${h.account.name}@${h.name}`, kind: 'account', host: h.name, managed: h.managed, documents: union(accounts.map((a) => a.sources)), section: [...new Set(accounts.map((a) => a.section))].join('; '), user: h.account.name, groups: h.account.groups }],
+      rows: [
+        {
+          id: `account:${h.account.name}@${h.name}`,
+          kind: 'account',
+          host: h.name,
+          managed: h.managed,
+          documents: union(accounts.map((a) => a.sources)),
+          section: [...new Set(accounts.map((a) => a.section))].join('; '),
+          user: h.account.name,
+          groups: h.account.groups,
+        },
+      ],
       notApplied: [],
     };
   },
@@ -137,7 +151,9 @@ function planRetired(facts: AccountFacts, desired: HostDesired, host: HostFacts)
     return plan;
   }
   if (!desired.retired?.removeAccount) {
-    plan.warnings.push(`user ${name} (created by vprov) is no longer needed by any role of this host: kept, since vprov never deletes an account silently; apply --remove-accounts removes it`);
+    plan.warnings.push(
+      `user ${name} (created by vprov) is no longer needed by any role of this host: kept, since vprov never deletes an account silently; apply --remove-accounts removes it`,
+    );
     return plan;
   }
   return {

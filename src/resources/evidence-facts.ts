@@ -34,7 +34,7 @@ function nftRule(r: NftRuleSpec, sets: Record<string, string[]>): AcceptRule | n
   let protocol: Protocol | null = null;
   let ports: string[] | null = null;
   for (const m of r.matches) {
-    if (m.left === 'ip.saddr' || m.left === 'ip6.saddr') sources = m.right.flatMap((v) => (v.startsWith('@') ? sets[v.slice(1)] ?? [] : [v]));
+    if (m.left === 'ip.saddr' || m.left === 'ip6.saddr') sources = m.right.flatMap((v) => (v.startsWith('@') ? (sets[v.slice(1)] ?? []) : [v]));
     else if (m.left === 'tcp.dport' || m.left === 'udp.dport') {
       protocol = m.left === 'tcp.dport' ? 'tcp' : 'udp';
       ports = m.right;
@@ -55,7 +55,7 @@ export function firewalldAcceptRules(state: { ipsets?: Record<string, { entries:
     const address = attr(/source address="([^"]+)"/);
     const port = attr(/port port="([^"]+)"/);
     const proto = attr(/ protocol="([a-z]+)"/) ?? attr(/protocol value="([a-z0-9-]+)"/);
-    const sources = ipset ? state.ipsets?.[ipset]?.entries ?? [] : address ? [address] : ANY;
+    const sources = ipset ? (state.ipsets?.[ipset]?.entries ?? []) : address ? [address] : ANY;
     const protocol: Protocol | null = proto === 'tcp' || proto === 'udp' ? proto : proto === 'icmp' || proto === 'ipv6-icmp' ? 'icmp' : null;
     out.push({ sources, protocol, ports: port ? [port] : null, text: rule });
   }
@@ -87,6 +87,11 @@ function interval(p: string): [number, number] {
 
 /** The grant that lets the user run `command` as root, if any (ALL covers every command). */
 export function grantFor(grants: readonly Grant[], command: string): Grant | undefined {
-  const asRoot = (g: Grant) => g.runas.split(':')[0]!.split(',').map((s) => s.trim()).some((u) => u === 'root' || u === 'ALL');
+  const asRoot = (g: Grant) =>
+    g.runas
+      .split(':')[0]!
+      .split(',')
+      .map((s) => s.trim())
+      .some((u) => u === 'root' || u === 'ALL');
   return grants.find((g) => asRoot(g) && (g.command === command || g.command === 'ALL'));
 }

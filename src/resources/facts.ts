@@ -30,7 +30,7 @@ export function factsScript(resources: readonly AnyModule[], desired: HostDesire
   }
   for (const x of extra) parts.push(sectionMarker(x.name), `{\n${x.script || ':'}\n} 2>/dev/null`);
   parts.push(sectionMarker('end'));
-  return parts.join('\n') + '\n';
+  return `${parts.join('\n')}\n`;
 }
 
 export interface Facts {

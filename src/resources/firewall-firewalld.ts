@@ -10,7 +10,7 @@
 import { firewalldRuntimeSchema, parseHostJson } from './host-data.js';
 import type { FirewallDesired } from '../core/types.js';
 import { base64OfFile, decodeBase64Fact, decodeFileFact, keyValues, q, runTemp, writeFileToWord } from './shell.js';
-import { UnreadableFactError } from '../core/errors.js';
+import type { UnreadableFactError } from '../core/errors.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, failedPlan, lineChanges, refusedPlan, type ResourcePlan } from './types.js';
 
@@ -167,7 +167,10 @@ export function desiredFirewalld(fw: FirewallDesired): DesiredFirewalld {
       priority: PRIORITY,
       ingress: ['ANY'],
       egress: ['HOST'],
-      rules: rules.map((r) => `rule family="${r.family}" source ipset="${r.ipset}" ${r.port ? `port port="${r.port}" protocol="${r.protocol}"` : `protocol value="${r.protocol}"`} accept`),
+      rules: rules.map(
+        (r) =>
+          `rule family="${r.family}" source ipset="${r.ipset}" ${r.port ? `port port="${r.port}" protocol="${r.protocol}"` : `protocol value="${r.protocol}"`} accept`,
+      ),
     };
   }
   return { files, state };
@@ -325,7 +328,8 @@ export function readFirewalldFacts(raw: string | Record<string, string>): Firewa
 }
 
 function parseRuntime(kv: Record<string, string>): FirewalldFacts['runtime'] {
-  if (kv.runtime_error !== undefined) return { error: `cannot read firewalld's runtime state (nothing applied, nothing reloaded): ${decodeBase64Fact(kv.runtime_error).trim()}` };
+  if (kv.runtime_error !== undefined)
+    return { error: `cannot read firewalld's runtime state (nothing applied, nothing reloaded): ${decodeBase64Fact(kv.runtime_error).trim()}` };
   if (kv.runtime === undefined) return null;
   // Checked against the probe's schema (host-data.ts): a host is not trusted to print what RUNTIME_PY prints.
   try {
@@ -375,8 +379,15 @@ export function firewalldFailed(status: FirewalldStatus): boolean {
 function firewalldDownPlan(status: FirewalldStatus): ResourcePlan {
   const down = status.down ?? { state: 'state unknown', log: '' };
   const plan = firewalldFailed(status)
-    ? failedPlan('firewall', `firewalld is not running: firewalld.service is failed${down.log ? `; last log lines: ${down.log}` : ''}. Fix it (systemctl status firewalld), or choose firewall: nftables`)
-    : refusedPlan('firewall', `firewalld is not running (${down.state}; firewall: firewalld in the inventory)`, `firewalld is not running (${down.state}): start it or choose firewall: nftables`);
+    ? failedPlan(
+        'firewall',
+        `firewalld is not running: firewalld.service is failed${down.log ? `; last log lines: ${down.log}` : ''}. Fix it (systemctl status firewalld), or choose firewall: nftables`,
+      )
+    : refusedPlan(
+        'firewall',
+        `firewalld is not running (${down.state}; firewall: firewalld in the inventory)`,
+        `firewalld is not running (${down.state}): start it or choose firewall: nftables`,
+      );
   plan.notes.push('backend: firewalld (policy vprov-in, ipsets vprov-*)');
   return plan;
 }

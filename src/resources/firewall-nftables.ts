@@ -31,7 +31,10 @@ export interface NftTable {
 /** Named sets of the SSH rules of a drop policy: inventory sources, and controllers kept live. */
 export const SSH_SETS = { ipv4: 'vprov_ssh_v4', ipv6: 'vprov_ssh_v6' } as const;
 export const LIVE_SETS = { ipv4: 'vprov_ssh_live_v4', ipv6: 'vprov_ssh_live_v6' } as const;
-const FAMILIES = [['ipv4', 'ip'], ['ipv6', 'ip6']] as const;
+const FAMILIES = [
+  ['ipv4', 'ip'],
+  ['ipv6', 'ip6'],
+] as const;
 
 /**
  * The desired table as data. With a drop policy, SSH (on `sshPort`) stays open for the
@@ -89,20 +92,14 @@ function covered(address: string, by: readonly string[]): boolean {
 function flowRule(r: FirewallRule): NftRuleSpec {
   const fam = r.family === 'ipv4' ? 'ip' : 'ip6';
   const proto =
-    r.protocol === 'icmp'
-      ? { left: 'meta.l4proto', right: [r.family === 'ipv4' ? 'icmp' : 'ipv6-icmp'] }
-      : { left: `${r.protocol}.dport`, right: r.ports };
+    r.protocol === 'icmp' ? { left: 'meta.l4proto', right: [r.family === 'ipv4' ? 'icmp' : 'ipv6-icmp'] } : { left: `${r.protocol}.dport`, right: r.ports };
   // nft comments are at most 128 bytes: name the first flow and count the rest.
   const comment = r.flows.length > 1 ? `${r.flows[0]} +${r.flows.length - 1}` : r.flows[0]!;
   return { matches: [{ left: `${fam}.saddr`, right: [`@${r.set}`] }, proto], verdict: 'accept', comment: comment.slice(0, 120) };
 }
 
 export function canonicalTable(t: NftTable): string[] {
-  return [
-    chainLine(t.policy),
-    ...t.sets.map((s) => setLine(s.name, `${s.type} flags interval`, s.elements)),
-    ...t.rules.map(ruleLine),
-  ].sort();
+  return [chainLine(t.policy), ...t.sets.map((s) => setLine(s.name, `${s.type} flags interval`, s.elements)), ...t.rules.map(ruleLine)].sort();
 }
 
 export function renderTable(t: NftTable): string {
@@ -162,7 +159,8 @@ export function readNftFacts(raw: string | Record<string, string>): NftFacts | U
   const installed = yesNo(kv, 'nft');
   if (installed === undefined) return new UnreadableFactError(unreadableYesNo(kv, 'nft', 'whether nft is installed'));
   if (!installed) return { installed: false, items: [], actual: null, persisted, unit, dropin };
-  if (kv.ruleset_error !== undefined) return new UnreadableFactError(`cannot read the nftables ruleset: ${decodeBase64Fact(kv.ruleset_error).trim() || 'nft failed'}`);
+  if (kv.ruleset_error !== undefined)
+    return new UnreadableFactError(`cannot read the nftables ruleset: ${decodeBase64Fact(kv.ruleset_error).trim() || 'nft failed'}`);
   if (kv.ruleset === undefined) return new UnreadableFactError('cannot read the nftables ruleset: no output from nft');
   let items: Record<string, Json>[];
   try {
@@ -190,7 +188,9 @@ export function removeNftables(f: NftFacts, systemd: boolean, why: string): { ch
     // the drop-in directory only when nothing else is in it
     f.dropin !== null ? `rmdir ${dirname(NFT_DROPIN)} 2>/dev/null || true` : '',
     units && systemd ? 'systemctl daemon-reload' : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return { changes, script };
 }
 
@@ -211,7 +211,9 @@ export function planNftables(facts: NftFacts, fw: FirewallDesired, host: HostFac
     // Base chains all see every packet, and a drop anywhere wins: what other tables accept
     // (libvirt, docker, podman, fail2ban, kube-proxy, by hand) vprov's drop policy now drops.
     for (const a of nftForeign(facts.items).accepts) {
-      plan.notes.push(`vprov's drop policy drops what table ${a.table} (chain ${a.chain}) accepts: ${a.text}; if this host needs it, add a site flow for it before applying`);
+      plan.notes.push(
+        `vprov's drop policy drops what table ${a.table} (chain ${a.chain}) accepts: ${a.text}; if this host needs it, add a site flow for it before applying`,
+      );
     }
   }
   if (fw.rules.length === 0 && fw.inputPolicy === 'accept') {
@@ -252,7 +254,8 @@ export function planNftables(facts: NftFacts, fw: FirewallDesired, host: HostFac
   const fileDiffers = persisted !== text;
   if (fileDiffers && plan.changes.length === 0) plan.changes.push(`~ ${NFT_FILE} (persisted copy differs from the live table)`);
   for (const u of staleUnits) plan.changes.push(`${u.actual === null ? '+' : '~'} ${u.path}`);
-  if (fileDiffers) plan.diff = createTwoFilesPatch(persisted === null ? '/dev/null' : NFT_FILE, NFT_FILE, persisted ?? '', text, undefined, undefined, { context: 2 });
+  if (fileDiffers)
+    plan.diff = createTwoFilesPatch(persisted === null ? '/dev/null' : NFT_FILE, NFT_FILE, persisted ?? '', text, undefined, undefined, { context: 2 });
   if (plan.changes.length === 0) return plan;
 
   plan.status = 'pending';
@@ -267,8 +270,16 @@ export function planNftables(facts: NftFacts, fw: FirewallDesired, host: HostFac
   const persist = (file: string, pending: boolean) =>
     [
       `mv -f ${file} ${NFT_FILE}`,
-      unitDiffers ? [...units.map((u) => `mv -f ${staged(u, pending)} ${u.path}`), 'systemctl daemon-reload', 'systemctl enable --now vprov-nftables.service >/dev/null 2>&1'].join('\n') : '',
-    ].filter(Boolean).join('\n');
+      unitDiffers
+        ? [
+            ...units.map((u) => `mv -f ${staged(u, pending)} ${u.path}`),
+            'systemctl daemon-reload',
+            'systemctl enable --now vprov-nftables.service >/dev/null 2>&1',
+          ].join('\n')
+        : '',
+    ]
+      .filter(Boolean)
+      .join('\n');
   const writeUnits = (pending: boolean) => (unitDiffers ? units.map((u) => writeFileToWord(staged(u, pending), u.text)).join('\n') : '');
   // nft -f is one transaction (all or nothing): a table nft rejects changes nothing. Checked
   // apart (nft -c) only before arming a rollback, which a rejected table must not arm.
@@ -278,10 +289,10 @@ export function planNftables(facts: NftFacts, fw: FirewallDesired, host: HostFac
     unitDiffers ? ensureDir(dirname(NFT_DROPIN)) : '',
     writeFileToWord(tmp, text),
     risky ? [load('nft -c'), armRollbackScript(fw.confirmTimeout), `nft -f ${tmp}`].join('\n') : load('nft'),
-    risky
-      ? [`mv -f ${tmp} ${PENDING_NFT}`, writeUnits(true)].filter(Boolean).join('\n')
-      : [writeUnits(false), persist(tmp, false)].filter(Boolean).join('\n'),
-  ].filter(Boolean).join('\n');
+    risky ? [`mv -f ${tmp} ${PENDING_NFT}`, writeUnits(true)].filter(Boolean).join('\n') : [writeUnits(false), persist(tmp, false)].filter(Boolean).join('\n'),
+  ]
+    .filter(Boolean)
+    .join('\n');
   if (risky) plan.confirmScript = confirmRollbackScript(persist(PENDING_NFT, true));
   return plan;
 }
@@ -328,7 +339,7 @@ export function shadowNotes(items: Record<string, Json>[]): string[] {
   const notes: string[] = [];
   const rules = items.map((i) => i.rule as Record<string, Json> | undefined).filter((r): r is Record<string, Json> => !!r);
   for (const c of items.map((i) => i.chain as Record<string, Json> | undefined)) {
-    if (!c || c.hook !== 'input' || (c.family === 'inet' && c.table === 'vprov')) continue;
+    if (c?.hook !== 'input' || (c.family === 'inet' && c.table === 'vprov')) continue;
     const where = `table ${String(c.family)} ${String(c.table)} (chain ${String(c.name)}`;
     if (c.policy === 'drop') {
       notes.push(`shadowed by ${where} drops by policy): vprov's accepts only take effect where that table accepts too`);

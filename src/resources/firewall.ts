@@ -50,11 +50,15 @@ const firewalld: BackendModule<FirewalldFacts> = {
   probe: (fw) =>
     // firewalld's runtime is read only where it runs and may be the backend (its probe starts
     // Python, and waits for a firewalld that is starting: not for an nftables host).
-    [firewalldFilesScript(), ...(fw.backend === 'firewalld' || fw.backend === 'auto' ? [`if [ -n "$VPROV_FIREWALLD" ]; then\n${FIREWALLD_RUNTIME_PROBE}\nfi`] : [])].join('\n'),
+    [
+      firewalldFilesScript(),
+      ...(fw.backend === 'firewalld' || fw.backend === 'auto' ? [`if [ -n "$VPROV_FIREWALLD" ]; then\n${FIREWALLD_RUNTIME_PROBE}\nfi`] : []),
+    ].join('\n'),
   parse: readFirewalldFacts,
   plan: (facts, fw, _host, status) => planFirewalld(facts, fw, status),
   remove: (facts, _host, status) => removeFirewalld(facts, status.running),
-  acceptRules: (facts) => (facts.runtime === null ? [] : 'error' in facts.runtime ? new UnreadableFactError(facts.runtime.error) : firewalldAcceptRules(facts.runtime)),
+  acceptRules: (facts) =>
+    facts.runtime === null ? [] : 'error' in facts.runtime ? new UnreadableFactError(facts.runtime.error) : firewalldAcceptRules(facts.runtime),
 };
 
 const nftables: BackendModule<NftFacts> = {
@@ -65,7 +69,8 @@ const nftables: BackendModule<NftFacts> = {
   plan: (facts, fw, host, status) => {
     const plan = planNftables(facts, fw, host);
     plan.notes.unshift('backend: nftables (table inet vprov)');
-    if (status.running) plan.notes.push("firewalld runs on this host: its zones reject what they do not allow, whatever vprov's table accepts; consider firewall: firewalld");
+    if (status.running)
+      plan.notes.push("firewalld runs on this host: its zones reject what they do not allow, whatever vprov's table accepts; consider firewall: firewalld");
     return plan;
   },
   remove: (facts, host, _status, why) => removeNftables(facts, host.systemd, why),
@@ -148,11 +153,18 @@ export const firewallResource: ResourceModule<'firewall', FirewallFacts, FlowRow
         if (selection === 'platform-not-selected') continue;
         const flow = effectiveFlow(sp, raw);
         if (opened.has(flow.id)) continue;
-        const base = { kind: 'flow', requirement: `${flowLabel(flow)} — ${[flow.platformTitle, flow.method].filter(Boolean).join(' / ')}`, status: 'not applied' as const, documents: flow.sources, section: flow.section };
+        const base = {
+          kind: 'flow',
+          requirement: `${flowLabel(flow)} — ${[flow.platformTitle, flow.method].filter(Boolean).join(' / ')}`,
+          status: 'not applied' as const,
+          documents: flow.sources,
+          section: flow.section,
+        };
         const hasDest = hosts.some((h) => takesPart(h, flow.to, flow));
         const at = sp.prefix ? `products.${product.id}.platforms` : 'platforms';
         if (selection === 'method-not-selected') notApplied.push({ ...base, reason: `method "${flow.method}" is not selected (${at}[].method)` });
-        else if (selection === 'condition-off') notApplied.push({ ...base, reason: `condition "${flow.condition}" is off (${product.conditions[flow.condition!] ?? flow.condition})` });
+        else if (selection === 'condition-off')
+          notApplied.push({ ...base, reason: `condition "${flow.condition}" is off (${product.conditions[flow.condition!] ?? flow.condition})` });
         else if (!hasDest) notApplied.push({ ...base, reason: `no host with role "${flow.to}" in the inventory` });
         else notApplied.push({ ...base, reason: `${noSourceReason(inv.data, flow)} (never widened to any)` });
       }
@@ -160,7 +172,13 @@ export const firewallResource: ResourceModule<'firewall', FirewallFacts, FlowRow
     // The site's own flows that open nothing, and why.
     for (const flow of inv.siteFlows) {
       if (opened.has(flow.id)) continue;
-      const base = { kind: 'flow', requirement: `${flowLabel(flow)} — the site's own flow`, status: 'not applied' as const, documents: flow.sources, section: flow.section };
+      const base = {
+        kind: 'flow',
+        requirement: `${flowLabel(flow)} — the site's own flow`,
+        status: 'not applied' as const,
+        documents: flow.sources,
+        section: flow.section,
+      };
       if (!siteConditionOn(inv, flow.condition)) notApplied.push({ ...base, reason: `condition "${flow.condition}" is off` });
       else if (!hosts.some((h) => takesPart(h, flow.to, flow))) notApplied.push({ ...base, reason: `no host with role "${flow.to}" in the inventory` });
       else notApplied.push({ ...base, reason: `${noSourceReason(inv.data, flow)} (never widened to any)` });
@@ -183,7 +201,8 @@ export const firewallResource: ResourceModule<'firewall', FirewallFacts, FlowRow
   judge(row, facts, ctx) {
     const probes = probesOf(row, ctx);
     const backend = effectiveBackend(ctx.desired.firewall.backend, facts.firewalld);
-    if (backend === 'none') return { verdict: 'not verifiable', found: probes.lines, reason: `firewall: none: vprov does not manage the firewall of ${row.host}` };
+    if (backend === 'none')
+      return { verdict: 'not verifiable', found: probes.lines, reason: `firewall: none: vprov does not manage the firewall of ${row.host}` };
     const own = facts.backends[backend];
     const rules = own instanceof UnreadableFactError ? own : byName(backend).acceptRules(own);
     if (rules instanceof UnreadableFactError) return { verdict: 'not verifiable', found: probes.lines, reason: rules.message };
@@ -204,7 +223,12 @@ export const firewallResource: ResourceModule<'firewall', FirewallFacts, FlowRow
     if (missing.length > 0) found.push(`${backend}: no vprov accept rule for ${missing.join('; ')}`);
     found.push(...probes.lines);
     if (missing.length > 0) return { verdict: 'not met', found, reason: `no accept rule in the live firewall for ${missing.join('; ')}` };
-    if (probes.filtered.length > 0) return { verdict: 'not met', found, reason: `rule present, but filtered from ${probes.filtered.join(', ')} (dropped elsewhere: another table, zone or the network)` };
+    if (probes.filtered.length > 0)
+      return {
+        verdict: 'not met',
+        found,
+        reason: `rule present, but filtered from ${probes.filtered.join(', ')} (dropped elsewhere: another table, zone or the network)`,
+      };
     if (probes.unknown.length > 0) return { verdict: 'not verifiable', found, reason: `reachability from ${probes.unknown.join(', ')} could not be probed` };
     return { verdict: 'met', found };
   },
@@ -229,7 +253,8 @@ function planFirewall(facts: FirewallFacts, desired: HostDesired, host: HostFact
       return failedPlan('firewall', f.message);
     }
     const cleanup = other.remove(f, host, facts.firewalld, `the backend is ${backend} now`);
-    if (cleanup) plan = { ...plan, status: 'pending', changes: [...plan.changes, ...cleanup.changes], script: [plan.script, cleanup.script].filter(Boolean).join('\n') };
+    if (cleanup)
+      plan = { ...plan, status: 'pending', changes: [...plan.changes, ...cleanup.changes], script: [plan.script, cleanup.script].filter(Boolean).join('\n') };
   }
   return plan;
 }
@@ -265,20 +290,28 @@ const OWNED_KINDS = ['firewall-nftables', 'firewall-firewalld'] as const;
 /** The host record's firewall entries once the plan is applied: the backend in effect, when it has objects. */
 function owning(plan: ResourcePlan, backend: string, fw: FirewallDesired): ResourcePlan {
   const has = backend === 'firewalld' || fw.rules.length > 0 || fw.inputPolicy === 'drop';
-  const entry = backend === 'nftables' ? { kind: 'firewall-nftables', name: 'table inet vprov', path: NFT_FILE } : { kind: `firewall-${backend}`, name: 'vprov-*' };
+  const entry =
+    backend === 'nftables' ? { kind: 'firewall-nftables', name: 'table inet vprov', path: NFT_FILE } : { kind: `firewall-${backend}`, name: 'vprov-*' };
   return { ...plan, owns: { kinds: [...OWNED_KINDS], entries: has ? [entry] : [] } };
 }
 
 /** Probes of this flow to this destination, from its managed sources (as `verify --connectivity`). */
 function probesOf(row: FlowRow, ctx: JudgeContext) {
   const mine = ctx.probes.filter((p) => p.flow === row.flow.id && p.to === row.host);
-  const lines = mine.map((p) => `tcp connect from ${p.from} to ${p.address}:${p.port}: ${p.result}${p.result === 'refused' ? ' (reachable; nothing listens)' : ''}${p.detail && p.result === 'unknown' ? ` (${p.detail})` : ''}`);
+  const lines = mine.map(
+    (p) =>
+      `tcp connect from ${p.from} to ${p.address}:${p.port}: ${p.result}${p.result === 'refused' ? ' (reachable; nothing listens)' : ''}${p.detail && p.result === 'unknown' ? ` (${p.detail})` : ''}`,
+  );
   if (row.flow.protocol === 'tcp' && mine.length === 0 && row.sourceHosts.length > 0) {
     const unmanaged = row.sourceHosts.filter((s) => !ctx.isManaged(s));
     if (unmanaged.length === row.sourceHosts.length) lines.push(`not probed: no managed source host (${unmanaged.join(', ')})`);
   }
   if (row.flow.protocol !== 'tcp') lines.push(`${row.flow.protocol}: no connect to probe it; the rule is the evidence`);
-  return { lines, filtered: [...new Set(mine.filter((p) => p.result === 'filtered').map((p) => p.from))], unknown: [...new Set(mine.filter((p) => p.result === 'unknown').map((p) => p.from))] };
+  return {
+    lines,
+    filtered: [...new Set(mine.filter((p) => p.result === 'filtered').map((p) => p.from))],
+    unknown: [...new Set(mine.filter((p) => p.result === 'unknown').map((p) => p.from))],
+  };
 }
 
 export { FIREWALL_BACKENDS, type Protocol };

@@ -18,7 +18,6 @@ import { nftForeign } from './nft-foreign.js';
 export const LISTENERS_SECTION = 'listeners';
 export const LISTENERS_SCRIPT = `if command -v ss >/dev/null 2>&1; then ss -Hlntu || echo 'ss_failed'; else echo 'ss_missing'; fi`;
 
-
 /** "8443" / "1000-2000" within any of the desired rules' ports for that protocol. */
 export function requiredPort(fw: Pick<FirewallDesired, 'rules'>, protocol: string, port: string, sshPort: number): boolean {
   const [lo, hi] = port.split('-').map(Number) as [number, number?];
@@ -59,10 +58,15 @@ export function parseListeners(text: string): Listener[] | { error: string } {
     const f = line.trim().split(/\s+/);
     const proto = f[0];
     const local = f[4];
-    if ((proto !== 'tcp' && proto !== 'udp') || !local) return { error: `cannot list listening ports: unexpected ss output ${JSON.stringify(line.slice(0, 120))}` };
+    if ((proto !== 'tcp' && proto !== 'udp') || !local)
+      return { error: `cannot list listening ports: unexpected ss output ${JSON.stringify(line.slice(0, 120))}` };
     const i = local.lastIndexOf(':');
     const port = local.slice(i + 1);
-    const address = local.slice(0, i).replace(/^\[|\]$/g, '').replace(/%.*$/, '').replace(/^\[|\]$/g, '');
+    const address = local
+      .slice(0, i)
+      .replace(/^\[|\]$/g, '')
+      .replace(/%.*$/, '')
+      .replace(/^\[|\]$/g, '');
     if (!/^\d+$/.test(port)) continue;
     if (/^127\./.test(address) || address === '::1') continue;
     out.set(`${proto}/${port}/${address}`, { protocol: proto, address: address || '*', port });
@@ -89,11 +93,19 @@ export function foreignState(x: ForeignInput): ForeignState {
   const notes: string[] = [];
   const errors: string[] = [];
   let filtered: boolean | null = null;
-  const required = (protocol: string | undefined, ports: string[]) => !!protocol && ports.length > 0 && ports.every((p) => requiredPort(x.fw, protocol, p, x.sshPort));
+  const required = (protocol: string | undefined, ports: string[]) =>
+    !!protocol && ports.length > 0 && ports.every((p) => requiredPort(x.fw, protocol, p, x.sshPort));
   if (x.nftItems) {
     const nft = nftForeign(x.nftItems);
     for (const a of nft.accepts) {
-      items.push({ kind: 'accept-rule', source: `table ${a.table} (chain ${a.chain})`, what: a.text, ...(a.protocol ? { protocol: a.protocol } : {}), ...(a.ports.length ? { ports: a.ports } : {}), required: required(a.protocol, a.ports) });
+      items.push({
+        kind: 'accept-rule',
+        source: `table ${a.table} (chain ${a.chain})`,
+        what: a.text,
+        ...(a.protocol ? { protocol: a.protocol } : {}),
+        ...(a.ports.length ? { ports: a.ports } : {}),
+        required: required(a.protocol, a.ports),
+      });
     }
     filtered = nft.filters;
   } else if (x.backend !== 'firewalld') errors.push('cannot tell what the nftables ruleset accepts: it could not be read');
@@ -107,7 +119,8 @@ export function foreignState(x: ForeignInput): ForeignState {
     }
     const zones = zonesSchema.safeParse(runtime.zones);
     if (runtime.zones_error) errors.push(`cannot read firewalld's zones: ${runtime.zones_error}`);
-    else if (!zones.success) errors.push(`cannot read firewalld's zones: ${runtime.zones === undefined ? 'not in the probe output' : zones.error.issues[0]?.message}`);
+    else if (!zones.success)
+      errors.push(`cannot read firewalld's zones: ${runtime.zones === undefined ? 'not in the probe output' : zones.error.issues[0]?.message}`);
     else {
       filtered = true;
       for (const [name, zone] of Object.entries(zones.data)) {
@@ -126,14 +139,25 @@ export function foreignState(x: ForeignInput): ForeignState {
       }
     }
   }
-  if (filtered === false && x.backend !== 'firewalld') notes.push('nothing filters inbound traffic on this host (every input chain accepts by policy and none drops): every listening port is open to anyone who can reach the host');
+  if (filtered === false && x.backend !== 'firewalld')
+    notes.push(
+      'nothing filters inbound traffic on this host (every input chain accepts by policy and none drops): every listening port is open to anyone who can reach the host',
+    );
   if (x.listenersRaw !== undefined) {
     const ls = parseListeners(x.listenersRaw);
     if ('error' in ls) errors.push(ls.error);
     else {
       for (const l of ls) {
         if (requiredPort(x.fw, l.protocol, l.port, x.sshPort)) continue;
-        items.push({ kind: 'listener', source: 'listening', what: `${l.protocol} ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`, protocol: l.protocol, ports: [l.port], required: false, ...(filtered === false ? { open: true } : {}) });
+        items.push({
+          kind: 'listener',
+          source: 'listening',
+          what: `${l.protocol} ${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`,
+          protocol: l.protocol,
+          ports: [l.port],
+          required: false,
+          ...(filtered === false ? { open: true } : {}),
+        });
       }
     }
   }

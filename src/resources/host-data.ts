@@ -37,7 +37,13 @@ export const firewalldRuntimeSchema = z.object({
   policies: z
     .record(
       z.string(),
-      z.object({ target: z.string().default('CONTINUE'), priority: z.number().int().default(-1), ingress: strings.default([]), egress: strings.default([]), rules: strings.default([]) }),
+      z.object({
+        target: z.string().default('CONTINUE'),
+        priority: z.number().int().default(-1),
+        ingress: strings.default([]),
+        egress: strings.default([]),
+        rules: strings.default([]),
+      }),
     )
     .default({}),
 });
@@ -53,9 +59,24 @@ const object = z.record(z.string(), json);
  */
 const nftItem = z.union([
   z.object({ table: z.object({ family: z.string(), name: z.string() }).loose() }).loose(),
-  z.object({ set: z.object({ family: z.string(), table: z.string(), name: z.string(), type: json.optional(), flags: z.array(json).optional(), elem: z.array(json).optional() }).loose() }).loose(),
+  z
+    .object({
+      set: z
+        .object({
+          family: z.string(),
+          table: z.string(),
+          name: z.string(),
+          type: json.optional(),
+          flags: z.array(json).optional(),
+          elem: z.array(json).optional(),
+        })
+        .loose(),
+    })
+    .loose(),
   z.object({ chain: z.object({ family: z.string(), table: z.string(), name: z.string() }).loose() }).loose(),
-  z.object({ rule: z.object({ family: z.string(), table: z.string(), chain: z.string(), expr: z.array(object), comment: z.string().optional() }).loose() }).loose(),
+  z
+    .object({ rule: z.object({ family: z.string(), table: z.string(), chain: z.string(), expr: z.array(object), comment: z.string().optional() }).loose() })
+    .loose(),
   // metainfo, maps, flowtables, counters, …: read as they are (shown as foreign in vprov's table)
   z.record(z.string(), object).refine((o) => !['table', 'set', 'chain', 'rule'].some((k) => k in o), 'malformed table, set, chain or rule'),
 ]);

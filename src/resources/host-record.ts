@@ -19,7 +19,15 @@ export const LAST_APPLY = '/var/lib/vprov/last-apply.json';
  * sudoers, firewall-nftables, firewall-firewalld.
  */
 const writtenSchema = z
-  .object({ kind: z.string().min(1), path: z.string().optional(), name: z.string().optional(), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() })
+  .object({
+    kind: z.string().min(1),
+    path: z.string().optional(),
+    name: z.string().optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+  })
   .loose();
 export type WrittenEntry = z.infer<typeof writtenSchema>;
 
@@ -36,10 +44,7 @@ export const hostRecordSchema = z.object({
 export type HostRecord = z.infer<typeof hostRecordSchema>;
 
 /** What the facts say about the record. */
-export type RecordFact =
-  | { state: 'absent'; appliedBefore: boolean }
-  | { state: 'present'; record: HostRecord }
-  | { state: 'unreadable'; error: string };
+export type RecordFact = { state: 'absent'; appliedBefore: boolean } | { state: 'present'; record: HostRecord } | { state: 'unreadable'; error: string };
 
 /** Lines of the facts script's host section (key=value). */
 export function recordFactsScript(): string {
@@ -113,7 +118,7 @@ export function newRecord(site: string, controller: string, runId: string, updat
 export function writeRecordScript(record: HostRecord, byResult: readonly WrittenByResult[] = []): string {
   const tmp = runTemp(HOST_RECORD);
   if (byResult.length > 0) return writeRecordByResultScript(record, byResult, tmp);
-  const b64 = Buffer.from(JSON.stringify(record) + '\n', 'utf8').toString('base64');
+  const b64 = Buffer.from(`${JSON.stringify(record)}\n`, 'utf8').toString('base64');
   return [
     `( umask 077; ${ensureDir('/etc/vprov')} && printf '%s' ${q(b64)} | base64 -d > ${tmp} && chmod 600 ${tmp} && mv -f ${tmp} ${q(HOST_RECORD)} ) 2>/dev/null`,
     `vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f ${tmp}; echo "record_rc=$vprov_record_rc"`,

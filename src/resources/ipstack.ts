@@ -35,7 +35,8 @@ declare module '../core/types.js' {
 }
 
 export const DROPIN = '/etc/sysctl.d/zz-vprov-ipv6.conf';
-const DROPIN_TEXT = '# Managed by vprov: IPv6 stays enabled (the product documents require it).\nnet.ipv6.conf.all.disable_ipv6 = 0\nnet.ipv6.conf.default.disable_ipv6 = 0\n';
+const DROPIN_TEXT =
+  '# Managed by vprov: IPv6 stays enabled (the product documents require it).\nnet.ipv6.conf.all.disable_ipv6 = 0\nnet.ipv6.conf.default.disable_ipv6 = 0\n';
 /** Where sysctl reads its files, in precedence order for one file name (systemd-sysctl, sysctl --system). */
 const SYSCTL_DIRS = ['/etc/sysctl.d', '/run/sysctl.d', '/usr/local/lib/sysctl.d', '/usr/lib/sysctl.d', '/lib/sysctl.d'];
 const SYSCTL_CONF = '/etc/sysctl.conf';
@@ -75,7 +76,8 @@ export const ipstackResource: ResourceModule<'ipstack', IpstackFacts, IpstackRow
     for (const sp of inv.products) {
       for (const r of sp.product.requirements.host) {
         if (r.resource !== 'ipstack' || (r.id !== 'ipv6-enabled' && r.id !== 'ipv4-address')) continue;
-        if (r.roles.some((role) => host.roles.includes(sp.prefix + role))) checks.push({ id: r.id, statement: r.statement, sources: r.sources, section: r.section });
+        if (r.roles.some((role) => host.roles.includes(sp.prefix + role)))
+          checks.push({ id: r.id, statement: r.statement, sources: r.sources, section: r.section });
       }
     }
     return checks.length > 0 ? { checks } : null;
@@ -93,7 +95,9 @@ export const ipstackResource: ResourceModule<'ipstack', IpstackFacts, IpstackRow
       );
     }
     if (wants(desired, 'ipv4-address')) {
-      out.push(`if command -v ip >/dev/null 2>&1; then echo ipv4_read=yes; ip -4 -o addr show scope global | while read -r n i f a r; do echo "ipv4=$a $i"; done; else echo ipv4_read=no; fi`);
+      out.push(
+        `if command -v ip >/dev/null 2>&1; then echo ipv4_read=yes; ip -4 -o addr show scope global | while read -r n i f a r; do echo "ipv4=$a $i"; done; else echo ipv4_read=no; fi`,
+      );
     }
     return out.join('\n');
   },
@@ -111,11 +115,13 @@ export const ipstackResource: ResourceModule<'ipstack', IpstackFacts, IpstackRow
       }
       facts.dropin = decodeFileFact(kv.dropin, DROPIN);
       facts.lines = readOrder(
-        lines.filter((l) => l.startsWith('line=')).flatMap((l): SysctlLine[] => {
-          const m = /^line=(.+?):(\d+):(.*)$/.exec(l);
-          const k = m && KEY.exec(m[3]!);
-          return m && k ? [{ file: m[1]!, line: Number(m[2]), iface: k[1] as 'all' | 'default', value: k[2]! }] : [];
-        }),
+        lines
+          .filter((l) => l.startsWith('line='))
+          .flatMap((l): SysctlLine[] => {
+            const m = /^line=(.+?):(\d+):(.*)$/.exec(l);
+            const k = m && KEY.exec(m[3]!);
+            return m && k ? [{ file: m[1]!, line: Number(m[2]), iface: k[1] as 'all' | 'default', value: k[2]! }] : [];
+          }),
       );
     }
     if (wants(desired, 'ipv4-address')) {
@@ -131,15 +137,25 @@ export const ipstackResource: ResourceModule<'ipstack', IpstackFacts, IpstackRow
     const v4 = wants(desired, 'ipv4-address');
     if (v4) {
       plan.notes.push(`IPv4 address required: ${cite(v4)}`);
-      if (facts.ipv4!.length === 0) return refusedPlan('ipstack', `no IPv4 address on this host: ${cite(v4)}; vprov does not configure addresses (give the host an IPv4 address)`, `no IPv4 address on this host; the document requires one: ${v4.statement}`);
+      if (facts.ipv4!.length === 0)
+        return refusedPlan(
+          'ipstack',
+          `no IPv4 address on this host: ${cite(v4)}; vprov does not configure addresses (give the host an IPv4 address)`,
+          `no IPv4 address on this host; the document requires one: ${v4.statement}`,
+        );
       plan.notes.push(`IPv4: ${facts.ipv4!.join(', ')}`);
     }
     if (!v6) return plan;
     plan.notes.push(`IPv6 must stay enabled: ${cite(v6)}`);
     if (facts.bootDisabled || facts.runtime === null) {
       const why = facts.bootDisabled ? 'the kernel was booted with ipv6.disable=1' : 'the kernel has no IPv6 (/proc/sys/net/ipv6 is absent)';
-      const fix = 'remove ipv6.disable=1 from the kernel command line in the boot loader (grubby --update-kernel=ALL --remove-args=ipv6.disable, or GRUB_CMDLINE_LINUX in /etc/default/grub and update-grub / grub2-mkconfig) and reboot; vprov does not edit the boot loader';
-      const p = refusedPlan('ipstack', `${why}: not met: boot-loader change + reboot needed (${fix}); ${cite(v6)}`, `IPv6 is disabled at boot (${why}): ${fix}`);
+      const fix =
+        'remove ipv6.disable=1 from the kernel command line in the boot loader (grubby --update-kernel=ALL --remove-args=ipv6.disable, or GRUB_CMDLINE_LINUX in /etc/default/grub and update-grub / grub2-mkconfig) and reboot; vprov does not edit the boot loader';
+      const p = refusedPlan(
+        'ipstack',
+        `${why}: not met: boot-loader change + reboot needed (${fix}); ${cite(v6)}`,
+        `IPv6 is disabled at boot (${why}): ${fix}`,
+      );
       p.notes.push(...plan.notes);
       return p;
     }
@@ -147,7 +163,11 @@ export const ipstackResource: ResourceModule<'ipstack', IpstackFacts, IpstackRow
     const after = facts.lines.filter((l) => l.file !== DROPIN && readsAfterDropin(l.file) && l.value !== '0');
     if (after.length > 0) {
       const where = after.map((l) => `${l.file}:${l.line} (net.ipv6.conf.${l.iface}.disable_ipv6 = ${l.value})`).join(', ');
-      const p = refusedPlan('ipstack', `${where} disables IPv6 and is read after vprov's drop-in ${DROPIN}: remove that line (vprov does not edit files it does not own); ${cite(v6)}`, `${where} disables IPv6 after vprov's drop-in: remove that line`);
+      const p = refusedPlan(
+        'ipstack',
+        `${where} disables IPv6 and is read after vprov's drop-in ${DROPIN}: remove that line (vprov does not edit files it does not own); ${cite(v6)}`,
+        `${where} disables IPv6 after vprov's drop-in: remove that line`,
+      );
       p.notes.push(...plan.notes);
       return p;
     }
@@ -155,7 +175,9 @@ export const ipstackResource: ResourceModule<'ipstack', IpstackFacts, IpstackRow
     const persistentOff = facts.lines.some((l) => l.file !== DROPIN && l.value !== '0');
     if (persistentOff || (facts.dropin !== null && facts.dropin !== DROPIN_TEXT)) {
       const offending = facts.lines.filter((l) => l.file !== DROPIN && l.value !== '0').map((l) => `${l.file}:${l.line}`);
-      plan.changes.push(`${facts.dropin === null ? '+' : '~'} ${DROPIN} (net.ipv6.conf.all/default.disable_ipv6 = 0${offending.length ? `, read after ${offending.join(', ')}` : ''})`);
+      plan.changes.push(
+        `${facts.dropin === null ? '+' : '~'} ${DROPIN} (net.ipv6.conf.all/default.disable_ipv6 = 0${offending.length ? `, read after ${offending.join(', ')}` : ''})`,
+      );
       const tmp = runTemp(DROPIN);
       script.push(ensureDir('/etc/sysctl.d'), writeFileToWord(tmp, DROPIN_TEXT), `chmod 0644 ${tmp}`, `mv -f ${tmp} ${q(DROPIN)}`);
     }
@@ -172,15 +194,29 @@ export const ipstackResource: ResourceModule<'ipstack', IpstackFacts, IpstackRow
     return plan;
   },
 
-  requirements(ctx, h) {
+  requirements(_ctx, h) {
     if (!h?.ipstack) return { rows: [], notApplied: [] };
     return {
-      rows: h.ipstack.checks.map((c) => ({ id: `ipstack:${c.id}@${h.name}`, kind: 'ipstack', host: h.name, managed: h.managed, documents: c.sources, section: c.section, check: c.id, statement: c.statement })),
+      rows: h.ipstack.checks.map((c) => ({
+        id: `ipstack:${c.id}@${h.name}`,
+        kind: 'ipstack',
+        host: h.name,
+        managed: h.managed,
+        documents: c.sources,
+        section: c.section,
+        check: c.id,
+        statement: c.statement,
+      })),
       notApplied: [],
     };
   },
 
-  describe: (row) => ({ requirement: row.check === 'ipv6-enabled' ? `IPv6 enabled (not disabled at boot, at runtime or in sysctl files): "${row.statement}"` : `an IPv4 address: "${row.statement}"` }),
+  describe: (row) => ({
+    requirement:
+      row.check === 'ipv6-enabled'
+        ? `IPv6 enabled (not disabled at boot, at runtime or in sysctl files): "${row.statement}"`
+        : `an IPv4 address: "${row.statement}"`,
+  }),
 
   judge(row, f) {
     if (row.check === 'ipv4-address') {
@@ -194,10 +230,12 @@ export const ipstackResource: ResourceModule<'ipstack', IpstackFacts, IpstackRow
     ];
     if (f.bootDisabled || !f.runtime) return { verdict: 'not met', found, reason: 'IPv6 disabled at boot: boot-loader change + reboot needed' };
     const off = (['all', 'default'] as const).filter((i) => f.runtime![i] !== '0');
-    if (off.length > 0) return { verdict: 'not met', found, reason: `IPv6 disabled at runtime (${off.map((i) => `net.ipv6.conf.${i}.disable_ipv6`).join(', ')})` };
+    if (off.length > 0)
+      return { verdict: 'not met', found, reason: `IPv6 disabled at runtime (${off.map((i) => `net.ipv6.conf.${i}.disable_ipv6`).join(', ')})` };
     const last = new Map(f.lines.map((l) => [l.iface, l]));
     const persistent = [...last.values()].filter((l) => l.value !== '0');
-    if (persistent.length > 0) return { verdict: 'not met', found, reason: `IPv6 disabled at the next boot by ${persistent.map((l) => `${l.file}:${l.line}`).join(', ')}` };
+    if (persistent.length > 0)
+      return { verdict: 'not met', found, reason: `IPv6 disabled at the next boot by ${persistent.map((l) => `${l.file}:${l.line}`).join(', ')}` };
     return { verdict: 'met', found };
   },
 };
@@ -217,4 +255,3 @@ function readsAfterDropin(file: string): boolean {
   const base = file.slice(file.lastIndexOf('/') + 1);
   return file === SYSCTL_CONF || base > DROPIN.slice(DROPIN.lastIndexOf('/') + 1);
 }
-

@@ -129,6 +129,7 @@ export interface ResourceModule<K extends ResourceKind = ResourceKind, F = unkno
 
 /** A module of any kind, as the registry holds them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds modules of every facts/desired type
 export type AnyModule = ResourceModule<ResourceKind, any, any>;
 
 /** The products that ask something of this host (it holds one of their sudo roles). */

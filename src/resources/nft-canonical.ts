@@ -108,7 +108,10 @@ function inVprov(item: Record<string, Json>): boolean {
 
 /** Elements of one set of table inet vprov, as listed (empty when the set is absent). */
 export function vprovSetElements(items: Record<string, Json>[], name: string): string[] {
-  const set = items.filter(inVprov).map((i) => i.set as Record<string, Json> | undefined).find((s) => s?.name === name);
+  const set = items
+    .filter(inVprov)
+    .map((i) => i.set as Record<string, Json> | undefined)
+    .find((s) => s?.name === name);
   return ((set?.elem as Json[] | undefined) ?? []).map(value);
 }
 
@@ -138,7 +141,11 @@ export function canonicalFromJson(listing: string | Record<string, Json>[]): str
       else lines.push(`foreign chain ${String(c.name)} ${JSON.stringify({ hook: c.hook, prio: c.prio, policy: c.policy })}`);
     } else if ('rule' in item) {
       const r = item.rule as Record<string, Json>;
-      lines.push(r.chain === 'input' ? ruleFromExpr(r.expr as Json[], (r.comment as string) ?? null) : `foreign rule in chain ${String(r.chain)}: ${JSON.stringify(r.expr)}`);
+      lines.push(
+        r.chain === 'input'
+          ? ruleFromExpr(r.expr as Json[], (r.comment as string) ?? null)
+          : `foreign rule in chain ${String(r.chain)}: ${JSON.stringify(r.expr)}`,
+      );
     } else if (!('metainfo' in item)) {
       lines.push(`foreign object ${JSON.stringify(item)}`);
     }

@@ -39,7 +39,11 @@ function describeRule(expr: Json[]): { text: string; protocol?: string; ports: s
       const p = isObj(m.left) && isObj(m.left.payload) ? m.left.payload : null;
       if (p && p.field === 'dport' && (m.op === '==' || m.op === 'in')) {
         protocol = String(p.protocol);
-        ports = right.replace(/[{}]/g, '').split(',').map((x) => x.trim()).filter(portOf);
+        ports = right
+          .replace(/[{}]/g, '')
+          .split(',')
+          .map((x) => x.trim())
+          .filter(portOf);
       }
     } else if ('accept' in e) verdict = 'accept';
     else if ('drop' in e) verdict = 'drop';
@@ -83,7 +87,14 @@ export function nftForeign(items: Obj[]): { accepts: { table: string; chain: str
       for (const r of byChain.get(k) ?? []) {
         const d = describeRule((r.expr as Json[]) ?? []);
         if (d.verdict === 'drop' || d.verdict === 'reject') filters = true;
-        if (!vprov && d.verdict === 'accept') accepts.push({ table: `${String(c.family)} ${String(c.table)}`, chain, text: d.text, ...(d.protocol ? { protocol: d.protocol } : {}), ports: d.ports });
+        if (!vprov && d.verdict === 'accept')
+          accepts.push({
+            table: `${String(c.family)} ${String(c.table)}`,
+            chain,
+            text: d.text,
+            ...(d.protocol ? { protocol: d.protocol } : {}),
+            ports: d.ports,
+          });
         if (d.jump && depth < 1) walk(d.jump, depth + 1);
       }
     };
@@ -91,4 +102,3 @@ export function nftForeign(items: Obj[]): { accepts: { table: string; chain: str
   }
   return { accepts, filters };
 }
-

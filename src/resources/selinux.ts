@@ -114,11 +114,20 @@ export const selinuxResource: ResourceModule<'selinux', SelinuxFacts, SelinuxRow
     }
     return {
       rows: [],
-      notApplied: selinux.map((x) => ({ kind: 'selinux', requirement: `SELinux ${x.mode} on ${h.name}`, status: 'not applied' as const, reason: 'selinux: keep in the inventory (the mode is left as found)', documents: x.sources, section: x.section })),
+      notApplied: selinux.map((x) => ({
+        kind: 'selinux',
+        requirement: `SELinux ${x.mode} on ${h.name}`,
+        status: 'not applied' as const,
+        reason: 'selinux: keep in the inventory (the mode is left as found)',
+        documents: x.sources,
+        section: x.section,
+      })),
     };
   },
 
-  describe: (row) => ({ requirement: `SELinux ${row.mode}${row.documented && row.documented !== row.mode ? ` (inventory; documented: ${row.documented})` : ''}` }),
+  describe: (row) => ({
+    requirement: `SELinux ${row.mode}${row.documented && row.documented !== row.mode ? ` (inventory; documented: ${row.documented})` : ''}`,
+  }),
 
   judge(row, f) {
     const runtime = f.kernel ? (f.runtime ?? 'disabled') : null;
@@ -133,4 +142,3 @@ export const selinuxResource: ResourceModule<'selinux', SelinuxFacts, SelinuxRow
     return { verdict: 'met', found };
   },
 };
-

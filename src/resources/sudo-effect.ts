@@ -29,7 +29,8 @@ export function parseSudoList(text: string): SudoView {
   const defaults: string[] = [];
   for (const line of lines) {
     if (/^Matching Defaults entries for /.test(line)) (section = 'defaults'), (view.readable = true);
-    else if (/^(User|Runas and Command-specific defaults) /.test(line) && / may run the following commands on /.test(line)) (section = 'commands'), (view.readable = true);
+    else if (/^(User|Runas and Command-specific defaults) /.test(line) && / may run the following commands on /.test(line))
+      (section = 'commands'), (view.readable = true);
     else if (/^User \S+ is not allowed to run sudo on /.test(line)) (section = null), (view.readable = true);
     else if (/^Runas and Command-specific defaults/.test(line)) section = null;
     else if (/^\s+\S/.test(line) && section === 'commands') {
@@ -80,7 +81,8 @@ export function effectProblem(user: string, commands: readonly string[], file: s
   const missing = commands.filter((c) => !granted.has(c));
   const reasons: string[] = [];
   if (extra.length > 0) {
-    const where = f.foreignFiles.length > 0 ? ` (${user} is also named in ${f.foreignFiles.join(', ')})` : ' (from a rule vprov does not own, e.g. a group rule)';
+    const where =
+      f.foreignFiles.length > 0 ? ` (${user} is also named in ${f.foreignFiles.join(', ')})` : ' (from a rule vprov does not own, e.g. a group rule)';
     reasons.push(`grants more than documented: ${extra.map((g) => `(${g.runas}) ${g.tags ? `${g.tags} ` : ''}${g.command}`).join(', ')}${where}`);
   }
   if (missing.length > 0) {
@@ -92,7 +94,10 @@ export function effectProblem(user: string, commands: readonly string[], file: s
     reasons.push(`does not grant ${missing.length === commands.length ? 'any documented command' : missing.join(', ')}${why}`);
   }
   // sudo -l lists the matching Defaults in the order sudo applies them: the last one wins.
-  const blocking = f.view.defaults.filter((d) => d === 'requiretty' || d === '!requiretty').slice(-1).filter((d) => d === 'requiretty');
+  const blocking = f.view.defaults
+    .filter((d) => d === 'requiretty' || d === '!requiretty')
+    .slice(-1)
+    .filter((d) => d === 'requiretty');
   // vprov writes what the vendor documents and nothing else: the fix is the operator's own policy.
   if (blocking.length > 0) {
     reasons.push(

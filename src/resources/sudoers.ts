@@ -65,7 +65,7 @@ export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> =
       ...commands.map((c) => `[ -e ${q(c)} ] || printf '%s\\n' ${q(`missing=${c}`)}`),
       // What sudo itself makes of the whole configuration, and where to look when it differs.
       `if [ -n "$vprov_sudo_user" ]; then printf effect=; sudo -l -U ${q(user)} 2>&1 | base64 -w0; echo; fi`,
-      `if grep -Eq '^[[:space:]]*[@#]includedir[[:space:]]+/etc/sudoers\.d/?[[:space:]]*$' /etc/sudoers; then echo includedir=yes; else echo includedir=no; fi`,
+      `if grep -Eq '^[[:space:]]*[@#]includedir[[:space:]]+/etc/sudoers.d/?[[:space:]]*$' /etc/sudoers; then echo includedir=yes; else echo includedir=no; fi`,
       foreignFilesCmd(user, path, ['/etc/sudoers', `${SUDOERS_DIR}/*`]),
       // Every granted path and each directory above it: who could replace what root runs.
       permsCmd(pathsAbove(commands)),
@@ -102,7 +102,8 @@ export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> =
     const plan: ResourcePlan = emptyPlan('sudoers');
     // Once in this state, the file is what vprov writes: recorded as vprov's, to be removed when no role needs it.
     plan.owns = { kinds: ['sudoers'], entries: [{ kind: 'sudoers', path, sha256: sha256(wanted) }] };
-    if (missing.length > 0) plan.warnings.push(`${missing.length} documented command(s) not installed on this host (rule written anyway): ${missing.join(', ')}`);
+    if (missing.length > 0)
+      plan.warnings.push(`${missing.length} documented command(s) not installed on this host (rule written anyway): ${missing.join(', ')}`);
     if (d.rootEquivalent.length > 0) plan.notes.push(`root-equivalent commands granted as documented: ${d.rootEquivalent.join(', ')}`);
     plan.warnings.push(...writableWarnings(d.user, d.commands, facts.perms));
     if (current !== wanted) {
@@ -125,8 +126,12 @@ export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> =
     // apply; if it could not create the user, this fails with that reason.
     const userMissing = !facts.userExists;
     if (userMissing) plan.notes.push(`user ${d.user} does not exist yet: the file is written once the account resource has created it`);
-    plan.script = `${userMissing ? `getent passwd ${q(d.user)} >/dev/null || { echo ${q(`user ${d.user} does not exist (the account resource did not create it): ${path} not written`)} >&2; exit 3; }
-` : ''}${installSudoersScript(path, wanted)}`;
+    plan.script = `${
+      userMissing
+        ? `getent passwd ${q(d.user)} >/dev/null || { echo ${q(`user ${d.user} does not exist (the account resource did not create it): ${path} not written`)} >&2; exit 3; }
+`
+        : ''
+    }${installSudoersScript(path, wanted)}`;
     return plan;
   },
 
@@ -161,7 +166,14 @@ export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> =
       for (const [role, sudo] of Object.entries(sp.product.requirements.sudo)) {
         const qualified = sp.prefix + role;
         if (!ctx.hosts.some((x) => x.sudoers?.roles.includes(qualified))) {
-          notApplied.push({ kind: 'sudo', requirement: `sudo for role ${qualified}: ${sudo.commands.join(', ')}`, status: 'not applied', reason: `no host with role "${qualified}" in the inventory`, documents: sudo.sources, section: sudo.section });
+          notApplied.push({
+            kind: 'sudo',
+            requirement: `sudo for role ${qualified}: ${sudo.commands.join(', ')}`,
+            status: 'not applied',
+            reason: `no host with role "${qualified}" in the inventory`,
+            documents: sudo.sources,
+            section: sudo.section,
+          });
         }
       }
     }
@@ -192,10 +204,24 @@ export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> =
         : { verdict: 'not verifiable', found: [`sudo -l -U ${row.user}: no answer`], reason: `sudo could not list the privileges of ${row.user}` };
     }
     const view = facts.effect;
-    if (!view.readable) return { verdict: 'not verifiable', found: [`sudo -l -U ${row.user}: ${view.raw.slice(0, 300) || 'no output'}`], reason: `sudo could not list the privileges of ${row.user}` };
+    if (!view.readable)
+      return {
+        verdict: 'not verifiable',
+        found: [`sudo -l -U ${row.user}: ${view.raw.slice(0, 300) || 'no output'}`],
+        reason: `sudo could not list the privileges of ${row.user}`,
+      };
     const grant = grantFor(view.grants, row.command);
     if (grant) return { verdict: 'met', found: [`sudo -l -U ${row.user}: (${grant.runas}) ${grant.tags ? `${grant.tags} ` : ''}${grant.command}`] };
-    const found = [`sudo -l -U ${row.user}: ${row.command} not listed (${view.grants.length} command(s) granted${view.grants.length ? `, e.g. ${view.grants.slice(0, 3).map((g) => g.command).join(', ')}` : ''})`];
+    const found = [
+      `sudo -l -U ${row.user}: ${row.command} not listed (${view.grants.length} command(s) granted${
+        view.grants.length
+          ? `, e.g. ${view.grants
+              .slice(0, 3)
+              .map((g) => g.command)
+              .join(', ')}`
+          : ''
+      })`,
+    ];
     return { verdict: 'not met', found, reason: `sudo does not let ${row.user} run ${row.command} as root` };
   },
 };
@@ -245,7 +271,9 @@ function writableWarnings(user: string, commands: readonly string[], perms: Read
       ].filter(Boolean);
       if (who.length === 0) continue;
       const service = p.owner === user ? ` (${user} itself)` : '';
-      out.push(`${c} is granted to ${user} as root, but ${at === c ? 'it' : at} is writable by ${who.join(' and ')}${service} (mode ${p.mode.toString(8)} ${p.owner}:${p.group}): whoever writes there is root`);
+      out.push(
+        `${c} is granted to ${user} as root, but ${at === c ? 'it' : at} is writable by ${who.join(' and ')}${service} (mode ${p.mode.toString(8)} ${p.owner}:${p.group}): whoever writes there is root`,
+      );
       break;
     }
   }
@@ -301,7 +329,9 @@ function planRetired(current: string | null, desired: HostDesired, host: HostFac
     return plan;
   }
   if (recorded.sha256 !== sha256(current)) {
-    plan.warnings.push(`${path} was written by vprov but has changed since: left as it is, although no role of this host needs it (remove it by hand if nothing else needs it)`);
+    plan.warnings.push(
+      `${path} was written by vprov but has changed since: left as it is, although no role of this host needs it (remove it by hand if nothing else needs it)`,
+    );
     return plan;
   }
   return {

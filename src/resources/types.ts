@@ -81,6 +81,8 @@ export function emptyPlan(resource: ResourceKind, status: ResourcePlan['status']
 /** A resource no role of this host asks for: "not applicable", never "ok" (nothing was checked). */
 export function notNeeded(resource: ResourceKind, roles: readonly string[], what: string): ResourcePlan {
   const plan = emptyPlan(resource, 'not-applicable');
-  plan.notes.push(roles.length > 0 ? `not applicable: no role of this host (${roles.join(', ')}) needs ${what}` : `not applicable: this host has no role any more (pruned)`);
+  plan.notes.push(
+    roles.length > 0 ? `not applicable: no role of this host (${roles.join(', ')}) needs ${what}` : `not applicable: this host has no role any more (pruned)`,
+  );
   return plan;
 }

@@ -37,7 +37,8 @@ export interface BecomeIo {
 /** sudo could not be run at all because it wants a terminal; retry with a pty. */
 export class NeedsTtyError extends HostError {}
 
-const SUDO_REFUSED = /sudo: (a password is required|a terminal is required|\d+ incorrect password attempts?|.*is not in the sudoers file.*|.*may not run.*|no tty present.*|.*must have a tty.*)/;
+const SUDO_REFUSED =
+  /sudo: (a password is required|a terminal is required|\d+ incorrect password attempts?|.*is not in the sudoers file.*|.*may not run.*|no tty present.*|.*must have a tty.*)/;
 const NEEDS_TTY = /sorry, you must have a tty to run sudo|a terminal is required to read the password/;
 
 export class BecomeSession {

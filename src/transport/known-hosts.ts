@@ -3,7 +3,7 @@
  * three host-key policies: strict, accept-new (TOFU into vprov's own file), off.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, type BigIntStats, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { homedir } from 'node:os';
 import type { HostKeyPolicy } from '../core/types.js';
@@ -49,7 +49,7 @@ interface Parsed {
 const parsedFiles = new Map<string, { version: string; text: string; parsed: Parsed }>();
 
 function entriesFor(file: string, name: string): Entry[] {
-  let st;
+  let st: BigIntStats;
   try {
     st = statSync(file, { bigint: true });
   } catch {
@@ -97,7 +97,10 @@ function parse(text: string): { entry: Entry; names: string[] | null }[] {
 function matcher(hosts: string): (name: string) => boolean {
   if (hosts.startsWith('|1|')) {
     const [, , salt, hash] = hosts.split('|');
-    return (name) => createHmac('sha1', Buffer.from(salt ?? '', 'base64')).update(name).digest('base64') === hash;
+    return (name) =>
+      createHmac('sha1', Buffer.from(salt ?? '', 'base64'))
+        .update(name)
+        .digest('base64') === hash;
   }
   // OpenSSH patterns: `*` and `?` wildcards; a matching `!pattern` excludes the host whatever else matches.
   const patterns = hosts.split(',').map((p) => ({ negated: p.startsWith('!'), re: glob(p.replace(/^!/, '')) }));
@@ -105,7 +108,10 @@ function matcher(hosts: string): (name: string) => boolean {
 }
 
 function glob(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 

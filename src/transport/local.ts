@@ -74,7 +74,9 @@ export function connectLocal(target: Pick<SshTarget, 'become' | 'commandTimeoutM
           try {
             resolve(session.finish(code));
           } catch (e) {
-            reject(e instanceof NeedsTtyError ? new HostError('sudo requires a tty here (requiretty): run vprov as root, or over SSH, which asks for a pty') : e);
+            reject(
+              e instanceof NeedsTtyError ? new HostError('sudo requires a tty here (requiretty): run vprov as root, or over SSH, which asks for a pty') : e,
+            );
           }
         });
         child.stdin.on('error', () => undefined);

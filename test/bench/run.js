@@ -33,7 +33,16 @@ const N = opt.hosts;
 const ROUNDS = opt.rounds;
 const TOOLS = opt.tools;
 const CLI = fileURLToPath(new URL('../../bin/vprov.js', import.meta.url));
-const results = { startedAt: new Date().toISOString(), machine: machine(), hosts: N, rounds: ROUNDS, cpuSource: cpuSource(), samples: [], problems: [], notes: [] };
+const results = {
+  startedAt: new Date().toISOString(),
+  machine: machine(),
+  hosts: N,
+  rounds: ROUNDS,
+  cpuSource: cpuSource(),
+  samples: [],
+  problems: [],
+  notes: [],
+};
 const problem = (msg) => {
   results.problems.push(msg);
   console.error(`PROBLEM: ${msg}`);
@@ -42,7 +51,16 @@ const problem = (msg) => {
 function machine() {
   const node = process.version;
   const docker = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8' }).stdout.trim();
-  return { cpu: cpus()[0]?.model, cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node, docker, loadavgAtStart: loadavg().map((x) => x.toFixed(2)), vmsAtStart: vmsRunning() };
+  return {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    kernel: release(),
+    node,
+    docker,
+    loadavgAtStart: loadavg().map((x) => x.toFixed(2)),
+    vmsAtStart: vmsRunning(),
+  };
 }
 
 /** Virtual machines (QEMU) running beside the benchmark: each can hold a core for its whole run. */
@@ -54,7 +72,9 @@ const sample = (tool, phase, hosts, r, extra = {}) => {
   const s = { tool, phase, hosts, wallMs: r.wallMs, cpuMs: r.cpuMs, rssKb: r.rssKb, code: r.code, ...extra };
   results.samples.push(s);
   const cpu = r.cpuMs === null ? '' : ` cpu_ms=${r.cpuMs.toFixed(0)}`;
-  console.log(`  ${tool.padEnd(8)} ${phase.padEnd(12)} hosts=${hosts} wall_ms=${r.wallMs.toFixed(0)}${cpu} exit=${r.code}${extra.changed !== undefined ? ` changed=${extra.changed}` : ''}`);
+  console.log(
+    `  ${tool.padEnd(8)} ${phase.padEnd(12)} hosts=${hosts} wall_ms=${r.wallMs.toFixed(0)}${cpu} exit=${r.code}${extra.changed !== undefined ? ` changed=${extra.changed}` : ''}`,
+  );
   return s;
 };
 
@@ -63,8 +83,12 @@ const half = fleet.names.slice(0, Math.max(1, Math.floor(N / 2)));
 try {
   const inventory = fleet.lab.writeInventory('bench.yaml', { roles: fleet.roles });
   const NATIVE_PARTS = fileURLToPath(new URL('./lib/native-parts.cjs', import.meta.url));
-  const vprovWith = (native) => (...args) =>
-    measure(process.execPath, ['--require', NATIVE_PARTS, CLI, ...args, '-i', inventory, '--format', 'json', '--forks', String(N)], { env: { ...process.env, VPROV_BENCH_NATIVE: native } });
+  const vprovWith =
+    (native) =>
+    (...args) =>
+      measure(process.execPath, ['--require', NATIVE_PARTS, CLI, ...args, '-i', inventory, '--format', 'json', '--forks', String(N)], {
+        env: { ...process.env, VPROV_BENCH_NATIVE: native },
+      });
   const vprov = vprovWith('on');
   const report = (r) => {
     try {
@@ -90,7 +114,8 @@ try {
   results.ansible = ansVersion;
   results.mitogen = mitogen.ok ? mitogen.version : mitogen.why;
   const tools = [];
-  if (TOOLS.includes('vprov')) tools.push({ name: 'vprov', apply: () => vprov('apply'), check: (limit) => vprov('drift', ...(limit ? ['--limit', limit] : [])) });
+  if (TOOLS.includes('vprov'))
+    tools.push({ name: 'vprov', apply: () => vprov('apply'), check: (limit) => vprov('drift', ...(limit ? ['--limit', limit] : [])) });
   if (TOOLS.includes('vprov-js')) {
     const js = vprovWith('off');
     tools.push({ name: 'vprov-js', apply: () => js('apply'), check: (limit) => js('drift', ...(limit ? ['--limit', limit] : [])) });
@@ -110,8 +135,9 @@ try {
   } else if (!ansVersion && TOOLS.some((t) => t === 'ansible' || t === 'mitogen')) problem('ansible-playbook not found: apt-get install ansible-core');
   if (TOOLS.includes('mitogen') && !mitogen.ok) results.notes.push(`mitogen: ${mitogen.why}`);
 
-  const sshArgs = (h) => `-i ${fleet.lab.keyFile} -p ${h.sshPort} -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ControlMaster=no ops@${h.sshHost}`;
-  const floorScript = fleet.lab.hosts.map((h) => `ssh ${sshArgs(h)} sudo -n true &`).join('\n') + '\nwait\n';
+  const sshArgs = (h) =>
+    `-i ${fleet.lab.keyFile} -p ${h.sshPort} -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR -o ControlMaster=no ops@${h.sshHost}`;
+  const floorScript = `${fleet.lab.hosts.map((h) => `ssh ${sshArgs(h)} sudo -n true &`).join('\n')}\nwait\n`;
   const floor = () => measure('/bin/sh', ['-c', floorScript]);
 
   const verify = async (tool, phase, r) => {
@@ -120,7 +146,8 @@ try {
       const loaded = /^bench-native-modules: (.*)$/m.exec(r.stderr)?.[1] ?? '';
       const addon = loaded.split(',').includes('sshcrypto.node');
       if (tool === 'vprov-js' && addon) problem(`vprov-js ${phase}: ssh2's crypto addon was loaded (${loaded})`);
-      if (tool === 'vprov' && !addon && !results.notes.some((n) => n.startsWith('vprov:'))) results.notes.push("vprov: ssh2's crypto addon is not built here (its install script did not run): vprov and vprov-js run the same code");
+      if (tool === 'vprov' && !addon && !results.notes.some((n) => n.startsWith('vprov:')))
+        results.notes.push("vprov: ssh2's crypto addon is not built here (its install script did not run): vprov and vprov-js run the same code");
       const doc = report(r);
       const bad = doc ? doc.hosts.filter((h) => (phase === 'apply' ? h.status !== 'changed' : h.status !== 'ok')) : null;
       if (!doc) problem(`${tool} ${phase}: no JSON report (exit ${r.code}): ${r.stderr.slice(0, 300)}`);
@@ -129,7 +156,14 @@ try {
     }
     const changed = changedCount(r.stdout);
     const failed = failedCount(r.stdout);
-    if (r.code !== 0 || failed) problem(`${tool} ${phase}: exit ${r.code}, failed/unreachable=${failed}: ${(r.stdout + r.stderr).split('\n').filter((l) => /fatal|ERROR|FAILED/.test(l)).slice(0, 3).join(' | ')}`);
+    if (r.code !== 0 || failed)
+      problem(
+        `${tool} ${phase}: exit ${r.code}, failed/unreachable=${failed}: ${(r.stdout + r.stderr)
+          .split('\n')
+          .filter((l) => /fatal|ERROR|FAILED/.test(l))
+          .slice(0, 3)
+          .join(' | ')}`,
+      );
     if (phase === 'apply' && !changed) problem(`${tool} apply on fresh hosts changed nothing`);
     if (phase !== 'apply' && changed) problem(`${tool} ${phase}: ${changed} changes on a converged fleet`);
     return { changed };
@@ -171,7 +205,7 @@ try {
   results.machine.vmsAtEnd = vmsRunning();
   const out = opt.out ?? join('bench-results', `bench-${results.startedAt.replace(/[:.]/g, '-')}.json`);
   mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   if (opt.doc) {
     try {
       writeResultsSection(opt.doc, results, opt.docSection);
@@ -199,7 +233,9 @@ function summarise() {
       if (!f.wall.n) continue;
       summary.figures[`${tool}.${phase}`] = f;
       const rss = tool === 'vprov' ? `${(f.rss.median / 1024).toFixed(0)} MB` : '';
-      console.log(`${tool.padEnd(8)} ${phase.padEnd(8)} ${f.wall.min.toFixed(0).padStart(9)} ${f.wall.median.toFixed(0).padStart(7)} ${f.cpu.median === null ? '' : f.cpu.median.toFixed(0).padStart(8)}   ${rss}`);
+      console.log(
+        `${tool.padEnd(8)} ${phase.padEnd(8)} ${f.wall.min.toFixed(0).padStart(9)} ${f.wall.median.toFixed(0).padStart(7)} ${f.cpu.median === null ? '' : f.cpu.median.toFixed(0).padStart(8)}   ${rss}`,
+      );
     }
     const full = fig(tool, 'check');
     const part = fig(tool, 'check', half.length);
@@ -229,7 +265,12 @@ function summarise() {
   }
   results.summary = summary;
   const s = results.startup;
-  if (s) console.log(`start-up: ${Object.entries(s).map(([k, x]) => `${k} min ${x.wall.min.toFixed(0)} ms / median ${x.wall.median.toFixed(0)} ms`).join('; ')}`);
+  if (s)
+    console.log(
+      `start-up: ${Object.entries(s)
+        .map(([k, x]) => `${k} min ${x.wall.min.toFixed(0)} ms / median ${x.wall.median.toFixed(0)} ms`)
+        .join('; ')}`,
+    );
   const c = results.compile;
   if (c) console.log(`compile ${c.hosts} hosts: ${JSON.stringify(c)}`);
 }

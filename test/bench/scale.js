@@ -43,7 +43,12 @@ export async function runScale({ fleet, sizes, rounds = 1, log = console.log }) 
             firewall: 'nftables',
             selinux: 'permissive',
           },
-          hosts: Object.fromEntries(hosts.map((h, i) => [h.name, { address: `10.${((i + 1) >> 16) & 255}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`, roles: [h.role], ssh: { host: '127.0.0.1', port: h.port } }])),
+          hosts: Object.fromEntries(
+            hosts.map((h, i) => [
+              h.name,
+              { address: `10.${((i + 1) >> 16) & 255}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`, roles: [h.role], ssh: { host: '127.0.0.1', port: h.port } },
+            ]),
+          ),
         }),
       );
       const vprov = (...args) => measure(process.execPath, [CLI, ...args, '-i', inventory, '--format', 'json']);
@@ -65,7 +70,8 @@ export async function runScale({ fleet, sizes, rounds = 1, log = console.log }) 
       const recApply = await vprov('apply', '--limit', limit);
       const recDrift = await vprov('drift', '--limit', limit);
       const rec = { apply: statuses(recApply), drift: statuses(recDrift) };
-      if (rec.apply.changed !== 2 || rec.drift.ok !== 2) out.problems.push(`size ${size}: recording run did not converge two real hosts: ${JSON.stringify(rec)} ${recApply.stderr.slice(0, 300)}`);
+      if (rec.apply.changed !== 2 || rec.drift.ok !== 2)
+        out.problems.push(`size ${size}: recording run did not converge two real hosts: ${JSON.stringify(rec)} ${recApply.stderr.slice(0, 300)}`);
       for (const h of recorded) sim.replay(h);
 
       const row = { hosts: size, apply: [], drift: [] };
@@ -95,10 +101,19 @@ export async function runScale({ fleet, sizes, rounds = 1, log = console.log }) 
   for (let i = 1; i < out.sizes.length; i++) {
     const [a, b] = [out.sizes[i - 1], out.sizes[i]];
     const per = (phase, k) => (med(b, phase, k) - med(a, phase, k)) / (b.hosts - a.hosts);
-    out.growth.push({ from: a.hosts, to: b.hosts, applyCpuMsPerHost: per('apply', 'cpuMs'), driftCpuMsPerHost: per('drift', 'cpuMs'), driftWallMsPerHost: per('drift', 'wallMs'), driftRssKbPerHost: per('drift', 'rssKb') });
+    out.growth.push({
+      from: a.hosts,
+      to: b.hosts,
+      applyCpuMsPerHost: per('apply', 'cpuMs'),
+      driftCpuMsPerHost: per('drift', 'cpuMs'),
+      driftWallMsPerHost: per('drift', 'wallMs'),
+      driftRssKbPerHost: per('drift', 'rssKb'),
+    });
   }
   for (const g of out.growth) {
-    log(`  ${g.from} → ${g.to}: per extra host: drift cpu ${g.driftCpuMsPerHost.toFixed(2)} ms, wall ${g.driftWallMsPerHost.toFixed(2)} ms, rss ${g.driftRssKbPerHost.toFixed(0)} KB; apply cpu ${g.applyCpuMsPerHost.toFixed(2)} ms`);
+    log(
+      `  ${g.from} → ${g.to}: per extra host: drift cpu ${g.driftCpuMsPerHost.toFixed(2)} ms, wall ${g.driftWallMsPerHost.toFixed(2)} ms, rss ${g.driftRssKbPerHost.toFixed(0)} KB; apply cpu ${g.applyCpuMsPerHost.toFixed(2)} ms`,
+    );
   }
   for (const p of out.problems) console.error(`PROBLEM: ${p}`);
   return out;

@@ -23,7 +23,11 @@ export interface BinRun {
 
 /** Start vprov; `limitMs` bounds the wait (a process still running then is killed and reported hung). */
 export function startVprov(args: string[], opts: { limitMs?: number; env?: Record<string, string>; cwd?: string } = {}): BinRun {
-  const child = spawn(process.execPath, [VPROV_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env }, ...(opts.cwd ? { cwd: opts.cwd } : {}) });
+  const child = spawn(process.execPath, [VPROV_BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));

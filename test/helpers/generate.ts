@@ -10,13 +10,38 @@ import type { Catalog, Product } from '../../src/catalog/model.js';
 import type { OracleInventory } from './oracle.js';
 
 const HOST_ADDRESSES = [
-  '10.0.0.5', '10.0.0.6', '10.0.0.127', '10.0.0.128', '10.0.1.1', '192.0.2.10', '192.0.2.11',
-  '2001:db8::5', '2001:db8::6', '2001:DB8:0:0:0:0:0:7', 'fe80::1', '::ffff:10.0.2.9', '::ffff:192.0.2.77',
+  '10.0.0.5',
+  '10.0.0.6',
+  '10.0.0.127',
+  '10.0.0.128',
+  '10.0.1.1',
+  '192.0.2.10',
+  '192.0.2.11',
+  '2001:db8::5',
+  '2001:db8::6',
+  '2001:DB8:0:0:0:0:0:7',
+  'fe80::1',
+  '::ffff:10.0.2.9',
+  '::ffff:192.0.2.77',
 ];
 const NETWORKS = [
-  '10.0.0.0/24', '10.0.0.0/25', '10.0.0.128/25', '10.0.1.0/24', '10.0.0.5/32', '10.0.0.4/30', '10.0.0.0/08',
-  '192.0.2.0/24', '192.0.2.0/25', '198.51.100.0/24', '0.0.0.0/0',
-  '2001:db8::/64', '2001:db8::/32', '2001:db8:0:1::/64', '::ffff:10.0.3.0/120', '::ffff:198.51.100.1', '::/0',
+  '10.0.0.0/24',
+  '10.0.0.0/25',
+  '10.0.0.128/25',
+  '10.0.1.0/24',
+  '10.0.0.5/32',
+  '10.0.0.4/30',
+  '10.0.0.0/08',
+  '192.0.2.0/24',
+  '192.0.2.0/25',
+  '198.51.100.0/24',
+  '0.0.0.0/0',
+  '2001:db8::/64',
+  '2001:db8::/32',
+  '2001:db8:0:1::/64',
+  '::ffff:10.0.3.0/120',
+  '::ffff:198.51.100.1',
+  '::/0',
 ];
 const PORTS = ['5000', '5001', '5000-5010', '5011-5020', '5005-5015', '8000', '65535', '1-3', '4'];
 export const CONTROLLERS = ['172.17.0.1', '10.0.0.5', '10.0.0.200', '192.0.2.99', '2001:db8::99', '203.0.113.7'];
@@ -31,16 +56,20 @@ export interface Case {
 
 function platformSelections(product: Product) {
   return fc.uniqueArray(fc.constantFrom(...product.platforms), { minLength: 1, maxLength: 2, selector: (p) => p.id }).chain((platforms) =>
-    fc.tuple(
-      ...platforms.map((p) => {
-        const methods = p.methods.filter((m): m is string => m !== null);
-        return fc.record({
-          platform: fc.constant(p.id),
-          method: methods.length > 1 ? fc.constantFrom(...methods) : fc.constantFrom(...methods, undefined),
-          options: fc.dictionary(fc.constantFrom(...Object.keys(product.conditions), 'x'), fc.boolean(), { maxKeys: 3 }).map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => k in product.conditions))),
-        });
-      }),
-    ).map((sels) => sels.map((s) => (s.method === undefined ? { platform: s.platform, options: s.options } : s))),
+    fc
+      .tuple(
+        ...platforms.map((p) => {
+          const methods = p.methods.filter((m): m is string => m !== null);
+          return fc.record({
+            platform: fc.constant(p.id),
+            method: methods.length > 1 ? fc.constantFrom(...methods) : fc.constantFrom(...methods, undefined),
+            options: fc
+              .dictionary(fc.constantFrom(...Object.keys(product.conditions), 'x'), fc.boolean(), { maxKeys: 3 })
+              .map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => k in product.conditions))),
+          });
+        }),
+      )
+      .map((sels) => sels.map((s) => (s.method === undefined ? { platform: s.platform, options: s.options } : s))),
   );
 }
 
@@ -56,27 +85,39 @@ function productCase(product: Product): fc.Arbitrary<Case> {
       sshAdmins: fc.uniqueArray(fc.constantFrom(...ADMIN_CIDRS), { maxLength: 2 }),
     }),
   });
-  return fc.record({
-    platforms: platformSelections(product),
-    hosts: fc.uniqueArray(fc.constantFrom(...HOST_ADDRESSES), { minLength: 1, maxLength: 6 }).chain((addresses) =>
-      fc.tuple(...addresses.map(() => host)).map((hs) => Object.fromEntries(hs.map((h, i) => [`h${i}`, { address: addresses[i]!, ...h, ...(h.platform === undefined ? { platform: undefined } : {}) }]))),
-    ),
-    networks: fc.dictionary(fc.constantFrom(...roles), fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 4 }), { maxKeys: 3 }),
-    ports: Object.keys(product.params).length
-      ? fc.dictionary(fc.constantFrom(...Object.keys(product.params)), fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 3 }), { maxKeys: 2 })
-      : fc.constant({}),
-    controllers: fc.uniqueArray(fc.constantFrom(...ADMIN_CIDRS, ...CONTROLLERS), { maxLength: 2 }),
-    controller: fc.constantFrom(...CONTROLLERS),
-    sshPort: fc.constantFrom(22, 2222),
-  }).map(({ platforms, hosts, networks, ports, controllers, controller, sshPort }) => {
-    // No two hosts with the same address (the loader refuses that): ::ffff:a.b.c.d is a.b.c.d.
-    const clean = Object.fromEntries(Object.entries(hosts).map(([n, h]) => [n, Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined))])) as unknown as OracleInventory['hosts'];
-    return {
-      inventory: { product: product.id, platforms, ports, controllers, networks, hosts: clean, defaults: { ssh: { user: 'ops' }, selinux: 'keep' } },
-      controller,
-      sshPort,
-    };
-  });
+  return fc
+    .record({
+      platforms: platformSelections(product),
+      hosts: fc
+        .uniqueArray(fc.constantFrom(...HOST_ADDRESSES), { minLength: 1, maxLength: 6 })
+        .chain((addresses) =>
+          fc
+            .tuple(...addresses.map(() => host))
+            .map((hs) =>
+              Object.fromEntries(hs.map((h, i) => [`h${i}`, { address: addresses[i]!, ...h, ...(h.platform === undefined ? { platform: undefined } : {}) }])),
+            ),
+        ),
+      networks: fc.dictionary(fc.constantFrom(...roles), fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 4 }), { maxKeys: 3 }),
+      ports: Object.keys(product.params).length
+        ? fc.dictionary(fc.constantFrom(...Object.keys(product.params)), fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 3 }), {
+            maxKeys: 2,
+          })
+        : fc.constant({}),
+      controllers: fc.uniqueArray(fc.constantFrom(...ADMIN_CIDRS, ...CONTROLLERS), { maxLength: 2 }),
+      controller: fc.constantFrom(...CONTROLLERS),
+      sshPort: fc.constantFrom(22, 2222),
+    })
+    .map(({ platforms, hosts, networks, ports, controllers, controller, sshPort }) => {
+      // No two hosts with the same address (the loader refuses that): ::ffff:a.b.c.d is a.b.c.d.
+      const clean = Object.fromEntries(
+        Object.entries(hosts).map(([n, h]) => [n, Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined))]),
+      ) as unknown as OracleInventory['hosts'];
+      return {
+        inventory: { product: product.id, platforms, ports, controllers, networks, hosts: clean, defaults: { ssh: { user: 'ops' }, selinux: 'keep' } },
+        controller,
+        sshPort,
+      };
+    });
 }
 
 const SITE_NETWORKS = ['monitoring', 'backup'];
@@ -100,51 +141,63 @@ function siteCase(catalog: Catalog): fc.Arbitrary<Case> {
         sshAdmins: fc.uniqueArray(fc.constantFrom(...ADMIN_CIDRS), { maxLength: 2 }),
       }),
     });
-    const flow = fc.record({
-      from: fc.oneof(fc.constantFrom(...SITE_NETWORKS), fc.constantFrom(...ends), fc.uniqueArray(fc.constantFrom(...ends), { minLength: 1, maxLength: 2 })),
-      // indices into the roles the hosts hold (a destination nobody holds opens nothing to check)
-      to: fc.uniqueArray(fc.nat(7), { minLength: 1, maxLength: 2 }),
-      protocol: fc.constantFrom('tcp', 'udp', 'icmp'),
-      ports: fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
-      purpose: fc.constant('site flow'),
-    }).map((f) => (f.protocol === 'icmp' ? { ...f, ports: [] } : f));
-    return fc.record({
-      selections: fc.tuple(
-        ...products.map((p) =>
-          fc.record({
-            platforms: platformSelections(p),
-            ports: Object.keys(p.params).length ? fc.dictionary(fc.constantFrom(...Object.keys(p.params)), fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 3 }), { maxKeys: 2 }) : fc.constant({}),
-          }),
+    const flow = fc
+      .record({
+        from: fc.oneof(fc.constantFrom(...SITE_NETWORKS), fc.constantFrom(...ends), fc.uniqueArray(fc.constantFrom(...ends), { minLength: 1, maxLength: 2 })),
+        // indices into the roles the hosts hold (a destination nobody holds opens nothing to check)
+        to: fc.uniqueArray(fc.nat(7), { minLength: 1, maxLength: 2 }),
+        protocol: fc.constantFrom('tcp', 'udp', 'icmp'),
+        ports: fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 2 }),
+        purpose: fc.constant('site flow'),
+      })
+      .map((f) => (f.protocol === 'icmp' ? { ...f, ports: [] } : f));
+    return fc
+      .record({
+        selections: fc.tuple(
+          ...products.map((p) =>
+            fc.record({
+              platforms: platformSelections(p),
+              ports: Object.keys(p.params).length
+                ? fc.dictionary(fc.constantFrom(...Object.keys(p.params)), fc.uniqueArray(fc.constantFrom(...PORTS), { minLength: 1, maxLength: 3 }), {
+                    maxKeys: 2,
+                  })
+                : fc.constant({}),
+            }),
+          ),
         ),
-      ),
-      hosts: fc.uniqueArray(fc.constantFrom(...HOST_ADDRESSES), { minLength: 2, maxLength: 6 }).chain((addresses) =>
-        fc.tuple(...addresses.map(() => host)).map((hs) => Object.fromEntries(hs.map((h, i) => [`h${i}`, { address: addresses[i]!, ...h }]))),
-      ),
-      networks: fc.dictionary(fc.constantFrom(...roles), fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 3 }), { maxKeys: 3 }),
-      siteNetworks: fc.record(Object.fromEntries(SITE_NETWORKS.map((n) => [n, fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 2 })]))),
-      flows: fc.array(flow, { maxLength: 3 }),
-      controllers: fc.uniqueArray(fc.constantFrom(...ADMIN_CIDRS, ...CONTROLLERS), { maxLength: 2 }),
-      controller: fc.constantFrom(...CONTROLLERS),
-      sshPort: fc.constantFrom(22, 2222),
-    }).map(({ selections, hosts, networks, siteNetworks, flows: drawn, controllers, controller, sshPort }) => {
-      const held = [...new Set(Object.values(hosts).flatMap((h) => h.roles))].sort();
-      const usable = drawn.map((f) => ({ ...f, to: [...new Set(f.to.map((i) => held[i % held.length]!))] }));
-      // The loader refuses a site network no flow names: only the named ones are written.
-      const named = new Set(usable.flatMap((f) => [f.from].flat()));
-      const nets = { ...networks, ...Object.fromEntries(Object.entries(siteNetworks).filter(([k]) => named.has(k))) };
-      return {
-        inventory: {
-          products: Object.fromEntries(products.map((p, i) => [p.id, selections[i]!])),
-          flows: usable,
-          controllers,
-          networks: nets,
-          hosts: hosts as unknown as OracleInventory['hosts'],
-          defaults: { ssh: { user: 'ops' }, selinux: 'keep' },
-        },
-        controller,
-        sshPort,
-      };
-    });
+        hosts: fc
+          .uniqueArray(fc.constantFrom(...HOST_ADDRESSES), { minLength: 2, maxLength: 6 })
+          .chain((addresses) =>
+            fc.tuple(...addresses.map(() => host)).map((hs) => Object.fromEntries(hs.map((h, i) => [`h${i}`, { address: addresses[i]!, ...h }]))),
+          ),
+        networks: fc.dictionary(fc.constantFrom(...roles), fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 3 }), { maxKeys: 3 }),
+        siteNetworks: fc.record(
+          Object.fromEntries(SITE_NETWORKS.map((n) => [n, fc.uniqueArray(fc.constantFrom(...NETWORKS), { minLength: 1, maxLength: 2 })])),
+        ),
+        flows: fc.array(flow, { maxLength: 3 }),
+        controllers: fc.uniqueArray(fc.constantFrom(...ADMIN_CIDRS, ...CONTROLLERS), { maxLength: 2 }),
+        controller: fc.constantFrom(...CONTROLLERS),
+        sshPort: fc.constantFrom(22, 2222),
+      })
+      .map(({ selections, hosts, networks, siteNetworks, flows: drawn, controllers, controller, sshPort }) => {
+        const held = [...new Set(Object.values(hosts).flatMap((h) => h.roles))].sort();
+        const usable = drawn.map((f) => ({ ...f, to: [...new Set(f.to.map((i) => held[i % held.length]!))] }));
+        // The loader refuses a site network no flow names: only the named ones are written.
+        const named = new Set(usable.flatMap((f) => [f.from].flat()));
+        const nets = { ...networks, ...Object.fromEntries(Object.entries(siteNetworks).filter(([k]) => named.has(k))) };
+        return {
+          inventory: {
+            products: Object.fromEntries(products.map((p, i) => [p.id, selections[i]!])),
+            flows: usable,
+            controllers,
+            networks: nets,
+            hosts: hosts as unknown as OracleInventory['hosts'],
+            defaults: { ssh: { user: 'ops' }, selinux: 'keep' },
+          },
+          controller,
+          sshPort,
+        };
+      });
   });
 }
 

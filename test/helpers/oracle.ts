@@ -71,7 +71,7 @@ function v6(ip: string): bigint {
   const m = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
   if (m) {
     const x = v4(m.slice(1).join('.'));
-    s = s.slice(0, m.index) + `${(x >> 16n).toString(16)}:${(x & 0xffffn).toString(16)}`;
+    s = `${s.slice(0, m.index)}${(x >> 16n).toString(16)}:${(x & 0xffffn).toString(16)}`;
   }
   const halves = s.split('::');
   const left = halves[0] ? halves[0].split(':') : [];
@@ -100,7 +100,12 @@ export function expectedBoxes(inv: OracleInventory, rules: readonly OracleRule[]
   for (const c of chosen) {
     for (const r of rules) {
       if (r.product !== c.id) continue;
-      if (!c.platforms.some((p) => p.platform === r.platform && (p.method === undefined || p.method === r.method) && (r.condition === null || p.options?.[r.condition] === true))) continue;
+      if (
+        !c.platforms.some(
+          (p) => p.platform === r.platform && (p.method === undefined || p.method === r.method) && (r.condition === null || p.options?.[r.condition] === true),
+        )
+      )
+        continue;
       const ports = r.param && c.ports[r.param] ? c.ports[r.param]! : r.ports;
       wanted.push({ from: c.prefix + r.from, to: c.prefix + r.to, protocol: r.protocol, ports, platform: r.platform });
     }

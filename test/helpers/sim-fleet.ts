@@ -37,7 +37,11 @@ export interface SimFleetHandle {
 
 export async function startSimFleet(
   size: number,
-  { seed = 1, delayMs = {}, limits = {} }: { seed?: number; delayMs?: { slow?: number; overTime?: number }; limits?: { connectTimeout?: number; commandTimeout?: number } } = {},
+  {
+    seed = 1,
+    delayMs = {},
+    limits = {},
+  }: { seed?: number; delayMs?: { slow?: number; overTime?: number }; limits?: { connectTimeout?: number; commandTimeout?: number } } = {},
 ): Promise<SimFleetHandle> {
   const lab = await startLab([{ name: 'node' }, { name: 'hypervisor' }]);
   const sim = new SimFleet({ seed, delayMs });
@@ -57,7 +61,12 @@ export async function startSimFleet(
             firewall: 'nftables',
             selinux: 'permissive',
           },
-          hosts: Object.fromEntries(hosts.map((h, i) => [h.name, { address: `10.${((i + 1) >> 16) & 255}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`, roles: [h.role], ssh: { host: '127.0.0.1', port: h.port } }])),
+          hosts: Object.fromEntries(
+            hosts.map((h, i) => [
+              h.name,
+              { address: `10.${((i + 1) >> 16) & 255}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`, roles: [h.role], ssh: { host: '127.0.0.1', port: h.port } },
+            ]),
+          ),
         }),
       );
     const inventory = join(lab.dir, 'sim.yaml');
@@ -69,8 +78,10 @@ export async function startSimFleet(
     write(recording, {});
     for (const h of hosts.slice(0, 2)) sim.record(h, { host: lab.host(h.role).sshHost, port: lab.host(h.role).sshPort, user: 'ops', keyFile: lab.keyFile });
     const rec = [];
-    for (const command of ['apply', 'drift']) rec.push(await runVprov([command, '-i', recording, '--limit', 's0,s1', '--format', 'json'], { limitMs: 300_000 }));
-    if (rec.some((r) => r.code !== 0)) throw new Error(`recording the simulated hosts' answers failed: ${rec.map((r) => `exit ${r.code}: ${r.stderr.slice(0, 500)}`).join('; ')}`);
+    for (const command of ['apply', 'drift'])
+      rec.push(await runVprov([command, '-i', recording, '--limit', 's0,s1', '--format', 'json'], { limitMs: 300_000 }));
+    if (rec.some((r) => r.code !== 0))
+      throw new Error(`recording the simulated hosts' answers failed: ${rec.map((r) => `exit ${r.code}: ${r.stderr.slice(0, 500)}`).join('; ')}`);
     for (const h of hosts.slice(0, 2)) sim.replay(h);
     return {
       sim,

@@ -46,8 +46,14 @@ export async function startStorwareFleet({ hosts, extraHosts = [] }: { hosts: In
     defaults: STORWARE_DEFAULTS,
     hosts,
   });
-  await lab.exec('hv1', `nft add table inet admin && nft add chain inet admin input '{ type filter hook input priority 10; policy accept; }' && nft add rule inet admin input tcp dport 9100 accept`);
-  await lab.exec('server1', `nft add table ip legacy && nft add chain ip legacy INPUT '{ type filter hook input priority 0; policy drop; }' && nft add rule ip legacy INPUT ct state established,related accept && nft add rule ip legacy INPUT tcp dport 22 accept`);
+  await lab.exec(
+    'hv1',
+    `nft add table inet admin && nft add chain inet admin input '{ type filter hook input priority 10; policy accept; }' && nft add rule inet admin input tcp dport 9100 accept`,
+  );
+  await lab.exec(
+    'server1',
+    `nft add table ip legacy && nft add chain ip legacy INPUT '{ type filter hook input priority 0; policy drop; }' && nft add rule ip legacy INPUT ct state established,related accept && nft add rule ip legacy INPUT tcp dport 22 accept`,
+  );
   await lab.exec('hv3', 'firewall-cmd --permanent --zone=public --add-service=http >/dev/null && firewall-cmd --reload >/dev/null');
   await lab.exec('node2', `printf 'admin ALL=(ALL) ALL\\n' > /etc/sudoers.d/admins && chmod 0440 /etc/sudoers.d/admins && rm -f /etc/selinux/config`);
   await lab.exec('node1', 'useradd --system -G users vprotect');
@@ -56,5 +62,8 @@ export async function startStorwareFleet({ hosts, extraHosts = [] }: { hosts: In
 
 /** A TCP listener on `port` (IPv4 and IPv6) in a lab host, in the background. */
 export async function listen(lab: Lab, host: string, port: number): Promise<void> {
-  await lab.exec(host, `setsid python3 -c 'import socket,time\ns=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)\ns.bind(("::",${port}))\ns.listen(50)\nwhile True: c,_=s.accept(); c.close()' >/dev/null 2>&1 < /dev/null &`);
+  await lab.exec(
+    host,
+    `setsid python3 -c 'import socket,time\ns=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)\ns.bind(("::",${port}))\ns.listen(50)\nwhile True: c,_=s.accept(); c.close()' >/dev/null 2>&1 < /dev/null &`,
+  );
 }

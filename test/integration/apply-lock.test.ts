@@ -22,7 +22,7 @@ describe('the apply lock', () => {
     const inv = lab.writeInventory('lock.yaml', { roles: { node1: ['node'] } });
     const first = await vprov('apply', '-i', inv);
     expect(first.code, first.stdout + first.stderr).toBe(0);
-    expect((await lab.exec('node1', 'stat -c "%a %U" /run/vprov /run/vprov/lock')).stdout).toBe("700 root\n600 root\n");
+    expect((await lab.exec('node1', 'stat -c "%a %U" /run/vprov /run/vprov/lock')).stdout).toBe('700 root\n600 root\n');
     expect((await lab.exec('node1', 'cat /run/vprov/lock.owner')).stdout).toBe('');
     // ops (no sudo here) tries to hold the lock, as `flock /run/vprov/lock sleep 300` would
     const held = await lab.exec('node1', "su -s /bin/sh ops -c 'flock -n /run/vprov/lock true' 2>&1; echo rc=$?");
@@ -48,7 +48,10 @@ describe('the apply lock', () => {
   });
 
   it('is not held by the rollback timer of a drop-policy change once the apply has ended', async () => {
-    const inv = lab.writeInventory('drop.yaml', { roles: { node1: ['node'] }, defaults: { firewall: { backend: 'nftables', inputPolicy: 'drop', confirmTimeout: 300 } } });
+    const inv = lab.writeInventory('drop.yaml', {
+      roles: { node1: ['node'] },
+      defaults: { firewall: { backend: 'nftables', inputPolicy: 'drop', confirmTimeout: 300 } },
+    });
     const r = await vprov('apply', '-i', inv);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // the timer is still armed (its sleep runs), yet nobody holds the lock

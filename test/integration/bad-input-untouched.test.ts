@@ -35,7 +35,9 @@ describe('bad input: exit 1, no host touched', () => {
     const inv = lab.writeInventory('typo.yaml', { roles, networks: { 'os-agent': ['10.20.1.0/16'] } });
     const r = await vprov('apply', '-i', inv);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/typo\.yaml:\d+: networks\.os-agent\[0\]: "10\.20\.1\.0\/16" has host bits set: did you mean 10\.20\.1\.0\/24, or 10\.20\.0\.0\/16\?/);
+    expect(r.stderr).toMatch(
+      /typo\.yaml:\d+: networks\.os-agent\[0\]: "10\.20\.1\.0\/16" has host bits set: did you mean 10\.20\.1\.0\/24, or 10\.20\.0\.0\/16\?/,
+    );
   });
 
   it('a host whose address is a name that does not resolve', async () => {

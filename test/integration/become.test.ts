@@ -123,7 +123,12 @@ describe('become: a password is only ever an answer to sudo', () => {
     expect((await lab.exec('pw', 'test -e /tmp/PWNED2 && echo PRESENT || echo ABSENT')).stdout.trim()).toBe('ABSENT');
     expect(await pamFailures('pw', 'pwu')).toBe(0);
     // Controller side: everything printed and every file written.
-    const files = [...readdirSync(out).filter((f) => f.startsWith('drift.')).map((f) => join(out, f)), ...readdirSync(history).map((f) => join(history, f))];
+    const files = [
+      ...readdirSync(out)
+        .filter((f) => f.startsWith('drift.'))
+        .map((f) => join(out, f)),
+      ...readdirSync(history).map((f) => join(history, f)),
+    ];
     expect(files.length).toBeGreaterThanOrEqual(6);
     for (const r of runs) expect(r.stdout + r.stderr).not.toContain(SECRET);
     for (const f of files) expect(readFileSync(f, 'utf8')).not.toContain(SECRET);

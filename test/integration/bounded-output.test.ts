@@ -37,8 +37,14 @@ describe('a host that streams more than the output limit', () => {
     expect(by.node2.error).toBe(`output over ${DEFAULT_MAX_OUTPUT} bytes (ssh.maxOutput): the command was stopped and its output dropped`);
     expect(by.node1.status).toBe('pending');
     expect(r.code).toBe(2 | 4);
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => [l.host, l.result]).sort()).toEqual([['node1', 'pending'], ['node2', 'failed']]);
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => [l.host, l.result]).sort()).toEqual([
+      ['node1', 'pending'],
+      ['node2', 'failed'],
+    ]);
     expect(lines.find((l) => l.host === 'node2').error).toMatch(/^output over \d+ bytes/);
   });
 

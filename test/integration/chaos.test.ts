@@ -58,9 +58,19 @@ const EXPECT: Record<string, { apply: Expect; drift: Expect }> = {
   // Which fact the garbage hits is the seed's choice: any of them must fail with what could not be read.
   'garbled-facts': both({ status: 'failed', error: /cannot read|unparsable|incomplete output|not valid|unreadable/ }),
   'reset-apply': { apply: { status: 'failed', error: /^unknown: the connection was lost after the apply script started/, unknown: true }, drift: 'healthy' },
-  'stall-apply': { apply: { status: 'failed', error: new RegExp(`^unknown: (command timed out after ${COMMAND_S} s|timed out after ${TIMEOUT_S} s \\(--timeout\\)).*after the apply script started`), unknown: true }, drift: 'healthy' },
+  'stall-apply': {
+    apply: {
+      status: 'failed',
+      error: new RegExp(`^unknown: (command timed out after ${COMMAND_S} s|timed out after ${TIMEOUT_S} s \\(--timeout\\)).*after the apply script started`),
+      unknown: true,
+    },
+    drift: 'healthy',
+  },
   slow: both('healthy'),
-  'over-time': { apply: { status: 'failed', error: new RegExp(`^unknown: timed out after ${TIMEOUT_S} s \\(--timeout\\) after the apply script started`), unknown: true }, drift: 'healthy' },
+  'over-time': {
+    apply: { status: 'failed', error: new RegExp(`^unknown: timed out after ${TIMEOUT_S} s \\(--timeout\\) after the apply script started`), unknown: true },
+    drift: 'healthy',
+  },
 };
 function both(e: Expect) {
   return { apply: e, drift: e };
@@ -71,7 +81,11 @@ let names: string[] = [];
 
 beforeAll(async () => {
   console.log(`${tag}, ${HOSTS} simulated hosts, ${RATE * 100}% faulty`);
-  fleet = await startSimFleet(HOSTS, { seed: SEED, delayMs: { slow: SLOW_MS, overTime: OVER_TIME_MS }, limits: { connectTimeout: CONNECT_S, commandTimeout: COMMAND_S } });
+  fleet = await startSimFleet(HOSTS, {
+    seed: SEED,
+    delayMs: { slow: SLOW_MS, overTime: OVER_TIME_MS },
+    limits: { connectTimeout: CONNECT_S, commandTimeout: COMMAND_S },
+  });
   names = fleet.names;
 }, 300_000);
 
@@ -119,7 +133,10 @@ describe.each(['apply', 'drift'] as const)('%s of a fleet with 5%% faulty hosts'
   it('the fault-free run: every host as expected, exit 0, every script answered', () => {
     expect(clean.code, `${tag}: ${clean.stderr.slice(0, 500)}`).toBe(0);
     const bad = clean.report.hosts.filter((h) => h.status !== healthyStatus);
-    expect(bad.map((h) => `${h.host} ${h.status} ${h.error ?? ''}`), tag).toEqual([]);
+    expect(
+      bad.map((h) => `${h.host} ${h.status} ${h.error ?? ''}`),
+      tag,
+    ).toEqual([]);
     expect(clean.mismatches, tag).toEqual([]);
   });
 
@@ -140,9 +157,16 @@ describe.each(['apply', 'drift'] as const)('%s of a fleet with 5%% faulty hosts'
       }
       const statuses = [want.status].flat();
       // The reason is the host's error, or (facts read but not understood) a failed resource's.
-      const why = h.error ?? h.resources.filter((r) => r.status === 'failed').map((r) => `${r.resource}: ${r.error}`).join('; ');
-      if (!statuses.includes(h.status) || !want.error.test(why)) wrong.push(`${h.host} (${fault}): ${h.status}: ${why || 'no error'} — wanted ${statuses.join('|')} ${want.error}`);
-      if (want.unknown && !h.resources.some((r) => r.status === 'unknown')) wrong.push(`${h.host} (${fault}): no resource "unknown": ${JSON.stringify(h.resources.map((r) => [r.resource, r.status]))}`);
+      const why =
+        h.error ??
+        h.resources
+          .filter((r) => r.status === 'failed')
+          .map((r) => `${r.resource}: ${r.error}`)
+          .join('; ');
+      if (!statuses.includes(h.status) || !want.error.test(why))
+        wrong.push(`${h.host} (${fault}): ${h.status}: ${why || 'no error'} — wanted ${statuses.join('|')} ${want.error}`);
+      if (want.unknown && !h.resources.some((r) => r.status === 'unknown'))
+        wrong.push(`${h.host} (${fault}): no resource "unknown": ${JSON.stringify(h.resources.map((r) => [r.resource, r.status]))}`);
       if (!want.unknown && h.resources.some((r) => r.status === 'changed')) wrong.push(`${h.host} (${fault}): a resource reported changed`);
     }
     expect(wrong, tag).toEqual([]);

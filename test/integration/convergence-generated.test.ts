@@ -35,9 +35,19 @@ const numRuns = Number(process.env.VPROV_CASES ?? 300);
 const rules = exportRules(catalog).map((r) => ({
   ...r,
   param:
-    catalog.products.get(r.product)!.flows.find(
-      (f) => f.platform === r.platform && f.method === r.method && f.from === r.from && f.to === r.to && f.protocol === r.protocol && f.purpose === r.purpose && f.ports.join() === r.ports.join() && f.condition === r.condition,
-    )?.param ?? null,
+    catalog.products
+      .get(r.product)!
+      .flows.find(
+        (f) =>
+          f.platform === r.platform &&
+          f.method === r.method &&
+          f.from === r.from &&
+          f.to === r.to &&
+          f.protocol === r.protocol &&
+          f.purpose === r.purpose &&
+          f.ports.join() === r.ports.join() &&
+          f.condition === r.condition,
+      )?.param ?? null,
 }));
 
 /** nft is required: under CI its absence is a failure with the reason, never a skip. */
@@ -55,10 +65,15 @@ function loadAll(tables: Map<string, string>): Map<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'vprov-gen-'));
   try {
     const names = [...tables.keys()];
-    names.forEach((n, i) => writeFileSync(join(dir, `${i}.nft`), tables.get(n)!));
+    names.forEach((n, i) => {
+      writeFileSync(join(dir, `${i}.nft`), tables.get(n)!);
+    });
     const script = names.map((_, i) => `nft -f ${dir}/${i}.nft || exit 1; echo '@@${i}'; nft -j list ruleset`).join('\n');
     const out = execFileSync('unshare', ['-rn', 'sh', '-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    const parts = out.split(/^@@\d+$/m).slice(1).map((s) => s.trim());
+    const parts = out
+      .split(/^@@\d+$/m)
+      .slice(1)
+      .map((s) => s.trim());
     return new Map(names.map((n, i) => [n, parts[i]!]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -74,7 +89,7 @@ function acceptedBoxes(listing: string): { boxes: Box[]; housekeeping: string[];
   const boxes: Box[] = [];
   const housekeeping: string[] = [];
   const unsourced: string[] = [];
-  const elems = (right: any): unknown[] => (typeof right === 'string' && right.startsWith('@') ? sets.get(right.slice(1))! : right?.set ?? [right]);
+  const elems = (right: any): unknown[] => (typeof right === 'string' && right.startsWith('@') ? sets.get(right.slice(1))! : (right?.set ?? [right]));
   const range = (v: any): { family: 4 | 6; lo: bigint; hi: bigint } => {
     if (v?.elem) return range(v.elem.val);
     if (v?.prefix) return ipRange(`${v.prefix.addr}/${v.prefix.len}`);
@@ -124,7 +139,7 @@ function checkCase(c: Case): void {
   const inv = inventoryOf(c.inventory);
   const hosts = compile(inv).hosts.filter((h) => h.managed && (h.firewall.rules.length > 0 || h.firewall.inputPolicy === 'drop'));
   if (hosts.length === 0) return;
-  const facts = (h: HostDesired) => ({ controllerAddress: c.controller, sshPort: c.sshPort, systemd: false });
+  const facts = (_h: HostDesired) => ({ controllerAddress: c.controller, sshPort: c.sshPort, systemd: false });
   const rendered = new Map<string, string>();
   for (const h of hosts) {
     const live = liveControllers([], c.controller, h.firewall.sshAdminSources);
@@ -162,29 +177,35 @@ describe('generated convergence (real nft in a network namespace)', () => {
     for (const f of files) checkCase(JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Case);
   });
 
-  it.runIf(problem === null)(`${numRuns} generated inventories converge in one load and accept exactly the oracle's set`, async () => {
-    console.log(`convergence property: seed=${seed} cases=${numRuns} (replay: VPROV_SEED=${seed} VPROV_CASES=${numRuns})`);
-    // Async, yielding between cases: a minutes-long synchronous loop starves the worker's RPC to vitest
-    // ("Timeout calling onTaskUpdate", an unhandled error that fails the run).
-    const result = await fc.check(
-      fc.asyncProperty(inventoryCase(catalog), async (c) => {
-        await new Promise((resolve) => setImmediate(resolve));
-        checkCase(c);
-      }),
-      { seed, numRuns },
-    );
-    if (result.failed) {
-      mkdirSync(FIXTURES, { recursive: true });
-      const file = join(FIXTURES, `seed-${seed}.json`);
-      writeFileSync(file, JSON.stringify(result.counterexample![0], null, 2) + '\n');
-      throw new Error(`${fc.defaultReportMessage(result)}\nshrunk case written to ${file}: keep it as a regression fixture`);
-    }
-    console.log(`convergence property: ${numRuns} cases passed, ${tablesChecked} tables loaded into nft and read back (${siteTables} of sites of 2–4 products, ${siteFlowTables} with a site flow)`);
-    // A generator that stopped producing tables (or sites, or site flows) would prove nothing.
-    expect(tablesChecked).toBeGreaterThan(numRuns);
-    expect(siteTables).toBeGreaterThan(numRuns / 20);
-    expect(siteFlowTables).toBeGreaterThan(0);
-  }, 600_000);
+  it.runIf(problem === null)(
+    `${numRuns} generated inventories converge in one load and accept exactly the oracle's set`,
+    async () => {
+      console.log(`convergence property: seed=${seed} cases=${numRuns} (replay: VPROV_SEED=${seed} VPROV_CASES=${numRuns})`);
+      // Async, yielding between cases: a minutes-long synchronous loop starves the worker's RPC to vitest
+      // ("Timeout calling onTaskUpdate", an unhandled error that fails the run).
+      const result = await fc.check(
+        fc.asyncProperty(inventoryCase(catalog), async (c) => {
+          await new Promise((resolve) => setImmediate(resolve));
+          checkCase(c);
+        }),
+        { seed, numRuns },
+      );
+      if (result.failed) {
+        mkdirSync(FIXTURES, { recursive: true });
+        const file = join(FIXTURES, `seed-${seed}.json`);
+        writeFileSync(file, `${JSON.stringify(result.counterexample![0], null, 2)}\n`);
+        throw new Error(`${fc.defaultReportMessage(result)}\nshrunk case written to ${file}: keep it as a regression fixture`);
+      }
+      console.log(
+        `convergence property: ${numRuns} cases passed, ${tablesChecked} tables loaded into nft and read back (${siteTables} of sites of 2–4 products, ${siteFlowTables} with a site flow)`,
+      );
+      // A generator that stopped producing tables (or sites, or site flows) would prove nothing.
+      expect(tablesChecked).toBeGreaterThan(numRuns);
+      expect(siteTables).toBeGreaterThan(numRuns / 20);
+      expect(siteFlowTables).toBeGreaterThan(0);
+    },
+    600_000,
+  );
 });
 
 /**
@@ -258,7 +279,8 @@ describe('generated convergence (firewalld permanent XML, firewall-offline-cmd i
     try {
       for (const h of hosts) {
         for (const sub of ['ipsets', 'policies']) mkdirSync(join(dir, h.key, sub), { recursive: true });
-        for (const [path, text] of h.desired.files) writeFileSync(join(dir, h.key, path.includes('/ipsets/') ? 'ipsets' : 'policies', path.slice(path.lastIndexOf('/') + 1)), text);
+        for (const [path, text] of h.desired.files)
+          writeFileSync(join(dir, h.key, path.includes('/ipsets/') ? 'ipsets' : 'policies', path.slice(path.lastIndexOf('/') + 1)), text);
       }
       writeFileSync(join(dir, 'reader.py'), READER_PY);
       execFileSync('docker', ['cp', `${dir}/.`, `${lab.host('offline').id}:/tmp/gen`]);
@@ -273,11 +295,17 @@ describe('generated convergence (firewalld permanent XML, firewall-offline-cmd i
       expect({ host: h.key, lines: canonicalFirewalld(got) }).toEqual({ host: h.key, lines: canonicalFirewalld(h.desired.state) });
       const inv = structuredClone(h.c.inventory);
       delete inv.hosts[h.name]!.firewall; // firewalld: no SSH rules of vprov's own
-      expect({ host: h.key, accepted: normalForm(firewalldBoxes(got)) }).toEqual({ host: h.key, accepted: normalForm(expectedBoxes(inv, rules, h.name, null, 22)) });
+      expect({ host: h.key, accepted: normalForm(firewalldBoxes(got)) }).toEqual({
+        host: h.key,
+        accepted: normalForm(expectedBoxes(inv, rules, h.name, null, 22)),
+      });
     }
     // firewalld's own whole-configuration check on a sample, with the files where firewalld reads them.
     for (const h of hosts.slice(0, checked)) {
-      const r = await lab.exec('offline', `rm -f /etc/firewalld/ipsets/vprov-* /etc/firewalld/policies/vprov-* && mkdir -p /etc/firewalld/ipsets /etc/firewalld/policies && cp /tmp/gen/${h.key}/ipsets/* /etc/firewalld/ipsets/ 2>/dev/null; cp /tmp/gen/${h.key}/policies/* /etc/firewalld/policies/ && firewall-offline-cmd --check-config`);
+      const r = await lab.exec(
+        'offline',
+        `rm -f /etc/firewalld/ipsets/vprov-* /etc/firewalld/policies/vprov-* && mkdir -p /etc/firewalld/ipsets /etc/firewalld/policies && cp /tmp/gen/${h.key}/ipsets/* /etc/firewalld/ipsets/ 2>/dev/null; cp /tmp/gen/${h.key}/policies/* /etc/firewalld/policies/ && firewall-offline-cmd --check-config`,
+      );
       expect({ host: h.key, code: r.code, stderr: r.stderr }).toEqual({ host: h.key, code: 0, stderr: '' });
     }
   }, 600_000);

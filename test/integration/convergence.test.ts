@@ -85,7 +85,9 @@ describe('inputs that once never converged converge in one apply', () => {
       roles: { hv1: ['node', 'hypervisor'], node1: ['hypervisor'], node2: ['hypervisor'] },
       platforms: netcat,
       ports: { netcat: ['16000-16499', '16500-16999'] },
-      networks: { hypervisor: [`${lab.host('node1').address.replace(/\.\d+$/, '.0')}/24`, '10.0.0.0/08', '::ffff:192.0.2.0/120', '192.0.2.128/25', '::ffff:198.51.100.7'] },
+      networks: {
+        hypervisor: [`${lab.host('node1').address.replace(/\.\d+$/, '.0')}/24`, '10.0.0.0/08', '::ffff:192.0.2.0/120', '192.0.2.128/25', '::ffff:198.51.100.7'],
+      },
       hosts: { node1: { managed: false }, node2: { managed: false }, hv1: { firewall: drop({ sshAdmins: ['172.16.0.0/12'] }) } },
     });
     const r = await vprov('apply', '-i', inv, '--limit', 'hv1');
@@ -109,7 +111,10 @@ describe('inputs that once never converged converge in one apply', () => {
 
   it('a zone-id address is refused with file:line, nothing touched', async () => {
     const file = join(lab.dir, 'f2-zone.yaml');
-    writeFileSync(file, `product: storware\nplatforms: [{ platform: openstack, method: SSH transfer }]\nnetworks:\n  node: ["fe80::1%eth0"]\nhosts:\n  hv1: { address: 192.0.2.1, roles: [hypervisor] }\n`);
+    writeFileSync(
+      file,
+      `product: storware\nplatforms: [{ platform: openstack, method: SSH transfer }]\nnetworks:\n  node: ["fe80::1%eth0"]\nhosts:\n  hv1: { address: 192.0.2.1, roles: [hypervisor] }\n`,
+    );
     const r = await vprov('plan', '-i', file);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/f2-zone\.yaml:4.*zone id/);
@@ -118,14 +123,17 @@ describe('inputs that once never converged converge in one apply', () => {
 });
 
 describe('several controllers', () => {
-  it('a second controller neither sees drift nor removes the first one\'s SSH access', async () => {
+  it("a second controller neither sees drift nor removes the first one's SSH access", async () => {
     const roles = { hv1: ['hypervisor'], node1: ['node'], node2: ['node'] };
     // Controller B (direct: the bridge's gateway) is an admin; controller A (via node2) is not declared.
     const gateway = execFileSync('docker', ['inspect', '-f', '{{.NetworkSettings.Gateway}}', lab.host('hv1').id], { encoding: 'utf8' }).trim();
     expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     const hosts = { node1: { managed: false }, node2: { managed: false }, hv1: { firewall: drop({ sshAdmins: [`${gateway}/32`] }) } };
     // Controller A reaches hv1 through node2: hv1 sees node2's address. Controller B is direct.
-    const viaNode2 = lab.writeInventory('f3-a.yaml', { roles, hosts: { ...hosts, hv1: { ...hosts.hv1, ssh: { host: lab.host('hv1').address, port: 22, proxyJump: 'node2' } } } });
+    const viaNode2 = lab.writeInventory('f3-a.yaml', {
+      roles,
+      hosts: { ...hosts, hv1: { ...hosts.hv1, ssh: { host: lab.host('hv1').address, port: 22, proxyJump: 'node2' } } },
+    });
     const direct = lab.writeInventory('f3-b.yaml', { roles, hosts });
     await lab.exec('hv1', 'nft delete table inet vprov');
     expectOk(await vprov('apply', '-i', viaNode2, '--limit', 'hv1'));
@@ -142,7 +150,11 @@ describe('several controllers', () => {
   });
 
   it('controllers: in the inventory are the permanent SSH sources; no live address is added', async () => {
-    const inv = lab.writeInventory('f3-c.yaml', { roles: { hv1: ['hypervisor'], node1: ['node'] }, controllers: ['172.16.0.0/12'], hosts: { node1: { managed: false }, hv1: { firewall: drop() } } });
+    const inv = lab.writeInventory('f3-c.yaml', {
+      roles: { hv1: ['hypervisor'], node1: ['node'] },
+      controllers: ['172.16.0.0/12'],
+      hosts: { node1: { managed: false }, hv1: { firewall: drop() } },
+    });
     await lab.exec('hv1', 'nft delete table inet vprov');
     expectOk(await vprov('apply', '-i', inv, '--limit', 'hv1'));
     const table = await sh('hv1', 'nft list table inet vprov');
@@ -156,9 +168,12 @@ describe('findings 4 and 8: firewalld probes that fail, firewalld versions', () 
   const roles = { fw1: ['hypervisor'], node1: ['node'] };
   const inv = () => lab.writeInventory('f4.yaml', { roles, defaults: { firewall: 'firewalld' }, hosts: { node1: { managed: false } } });
 
-  it('firewalld under another interpreter (RHEL 8 platform-python, from firewall-cmd\'s shebang): converges, no endless reload', async () => {
+  it("firewalld under another interpreter (RHEL 8 platform-python, from firewall-cmd's shebang): converges, no endless reload", async () => {
     // As on RHEL 8: no python3 on PATH, firewalld's Python elsewhere.
-    await sh('fw1', 'mkdir -p /usr/libexec && cp -L /usr/bin/python3 /usr/libexec/platform-python && mv /usr/bin/python3 /usr/bin/python3.vprov-off && sed -i "1s|.*|#!/usr/libexec/platform-python|" /usr/bin/firewall-cmd /usr/bin/firewall-offline-cmd /usr/sbin/firewall-offline-cmd 2>/dev/null; head -1 "$(command -v firewall-offline-cmd)" | grep -q platform-python');
+    await sh(
+      'fw1',
+      'mkdir -p /usr/libexec && cp -L /usr/bin/python3 /usr/libexec/platform-python && mv /usr/bin/python3 /usr/bin/python3.vprov-off && sed -i "1s|.*|#!/usr/libexec/platform-python|" /usr/bin/firewall-cmd /usr/bin/firewall-offline-cmd /usr/sbin/firewall-offline-cmd 2>/dev/null; head -1 "$(command -v firewall-offline-cmd)" | grep -q platform-python',
+    );
     try {
       expectOk(await vprov('apply', '-i', inv()));
       expect(await sh('fw1', 'firewall-cmd --info-policy=vprov-in')).toMatch(/source ipset="vprov-node_v4"/);
@@ -170,13 +185,18 @@ describe('findings 4 and 8: firewalld probes that fail, firewalld versions', () 
       // (a runtime-only rule, like a fail2ban ban, survives).
       await sh('fw1', 'firewall-cmd --add-port=9999/tcp >/dev/null && mv /usr/libexec/platform-python /usr/libexec/platform-python.off');
       const r = await vprov('apply', '-i', inv(), '--format', 'json');
-      const fwReport = JSON.parse(r.stdout).hosts.find((h: { host: string }) => h.host === 'fw1').resources.find((x: { resource: string }) => x.resource === 'firewall');
+      const fwReport = JSON.parse(r.stdout)
+        .hosts.find((h: { host: string }) => h.host === 'fw1')
+        .resources.find((x: { resource: string }) => x.resource === 'firewall');
       expect(fwReport.status).toBe('failed');
       expect(fwReport.error).toMatch(/cannot read firewalld's runtime state.*platform-python/);
       expect(r.code & 4).toBe(4);
       expect(await sh('fw1', 'nft list ruleset')).toMatch(/tcp dport 9999 /);
     } finally {
-      await lab.exec('fw1', 'mv /usr/bin/python3.vprov-off /usr/bin/python3; rm -f /usr/libexec/platform-python /usr/libexec/platform-python.off; for f in /usr/bin/firewall-cmd "$(command -v firewall-offline-cmd)"; do sed -i "1s|.*|#!/usr/bin/python3|" "$f"; done');
+      await lab.exec(
+        'fw1',
+        'mv /usr/bin/python3.vprov-off /usr/bin/python3; rm -f /usr/libexec/platform-python /usr/libexec/platform-python.off; for f in /usr/bin/firewall-cmd "$(command -v firewall-offline-cmd)"; do sed -i "1s|.*|#!/usr/bin/python3|" "$f"; done',
+      );
     }
     expect(await sh('fw1', 'head -1 /usr/bin/firewall-cmd && python3 -c "print(1)"')).toBe('#!/usr/bin/python3\n1\n');
   });
@@ -186,14 +206,17 @@ describe('findings 4 and 8: firewalld probes that fail, firewalld versions', () 
     // Python trusts its cached bytecode while the source's size and mtime (whole seconds) match:
     // the faked and the restored file are the same size, and both edits can fall in one second.
     const dropBytecode = 'rm -f /usr/lib/python3/dist-packages/firewall/config/__pycache__/__init__.*.pyc';
-    await sh('fw1', `rm -f /etc/firewalld/policies/vprov-in.xml /etc/firewalld/ipsets/vprov-*.xml && firewall-cmd --reload >/dev/null && sed -i "s/^VERSION = .*/VERSION = '0.6.3'/" ${config} && ${dropBytecode}`);
+    await sh(
+      'fw1',
+      `rm -f /etc/firewalld/policies/vprov-in.xml /etc/firewalld/ipsets/vprov-*.xml && firewall-cmd --reload >/dev/null && sed -i "s/^VERSION = .*/VERSION = '0.6.3'/" ${config} && ${dropBytecode}`,
+    );
     try {
       const check = await vprov('apply', '-i', inv(), '--check');
       expect(check.stdout).toMatch(/firewalld 0\.6\.3 has no policy objects/);
       const r = await vprov('apply', '-i', inv());
       expect(r.code & 4).toBe(4);
       expect(r.stdout).toMatch(/firewalld 0\.6\.3 is older than 0\.9\.0.*upgrade firewalld.*firewall: none/);
-      expect((await sh('fw1', 'ls -A /etc/firewalld/policies /etc/firewalld/ipsets'))).not.toMatch(/vprov/);
+      expect(await sh('fw1', 'ls -A /etc/firewalld/policies /etc/firewalld/ipsets')).not.toMatch(/vprov/);
     } finally {
       await lab.exec('fw1', `sed -i "s/^VERSION = .*/VERSION = '1.3.3'/" ${config} && ${dropBytecode}`);
     }
@@ -204,7 +227,7 @@ describe('backend switch', () => {
   const roles = { fw1: ['hypervisor'], node1: ['node'] };
   const inv = (firewall: string) => lab.writeInventory('f5.yaml', { roles, hosts: { node1: { managed: false }, fw1: { firewall } } });
 
-  it('firewalld → nftables → firewalld removes the other backend\'s objects; firewall: none removes vprov\'s firewalld policy and ipsets as a planned change', async () => {
+  it("firewalld → nftables → firewalld removes the other backend's objects; firewall: none removes vprov's firewalld policy and ipsets as a planned change", async () => {
     expectOk(await vprov('apply', '-i', inv('firewalld')));
     expect(await sh('fw1', 'firewall-cmd --get-policies')).toMatch(/vprov-in/);
 
@@ -260,9 +283,16 @@ describe('accounts that only look right', () => {
 });
 
 describe('shadowing by rules', () => {
-  it('firewalld\'s own table and an iptables-style REJECT rule are reported; a reject counts as filtered', async () => {
-    const inv = lab.writeInventory('f6.yaml', { roles: { fw1: ['hypervisor'], node1: ['node'], hv1: ['hypervisor'] }, platforms: netcat, hosts: { fw1: { firewall: 'nftables' }, hv1: { firewall: 'nftables' } } });
-    await sh('node1', `nft add table ip legacy && nft add chain ip legacy INPUT '{ type filter hook input priority -10; policy accept; }' && nft add rule ip legacy INPUT tcp dport 16000-16999 reject`);
+  it("firewalld's own table and an iptables-style REJECT rule are reported; a reject counts as filtered", async () => {
+    const inv = lab.writeInventory('f6.yaml', {
+      roles: { fw1: ['hypervisor'], node1: ['node'], hv1: ['hypervisor'] },
+      platforms: netcat,
+      hosts: { fw1: { firewall: 'nftables' }, hv1: { firewall: 'nftables' } },
+    });
+    await sh(
+      'node1',
+      `nft add table ip legacy && nft add chain ip legacy INPUT '{ type filter hook input priority -10; policy accept; }' && nft add rule ip legacy INPUT tcp dport 16000-16999 reject`,
+    );
     const plan = await vprov('plan', '-i', inv);
     expect(plan.stdout).toMatch(/fw1[\s\S]*shadowed by table inet firewalld \(chain filter_INPUT ends in a reject rule\)/);
     expect(plan.stdout).toMatch(/firewalld runs on this host/);

@@ -21,7 +21,9 @@ describe('drift --on-drift', () => {
     const inv = lab.writeInventory('hook.yaml', { roles: { dh: ['hypervisor'] }, networks: { node: ['192.0.2.0/24'] } });
     const envFile = `${lab.dir}/hook.env`;
     const stdinFile = `${lab.dir}/hook.stdin`;
-    const r = await withEnv('VPROV_BECOME_PASSWORD', secret, () => vprov('drift', '-i', inv, '--format', 'json', '--on-drift', `env > '${envFile}'; cat > '${stdinFile}'`));
+    const r = await withEnv('VPROV_BECOME_PASSWORD', secret, () =>
+      vprov('drift', '-i', inv, '--format', 'json', '--on-drift', `env > '${envFile}'; cat > '${stdinFile}'`),
+    );
     expect(r.code, r.stderr).toBe(2); // drift found: the host was read with the password, the hook ran
     expect(existsSync(envFile)).toBe(true);
     const env = readFileSync(envFile, 'utf8');

@@ -52,7 +52,7 @@ describe('drift', () => {
     const changes = (host: string, res: string) => doc.hosts.find((h) => h.host === host)!.resources.find((x) => x.resource === res)!;
     expect(changes('hv1', 'firewall').changes).toEqual([expect.stringMatching(/^\+ rule input: ip\.saddr == @node_v4 && tcp\.dport == 22 accept/)]);
     expect(changes('node1', 'firewall').changes).toEqual(['- rule input: tcp.dport == 4444 accept']);
-    expect(changes('node1', 'sudoers').diff).toMatch(/^-    \/bin\/make, \/usr\/bin\/vim$/m);
+    expect(changes('node1', 'sudoers').diff).toMatch(/^- {4}\/bin\/make, \/usr\/bin\/vim$/m);
     expect(changes('node1', 'account').changes).toEqual([expect.stringMatching(/^\+ vprotect in group disk/)]);
     expect(JSON.parse(readFileSync(hook, 'utf8')).exitCode).toBe(2);
   });
@@ -88,7 +88,11 @@ describe('drift', () => {
     const file = join(out, 'vprov.prom');
     await vprov('drift', '-i', inventory, '--format', 'prometheus', '--output', file);
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]); // no temp file left behind
-    const families = parsePrometheus(readFileSync(file, 'utf8')) as { name: string; type: string; metrics: { labels?: Record<string, string>; value: string }[] }[];
+    const families = parsePrometheus(readFileSync(file, 'utf8')) as {
+      name: string;
+      type: string;
+      metrics: { labels?: Record<string, string>; value: string }[];
+    }[];
     const drift = families.find((f) => f.name === 'vprov_resource_drifted')!;
     expect(drift.type).toBe('GAUGE');
     const one = drift.metrics.filter((m) => m.value === '1').map((m) => `${m.labels!.host}/${m.labels!.resource}`);
@@ -104,7 +108,15 @@ describe('drift', () => {
   it.skipIf(!prerequisite('chromium', !!chromium, '.ci/run installs the chromium package'))('html: a page Chromium renders, summary first', async () => {
     const file = join(out, 'drift.html');
     await vprov('drift', '-i', inventory, '--format', 'html', '--output', file);
-    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`];
+    const flags = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`,
+    ];
     const dom = execFileSync(chromium!, [...flags, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
     expect(dom).toMatch(/<h1>vprov drift: 2 drifted, 0 failed or unreachable<\/h1>/);
     expect(dom.indexOf('class="summary"')).toBeLessThan(dom.indexOf('id="host-hv1"'));
@@ -130,7 +142,9 @@ describe('drift', () => {
   });
 
   it('shards split the hosts without overlap and merge back into one report', async () => {
-    const shards = await Promise.all([1, 2].map((i) => vprov('drift', '-i', inventory, '--shard', `${i}/2`, '--format', 'json', '--output', join(out, `shard-${i}.json`))));
+    const shards = await Promise.all(
+      [1, 2].map((i) => vprov('drift', '-i', inventory, '--shard', `${i}/2`, '--format', 'json', '--output', join(out, `shard-${i}.json`))),
+    );
     for (const s of shards) expect(s.code).toBe(0);
     const hosts = [1, 2].map((i) => reportSchema.parse(JSON.parse(readFileSync(join(out, `shard-${i}.json`), 'utf8'))).hosts.map((h) => h.host));
     expect([...hosts[0]!, ...hosts[1]!].sort()).toEqual(['hv1', 'hv2', 'node1']);

@@ -98,18 +98,26 @@ describe('vprov evidence', () => {
     expect(mon[0]!.found.join('\n')).toMatch(/tcp connect from node1 to .*: refused \(reachable; nothing listens\)/);
     // what was found, as the host says it
     const netcat = doc.requirements.find((r) => r.id === 'flow:storware/openstack/ssh-transfer/2@node1')!;
-    expect(netcat.found.join('\n')).toMatch(/^firewalld: rule family="ipv4" source ipset="vprov-hypervisor_v4" port port="16000-16999" protocol="tcp" accept — admits hv1 \(.*\), hv2 \(.*\), hv3 \(.*\)$/m);
+    expect(netcat.found.join('\n')).toMatch(
+      /^firewalld: rule family="ipv4" source ipset="vprov-hypervisor_v4" port port="16000-16999" protocol="tcp" accept — admits hv1 \(.*\), hv2 \(.*\), hv3 \(.*\)$/m,
+    );
     expect(netcat.found.join('\n')).toMatch(/tcp connect from hv2 to .*:16000: open/);
     expect(netcat.documents).toEqual(['000_bdf7cb44c7b5d374.txt', '001_6ea25664ffb2ed16.txt']);
     expect(netcat.section).toBe('OpenStack / SSH transfer');
-    expect(doc.requirements.find((r) => r.id === 'flow:storware/openstack/ssh-transfer/1@hv1')!.found[0]).toMatch(/^nftables: ip\.saddr == @node_v4 && tcp\.dport == 22 accept/);
+    expect(doc.requirements.find((r) => r.id === 'flow:storware/openstack/ssh-transfer/1@hv1')!.found[0]).toMatch(
+      /^nftables: ip\.saddr == @node_v4 && tcp\.dport == 22 accept/,
+    );
     expect(doc.requirements.find((r) => r.id === 'account:vprotect@node1')!.found).toEqual([expect.stringMatching(/^id -nG vprotect: .*\bdisk\b/)]);
     expect(doc.requirements.find((r) => r.id === 'sudo:/bin/make@node1')!.found).toEqual(['sudo -l -U vprotect: (root) NOPASSWD: /bin/make']);
     expect(doc.requirements.find((r) => r.id === 'selinux@node1')!.found).toContain('/etc/selinux/config: SELINUX=permissive');
     // header and what was not applied
     expect(doc.catalog.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(doc.notApplied).toContainEqual(expect.objectContaining({ status: 'not applied', reason: expect.stringMatching(/method "Disk attachment" is not selected/) }));
-    expect(doc.notApplied).toContainEqual(expect.objectContaining({ status: 'flagged', requirement: 'sudo /bin/bash for vprotect', reason: expect.stringMatching(/root-equivalent/) }));
+    expect(doc.notApplied).toContainEqual(
+      expect.objectContaining({ status: 'not applied', reason: expect.stringMatching(/method "Disk attachment" is not selected/) }),
+    );
+    expect(doc.notApplied).toContainEqual(
+      expect.objectContaining({ status: 'flagged', requirement: 'sudo /bin/bash for vprotect', reason: expect.stringMatching(/root-equivalent/) }),
+    );
     // one round trip per managed host
     for (const h of doc.hosts) expect(h.roundTrips).toBe(h.managed ? 1 : 0);
     expect(doc.hosts.map((h) => h.host).sort()).toEqual([...managed, 'mon1'].sort());
@@ -132,7 +140,9 @@ describe('vprov evidence', () => {
     expect(notMet.map((r) => r.id).sort()).toEqual(['account:vprotect@node1', 'flow:storware/openstack/ssh-transfer/1@hv1', 'sudo:/usr/bin/rbd@node2']);
     const row = (id: string) => notMet.find((r) => r.id === id)!;
     const [n1, n2] = [lab.host('node1').address, lab.host('node2').address];
-    expect(row('flow:storware/openstack/ssh-transfer/1@hv1').found.join('\n')).toContain(`nftables: no vprov accept rule for node1 (${n1}) tcp/22; node2 (${n2}) tcp/22`);
+    expect(row('flow:storware/openstack/ssh-transfer/1@hv1').found.join('\n')).toContain(
+      `nftables: no vprov accept rule for node1 (${n1}) tcp/22; node2 (${n2}) tcp/22`,
+    );
     expect(row('flow:storware/openstack/ssh-transfer/1@hv1').found.join('\n')).toMatch(/tcp connect from node1 to .*:22: filtered/);
     expect(row('account:vprotect@node1').found).toEqual([expect.not.stringMatching(/\bdisk\b/)]);
     expect(row('account:vprotect@node1').reason).toBe('vprotect is not in group disk');
@@ -162,31 +172,52 @@ describe('vprov evidence', () => {
     // its probes to others are unknown, so those rows cannot be proven either; everything else is as before
     const netcat = doc.requirements.find((x) => x.id === 'flow:storware/openstack/ssh-transfer/2@node1')!;
     expect(netcat).toMatchObject({ verdict: 'not verifiable', reason: 'reachability from hv2 could not be probed' });
-    expect(doc.requirements.filter((x) => x.verdict === 'not met').map((x) => x.id).sort()).toEqual(['account:vprotect@node1', 'flow:storware/openstack/ssh-transfer/1@hv1', 'sudo:/usr/bin/rbd@node2']);
+    expect(
+      doc.requirements
+        .filter((x) => x.verdict === 'not met')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(['account:vprotect@node1', 'flow:storware/openstack/ssh-transfer/1@hv1', 'sudo:/usr/bin/rbd@node2']);
   });
 
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  it.skipIf(!prerequisite('chromium', !!chromium, '.ci/run installs the chromium package'))('html: self-contained, Chromium renders every section and prints it on A4', async () => {
-    const file = join(out, 'evidence.html');
-    const r = await vprov('evidence', '-i', inventory, '--format', 'html', '--output', file);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/evidence: not met — met \d+, not met 3,/);
-    const html = readFileSync(file, 'utf8');
-    expect(html).not.toMatch(/<(script|link|img)\b|url\(/); // nothing to fetch: self-contained
-    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`];
-    const dom = execFileSync(chromium!, [...flags, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    for (const id of ['header', 'summary', 'hosts', 'flows', 'accounts', 'sudo', 'selinux', 'not-applied', 'documents']) expect(dom).toContain(`<section id="${id}">`);
-    expect(dom).toMatch(/Overall verdict: <span class="verdict v-not-met">not met<\/span>/);
-    expect(dom.match(/<tr id="[^"]+" class="not-met">/g)).toHaveLength(3);
-    const pdf = join(out, 'evidence.pdf');
-    execFileSync(chromium!, [...flags, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
-    const pdfText = readFileSync(pdf).toString('latin1');
-    const boxes = [...pdfText.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
-    expect(boxes.length).toBeGreaterThan(1); // several pages
-    for (const b of boxes) expect(b).toEqual([595, 842]); // A4 portrait, in points
-    const png = join(out, 'evidence.png');
-    execFileSync(chromium!, [...flags, '--window-size=1100,1400', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
-    expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
-    if (process.env.VPROV_DOCS_SCREENSHOT) execFileSync('cp', [png, process.env.VPROV_DOCS_SCREENSHOT]);
-  });
+  it.skipIf(!prerequisite('chromium', !!chromium, '.ci/run installs the chromium package'))(
+    'html: self-contained, Chromium renders every section and prints it on A4',
+    async () => {
+      const file = join(out, 'evidence.html');
+      const r = await vprov('evidence', '-i', inventory, '--format', 'html', '--output', file);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/evidence: not met — met \d+, not met 3,/);
+      const html = readFileSync(file, 'utf8');
+      expect(html).not.toMatch(/<(script|link|img)\b|url\(/); // nothing to fetch: self-contained
+      const flags = [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`,
+      ];
+      const dom = execFileSync(chromium!, [...flags, '--dump-dom', `file://${file}`], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      for (const id of ['header', 'summary', 'hosts', 'flows', 'accounts', 'sudo', 'selinux', 'not-applied', 'documents'])
+        expect(dom).toContain(`<section id="${id}">`);
+      expect(dom).toMatch(/Overall verdict: <span class="verdict v-not-met">not met<\/span>/);
+      expect(dom.match(/<tr id="[^"]+" class="not-met">/g)).toHaveLength(3);
+      const pdf = join(out, 'evidence.pdf');
+      execFileSync(chromium!, [...flags, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
+      const pdfText = readFileSync(pdf).toString('latin1');
+      const boxes = [...pdfText.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
+      expect(boxes.length).toBeGreaterThan(1); // several pages
+      for (const b of boxes) expect(b).toEqual([595, 842]); // A4 portrait, in points
+      const png = join(out, 'evidence.png');
+      execFileSync(chromium!, [...flags, '--window-size=1100,1400', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
+      expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+      if (process.env.VPROV_DOCS_SCREENSHOT) execFileSync('cp', [png, process.env.VPROV_DOCS_SCREENSHOT]);
+    },
+  );
 });

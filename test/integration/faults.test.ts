@@ -59,7 +59,11 @@ function hostOf(r: BinResult, name: string): { status: string; error?: string; r
 
 /** Exited by itself, not by a signal or our kill, and never with 1 (a host was contacted). */
 function expectExited(r: BinResult, code: number): void {
-  expect({ hung: r.hung, signal: r.signal, crashed: /Unhandled 'error' event|uncaughtException|Error \[ERR_/.test(r.stderr) }).toEqual({ hung: false, signal: null, crashed: false });
+  expect({ hung: r.hung, signal: r.signal, crashed: /Unhandled 'error' event|uncaughtException|Error \[ERR_/.test(r.stderr) }).toEqual({
+    hung: false,
+    signal: null,
+    crashed: false,
+  });
   expect(r.code, `${r.stderr}\n${r.stdout.slice(0, 3000)}`).toBe(code);
 }
 
@@ -75,17 +79,26 @@ async function waitFor(name: string, command: string, limitMs = 60_000): Promise
 /** A visudo that waits while /tmp/slow exists: an apply that is still running when we strike. */
 async function slowVisudo(name: string, seconds: number): Promise<void> {
   const shim = `#!/bin/sh\nif [ -f /tmp/slow ]; then touch /tmp/slow.running; sleep ${seconds}; fi\nexec /usr/sbin/visudo "$@"\n`;
-  const r = await lab.exec(name, `printf '%s' '${shim}' > /usr/local/sbin/visudo && chmod 755 /usr/local/sbin/visudo && touch /tmp/slow && rm -f /tmp/slow.running`);
+  const r = await lab.exec(
+    name,
+    `printf '%s' '${shim}' > /usr/local/sbin/visudo && chmod 755 /usr/local/sbin/visudo && touch /tmp/slow && rm -f /tmp/slow.running`,
+  );
   expect(r.code, r.stderr).toBe(0);
 }
 
 /** What vprov leaves on a host: no temp file of any run, anywhere it writes. */
 async function leftovers(name: string): Promise<string> {
-  return (await lab.exec(name, `find /etc /var/lib/vprov -name '*.vprov-new' 2>/dev/null; ls -A /etc/sudoers.d | grep -v '^README$' | grep -v '^vprotect$' | grep -v '^\\.fill$' || true`)).stdout.trim();
+  return (
+    await lab.exec(
+      name,
+      `find /etc /var/lib/vprov -name '*.vprov-new' 2>/dev/null; ls -A /etc/sudoers.d | grep -v '^README$' | grep -v '^vprotect$' | grep -v '^\\.fill$' || true`,
+    )
+  ).stdout.trim();
 }
 
 /** Back to a fresh host: no account, no sudoers drop-in, no table, nothing vprov wrote. */
-const reset = 'userdel -r vprotect >/dev/null 2>&1; rm -f /etc/sudoers.d/vprotect; nft delete table inet vprov 2>/dev/null; rm -rf /etc/vprov /var/lib/vprov; true';
+const reset =
+  'userdel -r vprotect >/dev/null 2>&1; rm -f /etc/sudoers.d/vprotect; nft delete table inet vprov 2>/dev/null; rm -rf /etc/vprov /var/lib/vprov; true';
 
 async function sshdPid(name: string): Promise<string> {
   const { stdout } = await docker('docker', ['inspect', '-f', '{{.State.Pid}}', lab.host(name).id]);
@@ -304,7 +317,14 @@ describe('clean per-host failures', () => {
   it('a full file system under /etc/sudoers.d: sudoers fails with its cause, no partial file, the next apply converges', async () => {
     const inv = inventory('full.yaml', { [A]: ['hypervisor'], full: ['node'] });
     // mode=0755 as a real /etc/sudoers.d has: sudo ignores a world-writable includedir (tmpfs defaults to 1777).
-    expect((await lab.exec('full', 'mount -t tmpfs -o size=8k,mode=0755 tmpfs /etc/sudoers.d && (dd if=/dev/zero of=/etc/sudoers.d/.fill bs=1k count=64 2>/dev/null; true)')).code).toBe(0);
+    expect(
+      (
+        await lab.exec(
+          'full',
+          'mount -t tmpfs -o size=8k,mode=0755 tmpfs /etc/sudoers.d && (dd if=/dev/zero of=/etc/sudoers.d/.fill bs=1k count=64 2>/dev/null; true)',
+        )
+      ).code,
+    ).toBe(0);
     const r = await runVprov(['apply', '-i', inv, '--format', 'json'], { limitMs: 120_000 });
     expectExited(r, 4);
     const sudoers = hostOf(r, 'full').resources.find((x) => x.resource === 'sudoers');
@@ -335,13 +355,37 @@ describe('audit', () => {
     const r = await runVprov(['apply', '-i', inv, '--audit-log', log], { limitMs: 120_000 });
     expectExited(r, 0);
     await runVprov(['plan', '-i', inv, '--audit-log', log], { limitMs: 120_000 });
-    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(4);
     // what a line may carry: nothing else (no password, no environment)
-    const allowed = ['time', 'startedAt', 'runId', 'command', 'controller', 'user', 'pid', 'vprovVersion', 'inventory', 'host', 'result', 'error', 'changed', 'resources', 'durationMs'];
+    const allowed = [
+      'time',
+      'startedAt',
+      'runId',
+      'command',
+      'controller',
+      'user',
+      'pid',
+      'vprovVersion',
+      'inventory',
+      'host',
+      'result',
+      'error',
+      'changed',
+      'resources',
+      'durationMs',
+    ];
     for (const l of lines) expect(Object.keys(l).filter((k) => !allowed.includes(k))).toEqual([]);
     const c2 = lines.find((l) => l.host === C2 && l.command === 'apply');
-    expect(c2).toMatchObject({ result: 'changed', user: expect.any(String), controller: expect.any(String), vprovVersion: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(c2).toMatchObject({
+      result: 'changed',
+      user: expect.any(String),
+      controller: expect.any(String),
+      vprovVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
     expect(c2.changed.account[0]).toMatch(/^\+ user vprotect/);
     expect(Date.parse(c2.time)).not.toBeNaN();
     const onHost = JSON.parse((await lab.exec(C2, 'cat /var/lib/vprov/last-apply.json')).stdout);

@@ -67,13 +67,16 @@ function policyXml(p: { target: string; priority?: number; zones: boolean; rules
   const attrs = ` target="${p.target}"${p.priority !== undefined ? ` priority="${p.priority}"` : ''}`;
   const zones = p.zones ? '<ingress-zone name="ANY"/><egress-zone name="HOST"/>' : '';
   const rules = p.rules
-    .map((r) => `<rule family="${r.family}"><source ipset="${r.family === 'ipv4' ? 'vprov-v4' : 'vprov-v6'}"/>${r.port ? `<port port="${r.port}" protocol="${r.protocol}"/>` : `<protocol value="${r.family === 'ipv4' ? 'icmp' : 'ipv6-icmp'}"/>`}<accept/></rule>`)
+    .map(
+      (r) =>
+        `<rule family="${r.family}"><source ipset="${r.family === 'ipv4' ? 'vprov-v4' : 'vprov-v6'}"/>${r.port ? `<port port="${r.port}" protocol="${r.protocol}"/>` : `<protocol value="${r.family === 'ipv4' ? 'icmp' : 'ipv6-icmp'}"/>`}<accept/></rule>`,
+    )
     .join('');
   return `<?xml version="1.0" encoding="utf-8"?>\n<policy${attrs}>${zones}${rules}</policy>\n`;
 }
 
 describe('firewalld runtime probe: D-Bus directly, the firewall.client version as the oracle', () => {
-  it('the same JSON for generated objects of vprov (and another tool\'s ipset, which neither lists) (generated)', async () => {
+  it("the same JSON for generated objects of vprov (and another tool's ipset, which neither lists) (generated)", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(ipset, { maxLength: 3 }), fc.array(policy, { maxLength: 2 }), async (sets, policies) => {
         // the rules' sources: one ipset per family (firewalld checks a rule's family against its ipset's)
@@ -103,7 +106,9 @@ describe('firewalld runtime probe: D-Bus directly, the firewall.client version a
 
   it('firewalld gone from D-Bus: both fail; the probe names the D-Bus error', async () => {
     await sh('rm -f /etc/firewalld/ipsets/*.xml /etc/firewalld/policies/vprov-*.xml');
-    await sh('kill $(pidof -x firewalld); i=0; while pidof -x firewalld >/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done; ! pidof -x firewalld >/dev/null');
+    await sh(
+      'kill $(pidof -x firewalld); i=0; while pidof -x firewalld >/dev/null && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done; ! pidof -x firewalld >/dev/null',
+    );
     try {
       const want = await python(ORACLE_PY);
       const got = await python(RUNTIME_PY);

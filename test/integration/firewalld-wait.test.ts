@@ -68,7 +68,10 @@ describe('systemd host: firewalld.service activating (just restarted, slow start
   }
 
   beforeAll(async () => {
-    await sh('fw1', `mkdir -p ${DROP_IN.replace(/\/[^/]+$/, '')} && printf '[Service]\\nExecStartPre=/bin/sleep ${HOLD_S}\\n' > ${DROP_IN} && systemctl daemon-reload`);
+    await sh(
+      'fw1',
+      `mkdir -p ${DROP_IN.replace(/\/[^/]+$/, '')} && printf '[Service]\\nExecStartPre=/bin/sleep ${HOLD_S}\\n' > ${DROP_IN} && systemctl daemon-reload`,
+    );
   });
 
   it('apply, right after `systemctl restart --no-block firewalld`, waits for it and converges', async () => {
@@ -106,7 +109,7 @@ describe('systemd host: firewalld.service activating (just restarted, slow start
     expect(await sh('fw1', 'systemctl is-active firewalld.service || true')).toBe('inactive\n');
   });
 
-  it('firewalld failed: drift fails naming the state and the unit\'s last log lines, even under firewall: auto', async () => {
+  it("firewalld failed: drift fails naming the state and the unit's last log lines, even under firewall: auto", async () => {
     await sh('fw1', `printf '[Service]\\nExecStartPre=/bin/false\\n' > ${DROP_IN} && systemctl daemon-reload`);
     expect((await lab.exec('fw1', 'systemctl start firewalld.service')).code).not.toBe(0);
     expect(await sh('fw1', 'systemctl is-active firewalld.service || true')).toBe('failed\n');

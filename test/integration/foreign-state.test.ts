@@ -33,12 +33,17 @@ afterAll(async () => {
 
 describe('other tools on a host, seen but never touched', () => {
   it('drift --format json reports each, is still exit 0, and changes none of them', async () => {
-    const before = { table: (await lab.exec('hv1', 'nft list table inet handmade')).stdout, ports: (await lab.exec('fw1', 'firewall-cmd --zone=public --list-ports')).stdout };
+    const before = {
+      table: (await lab.exec('hv1', 'nft list table inet handmade')).stdout,
+      ports: (await lab.exec('fw1', 'firewall-cmd --zone=public --list-ports')).stdout,
+    };
     const r = await vprov('drift', '-i', inventory, '--format', 'json');
     expect(r.code, r.stdout).toBe(0);
     const doc = reportSchema.parse(JSON.parse(r.stdout));
     const hv1 = doc.hosts.find((h) => h.host === 'hv1')!.foreign!;
-    expect(hv1.items).toContainEqual(expect.objectContaining({ kind: 'accept-rule', source: 'table inet handmade (chain input)', protocol: 'tcp', ports: ['8443'], required: false }));
+    expect(hv1.items).toContainEqual(
+      expect.objectContaining({ kind: 'accept-rule', source: 'table inet handmade (chain input)', protocol: 'tcp', ports: ['8443'], required: false }),
+    );
     expect(hv1.items).toContainEqual(expect.objectContaining({ kind: 'listener', what: 'tcp 0.0.0.0:9100', required: false, open: true }));
     // sshd's port is required (vprov keeps it); nothing drops inbound here: said plainly
     expect(hv1.items.filter((i) => i.kind === 'listener' && i.ports?.[0] === '22')).toEqual([]);
@@ -62,7 +67,9 @@ describe('other tools on a host, seen but never touched', () => {
     expect(hv1.owner).toBe('lab');
     expect(hv1.foreign!.items.map((i) => i.what)).toEqual(expect.arrayContaining(['tcp dport 8443 accept', 'tcp 0.0.0.0:9100']));
     const md = await vprov('evidence', '-i', inventory);
-    expect(md.stdout).toMatch(/## Anything else open[\s\S]*table inet handmade \(chain input\): tcp dport 8443 accept — open, required by no document or site flow/);
+    expect(md.stdout).toMatch(
+      /## Anything else open[\s\S]*table inet handmade \(chain input\): tcp dport 8443 accept — open, required by no document or site flow/,
+    );
   });
 
   it('text says "open, required by no document or site flow" for each', async () => {
@@ -79,7 +86,9 @@ describe('other tools on a host, seen but never touched', () => {
     });
     const r = await vprov('plan', '-i', drop, '--limit', 'hv1');
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/note: vprov's drop policy drops what table inet handmade \(chain input\) accepts: tcp dport 8443 accept; if this host needs it, add a site flow for it before applying/);
+    expect(r.stdout).toMatch(
+      /note: vprov's drop policy drops what table inet handmade \(chain input\) accepts: tcp dport 8443 accept; if this host needs it, add a site flow for it before applying/,
+    );
     expect((await lab.exec('hv1', 'nft list table inet vprov')).stdout).toMatch(/policy accept/);
   });
 });

@@ -37,12 +37,21 @@ beforeAll(() => {
   mkdirSync(home);
   manifestBefore = readFileSync(join(ROOT, 'package.json'), 'utf8');
   // As a user packs it: prepack builds and takes the npm scripts out of the packed package.json.
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', tmp], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
+  });
   const [info] = JSON.parse(out.slice(out.lastIndexOf('\n[') + 1));
   packed = info.files.map((f: { path: string }) => f.path).sort();
   manifest = JSON.parse(execFileSync('tar', ['-xOzf', join(tmp, info.filename), 'package/package.json'], { encoding: 'utf8' }));
   // The user's own npm configuration and cache (registry settings), as for anyone installing it.
-  const install = spawnSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(tmp, info.filename)], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  const install = spawnSync('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', join(tmp, info.filename)], {
+    cwd: work,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   if (install.status !== 0) throw new Error(`npm install -g failed: ${install.stderr}`);
   installOutput = install.stdout + install.stderr;
   for (const f of ['storware-openstack.yaml', 'olvm.yaml']) copyFileSync(join(ROOT, 'inventories', f), join(work, f));
@@ -63,7 +72,12 @@ describe('npm pack', () => {
     for (const f of readdirSync(join(ROOT, 'catalog'))) expect(packed).toContain(`catalog/${f}`);
     for (const f of readdirSync(join(ROOT, 'templates'))) expect(packed).toContain(`templates/${f}`);
     // The bundle, not tsc's module tree: dist/ holds the bundle and the two compiled files only.
-    expect(packed.filter((p) => p.startsWith('dist/')).sort()).toEqual(['dist/bundle/THIRD-PARTY-LICENSES.txt', 'dist/bundle/vprov.cjs', 'dist/catalog.compiled.json', 'dist/templates.compiled.cjs']);
+    expect(packed.filter((p) => p.startsWith('dist/')).sort()).toEqual([
+      'dist/bundle/THIRD-PARTY-LICENSES.txt',
+      'dist/bundle/vprov.cjs',
+      'dist/catalog.compiled.json',
+      'dist/templates.compiled.cjs',
+    ]);
     expect(packed.filter((p) => /^(src|test|scripts|node_modules)\//.test(p))).toEqual([]);
   });
 });
@@ -181,23 +195,35 @@ describe('the installed bundle', () => {
   });
 
   it('a missing bundle fails loudly: exit 4 (not "bad input"), the file and what to do, no output', () => {
-    withFile('dist/bundle/vprov.cjs', () => null, () => {
-      for (const args of [['catalog', 'list'], ['inventory', 'check', '-i', 'olvm.yaml'], ['--help']]) {
-        const r = vprov(...args);
-        expect(r.code).toBe(4);
-        expect(r.stdout).toBe('');
-        expect(r.stderr).toMatch(/^error: vprov failed unexpectedly \(its bundle dist\/bundle\/vprov\.cjs cannot be loaded: ENOENT: no such file or directory, open '\S*\/dist\/bundle\/vprov\.cjs'\); run npm run build, or reinstall vprov\n$/);
-      }
-    });
+    withFile(
+      'dist/bundle/vprov.cjs',
+      () => null,
+      () => {
+        for (const args of [['catalog', 'list'], ['inventory', 'check', '-i', 'olvm.yaml'], ['--help']]) {
+          const r = vprov(...args);
+          expect(r.code).toBe(4);
+          expect(r.stdout).toBe('');
+          expect(r.stderr).toMatch(
+            /^error: vprov failed unexpectedly \(its bundle dist\/bundle\/vprov\.cjs cannot be loaded: ENOENT: no such file or directory, open '\S*\/dist\/bundle\/vprov\.cjs'\); run npm run build, or reinstall vprov\n$/,
+          );
+        }
+      },
+    );
   });
 
   it('a broken bundle fails loudly too: exit 4 with the cause', () => {
-    withFile('dist/bundle/vprov.cjs', (text) => text.slice(0, Math.floor(text.length / 2)), () => {
-      const r = vprov('catalog', 'list');
-      expect(r.code).toBe(4);
-      expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^error: vprov failed unexpectedly \(its bundle dist\/bundle\/vprov\.cjs cannot be loaded: (Unexpected|missing|Invalid).*\n$/i);
-    });
+    withFile(
+      'dist/bundle/vprov.cjs',
+      (text) => text.slice(0, Math.floor(text.length / 2)),
+      () => {
+        const r = vprov('catalog', 'list');
+        expect(r.code).toBe(4);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(
+          /^error: vprov failed unexpectedly \(its bundle dist\/bundle\/vprov\.cjs cannot be loaded: (Unexpected|missing|Invalid).*\n$/i,
+        );
+      },
+    );
   });
 });
 
@@ -207,9 +233,14 @@ describe('the code cache', () => {
   /** Every path under `dir` with its mtime: what a run could have added or changed. */
   const filesUnder = (dir: string): string[] =>
     readdirSync(dir, { withFileTypes: true })
-      .flatMap((d) => (d.isDirectory() ? [join(dir, d.name), ...filesUnder(join(dir, d.name))] : [`${join(dir, d.name)} ${statSync(join(dir, d.name)).mtimeMs}`]))
+      .flatMap((d) =>
+        d.isDirectory() ? [join(dir, d.name), ...filesUnder(join(dir, d.name))] : [`${join(dir, d.name)} ${statSync(join(dir, d.name)).mtimeMs}`],
+      )
       .sort();
-  const caches = () => readdirSync(cache).filter((n) => n.endsWith('.bin')).sort();
+  const caches = () =>
+    readdirSync(cache)
+      .filter((n) => n.endsWith('.bin'))
+      .sort();
   const expected = () => execFileSync('node', [join(ROOT, 'bin/vprov.js'), 'catalog', 'list'], { encoding: 'utf8' });
 
   it("is written to the user's cache directory (private), one per command, never into the package", () => {
@@ -314,22 +345,30 @@ describe('the code cache', () => {
     const help = () => vprov('--help');
     help();
     expect(help().stdout).toContain('Provision documented firewall flows');
-    withFile('dist/bundle/vprov.cjs', (text) => text.replace('Provision documented firewall flows', 'Provision DOCUMENTED firewall flows'), () => {
-      const r = help();
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain('Provision DOCUMENTED firewall flows');
-    });
+    withFile(
+      'dist/bundle/vprov.cjs',
+      (text) => text.replace('Provision documented firewall flows', 'Provision DOCUMENTED firewall flows'),
+      () => {
+        const r = help();
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain('Provision DOCUMENTED firewall flows');
+      },
+    );
   });
 
   it('belongs to one bundle: a changed bundle does not use the old cache', () => {
     vprov('catalog', 'list');
     const old = caches().filter((n) => n.endsWith('-catalog.bin'));
     expect(old).toHaveLength(1);
-    withFile('dist/bundle/vprov.cjs', (text) => `${text}\n// changed\n`, () => {
-      expect(vprov('catalog', 'list').stdout).toBe(expected());
-      const now = caches().filter((n) => n.endsWith('-catalog.bin'));
-      expect(now).toHaveLength(2);
-      expect(now).toContain(old[0]);
-    });
+    withFile(
+      'dist/bundle/vprov.cjs',
+      (text) => `${text}\n// changed\n`,
+      () => {
+        expect(vprov('catalog', 'list').stdout).toBe(expected());
+        const now = caches().filter((n) => n.endsWith('-catalog.bin'));
+        expect(now).toHaveLength(2);
+        expect(now).toContain(old[0]);
+      },
+    );
   });
 });

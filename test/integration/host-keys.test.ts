@@ -14,7 +14,8 @@ afterAll(async () => {
   await lab?.stop();
 });
 
-const inventory = (file: string, ssh: Record<string, unknown>) => lab.writeInventory(file, { roles: { hk: ['hypervisor'] }, networks: { node: ['192.0.2.0/24'] }, defaults: { ssh } });
+const inventory = (file: string, ssh: Record<string, unknown>) =>
+  lab.writeInventory(file, { roles: { hk: ['hypervisor'] }, networks: { node: ['192.0.2.0/24'] }, defaults: { ssh } });
 
 describe('host keys over SSH', () => {
   it('records a new key inside the JSON report (stdout is the document alone), then refuses the key once @revoked, whatever the policy', async () => {
@@ -24,7 +25,13 @@ describe('host keys over SSH', () => {
     expect(tofu.code, tofu.stderr).toBe(2);
     const doc = reportSchema.parse(JSON.parse(tofu.stdout)); // the whole of stdout is one valid report
     const recorded = doc.warnings.filter((w) => w.code === 'host-key-recorded');
-    expect(recorded).toEqual([{ code: 'host-key-recorded', host: 'hk', message: expect.stringMatching(/^hk: recorded new host key \[[^\]]+\]:\d+ ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}$/) }]);
+    expect(recorded).toEqual([
+      {
+        code: 'host-key-recorded',
+        host: 'hk',
+        message: expect.stringMatching(/^hk: recorded new host key \[[^\]]+\]:\d+ ssh-ed25519 SHA256:[A-Za-z0-9+/]{43}$/),
+      },
+    ]);
     // The key the host really presents, as recorded; its fingerprint is what the refusal must name.
     const [name, type, key] = readFileSync(known, 'utf8').trim().split(/\s+/);
     expect(name).toBe(`[${h.sshHost}]:${h.sshPort}`);

@@ -18,7 +18,26 @@ import { vprov } from '../helpers/cli.js';
 import { runVprov } from '../helpers/bin.js';
 
 /** Every module the probes import (directly or through json, dbus, socket and firewall.config). */
-const MODULES = ['json', 'socket', 'errno', 'dbus', 'enum', 're', 'selectors', 'struct', 'base64', 'codecs', 'binascii', 'types', 'weakref', 'functools', 'collections', 'sys', 'os', 'io'];
+const MODULES = [
+  'json',
+  'socket',
+  'errno',
+  'dbus',
+  'enum',
+  're',
+  'selectors',
+  'struct',
+  'base64',
+  'codecs',
+  'binascii',
+  'types',
+  'weakref',
+  'functools',
+  'collections',
+  'sys',
+  'os',
+  'io',
+];
 const LOG = '/var/tmp/vprov-planted.log';
 const DIRS = ['/home/ops', '/tmp', '/root', '/'];
 
@@ -70,7 +89,10 @@ describe('a module planted on a managed host is never imported by a root probe',
     const r = await vprov('verify', '-i', inventory(), '--connectivity', '--format', 'json');
     const probes = JSON.parse(r.stdout).connectivity as { result: string; from: string }[];
     expect(probes.length).toBeGreaterThan(0);
-    expect(probes.filter((p) => p.result === 'unknown'), JSON.stringify(probes)).toEqual([]);
+    expect(
+      probes.filter((p) => p.result === 'unknown'),
+      JSON.stringify(probes),
+    ).toEqual([]);
     expect(await planted('node1')).toBe('');
     expect(await planted('hv1')).toBe('');
   });
@@ -135,7 +157,10 @@ describe('--connection local', () => {
       const r = await runVprov(['verify', '-i', inv, '--connection', 'local', '--connectivity', '--format', 'json'], { cwd });
       const report = JSON.parse(r.stdout);
       expect(report.connectivity.length, r.stderr).toBeGreaterThan(0);
-      expect(report.connectivity.filter((p: { result: string }) => p.result === 'unknown'), JSON.stringify(report.connectivity)).toEqual([]);
+      expect(
+        report.connectivity.filter((p: { result: string }) => p.result === 'unknown'),
+        JSON.stringify(report.connectivity),
+      ).toEqual([]);
       expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
     } finally {
       rmSync(cwd, { recursive: true, force: true });

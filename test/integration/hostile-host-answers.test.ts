@@ -29,7 +29,7 @@ afterAll(async () => {
 const inventory = () => lab.writeInventory('null.yaml', { roles: { node1: ['node'], hv1: ['hypervisor'] }, hosts: { hv1: { firewall: 'firewalld' } } });
 
 describe('a firewalld probe that answers null', () => {
-  it('evidence: every host and requirement reported; hv1\'s firewall rows not verifiable, naming why', async () => {
+  it("evidence: every host and requirement reported; hv1's firewall rows not verifiable, naming why", async () => {
     const r = await vprov('evidence', '-i', inventory(), '--format', 'json');
     expect(r.stderr).not.toMatch(/TypeError/);
     const report = JSON.parse(r.stdout);
@@ -38,7 +38,9 @@ describe('a firewalld probe that answers null', () => {
     expect(hvFlows.length).toBeGreaterThan(0);
     for (const row of hvFlows) {
       expect(row.verdict).toBe('not verifiable');
-      expect(row.reason).toBe("cannot read firewalld's runtime state: firewalld runtime probe output: unexpected shape at the top: Invalid input: expected object, received null");
+      expect(row.reason).toBe(
+        "cannot read firewalld's runtime state: firewalld runtime probe output: unexpected shape at the top: Invalid input: expected object, received null",
+      );
     }
     // node1's rows are judged from node1's own facts (its sudo and account rows exist and are read)
     const node1 = report.requirements.filter((x: { host: string }) => x.host === 'node1');
@@ -46,12 +48,14 @@ describe('a firewalld probe that answers null', () => {
     expect(node1.every((x: { verdict: string }) => x.verdict === 'met' || x.verdict === 'not met')).toBe(true);
   });
 
-  it('plan: hv1\'s firewall resource fails with the cause, node1 is planned', async () => {
+  it("plan: hv1's firewall resource fails with the cause, node1 is planned", async () => {
     const r = await vprov('plan', '-i', inventory(), '--format', 'json');
     const by = Object.fromEntries(JSON.parse(r.stdout).hosts.map((h: { host: string }) => [h.host, h]));
     const fw = by.hv1.resources.find((x: { resource: string }) => x.resource === 'firewall');
     expect(fw.status).toBe('failed');
-    expect(fw.error).toBe("cannot read firewalld's runtime state: firewalld runtime probe output: unexpected shape at the top: Invalid input: expected object, received null");
+    expect(fw.error).toBe(
+      "cannot read firewalld's runtime state: firewalld runtime probe output: unexpected shape at the top: Invalid input: expected object, received null",
+    );
     expect(by.node1.status).toBe('pending');
     expect(r.code).toBe(2 | 4);
   });

@@ -50,11 +50,19 @@ function fillIn(text: string): string {
     doc.setIn(['hosts', item.key.value, 'address'], h.address);
     doc.setIn(['hosts', item.key.value, 'ssh'], doc.createNode({ host: h.sshHost, port: h.sshPort }, { flow: true }));
   }
-  doc.setIn(['defaults', 'ssh'], doc.createNode({ user: 'ops', identityFile: lab.keyFile, become: true, hostKeys: 'accept-new', knownHostsFile: lab.knownHosts }, { flow: true }));
+  doc.setIn(
+    ['defaults', 'ssh'],
+    doc.createNode({ user: 'ops', identityFile: lab.keyFile, become: true, hostKeys: 'accept-new', knownHostsFile: lab.knownHosts }, { flow: true }),
+  );
   doc.setIn(['defaults', 'firewall'], 'nftables');
   let cidr = 0;
   const out = doc.toString();
-  expect(out.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n')).not.toContain(ADDRESS_PLACEHOLDER);
+  expect(
+    out
+      .split('\n')
+      .filter((l) => !l.trimStart().startsWith('#'))
+      .join('\n'),
+  ).not.toContain(ADDRESS_PLACEHOLDER);
   return out.replaceAll(`"${CIDR_PLACEHOLDER}"`, () => `198.51.100.${++cidr}/32`);
 }
 
@@ -80,7 +88,8 @@ describe.each(STARTERS)('vprov init %s', (...args: string[]) => {
 
   it('plan changes nothing, apply opens every source on its destination, re-apply changes nothing', async () => {
     const inv = compile(loadInventory(file, catalog));
-    const state = () => Promise.all(inv.hosts.map((h) => lab.exec(playedBy.get(h.name)!, 'nft list table inet vprov 2>&1; id vprotect 2>&1; ls /etc/sudoers.d')));
+    const state = () =>
+      Promise.all(inv.hosts.map((h) => lab.exec(playedBy.get(h.name)!, 'nft list table inet vprov 2>&1; id vprotect 2>&1; ls /etc/sudoers.d')));
     const before = await state();
     const plan = await vprov('plan', '-i', file, '--format', 'json');
     expect(plan.code, plan.stderr).toBe(2);

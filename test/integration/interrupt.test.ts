@@ -31,7 +31,13 @@ const FORKS = 25;
 const notStarted = (signal: string) => new RegExp(`^interrupted \\(${signal}\\): not started, nothing changed$`);
 
 /** Runs vprov and sends `signals` once `when` says so (checked on every script a simulated host gets). */
-function interruptAt(fleet: SimFleetHandle, args: string[], when: (scripts: { facts: number; apply: number }) => boolean, signals: string[], env: Record<string, string> = {}) {
+function interruptAt(
+  fleet: SimFleetHandle,
+  args: string[],
+  when: (scripts: { facts: number; apply: number }) => boolean,
+  signals: string[],
+  env: Record<string, string> = {},
+) {
   const seen = { facts: 0, apply: 0 };
   let sent = false;
   const startedAtSignal = { hosts: 0 };
@@ -42,7 +48,9 @@ function interruptAt(fleet: SimFleetHandle, args: string[], when: (scripts: { fa
     sent = true;
     startedAtSignal.hosts = fleet.sim.connected.size;
     // Apart: two signals pending at once are delivered as one.
-    signals.forEach((s, i) => setTimeout(() => process.kill(run.pid, s), i * 300));
+    signals.forEach((s, i) => {
+      setTimeout(() => process.kill(run.pid, s), i * 300);
+    });
   };
   return run.done.then((r) => {
     fleet.sim.onScript = null;
@@ -87,7 +95,12 @@ describe('interrupted runs at scale (simulated hosts)', () => {
     fleet.sim.connected.clear();
     const history = join(dir, 'history');
     const audit = join(dir, 'drift-audit.jsonl');
-    const r = await interruptAt(fleet, ['drift', '-i', fleet.inventory, '--format', 'json', '--forks', String(FORKS), '--history', history, '--audit-log', audit], (s) => s.facts === 60, ['SIGINT']);
+    const r = await interruptAt(
+      fleet,
+      ['drift', '-i', fleet.inventory, '--format', 'json', '--forks', String(FORKS), '--history', history, '--audit-log', audit],
+      (s) => s.facts === 60,
+      ['SIGINT'],
+    );
     expect([r.code, r.signal, r.hung], r.stderr).toEqual([4, null, false]);
     expect(r.stderr).toMatch(/vprov: SIGINT: no new host starts; hosts in flight get 10 s to finish/);
     const report = parse(r);
@@ -100,16 +113,29 @@ describe('interrupted runs at scale (simulated hosts)', () => {
     const kept = readdirSync(history);
     expect(kept).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(history, kept[0]!), 'utf8')).interrupted).toEqual(report.interrupted);
-    const lines = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(HOSTS);
-    expect(lines.filter((l) => notStarted('SIGINT').test(l.error ?? '')).map((l) => l.host).sort()).toEqual(idle.map((h) => h.host).sort());
+    expect(
+      lines
+        .filter((l) => notStarted('SIGINT').test(l.error ?? ''))
+        .map((l) => l.host)
+        .sort(),
+    ).toEqual(idle.map((h) => h.host).sort());
   });
 
   it('drift --output FILE (junit), SIGTERM: the file is written with every host; stdout says interrupted', async () => {
     fleet.setStates('converged');
     fleet.sim.connected.clear();
     const out = join(dir, 'drift.xml');
-    const r = await interruptAt(fleet, ['drift', '-i', fleet.inventory, '--format', 'junit', '--output', out, '--forks', String(FORKS)], (s) => s.facts === 40, ['SIGTERM']);
+    const r = await interruptAt(
+      fleet,
+      ['drift', '-i', fleet.inventory, '--format', 'junit', '--output', out, '--forks', String(FORKS)],
+      (s) => s.facts === 40,
+      ['SIGTERM'],
+    );
     expect([r.code, r.hung], r.stderr).toEqual([4, false]);
     expect(r.stdout).toMatch(new RegExp(`^drift: ${HOSTS} hosts, 0 drifted, exit 4 \\(interrupted by SIGTERM: \\d+ not started\\); junit report written to `));
     const xml = readFileSync(out, 'utf8');
@@ -122,13 +148,23 @@ describe('interrupted runs at scale (simulated hosts)', () => {
     fleet.setStates('fresh');
     fleet.sim.connected.clear();
     const audit = join(dir, 'apply-audit.jsonl');
-    const r = await interruptAt(fleet, ['apply', '-i', fleet.inventory, '--format', 'json', '--forks', String(FORKS), '--audit-log', audit], (s) => s.apply === 30, ['SIGTERM'], { VPROV_INTERRUPT_GRACE_MS: '300' });
+    const r = await interruptAt(
+      fleet,
+      ['apply', '-i', fleet.inventory, '--format', 'json', '--forks', String(FORKS), '--audit-log', audit],
+      (s) => s.apply === 30,
+      ['SIGTERM'],
+      { VPROV_INTERRUPT_GRACE_MS: '300' },
+    );
     expect([r.code, r.hung], r.stderr).toEqual([4, false]);
     const report = parse(r);
     const idle = checkNotStarted(report, 'SIGTERM');
     const stopped = report.hosts.filter((h) => !idle.includes(h) && h.status !== 'changed');
-    const unknown = stopped.filter((h) => /^unknown: interrupted \(SIGTERM\): stopped after the apply script started; run plan to see the host's state$/.test(h.error ?? ''));
-    const early = stopped.filter((h) => /^interrupted \(SIGTERM\): stopped while (connecting|reading facts); connection closed, nothing changed$/.test(h.error ?? ''));
+    const unknown = stopped.filter((h) =>
+      /^unknown: interrupted \(SIGTERM\): stopped after the apply script started; run plan to see the host's state$/.test(h.error ?? ''),
+    );
+    const early = stopped.filter((h) =>
+      /^interrupted \(SIGTERM\): stopped while (connecting|reading facts); connection closed, nothing changed$/.test(h.error ?? ''),
+    );
     expect(unknown.length, JSON.stringify(stopped.map((h) => [h.host, h.status, h.error]))).toBeGreaterThan(0);
     expect(unknown.length + early.length, JSON.stringify(stopped.map((h) => [h.host, h.error]))).toBe(stopped.length);
     for (const h of unknown) expect(h.resources.some((x) => x.status === 'unknown')).toBe(true);
@@ -159,7 +195,10 @@ describe('interrupted runs on lab hosts (real SSH, a slow host)', () => {
   beforeAll(async () => {
     lab = await startLab(names.map((name) => ({ name })));
     // i2 is slow: its nft sleeps 6 s before every call (facts and apply both call it).
-    const slow = await lab.exec('i2', `mv /usr/sbin/nft /usr/sbin/nft.real && printf '#!/bin/sh\\nsleep 6\\nexec /usr/sbin/nft.real "$@"\\n' > /usr/sbin/nft && chmod 755 /usr/sbin/nft`);
+    const slow = await lab.exec(
+      'i2',
+      `mv /usr/sbin/nft /usr/sbin/nft.real && printf '#!/bin/sh\\nsleep 6\\nexec /usr/sbin/nft.real "$@"\\n' > /usr/sbin/nft && chmod 755 /usr/sbin/nft`,
+    );
     expect(slow.code, slow.stderr).toBe(0);
     inventory = lab.writeInventory('interrupt.yaml', { roles: Object.fromEntries(names.map((n) => [n, ['node']])) });
   }, 300_000);
@@ -182,7 +221,10 @@ describe('interrupted runs on lab hosts (real SSH, a slow host)', () => {
   it('apply --forks 1, SIGTERM while the slow host reads facts: it finishes (changed), the next host is never touched; --output-less JSON and audit log complete, exit 4', async () => {
     const audit = join(lab.dir, 'audit.jsonl');
     // A grace period long enough for i2's apply (each of its nft calls sleeps 6 s).
-    const run = startVprov(['apply', '-i', inventory, '--forks', '1', '--format', 'json', '--audit-log', audit], { limitMs: 180_000, env: { VPROV_INTERRUPT_GRACE_MS: '120000' } });
+    const run = startVprov(['apply', '-i', inventory, '--forks', '1', '--format', 'json', '--audit-log', audit], {
+      limitMs: 180_000,
+      env: { VPROV_INTERRUPT_GRACE_MS: '120000' },
+    });
     try {
       await waitFor(i2Sleeping);
     } finally {
@@ -201,7 +243,10 @@ describe('interrupted runs on lab hosts (real SSH, a slow host)', () => {
     // From outside: the host in flight converged, the one after it untouched.
     expect([await hasAccount('i1'), await hasAccount('i2'), await hasAccount('i3')]).toEqual([true, true, false]);
     expect((await lab.exec('i3', 'test -e /etc/sudoers.d/vprotect || test -e /etc/vprov')).code).not.toBe(0);
-    const lines = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.host, l.result])).toEqual([
       ['i1', 'changed'],
       ['i2', 'changed'],

@@ -77,10 +77,33 @@ afterAll(async () => {
 async function pod(k: number, volumes: { inventory: string; ssh: string; reports: string; tmp: string }) {
   const env = container.env.flatMap((e) => ['-e', `${e.name}=${e.value ?? (e.name === 'JOB_NAME' ? 'vprov-drift-29420000' : '')}`]);
   const args = [
-    'run', '--rm', '--read-only', '--user', `${UID}:${UID}`, '--group-add', String(UID), '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
-    ...env, '-e', `JOB_COMPLETION_INDEX=${k}`,
-    '-v', `${volumes.inventory}:/etc/vprov:ro`, '-v', `${volumes.ssh}:/home/vprov/.ssh:ro`, '-v', `${volumes.reports}:/reports`, '-v', `${volumes.tmp}:/tmp`,
-    '--entrypoint', container.command[0]!, IMAGE, ...container.command.slice(1), ...container.args,
+    'run',
+    '--rm',
+    '--read-only',
+    '--user',
+    `${UID}:${UID}`,
+    '--group-add',
+    String(UID),
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
+    ...env,
+    '-e',
+    `JOB_COMPLETION_INDEX=${k}`,
+    '-v',
+    `${volumes.inventory}:/etc/vprov:ro`,
+    '-v',
+    `${volumes.ssh}:/home/vprov/.ssh:ro`,
+    '-v',
+    `${volumes.reports}:/reports`,
+    '-v',
+    `${volumes.tmp}:/tmp`,
+    '--entrypoint',
+    container.command[0]!,
+    IMAGE,
+    ...container.command.slice(1),
+    ...container.args,
   ];
   try {
     const r = await run('docker', args, { encoding: 'utf8', timeout: 180_000 });
@@ -95,7 +118,7 @@ function volumes(name: string, inventory: string) {
   const h = (n: string) => lab.host(n);
   const hostKey = async (n: string) => (await lab.exec(n, 'cat /etc/ssh/ssh_host_ed25519_key.pub')).stdout.trim().split(' ').slice(0, 2).join(' ');
   return (async () => {
-    const knownHosts = (await Promise.all(['node1', 'hv1'].map(async (n) => `${h(n).address} ${await hostKey(n)}`))).join('\n') + '\n';
+    const knownHosts = `${(await Promise.all(['node1', 'hv1'].map(async (n) => `${h(n).address} ${await hostKey(n)}`))).join('\n')}\n`;
     const base = join(dir, name);
     mkdirSync(base);
     const reports = join(base, 'reports');
@@ -130,8 +153,27 @@ const inventoryText = () =>
 
 describe('the image', () => {
   it('runs vprov as the non-root user on a read-only root filesystem', async () => {
-    const r = await run('docker', ['run', '--rm', '--read-only', '--user', `${UID}:${UID}`, '--entrypoint', '/bin/sh', IMAGE, '-c', 'id -u; vprov --version; touch /opt/vprov/x 2>&1 || echo read-only'], { encoding: 'utf8' });
-    expect(r.stdout.split('\n').slice(0, 3)).toEqual([String(UID), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version, expect.stringMatching(/Read-only file system/)]);
+    const r = await run(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--read-only',
+        '--user',
+        `${UID}:${UID}`,
+        '--entrypoint',
+        '/bin/sh',
+        IMAGE,
+        '-c',
+        'id -u; vprov --version; touch /opt/vprov/x 2>&1 || echo read-only',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual([
+      String(UID),
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
+      expect.stringMatching(/Read-only file system/),
+    ]);
   }, 60_000);
 });
 
@@ -141,13 +183,21 @@ describe('the CronJob pods', () => {
     const results = await Promise.all([0, 1].map((k) => pod(k, v)));
     for (const r of results) expect(r.code, r.out).toBe(0);
     const runDir = join(v.reports, 'runs', 'vprov-drift-29420000');
-    expect(readdirSync(runDir).filter((f) => f.endsWith('.json')).sort()).toEqual(['shard-0.json', 'shard-1.json']);
+    expect(
+      readdirSync(runDir)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(['shard-0.json', 'shard-1.json']);
     // Each shard checked its own hosts; together, every host once.
     const shards = [0, 1].map((k) => JSON.parse(readFileSync(join(runDir, `shard-${k}.json`), 'utf8')));
     expect(shards.flatMap((s) => s.hosts.map((h: { host: string }) => h.host)).sort()).toEqual(['ghost', 'hv1', 'node1']);
     const latest = JSON.parse(readFileSync(join(v.reports, 'latest.json'), 'utf8'));
     const status = Object.fromEntries(latest.hosts.map((h: { host: string; status: string }) => [h.host, h.status]));
-    expect(status, JSON.stringify(latest.hosts.map((h: { host: string; error?: string }) => [h.host, h.error]))).toEqual({ ghost: 'unreachable', hv1: 'pending', node1: 'pending' });
+    expect(status, JSON.stringify(latest.hosts.map((h: { host: string; error?: string }) => [h.host, h.error]))).toEqual({
+      ghost: 'unreachable',
+      hv1: 'pending',
+      node1: 'pending',
+    });
     expect(latest.hosts.find((h: { host: string }) => h.host === 'ghost').error).toMatch(/192\.0\.2\.1/);
     expect(latest.exitCode & 4).toBe(4); // the run's verdict says a host failed; the pods did not
     // Textfile metrics per shard, apart by their shard label.
@@ -156,7 +206,8 @@ describe('the CronJob pods', () => {
     const stamps = metrics.map((f) => /^vprov_last_run_timestamp_seconds\{(.*)\} /m.exec(readFileSync(join(v.reports, 'metrics', f), 'utf8'))![1]);
     expect(stamps).toEqual(['site="k8s",shard="1/2"', 'site="k8s",shard="2/2"']);
     if (havePromtool) {
-      for (const f of metrics) expect(execFileSync('promtool', ['check', 'metrics'], { input: readFileSync(join(v.reports, 'metrics', f)), encoding: 'utf8' })).toBe('');
+      for (const f of metrics)
+        expect(execFileSync('promtool', ['check', 'metrics'], { input: readFileSync(join(v.reports, 'metrics', f)), encoding: 'utf8' })).toBe('');
     }
     // Seen from outside: a drift run changed nothing on the hosts.
     expect((await lab.exec('hv1', 'nft list tables')).stdout).not.toMatch(/vprov/);

@@ -65,7 +65,9 @@ describe('a second site on hosts another site owns', () => {
     for (const h of ['engine', 'kvm1']) {
       const host = doc.hosts.find((x) => x.host === h)!;
       expect(host.status).toBe('failed');
-      expect(host.error).toMatch(new RegExp(`^${h} is managed by site olvm \\(from .+@.+, \\d{4}-\\d\\d-\\d\\dT[^)]+\\): merge the inventories, or pass --take-over$`));
+      expect(host.error).toMatch(
+        new RegExp(`^${h} is managed by site olvm \\(from .+@.+, \\d{4}-\\d\\d-\\d\\dT[^)]+\\): merge the inventories, or pass --take-over$`),
+      );
       expect(host.resources).toEqual([]);
       expect(await table(h)).toBe(before[h]);
       expect((await lab.exec(h, 'id vprotect')).code).not.toBe(0);
@@ -102,23 +104,25 @@ describe('a second site on hosts another site owns', () => {
 
 describe('the owner as the apply lock sees it, and records that cannot be read', () => {
   /** Another controller records site "other" on the host between this run's facts and its apply script. */
-  const writeBetween = (host: string) => async (d: HostDesired): Promise<Connection> => {
-    const conn = await connectSsh(d.ssh);
-    let calls = 0;
-    return {
-      get roundTrips() {
-        return conn.roundTrips;
-      },
-      close: () => conn.close(),
-      async runScript(script, o) {
-        if (++calls === 2) {
-          const rec = JSON.stringify({ version: 1, site: 'other', controller: 'ops@ctl2', updated: '2026-01-02T03:04:05.000Z', runId: 'abc', written: [] });
-          expect((await lab.exec(host, `printf '%s' '${rec}' > /etc/vprov/host.json`)).code).toBe(0);
-        }
-        return conn.runScript(script, o);
-      },
+  const writeBetween =
+    (host: string) =>
+    async (d: HostDesired): Promise<Connection> => {
+      const conn = await connectSsh(d.ssh);
+      let calls = 0;
+      return {
+        get roundTrips() {
+          return conn.roundTrips;
+        },
+        close: () => conn.close(),
+        async runScript(script, o) {
+          if (++calls === 2) {
+            const rec = JSON.stringify({ version: 1, site: 'other', controller: 'ops@ctl2', updated: '2026-01-02T03:04:05.000Z', runId: 'abc', written: [] });
+            expect((await lab.exec(host, `printf '%s' '${rec}' > /etc/vprov/host.json`)).code).toBe(0);
+          }
+          return conn.runScript(script, o);
+        },
+      };
     };
-  };
 
   it('a record another controller wrote after the facts were read refuses the apply under the lock: nothing changed', async () => {
     const before = await table('engine');
@@ -127,7 +131,9 @@ describe('the owner as the apply lock sees it, and records that cannot be read',
     const report = await convergeAll({ inventory: olvm, check: false, limit: 'engine', connect: writeBetween('engine') });
     const engine = report.hosts[0]!;
     expect(engine.status).toBe('failed');
-    expect(engine.error).toMatch(/^engine is managed by site other \(from ops@ctl2, 2026-01-02T03:04:05.000Z\): merge the inventories, or pass --take-over \(recorded while this run waited/);
+    expect(engine.error).toMatch(
+      /^engine is managed by site other \(from ops@ctl2, 2026-01-02T03:04:05.000Z\): merge the inventories, or pass --take-over \(recorded while this run waited/,
+    );
     expect((await lab.exec('engine', 'nft list table inet vprov')).code).not.toBe(0);
     expect(JSON.parse((await lab.exec('engine', 'cat /etc/vprov/host.json')).stdout).site).toBe('other');
     expect(before).toContain('table inet vprov');

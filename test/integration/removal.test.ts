@@ -27,7 +27,9 @@ describe('a host that loses a role', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await sh('node1', 'sudo -l -U vprotect')).toMatch(/NOPASSWD/);
     expect((await written('node1')).map((e) => e.kind).sort()).toEqual(['account', 'firewall-nftables', 'sudoers']);
-    expect(await written('node1')).toContainEqual(expect.objectContaining({ kind: 'sudoers', path: '/etc/sudoers.d/vprotect', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }));
+    expect(await written('node1')).toContainEqual(
+      expect.objectContaining({ kind: 'sudoers', path: '/etc/sudoers.d/vprotect', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+    );
   });
 
   it('roles changed to [os-agent]: plan shows the removals (exit 2), drift finds them', async () => {
@@ -36,7 +38,9 @@ describe('a host that loses a role', () => {
     expect(plan.code, plan.stdout + plan.stderr).toBe(2);
     expect(plan.stdout).toContain('- remove /etc/sudoers.d/vprotect: no role of this host needs it');
     expect(plan.stdout).toMatch(/- table inet vprov \(no flow needs it any more\)/);
-    expect(plan.stdout).toMatch(/warning: user vprotect \(created by vprov\) is no longer needed by any role of this host: kept, since vprov never deletes an account silently; apply --remove-accounts removes it/);
+    expect(plan.stdout).toMatch(
+      /warning: user vprotect \(created by vprov\) is no longer needed by any role of this host: kept, since vprov never deletes an account silently; apply --remove-accounts removes it/,
+    );
     const drift = await vprov('drift', '-i', inv, '--limit', 'node1');
     expect(drift.code).toBe(2);
     expect(drift.stdout).toMatch(/sudoers\s+DRIFTED/);
@@ -80,7 +84,9 @@ describe('what vprov did not write', () => {
     const before = await sh('hv1', 'sha256sum /etc/sudoers.d/vprotect');
     const inv = lab.writeInventory('site.yaml', { roles: { node1: ['os-agent'], hv1: ['hypervisor'] } });
     const plan = await vprov('plan', '-i', inv, '--limit', 'hv1');
-    expect(plan.stdout).toContain('warning: /etc/sudoers.d/vprotect was not written by vprov (it is not in /etc/vprov/host.json): left as it is, although no role of this host needs it');
+    expect(plan.stdout).toContain(
+      'warning: /etc/sudoers.d/vprotect was not written by vprov (it is not in /etc/vprov/host.json): left as it is, although no role of this host needs it',
+    );
     expect(plan.stdout).not.toMatch(/- remove \/etc\/sudoers\.d/);
     const r = await vprov('apply', '-i', inv, '--limit', 'hv1');
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -125,7 +131,9 @@ describe('a host removed from the inventory', () => {
     const now = lab.writeInventory('now.yaml', { roles: { hv1: ['hypervisor'] } });
 
     const listed = await vprov('plan', '-i', now, '--prune-inventory', old);
-    expect(listed.stderr).toContain(`warning: hosts in ${old} that left ${now}, not changed: node2; apply --prune node2 --prune-inventory ${old} removes what vprov wrote there`);
+    expect(listed.stderr).toContain(
+      `warning: hosts in ${old} that left ${now}, not changed: node2; apply --prune node2 --prune-inventory ${old} removes what vprov wrote there`,
+    );
     expect(listed.stdout).not.toMatch(/== node2/);
 
     const refused = await vprov('apply', '-i', now, '--prune', 'hv1', '--prune-inventory', old);

@@ -45,7 +45,12 @@ const snapshot = async () =>
         h,
         [
           (await lab.exec(h, 'nft list ruleset')).stdout,
-          (await lab.exec(h, 'ls /etc/firewalld/policies /etc/firewalld/ipsets 2>/dev/null; id vprotect 2>&1; ls -A /etc/sudoers.d; cat /etc/selinux/config 2>/dev/null')).stdout,
+          (
+            await lab.exec(
+              h,
+              'ls /etc/firewalld/policies /etc/firewalld/ipsets 2>/dev/null; id vprotect 2>&1; ls -A /etc/sudoers.d; cat /etc/selinux/config 2>/dev/null',
+            )
+          ).stdout,
         ].join('\n'),
       ]),
     ),
@@ -76,7 +81,9 @@ describe('realistic Storware deployment', () => {
     expect(hv1).toMatch(/set vprov_ssh_live_v4 \{[^}]*elements = \{ 172\.\d+\.\d+\.1 \}/);
     expect(hv1).toMatch(/ip saddr @vprov_ssh_live_v4 tcp dport 22 accept comment "vprov: ssh for a controller not in the inventory"/);
     // firewalld on node1: our policy and ipset, zone untouched
-    expect((await lab.exec('node1', 'firewall-cmd --info-policy=vprov-in')).stdout).toMatch(/rule family="ipv4" source ipset="vprov-hypervisor_v4" port port="16000-16999" protocol="tcp" accept/);
+    expect((await lab.exec('node1', 'firewall-cmd --info-policy=vprov-in')).stdout).toMatch(
+      /rule family="ipv4" source ipset="vprov-hypervisor_v4" port port="16000-16999" protocol="tcp" accept/,
+    );
     const entries = /^\s*entries: (.*)$/m.exec((await lab.exec('node1', 'firewall-cmd --info-ipset=vprov-hypervisor_v4')).stdout)?.[1] ?? '';
     expect(entries.split(/\s+/).filter(Boolean).flatMap(expandIPv4)).toContain(lab.host('hv3').address);
     // account: documented group added, existing one kept
@@ -160,7 +167,10 @@ describe('realistic Storware deployment', () => {
     const ipset = '/etc/firewalld/ipsets/vprov-node_v4.xml';
     const before = (await lab.exec('hv3', `cat ${ipset}`)).stdout;
     expect(before).toContain('<ipset');
-    await lab.exec('hv3', `rm /etc/firewalld/policies/vprov-in.xml && printf '<service><port port="x" protocol="tcp"/></service>' > /etc/firewalld/services/broken.xml`);
+    await lab.exec(
+      'hv3',
+      `rm /etc/firewalld/policies/vprov-in.xml && printf '<service><port port="x" protocol="tcp"/></service>' > /etc/firewalld/services/broken.xml`,
+    );
     const r = await vprov('apply', '-i', inventory, '--limit', 'hv3');
     expect(r.code & 4).toBe(4);
     expect(r.stdout).toMatch(/firewalld refused the configuration, previous files restored/);
@@ -172,4 +182,3 @@ describe('realistic Storware deployment', () => {
     expect((await lab.exec('hv3', 'firewall-cmd --info-policy=vprov-in')).stdout).toMatch(/port port="22" protocol="tcp" accept/);
   });
 });
-

@@ -67,7 +67,10 @@ beforeAll(async () => {
       selinux: 'permissive',
     },
     hosts: Object.fromEntries(
-      Object.entries(site).map(([name, roles]) => [name, { address: lab.host(name).address, roles, ssh: { host: lab.host(name).sshHost, port: lab.host(name).sshPort } }]),
+      Object.entries(site).map(([name, roles]) => [
+        name,
+        { address: lab.host(name).address, roles, ssh: { host: lab.host(name).sshHost, port: lab.host(name).sshPort } },
+      ]),
     ),
     networks: { monitoring: [`${lab.host('mon1').address}/32`] },
     flows: [{ from: 'monitoring', to: ['olvm/kvm-host', 'storware/node'], protocol: 'tcp', ports: ['9100'], purpose: 'Prometheus node_exporter' }],
@@ -150,7 +153,9 @@ describe('a site of OLVM and Storware on shared hosts, drop policy everywhere', 
     const r = await vprov('evidence', '-i', inventory, '--format', 'json');
     const doc = evidenceSchema.parse(JSON.parse(r.stdout));
     expect(doc.verdict, JSON.stringify(doc.requirements.filter((x) => x.verdict !== 'met'))).toBe('met');
-    expect(doc.documents.map((d) => d.file)).toEqual(expect.arrayContaining(['000_bdf7cb44c7b5d374.txt', '001_6ea25664ffb2ed16.txt', '003_378dd85a2eeb4b0d.txt', `site: dc1.yaml:${flowLine}`]));
+    expect(doc.documents.map((d) => d.file)).toEqual(
+      expect.arrayContaining(['000_bdf7cb44c7b5d374.txt', '001_6ea25664ffb2ed16.txt', '003_378dd85a2eeb4b0d.txt', `site: dc1.yaml:${flowLine}`]),
+    );
     expect(doc.products?.map((p) => p.id)).toEqual(['olvm', 'storware']);
     const siteRows = doc.requirements.filter((x) => x.documents.includes(`site: dc1.yaml:${flowLine}`));
     expect(siteRows.map((x) => [x.host, x.verdict])).toEqual([

@@ -70,7 +70,10 @@ describe('SSH set-up requests', () => {
     conn.close();
     await untilClosed();
     const lines = await requestsLogged();
-    expect(lines.some((l) => /method publickey/.test(l)), lines.join('\n')).toBe(true); // the log is read
+    expect(
+      lines.some((l) => /method publickey/.test(l)),
+      lines.join('\n'),
+    ).toBe(true); // the log is read
     expect(lines.filter((l) => /method none/.test(l))).toEqual([]);
     expect(lines.filter((l) => /hostkeys-prove/.test(l))).toEqual([]);
     expect(readFileSync(join(lab.dir, 'handshake-known-hosts'), 'utf8')).toMatch(/ssh-ed25519 AAAA/);
@@ -89,7 +92,10 @@ describe('SSH set-up requests', () => {
       conn.close();
       await untilClosed();
       const lines = await requestsLogged();
-      expect(lines.some((l) => /method publickey/.test(l)), lines.join('\n')).toBe(true);
+      expect(
+        lines.some((l) => /method publickey/.test(l)),
+        lines.join('\n'),
+      ).toBe(true);
       expect(lines.filter((l) => /method none/.test(l))).toEqual([]);
     } finally {
       if (pid) process.kill(Number(pid));
@@ -128,7 +134,13 @@ describe('SSH set-up requests', () => {
     });
     await untilClosed();
     const lines = await requestsLogged();
-    expect(lines.some((l) => /method none/.test(l)), lines.join('\n')).toBe(true);
-    expect(lines.some((l) => /rtype hostkeys-prove-00@openssh.com/.test(l)), lines.join('\n')).toBe(true);
+    expect(
+      lines.some((l) => /method none/.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
+    expect(
+      lines.some((l) => /rtype hostkeys-prove-00@openssh.com/.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
   });
 });

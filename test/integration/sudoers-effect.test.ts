@@ -40,18 +40,46 @@ function catalogWith(edit: (yaml: string) => string): { dir: string; file: strin
   return { dir, file };
 }
 
-const lineOf = (file: string, needle: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+const lineOf = (file: string, needle: string) =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle)) + 1;
 
 describe('catalog values that would reach a root script unquoted or widen sudo', () => {
   const cases: [string, (y: string) => string, string, RegExp][] = [
-    ['a group name with $(...)', (y) => y.replace('groups: [disk]', `groups: [disk, '$(touch /tmp/PWNED-group)']`), 'PWNED-group', /requirements\.account\.groups\[1\]: must be a POSIX user\/group name/],
-    ['a sudo command with $(...)', (y) => y.replace('- /usr/sbin/fstrim', `- '/usr/sbin/fstrim$(id>/tmp/PWNED-sudo)'`), 'PWNED-sudo', /requirements\.sudo\.node\.commands\[\d+\]: sudo command .* must not contain "\$"/],
-    ['a second command after a comma: ALL', (y) => y.replace('- /usr/sbin/fstrim', '- /usr/bin/true,ALL'), 'true,ALL', /must not contain "," \(in sudoers it starts another command\)/],
+    [
+      'a group name with $(...)',
+      (y) => y.replace('groups: [disk]', `groups: [disk, '$(touch /tmp/PWNED-group)']`),
+      'PWNED-group',
+      /requirements\.account\.groups\[1\]: must be a POSIX user\/group name/,
+    ],
+    [
+      'a sudo command with $(...)',
+      (y) => y.replace('- /usr/sbin/fstrim', `- '/usr/sbin/fstrim$(id>/tmp/PWNED-sudo)'`),
+      'PWNED-sudo',
+      /requirements\.sudo\.node\.commands\[\d+\]: sudo command .* must not contain "\$"/,
+    ],
+    [
+      'a second command after a comma: ALL',
+      (y) => y.replace('- /usr/sbin/fstrim', '- /usr/bin/true,ALL'),
+      'true,ALL',
+      /must not contain "," \(in sudoers it starts another command\)/,
+    ],
     ['ALL as a path segment', (y) => y.replace('- /usr/sbin/fstrim', '- /usr/sbin/ALL'), 'sbin/ALL', /must not contain ALL/],
     ['a glob', (y) => y.replace('- /usr/sbin/fstrim', '- /usr/sbin/*'), 'sbin/*', /must not contain a glob/],
     ['a directory escape', (y) => y.replace('- /usr/sbin/fstrim', '- /usr/sbin/../bin/sh'), 'sbin/../', /must not contain "\.\.", "\." or "\/\/" segments/],
-    ['a newline in the account name (a rule of its own)', (y) => y.replace('user: vprotect', 'user: "vprotect\\nALL ALL=(ALL) NOPASSWD: ALL"'), 'user: "vprotect', /requirements\.account\.user: must be a POSIX user\/group name/],
-    ['a dot in the account name (sudo would skip the file)', (y) => y.replace('user: vprotect', 'user: vprotect.old'), 'vprotect.old', /requirements\.account\.user: must be a POSIX/],
+    [
+      'a newline in the account name (a rule of its own)',
+      (y) => y.replace('user: vprotect', 'user: "vprotect\\nALL ALL=(ALL) NOPASSWD: ALL"'),
+      'user: "vprotect',
+      /requirements\.account\.user: must be a POSIX user\/group name/,
+    ],
+    [
+      'a dot in the account name (sudo would skip the file)',
+      (y) => y.replace('user: vprotect', 'user: vprotect.old'),
+      'vprotect.old',
+      /requirements\.account\.user: must be a POSIX/,
+    ],
     ['a path in the account name', (y) => y.replace('user: vprotect', 'user: ../sudoers'), '../sudoers', /requirements\.account\.user: must be a POSIX/],
   ];
 
@@ -60,7 +88,11 @@ describe('catalog values that would reach a root script unquoted or widen sudo',
     const line = lineOf(file, needle);
     expect(line).toBeGreaterThan(0);
     const before = logins('node') + logins('server');
-    for (const args of [['plan', '-i', inv], ['drift', '-i', inv], ['catalog', 'lint']]) {
+    for (const args of [
+      ['plan', '-i', inv],
+      ['drift', '-i', inv],
+      ['catalog', 'lint'],
+    ]) {
       const r = await vprov(...args, '--catalog', dir);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`${file}:${line}: `);
@@ -90,7 +122,9 @@ describe('sudo grants exactly the documented commands, as sudo reads them', () =
       const host = JSON.parse(r.stdout).hosts.find((h: { host: string }) => h.host === 'server');
       const sudoers = host.resources.find((x: { resource: string }) => x.resource === 'sudoers');
       expect(sudoers.status).toBe('failed');
-      expect(sudoers.error).toBe('sudo -l -U vprotect grants more than documented: (ALL) NOPASSWD: /usr/bin/vim (vprotect is also named in /etc/sudoers.d/zz-extra)');
+      expect(sudoers.error).toBe(
+        'sudo -l -U vprotect grants more than documented: (ALL) NOPASSWD: /usr/bin/vim (vprotect is also named in /etc/sudoers.d/zz-extra)',
+      );
       expect(JSON.parse(r.stdout).hosts.find((h: { host: string }) => h.host === 'node').status).toBe('ok'); // the other host keeps its result
     } finally {
       await lab.exec('server', 'rm -f /etc/sudoers.d/zz-extra');
@@ -98,7 +132,10 @@ describe('sudo grants exactly the documented commands, as sudo reads them', () =
   });
 
   it('no @includedir in /etc/sudoers: the file is valid but never read — apply and drift fail with that reason', async () => {
-    const saved = await lab.exec('server', `cp -p /etc/sudoers /root/sudoers.saved && sed -i '/includedir/d' /etc/sudoers && visudo -c >/dev/null && echo edited`);
+    const saved = await lab.exec(
+      'server',
+      `cp -p /etc/sudoers /root/sudoers.saved && sed -i '/includedir/d' /etc/sudoers && visudo -c >/dev/null && echo edited`,
+    );
     expect(saved.stdout).toContain('edited');
     try {
       await lab.exec('server', 'rm -f /etc/sudoers.d/vprotect'); // so apply has something to write
@@ -107,7 +144,9 @@ describe('sudo grants exactly the documented commands, as sudo reads them', () =
         expect(r.code).toBe(4);
         const sudoers = JSON.parse(r.stdout).hosts[0].resources.find((x: { resource: string }) => x.resource === 'sudoers');
         expect(sudoers.status).toBe('failed');
-        expect(sudoers.error).toBe('sudo -l -U vprotect does not grant any documented command: /etc/sudoers has no @includedir /etc/sudoers.d, so /etc/sudoers.d/vprotect is never read');
+        expect(sudoers.error).toBe(
+          'sudo -l -U vprotect does not grant any documented command: /etc/sudoers has no @includedir /etc/sudoers.d, so /etc/sudoers.d/vprotect is never read',
+        );
       }
       expect((await lab.exec('server', 'test -f /etc/sudoers.d/vprotect && echo written')).stdout).toContain('written');
     } finally {
@@ -121,10 +160,15 @@ describe('sudo grants exactly the documented commands, as sudo reads them', () =
     try {
       const r = await vprov('drift', '-i', inv, '--limit', 'server');
       expect(r.code).toBe(4);
-      expect(r.stdout).toMatch(/sudo -l -U vprotect Defaults requiretty applies to vprotect: its commands fail without a terminal; fix: "Defaults:vprotect !requiretty" in a sudoers drop-in of your own that sudo reads after the line setting requiretty/);
+      expect(r.stdout).toMatch(
+        /sudo -l -U vprotect Defaults requiretty applies to vprotect: its commands fail without a terminal; fix: "Defaults:vprotect !requiretty" in a sudoers drop-in of your own that sudo reads after the line setting requiretty/,
+      );
       expect((await lab.exec('server', `runuser -u vprotect -- sudo -n -l </dev/null 2>&1`)).stdout).toMatch(/you must have a tty/);
       // The fix as the message gives it, in the operator's own drop-in sorted after the one setting requiretty.
-      await lab.exec('server', `echo 'Defaults:vprotect !requiretty' > /etc/sudoers.d/zz-tty-site && chmod 440 /etc/sudoers.d/zz-tty-site && visudo -c >/dev/null`);
+      await lab.exec(
+        'server',
+        `echo 'Defaults:vprotect !requiretty' > /etc/sudoers.d/zz-tty-site && chmod 440 /etc/sudoers.d/zz-tty-site && visudo -c >/dev/null`,
+      );
       const fixed = await vprov('drift', '-i', inv, '--limit', 'server');
       expect(fixed.code, (await lab.exec('server', 'sudo -l -U vprotect')).stdout + fixed.stdout).toBe(0);
       // Seen from outside: without a terminal, the account's sudo now answers instead of refusing.
@@ -139,11 +183,15 @@ describe('root-equivalent and writable grants are flagged', () => {
   it('catalog lint names mount, umount, exportfs, dmsetup, qemu-nbd, targetcli, guestmount', async () => {
     const r = await vprov('catalog', 'lint');
     const line = r.stdout.split('\n').find((l) => /sudo for role node: root-equivalent/.test(l)) ?? '';
-    for (const c of ['/bin/mount', '/bin/umount', '/usr/sbin/exportfs', '/usr/sbin/dmsetup', '/usr/bin/qemu-nbd', '/usr/bin/targetcli', '/usr/bin/guestmount']) expect(line).toContain(c);
+    for (const c of ['/bin/mount', '/bin/umount', '/usr/sbin/exportfs', '/usr/sbin/dmsetup', '/usr/bin/qemu-nbd', '/usr/bin/targetcli', '/usr/bin/guestmount'])
+      expect(line).toContain(c);
   });
 
   it('a vendor script in a directory the service user owns is flagged in plan (and a root-owned one is not)', async () => {
-    const setup = await lab.exec('server', 'mkdir -p /opt/vprotect/scripts/application && printf "#!/bin/sh\\n" > /opt/vprotect/scripts/application/vp_license.sh && chmod 755 /opt/vprotect/scripts/application/vp_license.sh && echo ready');
+    const setup = await lab.exec(
+      'server',
+      'mkdir -p /opt/vprotect/scripts/application && printf "#!/bin/sh\\n" > /opt/vprotect/scripts/application/vp_license.sh && chmod 755 /opt/vprotect/scripts/application/vp_license.sh && echo ready',
+    );
     expect(setup.stdout).toContain('ready');
     const warningsOf = async () => {
       const r = await vprov('plan', '-i', inv, '--format', 'json', '--limit', 'server');

@@ -116,7 +116,9 @@ describe('systemd lab hosts', { timeout: SLOW }, () => {
     // PartOf= (restart, stop) does not apply; the drop-in vprov puts beside it does.
     expect((await lab.exec('hv1', 'systemctl is-active nftables.service')).stdout).toBe('inactive\n');
     expect(await sh('hv1', 'systemctl is-active vprov-nftables.service')).toBe('active\n');
-    expect(await sh('hv1', 'cat /etc/systemd/system/nftables.service.d/50-vprov.conf')).toMatch(/^ExecStartPost=-\/usr\/bin\/systemctl --no-block try-reload-or-restart vprov-nftables.service$/m);
+    expect(await sh('hv1', 'cat /etc/systemd/system/nftables.service.d/50-vprov.conf')).toMatch(
+      /^ExecStartPost=-\/usr\/bin\/systemctl --no-block try-reload-or-restart vprov-nftables.service$/m,
+    );
     await sh('hv1', 'systemctl start nftables.service');
     expect(await sh('hv1', 'nft list tables')).toMatch(/table inet filter/);
     expect((await eventually('hv1', 'nft list table inet vprov')).stdout).toBe(applied.hv1);
@@ -225,7 +227,10 @@ describe('schedule install --user: the schedule runs as that user, tried at inst
       stringify({
         product: 'storware',
         platforms: [{ platform: 'openstack', method: 'SSH transfer' }],
-        defaults: { ssh: { user: 'ops', identityFile, become: true, hostKeys: 'accept-new', knownHostsFile: '~/.ssh/vprov_known_hosts' }, firewall: 'nftables' },
+        defaults: {
+          ssh: { user: 'ops', identityFile, become: true, hostKeys: 'accept-new', knownHostsFile: '~/.ssh/vprov_known_hosts' },
+          firewall: 'nftables',
+        },
         hosts: {
           node1: { address: lab.host('node1').address, roles: ['node'], managed: false },
           hv1: { address: lab.host('hv1').address, roles: ['hypervisor'] },

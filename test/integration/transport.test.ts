@@ -79,7 +79,10 @@ describe('host keys', () => {
 describe('jump host', () => {
   it('provisions a target that only accepts SSH from the jump host', async () => {
     const [jump, target] = [lab.host('jump'), lab.host('target')];
-    await lab.exec('target', `nft add table ip guard && nft add chain ip guard input '{ type filter hook input priority -10; policy accept; }' && nft add rule ip guard input tcp dport 22 ip saddr != ${jump.address} drop`);
+    await lab.exec(
+      'target',
+      `nft add table ip guard && nft add chain ip guard input '{ type filter hook input priority -10; policy accept; }' && nft add rule ip guard input tcp dport 22 ip saddr != ${jump.address} drop`,
+    );
     const inv = lab.writeInventory('jump.yaml', { roles: { target: ['hypervisor'] }, networks: { node: ['192.0.2.0/24'] } });
     editInventory(inv, (d) => (d.hosts.target.ssh = { connectTimeout: 4 }));
     const direct = await vprov('apply', '-i', inv);

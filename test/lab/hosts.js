@@ -29,7 +29,10 @@ function readyCommand(spec) {
  * with that reason: under CI nothing is skipped for want of docker).
  */
 export async function labReady() {
-  const first = (err) => String(err.stderr || err.message).trim().split('\n')[0];
+  const first = (err) =>
+    String(err.stderr || err.message)
+      .trim()
+      .split('\n')[0];
   try {
     await run('docker', ['info', '--format', '{{.ServerVersion}}']);
   } catch (err) {
@@ -170,7 +173,12 @@ export class Lab {
       await new Promise((r) => setTimeout(r, 1000));
     }
     if (last.code !== 0) throw new Error(`lab host ${name} did not come back after restart: ${last.stdout}${last.stderr}`);
-    const { stdout } = await run('docker', ['inspect', '--format', '{{(index (index .NetworkSettings.Ports "22/tcp") 0).HostPort}} {{.NetworkSettings.Networks.bridge.IPAddress}}', h.id]);
+    const { stdout } = await run('docker', [
+      'inspect',
+      '--format',
+      '{{(index (index .NetworkSettings.Ports "22/tcp") 0).HostPort}} {{.NetworkSettings.Networks.bridge.IPAddress}}',
+      h.id,
+    ]);
     const [port, address] = stdout.trim().split(' ');
     h.sshPort = Number(port);
     h.address = address;

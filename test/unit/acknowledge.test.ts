@@ -55,7 +55,10 @@ describe('acknowledge', () => {
       inventory: 'inv.yaml',
       startedAt: new Date(0).toISOString(),
       durationMs: 0,
-      warnings: [{ ...unsourced, acknowledged: true }, { code: 'world-open', message: 'networks.x allows any source' }],
+      warnings: [
+        { ...unsourced, acknowledged: true },
+        { code: 'world-open', message: 'networks.x allows any source' },
+      ],
       hosts: [],
     };
     const text = renderText(report);

@@ -76,7 +76,11 @@ describe('set texts, reused by content', () => {
 describe('compiled source sets at fleet scale', () => {
   const hostsOf = (n: number) =>
     Object.fromEntries(Array.from({ length: n }, (_, i) => [`h${i}`, { address: dotted(0x0a000001 + i * 2), roles: [i % 4 === 0 ? 'node' : 'hypervisor'] }]));
-  const inv = inventoryOf({ product: 'storware', platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }], hosts: hostsOf(200) });
+  const inv = inventoryOf({
+    product: 'storware',
+    platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }],
+    hosts: hostsOf(200),
+  });
 
   it('every host of a role gets the same sets, holding exactly the other role', () => {
     const { hosts } = compile(inv);

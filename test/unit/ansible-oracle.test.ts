@@ -16,7 +16,17 @@ import { prerequisite } from '../helpers/prerequisite.js';
 
 const SHAPES = fileURLToPath(new URL('../fixtures/ansible/shapes/', import.meta.url));
 const CASES = ['basic/hosts.ini', 'ranges/hosts.ini', 'inherit/hosts.ini', 'yaml/hosts.yml', 'vardirs/hosts.ini', 'multigroup/hosts.yaml'];
-const CONNECTION = ['ansible_host', 'ansible_ssh_host', 'ansible_port', 'ansible_ssh_port', 'ansible_user', 'ansible_ssh_user', 'ansible_ssh_private_key_file', 'ansible_private_key_file', 'ansible_become'];
+const CONNECTION = [
+  'ansible_host',
+  'ansible_ssh_host',
+  'ansible_port',
+  'ansible_ssh_port',
+  'ansible_user',
+  'ansible_ssh_user',
+  'ansible_ssh_private_key_file',
+  'ansible_private_key_file',
+  'ansible_become',
+];
 
 function hasAnsible(): boolean {
   try {
@@ -62,23 +72,32 @@ const read = (rel: string) => {
   return readVarsDirs(/\.ya?ml$/.test(file) ? parseAnsibleYaml(text, file) : parseAnsibleIni(text, file));
 };
 
-describe.runIf(prerequisite('ansible-inventory', hasAnsible(), 'apt-get install ansible; .ci/run installs it'))('Ansible inventories as ansible-inventory --list reads them', () => {
-  it.each(CASES)('%s: same hosts, groups and connection values', (rel) => {
-    const listed = ansibleList(join(SHAPES, rel));
-    const resolved = resolveAnsible(read(rel));
-    expect([...resolved.keys()].sort()).toEqual(Object.keys(listed._meta.hostvars).sort());
-    const ours = new Map<string, Set<string>>();
-    for (const [host, r] of resolved) for (const g of r.groups) ours.set(g, new Set([...(ours.get(g) ?? []), host]));
-    const theirs = members(listed);
-    theirs.set('all', new Set(Object.keys(listed._meta.hostvars)));
-    const sorted = (m: Map<string, Set<string>>) => Object.fromEntries([...m].filter(([, h]) => h.size > 0).map(([g, h]) => [g, [...h].sort()]).sort());
-    expect(sorted(ours)).toEqual(sorted(theirs));
-    for (const [host, r] of resolved) {
-      const pick = (vars: Record<string, unknown>) => Object.fromEntries(CONNECTION.filter((k) => vars[k] !== undefined).map((k) => [k, vars[k]]));
-      expect({ host, ...pick(r.vars) }).toEqual({ host, ...pick(listed._meta.hostvars[host]!) });
-    }
-  });
-});
+describe.runIf(prerequisite('ansible-inventory', hasAnsible(), 'apt-get install ansible; .ci/run installs it'))(
+  'Ansible inventories as ansible-inventory --list reads them',
+  () => {
+    it.each(CASES)('%s: same hosts, groups and connection values', (rel) => {
+      const listed = ansibleList(join(SHAPES, rel));
+      const resolved = resolveAnsible(read(rel));
+      expect([...resolved.keys()].sort()).toEqual(Object.keys(listed._meta.hostvars).sort());
+      const ours = new Map<string, Set<string>>();
+      for (const [host, r] of resolved) for (const g of r.groups) ours.set(g, new Set([...(ours.get(g) ?? []), host]));
+      const theirs = members(listed);
+      theirs.set('all', new Set(Object.keys(listed._meta.hostvars)));
+      const sorted = (m: Map<string, Set<string>>) =>
+        Object.fromEntries(
+          [...m]
+            .filter(([, h]) => h.size > 0)
+            .map(([g, h]) => [g, [...h].sort()])
+            .sort(),
+        );
+      expect(sorted(ours)).toEqual(sorted(theirs));
+      for (const [host, r] of resolved) {
+        const pick = (vars: Record<string, unknown>) => Object.fromEntries(CONNECTION.filter((k) => vars[k] !== undefined).map((k) => [k, vars[k]]));
+        expect({ host, ...pick(r.vars) }).toEqual({ host, ...pick(listed._meta.hostvars[host]!) });
+      }
+    });
+  },
+);
 
 describe('what vprov makes of the connection values', () => {
   it('user, port, key, become and address per host, the way Ansible would connect', () => {
@@ -90,13 +109,19 @@ describe('what vprov makes of the connection values', () => {
 
   it('group_vars/ and host_vars/ beside the inventory; what vprov does not use is listed once', () => {
     const imp = ansibleHosts(read('vardirs/hosts.ini'), { webservers: 'hypervisor', dbservers: 'node' });
-    expect(imp.hosts['foo.example.com']).toEqual({ address: '192.0.2.10', roles: ['hypervisor'], ssh: { host: '192.0.2.10', port: 2210, user: 'ops', identityFile: '~/.ssh/id_ed25519', become: false } });
+    expect(imp.hosts['foo.example.com']).toEqual({
+      address: '192.0.2.10',
+      roles: ['hypervisor'],
+      ssh: { host: '192.0.2.10', port: 2210, user: 'ops', identityFile: '~/.ssh/id_ed25519', become: false },
+    });
     expect(imp.hosts['db1.example.com']).toEqual({ address: 'db1.example.com', roles: ['node'], ssh: { user: 'dba', identityFile: '~/.ssh/id_ed25519' } });
     expect(imp.notUnderstood).toEqual(['ansible_ssh_common_args (bar.example.com, foo.example.com)']);
   });
 
   it('a --role-map group the inventory lacks is an error with the closest group', () => {
-    expect(() => ansibleHosts(read('basic/hosts.ini'), { webserver: 'node' })).toThrow(/--role-map: .*hosts\.ini has no group "webserver" \(groups: dbservers, webservers\); did you mean "webservers"\?/);
+    expect(() => ansibleHosts(read('basic/hosts.ini'), { webserver: 'node' })).toThrow(
+      /--role-map: .*hosts\.ini has no group "webserver" \(groups: dbservers, webservers\); did you mean "webservers"\?/,
+    );
   });
 
   it('an undefined child group is refused as Ansible refuses it, with file and line', () => {

@@ -13,7 +13,10 @@ const cases: [string, RegExp][] = [
   ['port-range.yaml', /port-range\.yaml:17: platforms\[0\]\.methods\[0\]\.flows\[0\]\.ports\[0\]: port out of range 1-65535/],
   ['inverted-range.yaml', /inverted-range\.yaml:17: platforms\[0\]\.methods\[0\]\.flows\[0\]\.ports\[0\]: inverted or empty range/],
   ['duplicate-flow.yaml', /duplicate-flow\.yaml:18: platforms\[0\]\.methods\[0\]\.flows\[1\]: duplicate flow: same as flows\[0\]/],
-  ['unknown-condition.yaml', /unknown-condition\.yaml:17: platforms\[0\]\.methods\[0\]\.flows\[0\]\.condition: unknown condition flag "nfs" \(conditions: ceph\)/],
+  [
+    'unknown-condition.yaml',
+    /unknown-condition\.yaml:17: platforms\[0\]\.methods\[0\]\.flows\[0\]\.condition: unknown condition flag "nfs" \(conditions: ceph\)/,
+  ],
   ['no-protocol.yaml', /no-protocol\.yaml:17: platforms\[0\]\.methods\[0\]\.flows\[0\]\.protocol: /],
   ['unknown-source.yaml', /unknown-source\.yaml:17: platforms\[0\]\.methods\[0\]\.flows\[0\]\.sources\[0\]: unknown document "other\.txt"/],
   ['icmp-with-ports.yaml', /icmp-with-ports\.yaml:17: platforms\[0\]\.methods\[0\]\.flows\[0\]\.ports: tcp\/udp flows need ports; icmp flows take none/],
@@ -34,7 +37,8 @@ describe('catalog lint', () => {
     const r = await vprov('catalog', 'lint');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/warning: storware: sudo for role node: root-equivalent commands .*\/bin\/bash/);
-    for (const c of ['/usr/bin/tee', '/bin/cp', '/usr/bin/chown', '/usr/bin/docker', '/usr/bin/yum', '/usr/sbin/modprobe', '/bin/make']) expect(r.stdout).toContain(c);
+    for (const c of ['/usr/bin/tee', '/bin/cp', '/usr/bin/chown', '/usr/bin/docker', '/usr/bin/yum', '/usr/sbin/modprobe', '/bin/make'])
+      expect(r.stdout).toContain(c);
     expect(r.stdout).toMatch(/warning: storware: storware\/fusioncompute\/.*SC\/\/Platform hosts \(copy-paste slip\)/);
     expect(r.stdout).toMatch(/info: storware: .*hypervisor → node 111,2049 is documented for both TCP and UDP/);
     expect(r.stdout).toMatch(/info: storware: port parameter keystone .*default 5000/);

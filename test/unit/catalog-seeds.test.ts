@@ -49,7 +49,11 @@ const list = (x: string | string[]) => (Array.isArray(x) ? x : [x]);
 
 /** "3300/tcp, 6789/tcp", "5900 to 6923" with protocol "TCP", "Port 53" with "TCP,UDP"… → [port, protocol]. */
 export function portsOf(row: Pick<Row, 'ports' | 'protocol' | 'default'>): [string, string][] {
-  const rowProtocols = (row.protocol ?? '').toLowerCase().split(',').map((p) => p.trim()).filter(Boolean);
+  const rowProtocols = (row.protocol ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (rowProtocols.includes('icmp')) return [['', 'icmp']];
   const text = row.default ?? row.ports;
   return [...text.matchAll(/(\d{1,5})(?:\s*(?:-|to)\s*(\d{1,5}))?(?:\/(tcp|udp)\b)?/gi)].flatMap((m) => {
@@ -122,9 +126,7 @@ describe('catalog export equals the documents, row by row', () => {
   });
 
   it('an added port fails: 5566 on the OCI-C source worker', () => {
-    const widened = rules.map((r) =>
-      r.platform === 'oci-classic' && r.to === 'source-worker' ? { ...r, ports: [...r.ports, '5566'] } : r,
-    );
+    const widened = rules.map((r) => (r.platform === 'oci-classic' && r.to === 'source-worker' ? { ...r, ports: [...r.ports, '5566'] } : r));
     const coriolis = transcripts.find((t) => t.document.startsWith('002'))!;
     expect(compare(coriolis, widened)).toEqual({
       missing: [],
@@ -135,7 +137,12 @@ describe('catalog export equals the documents, row by row', () => {
   it('a changed protocol, direction, section or condition fails', () => {
     const olvm = transcripts.find((t) => t.document.startsWith('003'))!;
     const pick = (r: ExportedRule) => r.product === 'olvm' && r.ports.includes('7410');
-    const variants: Partial<ExportedRule>[] = [{ protocol: 'tcp' }, { from: 'manager', to: 'kvm-host' }, { section: 'KVM Host Firewall Requirements' }, { condition: null }];
+    const variants: Partial<ExportedRule>[] = [
+      { protocol: 'tcp' },
+      { from: 'manager', to: 'kvm-host' },
+      { section: 'KVM Host Firewall Requirements' },
+      { condition: null },
+    ];
     for (const change of variants) {
       const changed = rules.map((r) => (pick(r) ? { ...r, ...change } : r));
       const { missing, extra } = compare(olvm, changed);
@@ -145,9 +152,16 @@ describe('catalog export equals the documents, row by row', () => {
   });
 
   it('reads ports as the documents write them', () => {
-    expect(portsOf({ ports: 'If Node is hosting staging space: 111/tcp, 111/UDP, 2049/tcp' })).toEqual([['111', 'tcp'], ['111', 'udp'], ['2049', 'tcp']]);
+    expect(portsOf({ ports: 'If Node is hosting staging space: 111/tcp, 111/UDP, 2049/tcp' })).toEqual([
+      ['111', 'tcp'],
+      ['111', 'udp'],
+      ['2049', 'tcp'],
+    ]);
     expect(portsOf({ ports: '5900 to 6923', protocol: 'TCP' })).toEqual([['5900-6923', 'tcp']]);
-    expect(portsOf({ ports: 'Port 53 - DNS protocol', protocol: 'TCP,UDP' })).toEqual([['53', 'tcp'], ['53', 'udp']]);
+    expect(portsOf({ ports: 'Port 53 - DNS protocol', protocol: 'TCP,UDP' })).toEqual([
+      ['53', 'tcp'],
+      ['53', 'udp'],
+    ]);
     expect(portsOf({ ports: 'netcat port range defined in node configuration - by default 16000-16999/tcp' })).toEqual([['16000-16999', 'tcp']]);
     expect(portsOf({ ports: 'Not applicable', protocol: 'ICMP' })).toEqual([['', 'icmp']]);
     expect(portsOf({ ports: 'ports that were defined in endpoints', default: '5000/tcp' })).toEqual([['5000', 'tcp']]);
@@ -171,8 +185,7 @@ describe.skipIf(!haveSeeds)('the transcripts and the catalog against the documen
   });
 
   type Need = { port: string; protocol: 'tcp' | 'udp' };
-  const covered = (doc: string, { port, protocol }: Need) =>
-    rules.some((r) => r.sources.includes(doc) && r.protocol === protocol && r.ports.includes(port));
+  const covered = (doc: string, { port, protocol }: Need) => rules.some((r) => r.sources.includes(doc) && r.protocol === protocol && r.ports.includes(port));
 
   /** "22/tcp", "16000-16999/tcp", "111/UDP" — the Storware/DPX vPlus notation. */
   const slashPorts = (text: string): Need[] =>
@@ -268,8 +281,17 @@ describe('catalog export', () => {
   it('has the shape of docs/design.md §3', () => {
     const r = rules.find((x) => x.product === 'storware' && x.platform === 'openstack' && x.method === 'SSH transfer' && x.ports[0] === '22')!;
     expect(r).toEqual({
-      product: 'storware', platform: 'openstack', platformTitle: 'OpenStack', method: 'SSH transfer', section: 'OpenStack / SSH transfer',
-      from: 'node', to: 'hypervisor', protocol: 'tcp', ports: ['22'], purpose: 'SSH access', condition: null,
+      product: 'storware',
+      platform: 'openstack',
+      platformTitle: 'OpenStack',
+      method: 'SSH transfer',
+      section: 'OpenStack / SSH transfer',
+      from: 'node',
+      to: 'hypervisor',
+      protocol: 'tcp',
+      ports: ['22'],
+      purpose: 'SSH access',
+      condition: null,
       sources: ['000_bdf7cb44c7b5d374.txt', '001_6ea25664ffb2ed16.txt'],
     });
   });

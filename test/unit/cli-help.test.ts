@@ -51,12 +51,27 @@ describe('--help', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('finds an option without a description', () => {
-    expect(undescribed('Options:\n      --help     show help   [boolean]\n  -l, --limit                 [string]\n      --format   [choices: "a", "b"]\n')).toEqual(['-l, --limit', '--format [choices:']);
+    expect(
+      undescribed('Options:\n      --help     show help   [boolean]\n  -l, --limit                 [string]\n      --format   [choices: "a", "b"]\n'),
+    ).toEqual(['-l, --limit', '--format [choices:']);
   });
 
   it('every command of every level describes every option', async () => {
     const commands = await allCommands();
-    expect(commands.map((c) => c.join(' '))).toEqual(expect.arrayContaining(['', 'plan', 'drift', 'explain', 'evidence', 'schedule install', 'schedule export', 'report merge', 'catalog show', 'inventory graph']));
+    expect(commands.map((c) => c.join(' '))).toEqual(
+      expect.arrayContaining([
+        '',
+        'plan',
+        'drift',
+        'explain',
+        'evidence',
+        'schedule install',
+        'schedule export',
+        'report merge',
+        'catalog show',
+        'inventory graph',
+      ]),
+    );
     const missing: string[] = [];
     for (const c of commands) {
       const text = await help([...c, '--help']);
@@ -81,7 +96,9 @@ describe('vprov completion', () => {
   });
 
   it('completes commands and subcommands', async () => {
-    expect((await help(['--get-yargs-completions', 'vprov', ''])).split('\n')).toEqual(expect.arrayContaining(['plan', 'apply', 'drift', 'catalog', 'completion']));
+    expect((await help(['--get-yargs-completions', 'vprov', ''])).split('\n')).toEqual(
+      expect.arrayContaining(['plan', 'apply', 'drift', 'catalog', 'completion']),
+    );
     expect((await help(['--get-yargs-completions', 'vprov', 'catalog', ''])).split('\n')).toEqual(expect.arrayContaining(['list', 'show', 'lint', 'export']));
   });
 });

@@ -8,7 +8,10 @@ import { vprov } from '../helpers/cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'vprov-values-'));
 // The inventory names a host nobody can reach: a value that slipped through would fail with exit 4, not 1.
 const inv = join(dir, 'inv.yaml');
-writeFileSync(inv, `product: storware\nplatforms: [{ platform: openstack, method: SSH transfer }]\ndefaults: { firewall: nftables }\nnetworks: { node: [192.0.2.0/24] }\nhosts: { h1: { address: 192.0.2.1, roles: [hypervisor], ssh: { port: 1, connectTimeout: 1 } } }\n`);
+writeFileSync(
+  inv,
+  `product: storware\nplatforms: [{ platform: openstack, method: SSH transfer }]\ndefaults: { firewall: nftables }\nnetworks: { node: [192.0.2.0/24] }\nhosts: { h1: { address: 192.0.2.1, roles: [hypervisor], ssh: { port: 1, connectTimeout: 1 } } }\n`,
+);
 
 describe('CLI values', () => {
   const bad: [string[], RegExp][] = [
@@ -34,10 +37,15 @@ describe('CLI values', () => {
 
   it('an inventory union names what it accepts; an empty inventory says so', async () => {
     const fw = join(dir, 'iptables.yaml');
-    writeFileSync(fw, `product: storware\nplatforms: [{ platform: openstack, method: SSH transfer }]\ndefaults: { firewall: iptables }\nhosts: { h1: { address: 192.0.2.1, roles: [node] } }\n`);
+    writeFileSync(
+      fw,
+      `product: storware\nplatforms: [{ platform: openstack, method: SSH transfer }]\ndefaults: { firewall: iptables }\nhosts: { h1: { address: 192.0.2.1, roles: [node] } }\n`,
+    );
     const r = await vprov('plan', '-i', fw);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/iptables\.yaml:3: defaults\.firewall: expected auto \| nftables \| firewalld \| none, or \{ backend, inputPolicy, sshAdmins, confirmTimeout \}/);
+    expect(r.stderr).toMatch(
+      /iptables\.yaml:3: defaults\.firewall: expected auto \| nftables \| firewalld \| none, or \{ backend, inputPolicy, sshAdmins, confirmTimeout \}/,
+    );
     const empty = join(dir, 'empty.yaml');
     writeFileSync(empty, '# nothing yet\n');
     const e = await vprov('plan', '-i', empty);

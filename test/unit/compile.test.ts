@@ -36,7 +36,14 @@ describe('compile', () => {
     expect(hv1.selinux.mode).toBe('keep');
     const node1 = hosts.find((h) => h.name === 'node1')!;
     expect(node1.firewall.rules).toEqual([
-      { set: 'hypervisor_v4', family: 'ipv4', protocol: 'tcp', ports: ['16000-16999'], flows: ['storware/openstack/ssh-transfer/2'], purposes: ['optional netcat access for data transfer'] },
+      {
+        set: 'hypervisor_v4',
+        family: 'ipv4',
+        protocol: 'tcp',
+        ports: ['16000-16999'],
+        flows: ['storware/openstack/ssh-transfer/2'],
+        purposes: ['optional netcat access for data transfer'],
+      },
     ]);
     expect(node1.account).toMatchObject({ name: 'vprotect', groups: ['disk'], system: true });
     expect(node1.sudoers!.commands).toHaveLength(27);
@@ -55,7 +62,9 @@ describe('compile', () => {
     const { hosts, warnings } = compile(inv);
     expect(hosts[0]!.firewall.rules).toEqual([]);
     expect(warnings.map((w) => w.code)).toEqual(['no-source']);
-    expect(warnings[0]!.message).toMatch(/storware\/openstack\/ssh-transfer\/1 .* skipped: no source — add hosts with role "node" or networks: \{ node: \[CIDR\] \}/);
+    expect(warnings[0]!.message).toMatch(
+      /storware\/openstack\/ssh-transfer\/1 .* skipped: no source — add hosts with role "node" or networks: \{ node: \[CIDR\] \}/,
+    );
   });
 
   it('takes sources from networks for roles without hosts, and warns when that is the world', () => {
@@ -94,9 +103,18 @@ describe('compile', () => {
 describe('mergePorts', () => {
   it.each([
     [['22'], ['22']],
-    [['6789', '3300', '22'], ['22', '3300', '6789']],
-    [['16000-16999', '16500', '22'], ['22', '16000-16999']],
-    [['100-200', '150-300', '22', '22'], ['22', '100-300']],
+    [
+      ['6789', '3300', '22'],
+      ['22', '3300', '6789'],
+    ],
+    [
+      ['16000-16999', '16500', '22'],
+      ['22', '16000-16999'],
+    ],
+    [
+      ['100-200', '150-300', '22', '22'],
+      ['22', '100-300'],
+    ],
   ])('%j → %j', (input, out) => expect(mergePorts(input)).toEqual(out));
 });
 

@@ -27,7 +27,12 @@ describe('completion of names', () => {
 
   it('platforms and methods of the product on the line', async () => {
     expect(await complete('init', 'storware', '--platform', 'ov')).toEqual(['ovirt']);
-    expect(await complete('init', 'storware', '--platform', 'ovirt', '--method', '')).toEqual(['Changed-Block Tracking', 'Disk Image Transfer', 'Disk attachment', 'SSH transfer']);
+    expect(await complete('init', 'storware', '--platform', 'ovirt', '--method', '')).toEqual([
+      'Changed-Block Tracking',
+      'Disk Image Transfer',
+      'Disk attachment',
+      'SSH transfer',
+    ]);
     expect(await complete('catalog', 'show', 'storware', '--platform', 'open')).toEqual(['opennebula', 'openshift', 'openstack']);
   });
 

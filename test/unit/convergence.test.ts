@@ -103,12 +103,14 @@ describe("nftables.service's drop-in goes with vprov's unit", () => {
   const empty = { ...fw, sets: [], rules: [] };
   const dropin = '[Service]\nExecStartPost=-/usr/bin/systemctl --no-block try-reload-or-restart vprov-nftables.service\n';
   it('an apply on a systemd host writes the unit and the drop-in, and enables the unit', () => {
-    const plan = planNftables(nftFacts('nft=yes\nruleset=' + b64('{"nftables": []}') + '\npersisted=absent\nunit=absent\ndropin=absent'), fw, sd);
-    expect(plan.changes).toEqual(expect.arrayContaining(['+ /etc/systemd/system/vprov-nftables.service', '+ /etc/systemd/system/nftables.service.d/50-vprov.conf']));
+    const plan = planNftables(nftFacts(`nft=yes\nruleset=${b64('{"nftables": []}')}\npersisted=absent\nunit=absent\ndropin=absent`), fw, sd);
+    expect(plan.changes).toEqual(
+      expect.arrayContaining(['+ /etc/systemd/system/vprov-nftables.service', '+ /etc/systemd/system/nftables.service.d/50-vprov.conf']),
+    );
     expect(plan.script).toMatch(/mv -f \S+ \/etc\/systemd\/system\/nftables\.service\.d\/50-vprov\.conf\n/);
   });
   it('a left-over drop-in alone is removed, with its directory when empty', () => {
-    const plan = planNftables(nftFacts(`nft=yes\nruleset=${b64('{\"nftables\": []}')}\npersisted=absent\nunit=absent\ndropin=${b64(dropin)}`), empty, sd);
+    const plan = planNftables(nftFacts(`nft=yes\nruleset=${b64('{"nftables": []}')}\npersisted=absent\nunit=absent\ndropin=${b64(dropin)}`), empty, sd);
     expect(plan.changes).toEqual(['- /etc/systemd/system/nftables.service.d/50-vprov.conf']);
     expect(plan.script).toMatch(/rm -f .*\/etc\/systemd\/system\/nftables\.service\.d\/50-vprov\.conf/);
     expect(plan.script).toMatch(/rmdir \/etc\/systemd\/system\/nftables\.service\.d 2>\/dev\/null \|\| true/);
@@ -118,14 +120,21 @@ describe("nftables.service's drop-in goes with vprov's unit", () => {
 
 describe('facts that cannot be read fail the resource with their cause', () => {
   it('nft listing error', () => {
-    const plan = planRaw(firewallResource, `firewalld=no\nnft=yes\nruleset_error=${b64('Error: Could not process rule: Operation not permitted')}\npersisted=absent\nunit=absent`, { firewall: fw } as HostDesired, host);
+    const plan = planRaw(
+      firewallResource,
+      `firewalld=no\nnft=yes\nruleset_error=${b64('Error: Could not process rule: Operation not permitted')}\npersisted=absent\nunit=absent`,
+      { firewall: fw } as HostDesired,
+      host,
+    );
     expect(plan.status).toBe('failed');
     expect(plan.error).toMatch(/cannot read the nftables ruleset: Error: Could not process rule: Operation not permitted/);
     expect(plan.script).toBe('');
   });
 
   it('firewalld probe error: failed, nothing applied or reloaded', () => {
-    const plan = planFirewalld(firewalldFacts(`runtime_error=${b64('interpreter /usr/bin/python3: sh: 1: /usr/bin/python3: not found')}`), fw, { running: true });
+    const plan = planFirewalld(firewalldFacts(`runtime_error=${b64('interpreter /usr/bin/python3: sh: 1: /usr/bin/python3: not found')}`), fw, {
+      running: true,
+    });
     expect(plan.status).toBe('failed');
     expect(plan.error).toMatch(/cannot read firewalld's runtime state .*python3: not found/);
     expect(plan.script).toBe('');
@@ -178,13 +187,15 @@ describe('loading the rendered table', () => {
   function runWithRejectingNft(plan: { script: string }) {
     const dir = mkdtempSync(join(tmpdir(), 'vprov-nft-'));
     mkdirSync(join(dir, 'bin'));
-    writeFileSync(join(dir, 'bin', 'nft'), `#!/bin/sh\necho "nft $*" >> '${dir}/calls'\necho 'Error: syntax error, unexpected junk' >&2\nexit 1\n`, { mode: 0o755 });
+    writeFileSync(join(dir, 'bin', 'nft'), `#!/bin/sh\necho "nft $*" >> '${dir}/calls'\necho 'Error: syntax error, unexpected junk' >&2\nexit 1\n`, {
+      mode: 0o755,
+    });
     const script = plan.script.replaceAll('/etc/vprov', join(dir, 'etc')).replaceAll('/run/vprov', join(dir, 'run'));
     const r = spawnSync('/bin/sh', ['-c', `( set -e\n${script}\n)`], { env: { PATH: `${dir}/bin:/usr/bin:/bin`, VPROV_RUN: 'r1' }, encoding: 'utf8' });
     const calls = existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n') : [];
     return { ...r, dir, calls, left: readdirSync(join(dir, 'etc')), armed: existsSync(join(dir, 'run', 'rollback.armed')) };
   }
-  const fresh = 'nft=yes\nruleset=' + b64('{"nftables": []}') + '\npersisted=absent\nunit=absent\ndropin=absent';
+  const fresh = `nft=yes\nruleset=${b64('{"nftables": []}')}\npersisted=absent\nunit=absent\ndropin=absent`;
 
   it('a table nft rejects fails the resource with nft’s reason and leaves nothing (one nft -f: a transaction)', () => {
     const r = runWithRejectingNft(planNftables(nftFacts(fresh), fw, host));

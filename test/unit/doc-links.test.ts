@@ -11,7 +11,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 function markdownFiles(): string[] {
   const docs = join(ROOT, 'docs');
-  return [join(ROOT, 'README.md'), ...readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => join(docs, f))];
+  return [
+    join(ROOT, 'README.md'),
+    ...readdirSync(docs)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join(docs, f)),
+  ];
 }
 
 /** Links outside fenced code blocks and inline code: [text](target), ![alt](target), [ref]: target. */
@@ -58,7 +63,11 @@ function brokenLinks(file: string, text = readFileSync(file, 'utf8')): string[] 
 
 describe('documentation links', () => {
   it('finds links, code blocks excluded', () => {
-    expect(linksOf('see [a](docs/a.md) and ![b](b.png "t")\n```\n[c](nope.md)\n```\n`[d](nope.md)`\n[e]: ../f.md\n')).toEqual(['docs/a.md', 'b.png', '../f.md']);
+    expect(linksOf('see [a](docs/a.md) and ![b](b.png "t")\n```\n[c](nope.md)\n```\n`[d](nope.md)`\n[e]: ../f.md\n')).toEqual([
+      'docs/a.md',
+      'b.png',
+      '../f.md',
+    ]);
     expect([...anchorsOf('# 8. Test lab\n## Source documents\n## Drift, reports & schedules\n## Source documents\n')]).toEqual([
       '8-test-lab',
       'source-documents',

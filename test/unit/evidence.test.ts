@@ -21,24 +21,74 @@ const nftListing = {
     { metainfo: { version: '1.0.6' } },
     { table: { family: 'inet', name: 'vprov', handle: 1 } },
     { chain: { family: 'inet', table: 'vprov', name: 'input', handle: 1, type: 'filter', hook: 'input', prio: 0, policy: 'drop' } },
-    { set: { family: 'inet', name: 'node_v4', table: 'vprov', type: 'ipv4_addr', flags: ['interval'], elem: ['192.0.2.5', { prefix: { addr: '198.51.100.0', len: 24 } }] } },
-    { rule: { family: 'inet', table: 'vprov', chain: 'input', handle: 4, expr: [{ match: { op: '==', left: { ct: { key: 'state' } }, right: ['established', 'related'] } }, { accept: null }] } },
-    { rule: { family: 'inet', table: 'vprov', chain: 'input', handle: 5, comment: 'storware/openstack/ssh-transfer/1', expr: [match('ip', 'saddr', '@node_v4'), match('tcp', 'dport', 22), { accept: null }] } },
-    { rule: { family: 'inet', table: 'vprov', chain: 'input', handle: 6, expr: [match('ip', 'saddr', '192.0.2.10'), match('tcp', 'dport', { set: [{ range: [16000, 16499] }, 16500, { range: [16501, 16999] }] }), { accept: null }] } },
-    { rule: { family: 'inet', table: 'vprov', chain: 'input', handle: 7, expr: [{ match: { op: '!=', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '10.0.0.1' } }, match('udp', 'dport', 111), { accept: null }] } },
+    {
+      set: {
+        family: 'inet',
+        name: 'node_v4',
+        table: 'vprov',
+        type: 'ipv4_addr',
+        flags: ['interval'],
+        elem: ['192.0.2.5', { prefix: { addr: '198.51.100.0', len: 24 } }],
+      },
+    },
+    {
+      rule: {
+        family: 'inet',
+        table: 'vprov',
+        chain: 'input',
+        handle: 4,
+        expr: [{ match: { op: '==', left: { ct: { key: 'state' } }, right: ['established', 'related'] } }, { accept: null }],
+      },
+    },
+    {
+      rule: {
+        family: 'inet',
+        table: 'vprov',
+        chain: 'input',
+        handle: 5,
+        comment: 'storware/openstack/ssh-transfer/1',
+        expr: [match('ip', 'saddr', '@node_v4'), match('tcp', 'dport', 22), { accept: null }],
+      },
+    },
+    {
+      rule: {
+        family: 'inet',
+        table: 'vprov',
+        chain: 'input',
+        handle: 6,
+        expr: [
+          match('ip', 'saddr', '192.0.2.10'),
+          match('tcp', 'dport', { set: [{ range: [16000, 16499] }, 16500, { range: [16501, 16999] }] }),
+          { accept: null },
+        ],
+      },
+    },
+    {
+      rule: {
+        family: 'inet',
+        table: 'vprov',
+        chain: 'input',
+        handle: 7,
+        expr: [{ match: { op: '!=', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '10.0.0.1' } }, match('udp', 'dport', 111), { accept: null }],
+      },
+    },
   ],
 };
 
 describe('reading the live firewall', () => {
-  const rules = nftAcceptRules(nftFacts(`nft=yes
-ruleset=${b64(nftListing)}`));
+  const rules = nftAcceptRules(
+    nftFacts(`nft=yes
+ruleset=${b64(nftListing)}`),
+  );
 
   it('nftables: set members and literal sources, ports and ranges; ct state and negated matches never count', () => {
     expect(rules.map((r) => [r.sources, r.protocol, r.ports])).toEqual([
       [['192.0.2.5', '198.51.100.0/24'], 'tcp', ['22']],
       [['192.0.2.10'], 'tcp', ['16000-16499', '16500', '16501-16999']],
     ]);
-    expect(admittingRules(rules, '192.0.2.5', 'tcp', '22')!.map((r) => r.text)).toEqual(['ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/openstack/ssh-transfer/1']);
+    expect(admittingRules(rules, '192.0.2.5', 'tcp', '22')!.map((r) => r.text)).toEqual([
+      'ip.saddr == @node_v4 && tcp.dport == 22 accept # storware/openstack/ssh-transfer/1',
+    ]);
     expect(admittingRules(rules, '198.51.100.77', 'tcp', '22')).not.toBeNull(); // inside the prefix
     expect(admittingRules(rules, '192.0.2.6', 'tcp', '22')).toBeNull();
     expect(admittingRules(rules, '192.0.2.5', 'udp', '22')).toBeNull();
@@ -66,7 +116,10 @@ ruleset=${b64(nftListing)}`));
       },
     };
     const fw = firewalldAcceptRules(runtime);
-    expect(fw.map((r) => [r.protocol, r.ports])).toEqual([['tcp', ['16000-16999']], ['icmp', null]]);
+    expect(fw.map((r) => [r.protocol, r.ports])).toEqual([
+      ['tcp', ['16000-16999']],
+      ['icmp', null],
+    ]);
     expect(admittingRules(fw, '192.0.2.11', 'tcp', '16000')).not.toBeNull();
     expect(admittingRules(fw, '192.0.2.11', 'icmp', null)).not.toBeNull();
     expect(admittingRules(fw, '192.0.2.12', 'tcp', '16000')).toBeNull();
@@ -85,10 +138,12 @@ ruleset=${b64(nftListing)}`));
       const rules: AcceptRule[] = pieces.map((p) => ({ sources: ['192.0.2.0/24'], protocol: 'tcp', ports: [p], text: p }));
       const lo = 1 + rnd(70);
       const hi = lo + rnd(12);
-      const open = new Set(pieces.flatMap((p) => {
-        const [a, b = a] = p.split('-').map(Number) as [number, number?];
-        return Array.from({ length: b - a + 1 }, (_, k) => a + k);
-      }));
+      const open = new Set(
+        pieces.flatMap((p) => {
+          const [a, b = a] = p.split('-').map(Number) as [number, number?];
+          return Array.from({ length: b - a + 1 }, (_, k) => a + k);
+        }),
+      );
       const expected = Array.from({ length: hi - lo + 1 }, (_, k) => lo + k).every((p) => open.has(p));
       const spec = lo === hi ? String(lo) : `${lo}-${hi}`;
       expect(admittingRules(rules, '192.0.2.9', 'tcp', spec) !== null, `${pieces.join(',')} ⊇ ${spec}`).toBe(expected);
@@ -142,13 +197,28 @@ const { rows, notApplied } = requirementsOf(inv, compiled);
 describe('verdicts', () => {
   const desired = (n: string) => compiled.hosts.find((h) => h.name === n)!;
   const facts = { controllerAddress: '192.0.2.1', sshPort: 22, systemd: false };
-  const sshRule = { rule: { family: 'inet', table: 'vprov', chain: 'input', expr: [match('ip', 'saddr', '@node_v4'), match('tcp', 'dport', 22), { accept: null }] } };
-  const table = (withRule: boolean) => ({ nftables: [{ table: { family: 'inet', name: 'vprov' } }, { set: { family: 'inet', table: 'vprov', name: 'node_v4', elem: ['192.0.2.5'] } }, ...(withRule ? [sshRule] : [])] });
+  const sshRule = {
+    rule: { family: 'inet', table: 'vprov', chain: 'input', expr: [match('ip', 'saddr', '@node_v4'), match('tcp', 'dport', 22), { accept: null }] },
+  };
+  const table = (withRule: boolean) => ({
+    nftables: [
+      { table: { family: 'inet', name: 'vprov' } },
+      { set: { family: 'inet', table: 'vprov', name: 'node_v4', elem: ['192.0.2.5'] } },
+      ...(withRule ? [sshRule] : []),
+    ],
+  });
   const netcat = {
     nftables: [
       { table: { family: 'inet', name: 'vprov' } },
       { set: { family: 'inet', table: 'vprov', name: 'hypervisor_v4', elem: ['192.0.2.10', '192.0.2.11'] } },
-      { rule: { family: 'inet', table: 'vprov', chain: 'input', expr: [match('ip', 'saddr', '@hypervisor_v4'), match('tcp', 'dport', { range: [16000, 16999] }), { accept: null }] } },
+      {
+        rule: {
+          family: 'inet',
+          table: 'vprov',
+          chain: 'input',
+          expr: [match('ip', 'saddr', '@hypervisor_v4'), match('tcp', 'dport', { range: [16000, 16999] }), { accept: null }],
+        },
+      },
     ],
   };
   const effect = (listing: string) => `effect=${Buffer.from(listing).toString('base64')}`;
@@ -156,7 +226,15 @@ describe('verdicts', () => {
     new Map<string, HostReading>([
       ['hv1', { desired: desired('hv1'), status: 'read', facts, raw: { firewall: `firewalld=no\nnft=yes\nruleset=${b64(table(withRule))}` } }],
       ['hv2', { desired: desired('hv2'), status: 'not managed' }],
-      ['node1', { desired: desired('node1'), status: 'read', facts, raw: { firewall: `firewalld=no\nnft=yes\nruleset=${b64(netcat)}`, account: `exists=yes\ngroups=${groups}`, sudoers: effect(sudo), selinux } }],
+      [
+        'node1',
+        {
+          desired: desired('node1'),
+          status: 'read',
+          facts,
+          raw: { firewall: `firewalld=no\nnft=yes\nruleset=${b64(netcat)}`, account: `exists=yes\ngroups=${groups}`, sudoers: effect(sudo), selinux },
+        },
+      ],
     ]);
   const allSudo = `User vprotect may run the following commands on node1:\n    (root) NOPASSWD: ${desired('node1').sudoers!.commands.join(', ')}\n`;
   const cfg = (mode: string) => `config=${Buffer.from(`SELINUX=${mode}\n`).toString('base64')}\nkernel=no\nruntime=Disabled`;
@@ -167,7 +245,10 @@ describe('verdicts', () => {
     const judged = rows.map((row) => judge(row, r, [{ ...probe, result: 'open' }]));
     expect(judged.filter((j) => j.verdict !== 'met').map((j) => `${j.id} ${j.verdict}`)).toEqual(['flow:storware/openstack/ssh-transfer/1@hv2 not verifiable']);
     const hv1 = judged.find((j) => j.id === 'flow:storware/openstack/ssh-transfer/1@hv1')!;
-    expect(hv1.found).toEqual(['nftables: ip.saddr == @node_v4 && tcp.dport == 22 accept — admits node1 (192.0.2.5)', 'tcp connect from node1 to 192.0.2.10:22: open']);
+    expect(hv1.found).toEqual([
+      'nftables: ip.saddr == @node_v4 && tcp.dport == 22 accept — admits node1 (192.0.2.5)',
+      'tcp connect from node1 to 192.0.2.10:22: open',
+    ]);
   });
 
   it('each thing missing fails exactly its own row, saying what was found', () => {
@@ -184,7 +265,10 @@ describe('verdicts', () => {
   it('a rule present but filtered from the source is not met; a host that could not be read is not verifiable', () => {
     const r = readings(true, allSudo, 'vprotect disk', 'config=absent\nkernel=no');
     const row = rows.find((x) => x.id === 'flow:storware/openstack/ssh-transfer/1@hv1')!;
-    expect(judge(row, r, [{ ...probe, result: 'filtered' }])).toMatchObject({ verdict: 'not met', reason: expect.stringMatching(/^rule present, but filtered from node1/) });
+    expect(judge(row, r, [{ ...probe, result: 'filtered' }])).toMatchObject({
+      verdict: 'not met',
+      reason: expect.stringMatching(/^rule present, but filtered from node1/),
+    });
     expect(judge(rows.find((x) => x.id === 'selinux@node1')!, r, []).verdict).toBe('not applicable');
     r.set('hv1', { desired: desired('hv1'), status: 'unreachable', error: 'connect ECONNREFUSED' });
     expect(judge(row, r, [])).toMatchObject({ verdict: 'not verifiable', reason: 'hv1 unreachable: connect ECONNREFUSED' });
@@ -197,7 +281,9 @@ describe('verdicts', () => {
 });
 
 describe('evidence reports', () => {
-  const requirements = rows.map((row) => ({ ...judge(row, new Map([...compiled.hosts.map((h) => [h.name, { desired: h, status: 'not managed' as const }] as const)]), []) }));
+  const requirements = rows.map((row) => ({
+    ...judge(row, new Map([...compiled.hosts.map((h) => [h.name, { desired: h, status: 'not managed' as const }] as const)]), []),
+  }));
   requirements[0] = { ...requirements[0]!, verdict: 'not met', reason: 'made up for the test' };
   const report: EvidenceReport = evidenceSchema.parse({
     version: 1,
@@ -222,7 +308,8 @@ describe('evidence reports', () => {
 
   it('HTML: every section, escaped, A4 print rules, nothing fetched', () => {
     const html = renderEvidenceHtml(report);
-    for (const id of ['header', 'summary', 'hosts', 'flows', 'accounts', 'sudo', 'selinux', 'not-applied', 'documents']) expect(html).toContain(`<section id="${id}">`);
+    for (const id of ['header', 'summary', 'hosts', 'flows', 'accounts', 'sudo', 'selinux', 'not-applied', 'documents'])
+      expect(html).toContain(`<section id="${id}">`);
     expect(html).toContain('Storware &lt;&amp;&gt; DPX');
     expect(html).toContain('@page { size: A4;');
     expect(html).not.toMatch(/<(script|link|img)\b|url\(/);

@@ -43,7 +43,9 @@ describe('a CIDR with host bits set', () => {
   });
 
   it('is refused wherever the inventory takes a CIDR (controllers, sshAdmins)', () => {
-    expect(loadError(`${ok}controllers: [192.0.2.77/24]\n`)).toMatch(/^site\.yaml:8: controllers\[0\]: "192\.0\.2\.77\/24" has host bits set: did you mean 192\.0\.2\.77\/32, or 192\.0\.2\.0\/24\?$/);
+    expect(loadError(`${ok}controllers: [192.0.2.77/24]\n`)).toMatch(
+      /^site\.yaml:8: controllers\[0\]: "192\.0\.2\.77\/24" has host bits set: did you mean 192\.0\.2\.77\/32, or 192\.0\.2\.0\/24\?$/,
+    );
     expect(loadError(ok.replace('hosts:', 'defaults:\n  firewall: { backend: nftables, inputPolicy: drop, sshAdmins: ["2001:db8::1/64"] }\nhosts:'))).toBe(
       'site.yaml:6: defaults.firewall.sshAdmins[0]: "2001:db8::1/64" has host bits set: did you mean 2001:db8::1/128, or 2001:db8::/64?',
     );
@@ -84,7 +86,9 @@ describe('a host name in address', () => {
     await expect(resolveHostAddresses(inv(), failing)).rejects.toThrow(
       'site.yaml:7: hosts.agent1.address: "agent1.example.test" does not resolve (ENOTFOUND): nothing was touched; fix the name or give the host\'s IP address',
     );
-    await expect(resolveHostAddresses(inv(), async () => [])).rejects.toThrow(/hosts\.agent1\.address: "agent1\.example\.test" does not resolve \(no address\)/);
+    await expect(resolveHostAddresses(inv(), async () => [])).rejects.toThrow(
+      /hosts\.agent1\.address: "agent1\.example\.test" does not resolve \(no address\)/,
+    );
   });
 
   it('is resolved once, and IP addresses are not looked up', async () => {
@@ -112,7 +116,7 @@ describe('the CLI', () => {
   const file = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
 
   it('inventory check refuses a host-bits CIDR with exit 1', async () => {
-    const inv = file('typo.yaml', ok.replace('agent1.example.test', '192.0.2.6') + 'networks:\n  os-agent: [10.20.1.0/16]\n');
+    const inv = file('typo.yaml', `${ok.replace('agent1.example.test', '192.0.2.6')}networks:\n  os-agent: [10.20.1.0/16]\n`);
     const r = await vprov('inventory', 'check', '-i', inv);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${inv}:9: networks.os-agent[0]: "10.20.1.0/16" has host bits set: did you mean 10.20.1.0/24, or 10.20.0.0/16?`);

@@ -94,10 +94,28 @@ describe('requirements of a deployment', () => {
 
   it('lists what the selected platform documents but this deployment does not apply, and flags root-equivalent grants', () => {
     expect(notApplied).toContainEqual(expect.objectContaining({ status: 'not applied', reason: expect.stringMatching(/^condition "ceph" is off/) }));
-    expect(notApplied).toContainEqual(expect.objectContaining({ status: 'not applied', reason: 'method "Disk attachment" is not selected (platforms[].method)' }));
+    expect(notApplied).toContainEqual(
+      expect.objectContaining({ status: 'not applied', reason: 'method "Disk attachment" is not selected (platforms[].method)' }),
+    );
     const flagged = notApplied.filter((n) => n.status === 'flagged').map((n) => n.requirement);
     // Mounting, exports and device-mapper are root-equivalent too (each can put a file where root reads it).
-    const rootEquivalent = ['/bin/bash', '/bin/cp', '/bin/make', '/bin/mount', '/bin/umount', '/usr/bin/chown', '/usr/bin/docker', '/usr/bin/guestmount', '/usr/bin/qemu-nbd', '/usr/bin/targetcli', '/usr/bin/tee', '/usr/bin/yum', '/usr/sbin/dmsetup', '/usr/sbin/exportfs', '/usr/sbin/modprobe'];
+    const rootEquivalent = [
+      '/bin/bash',
+      '/bin/cp',
+      '/bin/make',
+      '/bin/mount',
+      '/bin/umount',
+      '/usr/bin/chown',
+      '/usr/bin/docker',
+      '/usr/bin/guestmount',
+      '/usr/bin/qemu-nbd',
+      '/usr/bin/targetcli',
+      '/usr/bin/tee',
+      '/usr/bin/yum',
+      '/usr/sbin/dmsetup',
+      '/usr/sbin/exportfs',
+      '/usr/sbin/modprobe',
+    ];
     expect(flagged).toEqual(rootEquivalent.map((c) => `sudo ${c} for vprotect`));
     // no flow of another platform is mentioned
     expect(notApplied.filter((n) => n.kind === 'flow').every((n) => n.requirement.includes('OpenStack'))).toBe(true);

@@ -58,7 +58,10 @@ it('dash and bash are there (the test runs the fragments under each)', () => {
 // one segment, one line of output; no backslash, which the old loop's echo mangled under dash:
 // see 'values are printed exactly' below).
 const segment = fc
-  .array(fc.constantFrom('a', 'Z', '0', ' ', '-', '=', '$', "'", '"', '`', '*', '?', '[', ']', '|', '.', ',', '\t', 'é', ':', '%'), { minLength: 1, maxLength: 6 })
+  .array(fc.constantFrom('a', 'Z', '0', ' ', '-', '=', '$', "'", '"', '`', '*', '?', '[', ']', '|', '.', ',', '\t', 'é', ':', '%'), {
+    minLength: 1,
+    maxLength: 6,
+  })
   .map((cs) => cs.join(''))
   .filter((s) => s !== '.' && s !== '..');
 const kind = fc.constantFrom('file', 'dir', 'link-file', 'link-dir', 'link-dangling', 'link-loop', 'missing', 'through-file');
@@ -106,7 +109,7 @@ describe('perm:PATH lines: one stat for every path, the old loop as the oracle',
     );
   });
 
-  it('a path that cannot be stat\'ed prints no line, the paths after it still do, and the plan reads them', () => {
+  it("a path that cannot be stat'ed prints no line, the paths after it still do, and the plan reads them", () => {
     const dir = fresh();
     mkdirSync(join(dir, 'open dir'));
     chmodSync(join(dir, 'open dir'), 0o777);
@@ -124,12 +127,16 @@ describe('perm:PATH lines: one stat for every path, the old loop as the oracle',
     const plan = planRaw(sudoersResource, out, desired);
     // only the path that could be read is judged: the unreadable ones are neither writable nor safe
     expect(plan.warnings.filter((w) => w.includes('writable'))).toEqual([
-      expect.stringMatching(new RegExp(`^${join(dir, 'open dir', 'tool').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is granted to svc as root, but .*open dir is writable by anyone`)),
+      expect.stringMatching(
+        new RegExp(`^${join(dir, 'open dir', 'tool').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is granted to svc as root, but .*open dir is writable by anyone`),
+      ),
     ]);
   });
 
   it('the sudoers facts script asks stat once for all its paths', () => {
-    const desired = { sudoers: { user: 'svc', file: 'svc', roles: ['node'], commands: ['/usr/bin/tee', '/bin/mount', '/opt/v/x.sh'], rootEquivalent: [] } } as unknown as HostDesired;
+    const desired = {
+      sudoers: { user: 'svc', file: 'svc', roles: ['node'], commands: ['/usr/bin/tee', '/bin/mount', '/opt/v/x.sh'], rootEquivalent: [] },
+    } as unknown as HostDesired;
     const script = sudoersResource.probe(desired);
     expect(script.match(/\bstat -L\b/g)).toHaveLength(1);
     expect(script).not.toMatch(/\bfor p in\b/);
@@ -141,15 +148,24 @@ describe('key=BASE64 file facts without $(…), the old subshell as the oracle',
 
   it('the same line for generated contents, an empty file, a directory and no file (generated)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.string().map((s) => Buffer.from(s))), fc.constantFrom('file', 'empty', 'dir', 'none'), (bytes, what) => {
-        const dir = fresh();
-        const path = join(dir, "a file's name");
-        if (what === 'file') writeFileSync(path, bytes);
-        if (what === 'empty') writeFileSync(path, '');
-        if (what === 'dir') mkdirSync(path);
-        const out = sameOutput(oldRead('content', path), readFileFact('content', path));
-        expect(out).toBe(what === 'file' || what === 'empty' ? `content=${Buffer.from(what === 'file' ? bytes : []).toString('base64')}\n` : 'content=absent\n');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.string().map((s) => Buffer.from(s)),
+        ),
+        fc.constantFrom('file', 'empty', 'dir', 'none'),
+        (bytes, what) => {
+          const dir = fresh();
+          const path = join(dir, "a file's name");
+          if (what === 'file') writeFileSync(path, bytes);
+          if (what === 'empty') writeFileSync(path, '');
+          if (what === 'dir') mkdirSync(path);
+          const out = sameOutput(oldRead('content', path), readFileFact('content', path));
+          expect(out).toBe(
+            what === 'file' || what === 'empty' ? `content=${Buffer.from(what === 'file' ? bytes : []).toString('base64')}\n` : 'content=absent\n',
+          );
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -159,21 +175,43 @@ describe('foreign=FILE: one grep and one sed, the old grep | grep -vxF | sed as 
   const user = 'svc_user-1';
   const oldForeign = (own: string, files: string) =>
     `grep -lE ${q(`(^|[^A-Za-z0-9_.-])${user}([^A-Za-z0-9_.-]|$)`)} ${files} 2>/dev/null | grep -vxF ${q(own)} | sed 's/^/foreign=/'`;
-  const fileName = fc.array(fc.constantFrom('a', 'b', '-', '_', '.', '|', '[', ']', '*', '^', '$', '\\', ' ', '~'), { minLength: 1, maxLength: 6 }).map((cs) => cs.join('')).filter((s) => s !== '.' && s !== '..');
-  const text = fc.array(fc.constantFrom(`${user} ALL=(root) /bin/x`, `x${user}`, `${user}x`, `Defaults:${user} !requiretty`, `%${user} ALL=ALL`, 'root ALL=(ALL) ALL', `# ${user}`, ''), { maxLength: 3 }).map((ls) => ls.join('\n'));
+  const fileName = fc
+    .array(fc.constantFrom('a', 'b', '-', '_', '.', '|', '[', ']', '*', '^', '$', '\\', ' ', '~'), { minLength: 1, maxLength: 6 })
+    .map((cs) => cs.join(''))
+    .filter((s) => s !== '.' && s !== '..');
+  const text = fc
+    .array(
+      fc.constantFrom(
+        `${user} ALL=(root) /bin/x`,
+        `x${user}`,
+        `${user}x`,
+        `Defaults:${user} !requiretty`,
+        `%${user} ALL=ALL`,
+        'root ALL=(ALL) ALL',
+        `# ${user}`,
+        '',
+      ),
+      { maxLength: 3 },
+    )
+    .map((ls) => ls.join('\n'));
 
   it('the same lines for generated sudoers directories, whatever our own file is called (generated)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(fileName, text), { minLength: 1, maxLength: 6, selector: ([name]) => name }), fc.nat(), text, (files, ownAt, main) => {
-        const dir = fresh();
-        mkdirSync(join(dir, 'sudoers.d'));
-        writeFileSync(join(dir, 'sudoers'), main);
-        for (const [name, body] of files) writeFileSync(join(dir, 'sudoers.d', name), body);
-        const own = join(dir, 'sudoers.d', files[ownAt % files.length]![0]);
-        const words = [q(join(dir, 'sudoers')), `${q(join(dir, 'sudoers.d'))}/*`];
-        const out = sameOutput(oldForeign(own, words.join(' ')), foreignFilesCmd(user, own, words));
-        expect(out.split('\n')).not.toContain(`foreign=${own}`);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(fileName, text), { minLength: 1, maxLength: 6, selector: ([name]) => name }),
+        fc.nat(),
+        text,
+        (files, ownAt, main) => {
+          const dir = fresh();
+          mkdirSync(join(dir, 'sudoers.d'));
+          writeFileSync(join(dir, 'sudoers'), main);
+          for (const [name, body] of files) writeFileSync(join(dir, 'sudoers.d', name), body);
+          const own = join(dir, 'sudoers.d', files[ownAt % files.length]![0]);
+          const words = [q(join(dir, 'sudoers')), `${q(join(dir, 'sudoers.d'))}/*`];
+          const out = sameOutput(oldForeign(own, words.join(' ')), foreignFilesCmd(user, own, words));
+          expect(out.split('\n')).not.toContain(`foreign=${own}`);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -202,12 +240,18 @@ describe('kernel=yes|no: /proc/filesystems read by the shell, the old grep -qw a
 
   it('an unreadable list says no, as before', () => {
     const script = selinuxResource.probe({ selinux: { mode: 'permissive' } } as unknown as HostDesired);
-    const fragment = script.split('\n').filter((l) => l.includes('/proc/filesystems') || l.includes('kernel=')).join('\n').replaceAll('/proc/filesystems', '/nonexistent/filesystems');
-    expect(sameOutput(`if grep -qw selinuxfs /nonexistent/filesystems 2>/dev/null; then echo kernel=yes; else echo kernel=no; fi`, `{ ${fragment}\n} 2>/dev/null`)).toBe('kernel=no\n');
+    const fragment = script
+      .split('\n')
+      .filter((l) => l.includes('/proc/filesystems') || l.includes('kernel='))
+      .join('\n')
+      .replaceAll('/proc/filesystems', '/nonexistent/filesystems');
+    expect(
+      sameOutput(`if grep -qw selinuxfs /nonexistent/filesystems 2>/dev/null; then echo kernel=yes; else echo kernel=no; fi`, `{ ${fragment}\n} 2>/dev/null`),
+    ).toBe('kernel=no\n');
   });
 });
 
-describe('values are printed exactly, backslashes included (dash\'s echo reads \\c, \\a… as escapes)', () => {
+describe("values are printed exactly, backslashes included (dash's echo reads \\c, \\a… as escapes)", () => {
   const odd = 'a\\cb\\a\\n';
 
   it('perm: and missing= lines keep a path with backslashes as it is', () => {
@@ -215,11 +259,16 @@ describe('values are printed exactly, backslashes included (dash\'s echo reads \
     const present = join(dir, odd);
     writeFileSync(present, 'x');
     const absent = join(dir, `no${odd}`);
-    const desired = { sudoers: { user: 'nosuchuser-vprov', file: 'nosuchuser-vprov', roles: ['node'], commands: [present, absent], rootEquivalent: [] } } as unknown as HostDesired;
+    const desired = {
+      sudoers: { user: 'nosuchuser-vprov', file: 'nosuchuser-vprov', roles: ['node'], commands: [present, absent], rootEquivalent: [] },
+    } as unknown as HostDesired;
     for (const shell of SHELLS) {
       const lines = run(shell, sudoersResource.probe(desired)).stdout.split('\n');
       expect(lines, shell).toContain(`missing=${absent}`);
-      expect(lines.filter((l) => l.startsWith(`perm:${present}=`)), shell).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.startsWith(`perm:${present}=`)),
+        shell,
+      ).toHaveLength(1);
     }
   });
 

@@ -8,7 +8,7 @@ import { HandshakeLists, explainMismatch } from '../../src/transport/ssh-algorit
 import { isThrottling, Slots, withRetry } from '../../src/transport/retry.js';
 import { applyScript, parseApplyOutput } from '../../src/app/apply-script.js';
 import { emptyPlan, type ResourcePlan } from '../../src/resources/types.js';
-import { runTemp, splitSections, writeFileToWord } from '../../src/resources/shell.js';
+import { runTemp, writeFileToWord } from '../../src/resources/shell.js';
 import { auditLines } from '../../src/app/audit-log.js';
 import { recap } from '../../src/report/text.js';
 import type { RunReport } from '../../src/core/report.js';
@@ -34,11 +34,15 @@ describe('algorithm mismatch messages', () => {
     const lists = new HandshakeLists();
     lists.debug(`Handshake: (local) ${debugName}: ours-1,ours-2`);
     lists.debug(`Handshake: (remote) ${debugName}: theirs-1`);
-    expect(lists.explain(error)).toBe(`no common ${title}: the server offers theirs-1; vprov supports ours-1, ours-2. Add one of vprov's to the server's ${setting} (e.g. ${setting} +ours-1).`);
+    expect(lists.explain(error)).toBe(
+      `no common ${title}: the server offers theirs-1; vprov supports ours-1, ours-2. Add one of vprov's to the server's ${setting} (e.g. ${setting} +ours-1).`,
+    );
   });
 
   it('says post-quantum only when the server offers nothing else', () => {
-    expect(explainMismatch('key exchange algorithm', 'KexAlgorithms', { local: ['a'], remote: ['mlkem768x25519-sha256', 'diffie-hellman-group1-sha1'] })).not.toMatch(/post-quantum/);
+    expect(
+      explainMismatch('key exchange algorithm', 'KexAlgorithms', { local: ['a'], remote: ['mlkem768x25519-sha256', 'diffie-hellman-group1-sha1'] }),
+    ).not.toMatch(/post-quantum/);
   });
 });
 
@@ -84,12 +88,15 @@ function pending(resource: ResourcePlan['resource'], script: string): ResourcePl
 
 /** Run a generated apply script with sh in a scratch directory standing in for the host. */
 function runLocally(script: string, dir: string): string {
-  const patched = script.replaceAll('/run/vprov', join(dir, 'run')).replaceAll('/var/lib/vprov', join(dir, 'lib')).replace(/find \/etc /, `find ${dir} `);
+  const patched = script
+    .replaceAll('/run/vprov', join(dir, 'run'))
+    .replaceAll('/var/lib/vprov', join(dir, 'lib'))
+    .replace(/find \/etc /, `find ${dir} `);
   return execFileSync('/bin/sh', ['-s'], { input: patched, encoding: 'utf8' });
 }
 
 describe('the apply script', () => {
-  const base = { runId: 'abc123', owner: "ctl/1 (me, run abc123) since now", lockWaitSeconds: 1, record: { runId: 'abc123', note: "100% it's \\ fine" } };
+  const base = { runId: 'abc123', owner: 'ctl/1 (me, run abc123) since now', lockWaitSeconds: 1, record: { runId: 'abc123', note: "100% it's \\ fine" } };
   const facts = 'echo "@@vprov:host@@"; echo x=1';
   const digest = (text: string) => execFileSync('/bin/sh', ['-c', `printf '%s' "$(${text})" | sha256sum | cut -c1-64`], { encoding: 'utf8' }).trim();
 
@@ -141,7 +148,11 @@ describe('the apply script', () => {
   it('a verify section cut short is handed over as it came (the controller reads the facts anew)', () => {
     const plans = [pending('account', 'true')];
     const out = '@@vprov:apply-account@@\nrc=0\n@@vprov:end@@\n@@vprov:verify@@\n@@vprov:host@@\nx=1\n';
-    expect(parseApplyOutput(out, plans)).toEqual({ kind: 'done', results: new Map([['account', { rc: '0', output: '' }]]), verifyFacts: '@@vprov:host@@\nx=1\n' });
+    expect(parseApplyOutput(out, plans)).toEqual({
+      kind: 'done',
+      results: new Map([['account', { rc: '0', output: '' }]]),
+      verifyFacts: '@@vprov:host@@\nx=1\n',
+    });
   });
 
   it('changes nothing and prints fresh facts when the host changed since the plan', () => {
@@ -159,7 +170,10 @@ describe('the apply script', () => {
     const holder = execFileSync('/bin/sh', ['-c', `flock ${dir}/run/lock sleep 4 >/dev/null 2>&1 & echo $!`], { encoding: 'utf8' });
     try {
       const out = runLocally(applyScript(plans, { ...base, factsScript: facts, factsDigest: digest(facts) }), dir);
-      expect(parseApplyOutput(out, plans)).toEqual({ kind: 'locked', message: `locked by other/7 since then (waited 1 s for /run/vprov/lock)`.replace('/run/vprov', `${dir}/run`) });
+      expect(parseApplyOutput(out, plans)).toEqual({
+        kind: 'locked',
+        message: `locked by other/7 since then (waited 1 s for /run/vprov/lock)`.replace('/run/vprov', `${dir}/run`),
+      });
       expect(readdirSync(dir)).not.toContain('touched');
     } finally {
       process.kill(Number(holder.trim()));
@@ -187,7 +201,16 @@ function report(hosts: RunReport['hosts']): RunReport {
 }
 
 describe('recap and audit', () => {
-  const failedEarly = { host: 'h1', status: 'failed' as const, managed: true, resources: [], error: 'sudo refused', rebootRequired: false, roundTrips: 1, durationMs: 5 };
+  const failedEarly = {
+    host: 'h1',
+    status: 'failed' as const,
+    managed: true,
+    resources: [],
+    error: 'sudo refused',
+    rebootRequired: false,
+    roundTrips: 1,
+    durationMs: 5,
+  };
   const changed = {
     host: 'h2',
     status: 'changed' as const,
@@ -208,7 +231,16 @@ describe('recap and audit', () => {
     const run = { runId: 'r1', controller: 'ctl', user: 'me', pid: 1, version: '0.1.0', startedAt: 'x', command: 'apply' };
     const lines = auditLines(report([failedEarly, changed]), run).map((l) => JSON.parse(l));
     expect(lines).toEqual([
-      expect.objectContaining({ host: 'h1', result: 'failed', error: 'sudo refused', changed: {}, controller: 'ctl', user: 'me', vprovVersion: '0.1.0', runId: 'r1' }),
+      expect.objectContaining({
+        host: 'h1',
+        result: 'failed',
+        error: 'sudo refused',
+        changed: {},
+        controller: 'ctl',
+        user: 'me',
+        vprovVersion: '0.1.0',
+        runId: 'r1',
+      }),
       expect.objectContaining({ host: 'h2', result: 'changed', changed: { account: ['+ user vprotect'] }, time: '2026-01-01T00:00:01.000Z' }),
     ]);
   });

@@ -39,7 +39,13 @@ afterEach(() => {
 });
 
 /** A PATH of stubs and the few real tools the scripts use; the clock starts at tick 0. */
-function stubHost(h: Host): { dir: string; run: (script: string) => { code: number; stdout: string; stderr: string }; tick: () => number; calls: () => string[]; pidofCalls: () => number } {
+function stubHost(h: Host): {
+  dir: string;
+  run: (script: string) => { code: number; stdout: string; stderr: string };
+  tick: () => number;
+  calls: () => string[];
+  pidofCalls: () => number;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'vprov-fwwait-'));
   dirs.push(dir);
   const bin = join(dir, 'bin');
@@ -95,7 +101,11 @@ function stubHost(h: Host): { dir: string; run: (script: string) => { code: numb
   return {
     dir,
     run: (script) => {
-      const r = spawnSync('/bin/sh', ['-c', script.replaceAll(PROC_COMM, `${dir}/proc/[0-9]*/comm`)], { env: { PATH: bin }, encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync('/bin/sh', ['-c', script.replaceAll(PROC_COMM, `${dir}/proc/[0-9]*/comm`)], {
+        env: { PATH: bin },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     },
     tick: () => Number(readFileSync(join(dir, 'tick'), 'utf8')),
@@ -114,7 +124,15 @@ function facts(h: Host) {
   expect(r.code).toBe(0);
   const f = factsFromOutput(r.stdout, undefined);
   const kv = Object.fromEntries((f.raw.firewall ?? '').split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-  return { f, status: parseFirewalldStatus(kv), runtime: kv.runtime, error: kv.runtime_error === undefined ? undefined : b64(kv.runtime_error), tick: host.tick(), calls: host.calls(), pidof: host.pidofCalls() };
+  return {
+    f,
+    status: parseFirewalldStatus(kv),
+    runtime: kv.runtime,
+    error: kv.runtime_error === undefined ? undefined : b64(kv.runtime_error),
+    tick: host.tick(),
+    calls: host.calls(),
+    pidof: host.pidofCalls(),
+  };
 }
 
 describe('firewalld that runs but does not answer yet (host without systemd)', () => {
@@ -141,12 +159,15 @@ describe('firewalld that runs but does not answer yet (host without systemd)', (
     expect(r.tick).toBe(FIREWALLD_WAIT_S);
   });
 
-  it.each(['Enforcing', 'Permissive', undefined] as const)('never answers with SELinux %s: the error points at dbus denials only under enforcing', (selinux) => {
-    const r = facts({ readyAt: Infinity, processUntil: Infinity, selinux });
-    expect(r.error).toMatch(/did not answer on D-Bus within/);
-    if (selinux === 'Enforcing') expect(r.error).toMatch(/SELinux is enforcing: look for firewalld_t send_msg denials with ausearch -m USER_AVC/);
-    else expect(r.error).not.toMatch(/SELinux/);
-  });
+  it.each(['Enforcing', 'Permissive', undefined] as const)(
+    'never answers with SELinux %s: the error points at dbus denials only under enforcing',
+    (selinux) => {
+      const r = facts({ readyAt: Infinity, processUntil: Infinity, selinux });
+      expect(r.error).toMatch(/did not answer on D-Bus within/);
+      if (selinux === 'Enforcing') expect(r.error).toMatch(/SELinux is enforcing: look for firewalld_t send_msg denials with ausearch -m USER_AVC/);
+      else expect(r.error).not.toMatch(/SELinux/);
+    },
+  );
 
   it('the process goes away while vprov waits: the wait ends at once with the cause', () => {
     const r = facts({ readyAt: Infinity, processUntil: 3 });
@@ -164,7 +185,7 @@ describe('firewalld that runs but does not answer yet (host without systemd)', (
     expect(gone.tick).toBe(3);
   });
 
-  it('firewall-cmd cannot run (its interpreter is gone): no wait, the probe\'s own error', () => {
+  it("firewall-cmd cannot run (its interpreter is gone): no wait, the probe's own error", () => {
     const r = facts({ readyAt: 0, processUntil: Infinity, interpreter: false });
     expect(r.error).toMatch(/^interpreter .*fwpython: /);
     expect(r.tick).toBe(0);
@@ -190,7 +211,7 @@ describe('firewalld that runs but does not answer yet (host without systemd)', (
   });
 });
 
-describe('the apply\'s reload when firewalld restarted meanwhile', () => {
+describe("the apply's reload when firewalld restarted meanwhile", () => {
   const raw = (dir: string) => `file:${dir}/vprov-x.xml=${Buffer.from('<ipset/>').toString('base64')}`;
 
   it('reload refused ("not running"): waits until it answers, reloads again, succeeds', () => {
@@ -203,7 +224,7 @@ describe('the apply\'s reload when firewalld restarted meanwhile', () => {
     expect(host.calls()).toEqual(['--reload', ...Array(5).fill('--state'), '--reload']);
   });
 
-  it('firewalld gone for good: the resource fails naming both the reload\'s error and the cause', () => {
+  it("firewalld gone for good: the resource fails naming both the reload's error and the cause", () => {
     const host = stubHost({ readyAt: Infinity, processUntil: 2 });
     writeFileSync(join(host.dir, 'vprov-x.xml'), '<ipset/>');
     const r = host.run(`( set -e\n${removeFirewalld(firewalldFacts(raw(host.dir)), true)!.script}\n)`);
@@ -214,16 +235,27 @@ describe('the apply\'s reload when firewalld restarted meanwhile', () => {
 
 describe('a firewalld that is not running is named, never read as "nothing there"', () => {
   const plan = (backend: 'firewalld' | 'auto', firewalldDown: { state: string; log: string }) =>
-    planRaw(firewallResource, `firewalld=no\nfirewalld_state=${firewalldDown.state}\nfirewalld_log=${Buffer.from(firewalldDown.log).toString('base64')}`, { ...desired, firewall: { backend, sets: [], rules: [], inputPolicy: 'accept', sshAdminSources: [], confirmTimeout: 60 } } as HostDesired, { systemd: true });
+    planRaw(
+      firewallResource,
+      `firewalld=no\nfirewalld_state=${firewalldDown.state}\nfirewalld_log=${Buffer.from(firewalldDown.log).toString('base64')}`,
+      { ...desired, firewall: { backend, sets: [], rules: [], inputPolicy: 'accept', sshAdminSources: [], confirmTimeout: 60 } } as HostDesired,
+      { systemd: true },
+    );
 
-  it.each(['firewalld.service: inactive', 'not installed', 'no firewalld process'])('firewall: firewalld, %s: refused with the state, nothing written', (state) => {
-    const p = plan('firewalld', { state, log: '' });
-    expect(p.changes).toEqual([`! firewalld is not running (${state}; firewall: firewalld in the inventory)`]);
-    expect(p.script).toContain(`firewalld is not running (${state})`);
-  });
+  it.each(['firewalld.service: inactive', 'not installed', 'no firewalld process'])(
+    'firewall: firewalld, %s: refused with the state, nothing written',
+    (state) => {
+      const p = plan('firewalld', { state, log: '' });
+      expect(p.changes).toEqual([`! firewalld is not running (${state}; firewall: firewalld in the inventory)`]);
+      expect(p.script).toContain(`firewalld is not running (${state})`);
+    },
+  );
 
   it.each(['firewalld', 'auto'] as const)('firewall: %s, unit failed: an error with the last log lines (auto does not fall back to nftables)', (backend) => {
-    const p = plan(backend, { state: 'firewalld.service: failed', log: 'firewalld.service: Control process exited, code=exited, status=1/FAILURE | Failed to start firewalld.service' });
+    const p = plan(backend, {
+      state: 'firewalld.service: failed',
+      log: 'firewalld.service: Control process exited, code=exited, status=1/FAILURE | Failed to start firewalld.service',
+    });
     expect(p.status).toBe('failed');
     expect(p.error).toMatch(/^firewalld is not running: firewalld\.service is failed; last log lines: .*status=1\/FAILURE \| Failed to start/);
     expect(p.script).toBe('');

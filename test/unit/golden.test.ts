@@ -38,7 +38,9 @@ import type { Connection, ExecResult, RunOptions } from '../../src/transport/typ
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOLDEN = join(ROOT, 'test/golden');
 const UPDATE = process.env.VPROV_UPDATE_GOLDEN === '1';
-const INVENTORIES = readdirSync(join(ROOT, 'inventories')).filter((f) => f.endsWith('.yaml')).sort();
+const INVENTORIES = readdirSync(join(ROOT, 'inventories'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 const FIXTURES = ['nftables-host', 'firewalld-host'].map((f) => readFileSync(join(GOLDEN, 'facts', `${f}.txt`), 'utf8'));
 const CONTROLLER = '192.0.2.200';
 const NO_SSH_CONFIG = join(GOLDEN, 'no-ssh-config');

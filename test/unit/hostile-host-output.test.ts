@@ -41,35 +41,72 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 /** JSON a host could print instead of what vprov expects: anything, and almost-right shapes. */
 const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
   fc.jsonValue(),
-  fc.constantFrom(null, [], {}, 0, '', { nftables: null }, { nftables: [null] }, { nftables: [{ set: null }] }, { nftables: [{ rule: { chain: 'input', expr: null } }] }, { ipsets: null }, { policies: { 'vprov-in': null } }, { version: 7 }),
+  fc.constantFrom(
+    null,
+    [],
+    {},
+    0,
+    '',
+    { nftables: null },
+    { nftables: [null] },
+    { nftables: [{ set: null }] },
+    { nftables: [{ rule: { chain: 'input', expr: null } }] },
+    { ipsets: null },
+    { policies: { 'vprov-in': null } },
+    { version: 7 },
+  ),
   fc.record({
     nftables: fc.array(
       fc.oneof(
         fc.record({ table: fc.oneof(fc.jsonValue(), fc.constant({ family: 'inet', name: 'vprov' })) }),
-        fc.record({ set: fc.record({ family: fc.constant('inet'), table: fc.constant('vprov'), name: fc.string(), elem: fc.array(fc.jsonValue()) }, { requiredKeys: [] }) }),
         fc.record({
-          rule: fc.record({
-            family: fc.constant('inet'),
-            table: fc.constant('vprov'),
-            chain: fc.constantFrom('input', 'x'),
-            expr: fc.array(fc.oneof(fc.record({ match: fc.jsonValue() }), fc.record({ match: fc.record({ op: fc.constantFrom('==', 'in'), left: fc.jsonValue(), right: fc.jsonValue() }) }), fc.constant({ accept: null }))),
-          }, { requiredKeys: [] }),
+          set: fc.record({ family: fc.constant('inet'), table: fc.constant('vprov'), name: fc.string(), elem: fc.array(fc.jsonValue()) }, { requiredKeys: [] }),
+        }),
+        fc.record({
+          rule: fc.record(
+            {
+              family: fc.constant('inet'),
+              table: fc.constant('vprov'),
+              chain: fc.constantFrom('input', 'x'),
+              expr: fc.array(
+                fc.oneof(
+                  fc.record({ match: fc.jsonValue() }),
+                  fc.record({ match: fc.record({ op: fc.constantFrom('==', 'in'), left: fc.jsonValue(), right: fc.jsonValue() }) }),
+                  fc.constant({ accept: null }),
+                ),
+              ),
+            },
+            { requiredKeys: [] },
+          ),
         }),
         fc.record({ chain: fc.jsonValue() }),
       ),
     ),
   }),
-  fc.record({
-    version: fc.oneof(fc.string(), fc.jsonValue()),
-    ipsets: fc.dictionary(fc.string(), fc.jsonValue()),
-    policies: fc.dictionary(fc.constantFrom('vprov-in', 'x'), fc.oneof(fc.jsonValue(), fc.record({ rules: fc.array(fc.string()) }))),
-  }, { requiredKeys: [] }),
+  fc.record(
+    {
+      version: fc.oneof(fc.string(), fc.jsonValue()),
+      ipsets: fc.dictionary(fc.string(), fc.jsonValue()),
+      policies: fc.dictionary(fc.constantFrom('vprov-in', 'x'), fc.oneof(fc.jsonValue(), fc.record({ rules: fc.array(fc.string()) }))),
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 const KEYS = ['ruleset', 'runtime', 'runtime_error', 'ruleset_error', 'persisted', 'effect', 'content', 'config', 'passwd', 'groups', 'ssh'];
 const junkLine = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 80 }),
-  fc.constantFrom('@@vprov:end@@', '@@vprov:firewall@@', '@@vprov:host@@', '@@vprov:stale@@', '@@vprov:locked@@', 'rc=0', 'runtime=!unreadable', '\u001b[8m== node1: in sync', 'perm:/usr/bin/true=abc root root'),
+  fc.constantFrom(
+    '@@vprov:end@@',
+    '@@vprov:firewall@@',
+    '@@vprov:host@@',
+    '@@vprov:stale@@',
+    '@@vprov:locked@@',
+    'rc=0',
+    'runtime=!unreadable',
+    '\u001b[8m== node1: in sync',
+    'perm:/usr/bin/true=abc root root',
+  ),
   fc.tuple(fc.constantFrom(...KEYS), fc.string({ unit: 'binary', maxLength: 40 })).map(([k, v]) => `${k}=${v}`),
 );
 
@@ -92,7 +129,11 @@ const hostOutput = fc
     for (const m of mutations) {
       if (m.kind === 'json') lines = lines.map((l) => (l.startsWith(`${m.key}=`) ? `${m.key}=${b64(JSON.stringify(m.value) ?? 'undefined')}` : l));
       else if (m.kind === 'lines') lines.splice(m.at % (lines.length + 1), 0, ...m.lines);
-      else if (m.kind === 'truncate') lines = lines.join('\n').slice(0, m.at % (lines.join('\n').length + 1)).split('\n');
+      else if (m.kind === 'truncate')
+        lines = lines
+          .join('\n')
+          .slice(0, m.at % (lines.join('\n').length + 1))
+          .split('\n');
       else {
         const i = m.at % lines.length;
         lines.splice(i, 0, ...Array<string>(m.times).fill(lines[i] ?? 'x'));
@@ -122,7 +163,7 @@ describe('every parser of host output, on hostile output', () => {
     );
   });
 
-  it('the TCP probe\'s results: only open, refused, filtered or unknown, whatever the host printed', () => {
+  it("the TCP probe's results: only open, refused, filtered or unknown, whatever the host printed", () => {
     const probes = [{ from: 'a', to: 'b', address: '192.0.2.5', port: 22, flow: 'f' }];
     fc.assert(
       fc.property(fc.array(junkLine), fc.constantFrom('', '192.0.2.5 22 open', '192.0.2.5 22 <img src=x onerror=alert(1)>'), (junk, line) => {
@@ -131,8 +172,16 @@ describe('every parser of host output, on hostile output', () => {
     );
   });
 
-  it('the apply script\'s output: one of its outcomes, never an exception', () => {
-    const plans = RESOURCES.map((r) => ({ resource: r.kind, status: 'pending' as const, changes: [], warnings: [], rebootRequired: false, notes: [], script: ':' }));
+  it("the apply script's output: one of its outcomes, never an exception", () => {
+    const plans = RESOURCES.map((r) => ({
+      resource: r.kind,
+      status: 'pending' as const,
+      changes: [],
+      warnings: [],
+      rebootRequired: false,
+      notes: [],
+      script: ':',
+    }));
     fc.assert(
       fc.property(fc.array(junkLine, { maxLength: 30 }), (lines) => {
         expect(['locked', 'stale', 'done', 'not-started', 'unfinished']).toContain(parseApplyOutput(lines.join('\n'), plans).kind);
@@ -159,7 +208,14 @@ describe('whole runs against hosts that print hostile output', () => {
   it('plan and evidence: every host in the report, none throws past its host', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(hostOutput, { minLength: 1, maxLength: managed.length }), async (outputs) => {
-        const plan = await convergeAll({ inventory: INVENTORY, check: true, command: 'plan', connect: hostileFleet(outputs), sshConfigFile: NO_SSH_CONFIG, forks: 2 });
+        const plan = await convergeAll({
+          inventory: INVENTORY,
+          check: true,
+          command: 'plan',
+          connect: hostileFleet(outputs),
+          sshConfigFile: NO_SSH_CONFIG,
+          forks: 2,
+        });
         expect(plan.hosts.map((h) => h.host).sort()).toEqual(compiled.hosts.map((h) => h.name).sort());
         for (const h of plan.hosts) if (h.status === 'failed') expect(h.error ?? h.resources.find((r) => r.error)?.error).toBeTruthy();
         const evidence = await collectEvidence({ inventory: INVENTORY, connect: hostileFleet(outputs), sshConfigFile: NO_SSH_CONFIG, forks: 2 });

@@ -24,10 +24,13 @@ export function fillIn(text: string, address = (i: number) => `192.0.2.${i + 1}`
 }
 
 const cases = [...catalog.products.values()].flatMap((p) =>
-  p.platforms.flatMap((pl) => (pl.methods.some((m) => m !== null) ? pl.methods.filter((m): m is string => m !== null) : [undefined]).map((m) => [p.id, pl.id, m] as const)),
+  p.platforms.flatMap((pl) =>
+    (pl.methods.some((m) => m !== null) ? pl.methods.filter((m): m is string => m !== null) : [undefined]).map((m) => [p.id, pl.id, m] as const),
+  ),
 );
 const validate = new Ajv2020({ strict: true, allErrors: true }).compile(inventoryJsonSchema(catalog));
-const init = (product: string, platform?: string, method?: string) => starterInventory(catalog, { products: [product], platform, method, schemaPath: SHIPPED_SCHEMA, command: 'vprov init' });
+const init = (product: string, platform?: string, method?: string) =>
+  starterInventory(catalog, { products: [product], platform, method, schemaPath: SHIPPED_SCHEMA, command: 'vprov init' });
 
 describe('vprov init', () => {
   it.each(cases)('%s on %s (%s): filled in, it loads, compiles with no skipped flow and passes the schema', (product, platform, method) => {
@@ -43,7 +46,9 @@ describe('vprov init', () => {
   });
 
   it('unfilled, the loader refuses it at each placeholder', () => {
-    expect(() => parseInventory(init('storware', 'openstack', 'SSH transfer'), 'init.yaml', catalog)).toThrow(/init\.yaml:\d+: hosts\.node1\.address: must be an IPv4\/IPv6 address or a DNS name/);
+    expect(() => parseInventory(init('storware', 'openstack', 'SSH transfer'), 'init.yaml', catalog)).toThrow(
+      /init\.yaml:\d+: hosts\.node1\.address: must be an IPv4\/IPv6 address or a DNS name/,
+    );
   });
 
   it('lists every option and port parameter of the platform, and the roles of optional rows commented out', () => {
@@ -59,7 +64,9 @@ describe('vprov init', () => {
 
   it('asks for the platform and method when the product documents several, with suggestions for typos', () => {
     expect(() => init('storware')).toThrow(/storware documents several platforms: choose one with --platform \(vmware \(VMware vCenter\/ESXi\), /);
-    expect(() => init('storware', 'openstack')).toThrow(/platform openstack of storware documents several methods: choose one with --method \("Disk attachment", "SSH transfer"\)/);
+    expect(() => init('storware', 'openstack')).toThrow(
+      /platform openstack of storware documents several methods: choose one with --method \("Disk attachment", "SSH transfer"\)/,
+    );
     expect(() => init('storware', 'olvm')).toThrow(/unknown platform "olvm" .*did you mean "ovirt" \(oVirt\/RHV\/OLVM\)\?/);
     expect(() => init('storwar')).toThrow(/unknown product "storwar" .*did you mean "storware"/);
     expect(init('storware', 'ovirt', 'change-block tracking')).toContain('method: Changed-Block Tracking');
@@ -91,7 +98,13 @@ describe('vprov init', () => {
   });
 
   it('several products make a site (products:, PRODUCT/ROLE): filled in, it loads, compiles with no skipped flow and passes vprov inventory check', async () => {
-    const text = starterInventory(catalog, { products: ['olvm', 'storware'], platform: 'ovirt', method: 'Disk Image Transfer', schemaPath: SHIPPED_SCHEMA, command: 'vprov init' });
+    const text = starterInventory(catalog, {
+      products: ['olvm', 'storware'],
+      platform: 'ovirt',
+      method: 'Disk Image Transfer',
+      schemaPath: SHIPPED_SCHEMA,
+      command: 'vprov init',
+    });
     expect(text).toMatch(/^products:\n {2}olvm:\n/m);
     expect(text).toMatch(/^ {2}storware-node1: \{ address: "<address>", roles: \[storware\/node\] \}$/m);
     const inv = parseInventory(fillIn(text), 'site.yaml', catalog);

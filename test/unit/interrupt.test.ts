@@ -55,7 +55,9 @@ describe('interrupt', () => {
         );
         expect(out).toHaveLength(n);
         const startedSet = new Set(started);
-        out.forEach((r, i) => expect(r).toBe(startedSet.has(i) ? `done ${i}` : `not started ${i}`));
+        out.forEach((r, i) => {
+          expect(r).toBe(startedSet.has(i) ? `done ${i}` : `not started ${i}`);
+        });
         // Started items are a prefix: nothing after the first one left out ran.
         expect([...startedSet].sort((a, b) => a - b)).toEqual(items.slice(0, started.length));
         expect(started.length).toBe(Math.min(n, Math.max(stopAfter, 0) || n));

@@ -73,7 +73,11 @@ describe('inventory JSON Schema', () => {
   });
 
   it('a site network named by the inventory’s own flows is not taken for a role typo', () => {
-    const doc = { ...minimal, flows: [{ from: 'monitoring', to: 'node', protocol: 'tcp', ports: ['9100'], purpose: 'node_exporter' }], networks: { monitoring: ['10.9.0.0/24'] } };
+    const doc = {
+      ...minimal,
+      flows: [{ from: 'monitoring', to: 'node', protocol: 'tcp', ports: ['9100'], purpose: 'node_exporter' }],
+      networks: { monitoring: ['10.9.0.0/24'] },
+    };
     expect(validate(doc)).toBe(true);
   });
 

@@ -11,17 +11,24 @@ import { exportHostRequirements } from '../../src/catalog/export.js';
 import { catalog, inventoryOf } from '../helpers/catalog.js';
 import { planRaw } from '../helpers/facts.js';
 
-const olvm = inventoryOf({ product: 'olvm', platforms: [{ platform: 'olvm' }], hosts: { engine: { address: '192.0.2.50', roles: ['manager'] }, kvm1: { address: '192.0.2.51', roles: ['kvm-host'] } } });
+const olvm = inventoryOf({
+  product: 'olvm',
+  platforms: [{ platform: 'olvm' }],
+  hosts: { engine: { address: '192.0.2.50', roles: ['manager'] }, kvm1: { address: '192.0.2.51', roles: ['kvm-host'] } },
+});
 const olvmHosts = compile(olvm).hosts;
 withModuleSlices(olvm, olvmHosts);
 const engine = olvmHosts.find((h) => h.name === 'engine')!;
 const SENTENCE = 'Oracle Linux Virtualization Manager requires IPv6 to remain enabled on the computer or virtual machine where you are running the Manager.';
 
-const v6 = (runtime: string, lines: string[] = [], boot = 'no', dropin = 'absent') => [`runtime=${runtime}`, `boot_disabled=${boot}`, ...lines.map((l) => `line=${l}`), `dropin=${dropin}`].join('\n');
+const v6 = (runtime: string, lines: string[] = [], boot = 'no', dropin = 'absent') =>
+  [`runtime=${runtime}`, `boot_disabled=${boot}`, ...lines.map((l) => `line=${l}`), `dropin=${dropin}`].join('\n');
 
 describe('ipstack: IPv6 kept enabled on the OLVM Manager (raw facts → plan)', () => {
   it('only the Manager carries the requirement, with its document and section', () => {
-    expect(engine.ipstack?.checks).toEqual([expect.objectContaining({ id: 'ipv6-enabled', sources: ['003_378dd85a2eeb4b0d.txt'], section: 'Firewall Requirements (Note)' })]);
+    expect(engine.ipstack?.checks).toEqual([
+      expect.objectContaining({ id: 'ipv6-enabled', sources: ['003_378dd85a2eeb4b0d.txt'], section: 'Firewall Requirements (Note)' }),
+    ]);
     expect(engine.ipstack!.checks[0]!.statement).toContain(SENTENCE);
     expect(olvmHosts.find((h) => h.name === 'kvm1')!.ipstack).toBeNull();
   });
@@ -30,10 +37,14 @@ describe('ipstack: IPv6 kept enabled on the OLVM Manager (raw facts → plan)', 
     ['enabled everywhere: nothing to do', v6('0 0'), 'ok', []],
     ['disabled at runtime only: the runtime values', v6('1 0'), 'pending', ['~ net.ipv6.conf.all.disable_ipv6 1 → 0 (runtime)']],
     [
-      'disabled in a sysctl.d file: vprov\'s drop-in, which sorts after it',
+      "disabled in a sysctl.d file: vprov's drop-in, which sorts after it",
       v6('1 1', ['/etc/sysctl.d/90-noipv6.conf:1:net.ipv6.conf.all.disable_ipv6=1']),
       'pending',
-      [`+ ${DROPIN} (net.ipv6.conf.all/default.disable_ipv6 = 0, read after /etc/sysctl.d/90-noipv6.conf:1)`, '~ net.ipv6.conf.all.disable_ipv6 1 → 0 (runtime)', '~ net.ipv6.conf.default.disable_ipv6 1 → 0 (runtime)'],
+      [
+        `+ ${DROPIN} (net.ipv6.conf.all/default.disable_ipv6 = 0, read after /etc/sysctl.d/90-noipv6.conf:1)`,
+        '~ net.ipv6.conf.all.disable_ipv6 1 → 0 (runtime)',
+        '~ net.ipv6.conf.default.disable_ipv6 1 → 0 (runtime)',
+      ],
     ],
     ['a file that sets 0 is no reason for a drop-in', v6('0 0', ['/usr/lib/sysctl.d/50-default.conf:3:net/ipv6/conf/default/disable_ipv6 = 0']), 'ok', []],
   ])('%s', (_, raw, status, changes) => {
@@ -46,7 +57,11 @@ describe('ipstack: IPv6 kept enabled on the OLVM Manager (raw facts → plan)', 
   it('booted with ipv6.disable=1: not met, the boot-loader fix named, nothing edited', () => {
     const p = planRaw(ipstackResource, v6('absent', [], 'yes'), engine);
     expect(p.status).toBe('pending');
-    expect(p.changes).toEqual([expect.stringMatching(/^! the kernel was booted with ipv6\.disable=1: not met: boot-loader change \+ reboot needed \(remove ipv6\.disable=1 .*grubby.*\); "Oracle Linux Virtualization Manager requires IPv6/)]);
+    expect(p.changes).toEqual([
+      expect.stringMatching(
+        /^! the kernel was booted with ipv6\.disable=1: not met: boot-loader change \+ reboot needed \(remove ipv6\.disable=1 .*grubby.*\); "Oracle Linux Virtualization Manager requires IPv6/,
+      ),
+    ]);
     // one line that only says so: nothing on the host is written
     expect(p.script.split('\n')).toEqual([expect.stringMatching(/^echo '.*' >&2; exit 3$/)]);
   });
@@ -69,14 +84,27 @@ describe('ipstack: IPv6 kept enabled on the OLVM Manager (raw facts → plan)', 
 });
 
 describe('ipstack: the App Layering appliance has an IPv4 address (verified only)', () => {
-  const inv = inventoryOf({ product: 'app-layering', platforms: [{ platform: 'appliance' }], hosts: { appliance: { address: '192.0.2.30', roles: ['appliance'] } } });
+  const inv = inventoryOf({
+    product: 'app-layering',
+    platforms: [{ platform: 'appliance' }],
+    hosts: { appliance: { address: '192.0.2.30', roles: ['appliance'] } },
+  });
   const hosts = compile(inv).hosts;
   withModuleSlices(inv, hosts);
   const appliance = hosts[0]!;
 
   it.each([
     ['an address: ok', 'ipv4_read=yes\nipv4=192.0.2.30/24 eth0', 'ok', []],
-    ['none: not met, nothing configured', 'ipv4_read=yes', 'pending', [expect.stringMatching(/^! no IPv4 address on this host: "The App Layering appliance uses the TCP\/IP protocol, and IPv4 is required\." \(004_1bba7742d99b4ea2\.txt, Firewall ports\)/)]],
+    [
+      'none: not met, nothing configured',
+      'ipv4_read=yes',
+      'pending',
+      [
+        expect.stringMatching(
+          /^! no IPv4 address on this host: "The App Layering appliance uses the TCP\/IP protocol, and IPv4 is required\." \(004_1bba7742d99b4ea2\.txt, Firewall ports\)/,
+        ),
+      ],
+    ],
   ])('%s', (_, raw, status, changes) => {
     const p = planRaw(ipstackResource, raw, appliance);
     expect(p.status).toBe(status);

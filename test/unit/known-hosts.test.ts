@@ -17,7 +17,8 @@ const keyA = blob('ssh-ed25519', 'key-a');
 const keyB = blob('ssh-ed25519', 'key-b');
 const keyR = blob('ecdsa-sha2-nistp256', 'key-r');
 const b64 = (k: Buffer) => k.toString('base64');
-const hashed = (name: string, salt = Buffer.from('0123456789abcdef0123')) => `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+const hashed = (name: string, salt = Buffer.from('0123456789abcdef0123')) =>
+  `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
 
 function files() {
   const dir = mkdtempSync(join(tmpdir(), 'vprov-kh-'));
@@ -53,11 +54,16 @@ describe('host keys', () => {
 
   it('looks every host up in a big file (parsed once) and follows edits between lookups', () => {
     const f = files();
-    const lines = Array.from({ length: 500 }, (_, i) => `[h${i}]:${2200 + (i % 10)},10.0.${i >> 8}.${i & 255} ssh-ed25519 ${blob('ssh-ed25519', `k${i}`).toString('base64')}\n`);
+    const lines = Array.from(
+      { length: 500 },
+      (_, i) => `[h${i}]:${2200 + (i % 10)},10.0.${i >> 8}.${i & 255} ssh-ed25519 ${blob('ssh-ed25519', `k${i}`).toString('base64')}\n`,
+    );
     writeFileSync(f.userFile, lines.join(''));
     for (let i = 0; i < 500; i += 7) {
       expect(verifyHostKey({ policy: 'strict', host: `h${i}`, port: 2200 + (i % 10), keyBlob: blob('ssh-ed25519', `k${i}`), ...f }).ok).toBe(true);
-      expect(verifyHostKey({ policy: 'strict', host: `10.0.${i >> 8}.${i & 255}`, port: 22, keyBlob: blob('ssh-ed25519', `k${i + 1}`), ...f }).reason).toMatch(/CHANGED/);
+      expect(verifyHostKey({ policy: 'strict', host: `10.0.${i >> 8}.${i & 255}`, port: 22, keyBlob: blob('ssh-ed25519', `k${i + 1}`), ...f }).reason).toMatch(
+        /CHANGED/,
+      );
     }
     // The entry removed by hand (ssh-keygen -R): the same file name, new contents.
     writeFileSync(f.userFile, lines.filter((_, i) => i !== 7).join(''));
@@ -98,7 +104,10 @@ describe('host keys', () => {
       const f = files();
       writeFileSync(f.userFile, `@revoked h3 ecdsa-sha2-nistp256 ${b64(keyR)}\nh3 ssh-ed25519 ${b64(keyA)}\n`);
       expect(verifyHostKey({ policy: 'strict', host: 'h3', port: 22, keyBlob: keyA, ...f }).ok).toBe(true);
-      expect(verifyHostKey({ policy: 'accept-new', host: 'h4', port: 22, keyBlob: keyR, ...f })).toMatchObject({ ok: true, recorded: expect.stringContaining('h4 ecdsa-sha2-nistp256') });
+      expect(verifyHostKey({ policy: 'accept-new', host: 'h4', port: 22, keyBlob: keyR, ...f })).toMatchObject({
+        ok: true,
+        recorded: expect.stringContaining('h4 ecdsa-sha2-nistp256'),
+      });
       writeFileSync(f.userFile, `@revoked *,!h5 ecdsa-sha2-nistp256 ${b64(keyR)}\n`);
       expect(verifyHostKey({ policy: 'strict', host: 'h5', port: 22, keyBlob: keyR, ...f }).reason).toMatch(/unknown host key/);
     });

@@ -14,11 +14,19 @@ import { prerequisite } from '../helpers/prerequisite.js';
 const HOSTS = fileURLToPath(new URL('../lab/hosts.js', import.meta.url));
 
 function labReadyWith(env: NodeJS.ProcessEnv): string {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import { labReady } from ${JSON.stringify(HOSTS)}; await labReady().then(() => console.log('ready'), (e) => console.log(e.message));`], {
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { labReady } from ${JSON.stringify(HOSTS)}; await labReady().then(() => console.log('ready'), (e) => console.log(e.message));`,
+    ],
+    {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
   return r.stdout.trim() + r.stderr;
 }
 
@@ -26,7 +34,9 @@ describe('lab prerequisites', () => {
   it('no docker client on PATH: "docker is not reachable" and how to get it', () => {
     const bin = mkdtempSync(join(tmpdir(), 'vprov-nodocker-'));
     symlinkSync(process.execPath, join(bin, 'node'));
-    expect(labReadyWith({ PATH: bin, HOME: process.env.HOME })).toMatch(/^docker is not reachable \(.*ENOENT.*\): the lab needs dockerd; test\/lab\/build\.sh installs and starts it$/);
+    expect(labReadyWith({ PATH: bin, HOME: process.env.HOME })).toMatch(
+      /^docker is not reachable \(.*ENOENT.*\): the lab needs dockerd; test\/lab\/build\.sh installs and starts it$/,
+    );
   });
 
   it('no daemon behind DOCKER_HOST: "docker is not reachable"', () => {

@@ -17,11 +17,25 @@ const listing = JSON.stringify({
   nftables: [
     { metainfo: { version: '1.0.6', json_schema_version: 1 } },
     { table: { family: 'inet', name: 'vprov', handle: 2 } },
-    { set: { family: 'inet', name: 'node_v4', table: 'vprov', type: 'ipv4_addr', handle: 2, flags: ['interval'], elem: [{ prefix: { addr: '10.0.0.0', len: 8 } }, '172.17.0.2'] } },
+    {
+      set: {
+        family: 'inet',
+        name: 'node_v4',
+        table: 'vprov',
+        type: 'ipv4_addr',
+        handle: 2,
+        flags: ['interval'],
+        elem: [{ prefix: { addr: '10.0.0.0', len: 8 } }, '172.17.0.2'],
+      },
+    },
     { chain: { family: 'inet', table: 'vprov', name: 'input', handle: 1, type: 'filter', hook: 'input', prio: 0, policy: 'accept' } },
     {
       rule: {
-        family: 'inet', table: 'vprov', chain: 'input', handle: 4, comment: 'p/x/1 +1',
+        family: 'inet',
+        table: 'vprov',
+        chain: 'input',
+        handle: 4,
+        comment: 'p/x/1 +1',
         expr: [
           { match: { op: '==', left: { payload: { protocol: 'ip', field: 'saddr' } }, right: '@node_v4' } },
           { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: { set: [22, { range: [16000, 16999] }] } } },
@@ -40,7 +54,14 @@ describe('nftables canonical listing', () => {
   it('an absent table is null, a foreign rule is a difference', () => {
     expect(canonicalFromJson('')).toBeNull();
     const doc = JSON.parse(listing);
-    doc.nftables.push({ rule: { family: 'inet', table: 'vprov', chain: 'input', expr: [{ match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 9999 } }, { accept: null }] } });
+    doc.nftables.push({
+      rule: {
+        family: 'inet',
+        table: 'vprov',
+        chain: 'input',
+        expr: [{ match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 9999 } }, { accept: null }],
+      },
+    });
     const lines = canonicalFromJson(JSON.stringify(doc))!;
     expect(lines).toContain('rule input: tcp.dport == 9999 accept');
     expect(lines).not.toEqual(canonicalTable(desiredTable(fw, [], 22)));
@@ -67,7 +88,10 @@ describe('nftables canonical listing', () => {
   });
 
   it('reports tables whose input hook drops by policy', () => {
-    const chains = [{ chain: { family: 'ip', table: 'filter', name: 'INPUT', hook: 'input', policy: 'drop' } }, { chain: { family: 'inet', table: 'vprov', name: 'input', hook: 'input', policy: 'drop' } }];
+    const chains = [
+      { chain: { family: 'ip', table: 'filter', name: 'INPUT', hook: 'input', policy: 'drop' } },
+      { chain: { family: 'inet', table: 'vprov', name: 'input', hook: 'input', policy: 'drop' } },
+    ];
     expect(shadowNotes(chains)).toEqual([expect.stringMatching(/^shadowed by table ip filter/)]);
   });
 });
@@ -84,7 +108,29 @@ describe('sortValues', () => {
   // Generated values of every kind a table holds: ports, ranges, IPv4/IPv6 with prefixes, names, mixed case.
   let seed = 17;
   const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
-  const pieces = ['22', '443', '16000-16999', '8', '08', '1a', 'A', 'a', 'b', 'eth0', 'Eth0', '10.0.0.', '2001:db8::', 'fe80::', '/24', '/64', '-', ':', 'é', 'z', '0'];
+  const pieces = [
+    '22',
+    '443',
+    '16000-16999',
+    '8',
+    '08',
+    '1a',
+    'A',
+    'a',
+    'b',
+    'eth0',
+    'Eth0',
+    '10.0.0.',
+    '2001:db8::',
+    'fe80::',
+    '/24',
+    '/64',
+    '-',
+    ':',
+    'é',
+    'z',
+    '0',
+  ];
   const value = () => Array.from({ length: 1 + rnd(3) }, () => pieces[rnd(pieces.length)]).join('');
 
   it('keeps the exact order of the reference comparator on generated lists', () => {

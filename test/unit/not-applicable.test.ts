@@ -38,7 +38,15 @@ describe('resources no role of the host needs', () => {
   it('plan and drift print them as not applicable, not ok / in sync', () => {
     const resources = [planRaw(accountResource, '', kvm1, host), planRaw(sudoersResource, '', kvm1, host)].map((p) => ({ ...p, status: p.status }));
     for (const command of ['plan', 'drift'] as const) {
-      const text = renderText({ command, site: 'test', inventory: 'x', startedAt: '', durationMs: 0, warnings: [], hosts: [{ host: 'kvm1', status: 'ok', managed: true, resources, rebootRequired: false, roundTrips: 1, durationMs: 1 }] });
+      const text = renderText({
+        command,
+        site: 'test',
+        inventory: 'x',
+        startedAt: '',
+        durationMs: 0,
+        warnings: [],
+        hosts: [{ host: 'kvm1', status: 'ok', managed: true, resources, rebootRequired: false, roundTrips: 1, durationMs: 1 }],
+      });
       expect(text).toMatch(/^ {3}account {3}not applicable$/m);
       expect(text).toMatch(/^ {3}sudoers {3}not applicable$/m);
       expect(text).not.toMatch(/(account|sudoers) +(ok|in sync)/);
@@ -57,7 +65,8 @@ describe('the overall evidence verdict', () => {
     expect(evidenceSchema.shape.verdict.safeParse(verdict).success).toBe(true);
   });
   it('the schema takes no other verdict', () => {
-    for (const v of ['met except 0 not verifiable', 'met except some not verifiable', 'ok']) expect(evidenceSchema.shape.verdict.safeParse(v).success).toBe(false);
+    for (const v of ['met except 0 not verifiable', 'met except some not verifiable', 'ok'])
+      expect(evidenceSchema.shape.verdict.safeParse(v).success).toBe(false);
   });
 });
 
@@ -69,7 +78,9 @@ describe('a flow from a role to itself', () => {
     const pg = notApplied.filter((n) => n.kind === 'flow' && /manager → manager/.test(n.requirement));
     expect(pg).toHaveLength(2);
     for (const n of pg) {
-      expect(n.reason).toBe('no source: a host is never its own source, and engine is the only host with role "manager" (its traffic to itself never crosses its input filter); no networks.manager (never widened to any)');
+      expect(n.reason).toBe(
+        'no source: a host is never its own source, and engine is the only host with role "manager" (its traffic to itself never crosses its input filter); no networks.manager (never widened to any)',
+      );
       expect(n.reason).not.toMatch(/no host with role "manager"/);
     }
   });

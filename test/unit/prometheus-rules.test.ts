@@ -24,7 +24,14 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHIPPED = join(ROOT, 'prometheus/vprov.rules.yaml');
 const dir = mkdtempSync(join(tmpdir(), 'vprov-rules-'));
 
-const res = (resource: ResourceReport['resource'], status: ResourceReport['status']): ResourceReport => ({ resource, status, changes: [], warnings: [], notes: [], rebootRequired: false });
+const res = (resource: ResourceReport['resource'], status: ResourceReport['status']): ResourceReport => ({
+  resource,
+  status,
+  changes: [],
+  warnings: [],
+  notes: [],
+  rebootRequired: false,
+});
 
 /** A drift run: hv1 drifted (firewall) and needs a reboot, hv2 has a resource that failed, hv3 unreachable, node1 clean. */
 const drift: RunReport = {
@@ -35,10 +42,34 @@ const drift: RunReport = {
   durationMs: 1000,
   warnings: [],
   hosts: [
-    { host: 'hv1', status: 'pending', managed: true, resources: [res('firewall', 'pending'), res('account', 'ok')], rebootRequired: true, roundTrips: 1, durationMs: 1 },
-    { host: 'hv2', status: 'failed', managed: true, resources: [res('firewall', 'ok'), res('sudoers', 'failed')], rebootRequired: false, roundTrips: 1, durationMs: 1 },
+    {
+      host: 'hv1',
+      status: 'pending',
+      managed: true,
+      resources: [res('firewall', 'pending'), res('account', 'ok')],
+      rebootRequired: true,
+      roundTrips: 1,
+      durationMs: 1,
+    },
+    {
+      host: 'hv2',
+      status: 'failed',
+      managed: true,
+      resources: [res('firewall', 'ok'), res('sudoers', 'failed')],
+      rebootRequired: false,
+      roundTrips: 1,
+      durationMs: 1,
+    },
     { host: 'hv3', status: 'unreachable', managed: true, resources: [], rebootRequired: false, roundTrips: 0, durationMs: 1 },
-    { host: 'node1', status: 'ok', managed: true, resources: [res('firewall', 'ok'), res('sudoers', 'ok')], rebootRequired: false, roundTrips: 1, durationMs: 1 },
+    {
+      host: 'node1',
+      status: 'ok',
+      managed: true,
+      resources: [res('firewall', 'ok'), res('sudoers', 'ok')],
+      rebootRequired: false,
+      roundTrips: 1,
+      durationMs: 1,
+    },
   ],
 } as RunReport;
 
@@ -65,7 +96,9 @@ function series(text: string, values: string): { series: string; values: string 
 
 /** The alert's annotations as Prometheus expands them for these labels (only $labels.x and $value are used). */
 function expanded(alert: string, labels: Record<string, string>, value: string): Record<string, string> {
-  const rule = (parse(readFileSync(SHIPPED, 'utf8')).groups[0].rules as { alert: string; annotations: Record<string, string> }[]).find((r) => r.alert === alert)!;
+  const rule = (parse(readFileSync(SHIPPED, 'utf8')).groups[0].rules as { alert: string; annotations: Record<string, string> }[]).find(
+    (r) => r.alert === alert,
+  )!;
   const fill = (t: string) => t.replace(/\{\{ \$labels\.([a-z_]+) \}\}/g, (_, k: string) => labels[k] ?? '').replace(/\{\{ \$value \}\}/g, value);
   return Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, fill(v)]));
 }
@@ -112,7 +145,11 @@ describe('the shipped alerting rules', () => {
   const ok = prerequisite('promtool', havePromtool, '.ci/run installs Debian’s prometheus package');
 
   it.skipIf(!ok)('pass promtool check rules, for every period --every accepts', () => {
-    for (const [seconds, text] of [[3600, '1h'], [900, '15m'], [86400, '1d']] as const) {
+    for (const [seconds, text] of [
+      [3600, '1h'],
+      [900, '15m'],
+      [86400, '1d'],
+    ] as const) {
       writeFileSync(join(dir, `rules-${text}.yaml`), prometheusRules({ periodSeconds: seconds, everyText: text }));
       const r = promtool('check', 'rules', `rules-${text}.yaml`);
       expect(r.output).toMatch(/SUCCESS: 7 rules found/);
@@ -135,16 +172,26 @@ describe('the shipped alerting rules', () => {
           alert_rule_test: [
             { eval_time: '10m', alertname: 'VprovDriftFound', exp_alerts: [alert('VprovDriftFound', 'warning', { host: 'hv1', resource: 'firewall' })] },
             { eval_time: '10m', alertname: 'VprovHostUnreachable', exp_alerts: [alert('VprovHostUnreachable', 'critical', { host: 'hv3' })] },
-            { eval_time: '10m', alertname: 'VprovResourceFailed', exp_alerts: [alert('VprovResourceFailed', 'critical', { host: 'hv2', resource: 'sudoers' })] },
+            {
+              eval_time: '10m',
+              alertname: 'VprovResourceFailed',
+              exp_alerts: [alert('VprovResourceFailed', 'critical', { host: 'hv2', resource: 'sudoers' })],
+            },
             { eval_time: '10m', alertname: 'VprovRebootRequired', exp_alerts: [alert('VprovRebootRequired', 'info', { host: 'hv1' })] },
             {
               eval_time: '10m',
               alertname: 'VprovEvidenceNotMet',
-              exp_alerts: evidenceHosts.filter((h) => notMet(h) !== '0').map((h) => alert('VprovEvidenceNotMet', 'warning', { host: h, verdict: 'not_met' }, notMet(h))),
+              exp_alerts: evidenceHosts
+                .filter((h) => notMet(h) !== '0')
+                .map((h) => alert('VprovEvidenceNotMet', 'warning', { host: h, verdict: 'not_met' }, notMet(h))),
             },
             // The run started at t=0: on time at 2h15m, two runs missed after it.
             { eval_time: '2h15m', alertname: 'VprovRunMissing', exp_alerts: [] },
-            { eval_time: '2h16m', alertname: 'VprovRunMissing', exp_alerts: [{ exp_labels: { severity: 'warning', ...scrape }, exp_annotations: expanded('VprovRunMissing', scrape, '') }] },
+            {
+              eval_time: '2h16m',
+              alertname: 'VprovRunMissing',
+              exp_alerts: [{ exp_labels: { severity: 'warning', ...scrape }, exp_annotations: expanded('VprovRunMissing', scrape, '') }],
+            },
             { eval_time: '3h', alertname: 'VprovMetricsAbsent', exp_alerts: [] },
           ],
         },
@@ -167,7 +214,11 @@ describe('the shipped alerting rules', () => {
           input_series: [],
           alert_rule_test: [
             { eval_time: '2h', alertname: 'VprovMetricsAbsent', exp_alerts: [] },
-            { eval_time: '2h16m', alertname: 'VprovMetricsAbsent', exp_alerts: [{ exp_labels: { severity: 'warning' }, exp_annotations: expanded('VprovMetricsAbsent', {}, '') }] },
+            {
+              eval_time: '2h16m',
+              alertname: 'VprovMetricsAbsent',
+              exp_alerts: [{ exp_labels: { severity: 'warning' }, exp_annotations: expanded('VprovMetricsAbsent', {}, '') }],
+            },
           ],
         },
       ],
@@ -180,7 +231,10 @@ describe('the shipped alerting rules', () => {
 
   it('the evidence textfile counts every requirement once, per host and verdict', () => {
     const text = renderEvidencePrometheus(evidence);
-    const total = [...text.matchAll(/^vprov_evidence_requirements\{site="dc1",host="([^"]+)",verdict="([a-z_]+)"\} (\d+)$/gm)].reduce((n, m) => n + Number(m[3]), 0);
+    const total = [...text.matchAll(/^vprov_evidence_requirements\{site="dc1",host="([^"]+)",verdict="([a-z_]+)"\} (\d+)$/gm)].reduce(
+      (n, m) => n + Number(m[3]),
+      0,
+    );
     expect(total).toBe(evidence.requirements.length);
     const hv1 = (v: string) => Number(new RegExp(`^vprov_evidence_requirements\\{site="dc1",host="hv1",verdict="${v}"\\} (\\d+)$`, 'm').exec(text)![1]);
     expect(hv1('not_met')).toBe(evidence.requirements.filter((x) => x.host === 'hv1' && x.verdict === 'not met').length);
@@ -197,7 +251,15 @@ describe('the shipped alerting rules', () => {
   it.skipIf(!ok)('promtool test rules can fail: a wrong expectation is reported (the test above is not vacuous)', () => {
     const tests = {
       rule_files: [SHIPPED],
-      tests: [{ interval: '1m', input_series: [{ series: 'vprov_host_up{site="dc1",host="hv3"}', values: '1x10' }], alert_rule_test: [{ eval_time: '5m', alertname: 'VprovHostUnreachable', exp_alerts: [{ exp_labels: { severity: 'critical', site: 'dc1', host: 'hv3' } }] }] }],
+      tests: [
+        {
+          interval: '1m',
+          input_series: [{ series: 'vprov_host_up{site="dc1",host="hv3"}', values: '1x10' }],
+          alert_rule_test: [
+            { eval_time: '5m', alertname: 'VprovHostUnreachable', exp_alerts: [{ exp_labels: { severity: 'critical', site: 'dc1', host: 'hv3' } }] },
+          ],
+        },
+      ],
     };
     writeFileSync(join(dir, 'wrong.test.yaml'), stringify(tests));
     const r = promtool('test', 'rules', 'wrong.test.yaml');

@@ -33,7 +33,11 @@ describe('waitForReboot', () => {
   });
 
   it('gives up after its bound, saying what the last attempt saw', async () => {
-    const wait = waitForReboot(host, { rebootPollMs: 1, rebootTimeoutMs: 50, connect: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:2222')) }, 'old');
+    const wait = waitForReboot(
+      host,
+      { rebootPollMs: 1, rebootTimeoutMs: 50, connect: async () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:2222')) },
+      'old',
+    );
     await expect(wait).rejects.toThrow(/SSH did not come back within 0 s; last attempt: .*ECONNREFUSED/);
   });
 

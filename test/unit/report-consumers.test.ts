@@ -47,8 +47,25 @@ const report: RunReport = {
       roundTrips: 1,
       durationMs: 800,
     },
-    { host: 'node1.example.com', status: 'ok', managed: true, resources: [res('firewall', 'ok'), res('account', 'ok')], rebootRequired: false, roundTrips: 1, durationMs: 500 },
-    { host: 'we"ird\\host', status: 'unreachable', managed: true, resources: [], error: 'connect ETIMEDOUT', rebootRequired: false, roundTrips: 0, durationMs: 3000 },
+    {
+      host: 'node1.example.com',
+      status: 'ok',
+      managed: true,
+      resources: [res('firewall', 'ok'), res('account', 'ok')],
+      rebootRequired: false,
+      roundTrips: 1,
+      durationMs: 500,
+    },
+    {
+      host: 'we"ird\\host',
+      status: 'unreachable',
+      managed: true,
+      resources: [],
+      error: 'connect ETIMEDOUT',
+      rebootRequired: false,
+      roundTrips: 0,
+      durationMs: 3000,
+    },
     { host: 'mon1', status: 'skipped', managed: false, resources: [], rebootRequired: false, roundTrips: 0, durationMs: 0 },
   ],
 };
@@ -76,8 +93,23 @@ describe('Prometheus textfile', () => {
       for (const m of f.metrics) expect(m.labels?.site, f.name).toBe('dc1');
     }
     const values = (name: string) =>
-      Object.fromEntries(families.find((f) => f.name === name)!.metrics.map((m) => [Object.entries(m.labels ?? {}).filter(([k]) => k !== 'site').map(([, v]) => v).join('/'), m.value]));
-    expect(values('vprov_resource_drifted')).toEqual({ 'hv1/firewall': '1', 'hv1/account': '0', 'node1.example.com/firewall': '0', 'node1.example.com/account': '0' });
+      Object.fromEntries(
+        families
+          .find((f) => f.name === name)!
+          .metrics.map((m) => [
+            Object.entries(m.labels ?? {})
+              .filter(([k]) => k !== 'site')
+              .map(([, v]) => v)
+              .join('/'),
+            m.value,
+          ]),
+      );
+    expect(values('vprov_resource_drifted')).toEqual({
+      'hv1/firewall': '1',
+      'hv1/account': '0',
+      'node1.example.com/firewall': '0',
+      'node1.example.com/account': '0',
+    });
     expect(values('vprov_resource_failed')['hv1/sudoers']).toBe('1');
     expect(values('vprov_host_up')).toEqual({ hv1: '1', 'node1.example.com': '1', 'we"ird\\host': '0' });
     expect(values('vprov_host_reboot_required').hv1).toBe('1');
@@ -92,7 +124,11 @@ describe('Prometheus textfile', () => {
     expect(a).toMatch(/^vprov_last_run_timestamp_seconds\{site="[^"]*",shard="1\/2"\} /m);
     expect(a).toMatch(/^vprov_hosts\{site="[^"]*",shard="1\/2",status="ok"\} 1$/m);
     expect(a).not.toMatch(/^vprov_host_up\{[^}]*shard=/m);
-    const series = (t: string) => t.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.slice(0, l.lastIndexOf(' ')));
+    const series = (t: string) =>
+      t
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.slice(0, l.lastIndexOf(' ')));
     expect(series(a).filter((x) => series(b).includes(x))).toEqual([]);
   });
 
@@ -106,26 +142,29 @@ describe('Prometheus textfile', () => {
 });
 
 describe('JUnit file', () => {
-  it.skipIf(!prerequisite('python3-junitparser', haveJunitparser, '.ci/run installs Debian’s python3-junitparser package'))('is read by junitparser: one case per host × resource, drift a failure with its diff', () => {
-    const file = join(dir, 'drift.xml');
-    writeFileSync(file, renderJunit(report));
-    const [suite] = readJunit(file);
-    expect(suite).toMatchObject({ name: 'inventories/storware "prod".yaml', tests: 8, failures: 1, errors: 2, skipped: 2, time: 4.321 });
-    expect(suite!.cases.map((c) => `${c.name}=${c.result}`)).toEqual([
-      'hv1: firewall=failure',
-      'hv1: account=passed',
-      'hv1: selinux=skipped',
-      'hv1: sudoers=error',
-      'node1.example.com: firewall=passed',
-      'node1.example.com: account=passed',
-      'we"ird\\host: reachable=error',
-      'mon1=skipped',
-    ]);
-    const drift = suite!.cases[0]!;
-    expect(drift.text).toContain('+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept');
-    expect(drift.text).toContain('-<rule> & "quoted"');
-    expect(drift.text).toContain('+]]> end');
-    expect(drift.text).toContain('\\x07 bell'); // a control character XML cannot carry, shown instead of breaking the file
-    expect(suite!.cases[3]!.text).toBe('visudo: >>> /etc/sudoers.d/vprotect: syntax error <<<');
-  });
+  it.skipIf(!prerequisite('python3-junitparser', haveJunitparser, '.ci/run installs Debian’s python3-junitparser package'))(
+    'is read by junitparser: one case per host × resource, drift a failure with its diff',
+    () => {
+      const file = join(dir, 'drift.xml');
+      writeFileSync(file, renderJunit(report));
+      const [suite] = readJunit(file);
+      expect(suite).toMatchObject({ name: 'inventories/storware "prod".yaml', tests: 8, failures: 1, errors: 2, skipped: 2, time: 4.321 });
+      expect(suite!.cases.map((c) => `${c.name}=${c.result}`)).toEqual([
+        'hv1: firewall=failure',
+        'hv1: account=passed',
+        'hv1: selinux=skipped',
+        'hv1: sudoers=error',
+        'node1.example.com: firewall=passed',
+        'node1.example.com: account=passed',
+        'we"ird\\host: reachable=error',
+        'mon1=skipped',
+      ]);
+      const drift = suite!.cases[0]!;
+      expect(drift.text).toContain('+ rule input: ip.saddr == @node_v4 && tcp.dport == 22 accept');
+      expect(drift.text).toContain('-<rule> & "quoted"');
+      expect(drift.text).toContain('+]]> end');
+      expect(drift.text).toContain('\\x07 bell'); // a control character XML cannot carry, shown instead of breaking the file
+      expect(suite!.cases[3]!.text).toBe('visudo: >>> /etc/sudoers.d/vprotect: syntax error <<<');
+    },
+  );
 });

@@ -29,7 +29,7 @@ describe('JSON report, host by host', () => {
   it('is byte for byte the whole document', () => {
     fc.assert(
       fc.property(report, fc.integer({ min: 0, max: 255 }), (r, code) => {
-        const whole = JSON.stringify({ version: REPORT_VERSION, exitCode: code, ...r }, null, 2) + '\n';
+        const whole = `${JSON.stringify({ version: REPORT_VERSION, exitCode: code, ...r }, null, 2)}\n`;
         const chunks = [...jsonChunks(r, code)];
         expect(chunks.join('')).toBe(whole);
         expect(renderJson(r, code)).toBe(whole);

@@ -26,7 +26,9 @@ const hook = `printf '%s\\n' "drift 100% at $(date +%F) in $HOME" | logger -t 'v
 
 /** How sh splits the shown command into argv (its quoting is the reference). */
 function shArgv(command: string): string[] {
-  return execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+  return execFileSync('/bin/sh', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
 }
 
 /**
@@ -36,7 +38,7 @@ function shArgv(command: string): string[] {
 function systemdArgv(execStart: string): string[] {
   const words: string[] = [];
   const re = /\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))/gy;
-  let m;
+  let m: RegExpExecArray | null;
   while ((m = re.exec(execStart)) && m[0].trim()) {
     const raw = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!;
     expect(raw.replace(/%%|\$\$/g, '')).not.toMatch(/%|\$/); // nothing left for systemd to expand
@@ -78,13 +80,15 @@ describe('schedule escaping', () => {
     }
   });
 
-  it('cron: the line, after cron\'s % rule, is the shown command and sends nothing on stdin', async () => {
+  it("cron: the line, after cron's % rule, is the shown command and sends nothing on stdin", async () => {
     const inv = hostileInventory();
     const dir = mkdtempSync(join(tmpdir(), 'vprov-cron-'));
     const r = await vprov('schedule', 'install', '--no-verify', '-i', inv, '--every', '1h', '--cron', '--dir', dir, '--on-drift', hook);
     expect(r.code, r.stderr).toBe(0);
     const command = shown(r.stdout)!;
-    const line = readFileSync(join(dir, 'vprov-drift'), 'utf8').split('\n').find((l) => /^0 \* \* \* \* /.test(l))!;
+    const line = readFileSync(join(dir, 'vprov-drift'), 'utf8')
+      .split('\n')
+      .find((l) => /^0 \* \* \* \* /.test(l))!;
     const cron = cronCommand(line.replace(/^(\S+\s+){6}/, ''));
     expect(cron).toEqual({ command, stdin: undefined });
     expect(shArgv(cron.command).slice(2)).toEqual(['drift', '-i', inv, '--on-drift', hook]);

@@ -99,7 +99,9 @@ describe('schedule install tries the schedule first', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^tried once as nobody \(runuser\) in the cron's environment: exit 0$/m);
-      const line = readFileSync(join(cron, 'vprov-drift'), 'utf8').split('\n').filter((l) => /^\d|^\*/.test(l))[0]!;
+      const line = readFileSync(join(cron, 'vprov-drift'), 'utf8')
+        .split('\n')
+        .filter((l) => /^\d|^\*/.test(l))[0]!;
       expect(line.split(/\s+/)[5]).toBe('nobody');
       expect((await vprov('schedule', 'status', '--dir', cron)).stdout).toBe(`${join(cron, 'vprov-drift')}: every 1h (0 * * * *) as nobody\n`);
     });

@@ -19,22 +19,41 @@ const analyze = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) =>
 describe('schedule install --systemd', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vprov-units-'));
   it('writes a service and a timer', async () => {
-    const r = await vprov('schedule', 'install', '--no-verify', '-i', inv, '--every', '15m', '--dir', dir, '--format', 'prometheus', '--output', '/var/lib/node_exporter/textfile/vprov.prom');
+    const r = await vprov(
+      'schedule',
+      'install',
+      '--no-verify',
+      '-i',
+      inv,
+      '--every',
+      '15m',
+      '--dir',
+      dir,
+      '--format',
+      'prometheus',
+      '--output',
+      '/var/lib/node_exporter/textfile/vprov.prom',
+    );
     expect(r.code).toBe(0);
     const timer = readFileSync(join(dir, 'vprov-drift.timer'), 'utf8');
     expect(timer).toMatch(/^OnCalendar=\*-\*-\* \*:00\/15:00$/m);
     expect(timer).toMatch(/^RandomizedDelaySec=90$/m);
     expect(timer).toMatch(/^Persistent=true$/m);
     const service = readFileSync(join(dir, 'vprov-drift.service'), 'utf8');
-    expect(service).toMatch(/^ExecStart=\S+node \S+\/bin\/vprov\.js drift -i \S+\/inventories\/olvm\.yaml --format prometheus --output \/var\/lib\/node_exporter\/textfile\/vprov\.prom$/m);
+    expect(service).toMatch(
+      /^ExecStart=\S+node \S+\/bin\/vprov\.js drift -i \S+\/inventories\/olvm\.yaml --format prometheus --output \/var\/lib\/node_exporter\/textfile\/vprov\.prom$/m,
+    );
     expect(service).toMatch(/^SuccessExitStatus=2$/m);
   });
 
-  it.skipIf(!prerequisite('systemd-analyze', !!analyze, '.ci/run installs the systemd package'))('the units pass systemd-analyze verify and the calendar parses', () => {
-    execFileSync(analyze!, ['verify', join(dir, 'vprov-drift.service'), join(dir, 'vprov-drift.timer')], { stdio: 'pipe' });
-    const cal = execFileSync(analyze!, ['calendar', '*-*-* *:00/15:00'], { encoding: 'utf8' });
-    expect(cal).toMatch(/Next elapse:/);
-  });
+  it.skipIf(!prerequisite('systemd-analyze', !!analyze, '.ci/run installs the systemd package'))(
+    'the units pass systemd-analyze verify and the calendar parses',
+    () => {
+      execFileSync(analyze!, ['verify', join(dir, 'vprov-drift.service'), join(dir, 'vprov-drift.timer')], { stdio: 'pipe' });
+      const cal = execFileSync(analyze!, ['calendar', '*-*-* *:00/15:00'], { encoding: 'utf8' });
+      expect(cal).toMatch(/Next elapse:/);
+    },
+  );
 
   it('status and remove', async () => {
     expect((await vprov('schedule', 'status', '--dir', dir)).stdout).toMatch(/vprov-drift\.timer: every 15m/);
@@ -48,7 +67,9 @@ describe('schedule install --cron', () => {
   it('writes an /etc/cron.d line: five time fields, a user, the command', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vprov-cron-'));
     expect((await vprov('schedule', 'install', '--no-verify', '-i', inv, '--every', '6h', '--cron', '--dir', dir)).code).toBe(0);
-    const lines = readFileSync(join(dir, 'vprov-drift'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#') && !/^[A-Z]+=/.test(l));
+    const lines = readFileSync(join(dir, 'vprov-drift'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#') && !/^[A-Z]+=/.test(l));
     expect(lines).toHaveLength(1);
     const [min, hour, dom, mon, dow, user, ...cmd] = lines[0]!.split(/\s+/);
     const field = /^(\*|\d+)(\/\d+)?$/;
@@ -85,18 +106,36 @@ describe('schedule export --kubernetes', () => {
   });
 
   const manifest = (o: Partial<Parameters<typeof kubernetesManifest>[0]>) =>
-    kubernetesManifest({ name: 'vprov-drift', shards: 2, schedule: '0 * * * *', image: 'vprov:1', inventoryConfigMap: 'inv', sshSecret: 'ssh', reportsClaim: 'reports', ...o });
+    kubernetesManifest({
+      name: 'vprov-drift',
+      shards: 2,
+      schedule: '0 * * * *',
+      image: 'vprov:1',
+      inventoryConfigMap: 'inv',
+      sshSecret: 'ssh',
+      reportsClaim: 'reports',
+      ...o,
+    });
   // Names built the way RFC 1123 allows them: what the API server accepts must be printed as given.
   const label = fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,10}[a-z0-9])?$/);
   const subdomain = fc.array(label, { minLength: 1, maxLength: 4 }).map((l) => l.join('.'));
 
   it('every Kubernetes name the API server accepts is printed as given (generated)', () => {
     fc.assert(
-      fc.property(subdomain.filter((n) => n.length <= 52), subdomain, (name, other) => {
-        const m = parse(manifest({ name, inventoryConfigMap: other, sshSecret: other, reportsClaim: other }));
-        expect(m.metadata.name).toBe(name);
-        expect(m.spec.jobTemplate.spec.template.spec.volumes.map((v: { configMap?: { name: string }; secret?: { secretName: string }; persistentVolumeClaim?: { claimName: string } }) => v.configMap?.name ?? v.secret?.secretName ?? v.persistentVolumeClaim?.claimName)).toEqual([other, other, other, undefined]);
-      }),
+      fc.property(
+        subdomain.filter((n) => n.length <= 52),
+        subdomain,
+        (name, other) => {
+          const m = parse(manifest({ name, inventoryConfigMap: other, sshSecret: other, reportsClaim: other }));
+          expect(m.metadata.name).toBe(name);
+          expect(
+            m.spec.jobTemplate.spec.template.spec.volumes.map(
+              (v: { configMap?: { name: string }; secret?: { secretName: string }; persistentVolumeClaim?: { claimName: string } }) =>
+                v.configMap?.name ?? v.secret?.secretName ?? v.persistentVolumeClaim?.claimName,
+            ),
+          ).toEqual([other, other, other, undefined]);
+        },
+      ),
     );
   });
 

@@ -18,7 +18,11 @@ import { SITE_NAME } from '../../src/core/site.js';
 import { HOST_RECORD, ownerOf, readRecordFact, type HostRecord, type RecordFact } from '../../src/resources/host-record.js';
 import { auditLines } from '../../src/app/audit-log.js';
 
-const doc = { product: 'storware', platforms: [{ platform: 'openstack', method: 'SSH transfer' }], hosts: { hv1: { address: '192.0.2.10', roles: ['hypervisor'] } } };
+const doc = {
+  product: 'storware',
+  platforms: [{ platform: 'openstack', method: 'SSH transfer' }],
+  hosts: { hv1: { address: '192.0.2.10', roles: ['hypervisor'] } },
+};
 const siteName = fc.stringMatching(SITE_NAME);
 
 describe('the site name', () => {
@@ -34,7 +38,9 @@ describe('the site name', () => {
   });
 
   it('a file name that is no site name asks for site:', () => {
-    expect(() => inventoryOf(doc, '/x/my inventory.yaml')).toThrow(/site: not set, and the file name "my inventory" is no site name .*: set site: in the inventory/);
+    expect(() => inventoryOf(doc, '/x/my inventory.yaml')).toThrow(
+      /site: not set, and the file name "my inventory" is no site name .*: set site: in the inventory/,
+    );
   });
 });
 
@@ -54,13 +60,22 @@ describe('the host record', () => {
   });
 
   it('that cannot be read, is no JSON or is no record is a failed read with its cause, never "no owner"', () => {
-    expect(readRecordFact({ record: 'e30!unreadable' })).toEqual({ state: 'unreadable', error: `cannot read ${HOST_RECORD} on the host: it exists, but reading it failed` });
-    expect(readRecordFact({ record: b64('{"version":1,') })).toMatchObject({ state: 'unreadable', error: expect.stringMatching(/host\.json on the host is not JSON/) });
+    expect(readRecordFact({ record: 'e30!unreadable' })).toEqual({
+      state: 'unreadable',
+      error: `cannot read ${HOST_RECORD} on the host: it exists, but reading it failed`,
+    });
+    expect(readRecordFact({ record: b64('{"version":1,') })).toMatchObject({
+      state: 'unreadable',
+      error: expect.stringMatching(/host\.json on the host is not JSON/),
+    });
     expect(readRecordFact({ record: b64(JSON.stringify({ ...record('a'), updated: 'yesterday' })) })).toMatchObject({
       state: 'unreadable',
       error: expect.stringMatching(/is not a vprov host record: updated: /),
     });
-    expect(ownerOf('hv1', { state: 'unreadable', error: 'E' }, { site: 'a', takeOver: true })).toEqual({ kind: 'refused', message: 'cannot tell who owns hv1: E' });
+    expect(ownerOf('hv1', { state: 'unreadable', error: 'E' }, { site: 'a', takeOver: true })).toEqual({
+      kind: 'refused',
+      message: 'cannot tell who owns hv1: E',
+    });
   });
 });
 
@@ -82,7 +97,11 @@ describe('who may apply to a host', () => {
 
   it('a host never recorded is claimed; one vprov applied before records existed is adopted, with a note', () => {
     expect(ownerOf('hv1', { state: 'absent', appliedBefore: false }, { site: 'a', takeOver: false })).toEqual({ kind: 'mine', write: true });
-    expect(ownerOf('hv1', { state: 'absent', appliedBefore: true }, { site: 'a', takeOver: false })).toMatchObject({ kind: 'mine', write: true, note: expect.stringMatching(/^adopted by site a: /) });
+    expect(ownerOf('hv1', { state: 'absent', appliedBefore: true }, { site: 'a', takeOver: false })).toMatchObject({
+      kind: 'mine',
+      write: true,
+      note: expect.stringMatching(/^adopted by site a: /),
+    });
   });
 });
 
@@ -133,7 +152,8 @@ describe('every report names the site', () => {
   });
 
   it("report merge joins one site's shards and refuses two sites' reports", () => {
-    const doc = (site: string, host: string) => reportSchema.parse({ ...JSON.parse(renderJson(report(site), 0)), hosts: [{ ...report(site).hosts[0]!, host }] });
+    const doc = (site: string, host: string) =>
+      reportSchema.parse({ ...JSON.parse(renderJson(report(site), 0)), hosts: [{ ...report(site).hosts[0]!, host }] });
     expect(mergeReports([doc('dc1', 'a'), doc('dc1', 'b')]).site).toBe('dc1');
     expect(() => mergeReports([doc('dc1', 'a'), doc('dc2', 'b')])).toThrow(/reports are of different sites \(dc1, dc2\)/);
   });

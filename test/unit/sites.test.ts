@@ -119,17 +119,57 @@ describe('a site of several products', () => {
 
 describe('site inventory errors name file:line:field and the valid choices', () => {
   const cases: [string, string, RegExp][] = [
-    ['unqualified role in a site', site.replace('roles: [storware/node]', 'roles: [node]'), /site\.yaml:14: hosts\.node1\.roles\[0\]: unknown role "node" \(roles of the site's products \(olvm, storware\): .*storware\/node.*\); in a site, roles are PRODUCT\/ROLE/],
-    ['role of a product not in the site', site.replace('roles: [storware/node]', 'roles: [coriolis/appliance]'), /hosts\.node1\.roles\[0\]: unknown role "coriolis\/appliance"/],
-    ['unknown product', site.replace('  storware:\n', '  storwar:\n'), /site\.yaml:7: products\.storwar: unknown product "storwar" \(catalog has: .*storware.*\)/],
-    ['product: beside products:', `product: olvm\n${site}`, /site\.yaml:1: product: a site lists its products under products: — product: at the top level is the single-product form/],
+    [
+      'unqualified role in a site',
+      site.replace('roles: [storware/node]', 'roles: [node]'),
+      /site\.yaml:14: hosts\.node1\.roles\[0\]: unknown role "node" \(roles of the site's products \(olvm, storware\): .*storware\/node.*\); in a site, roles are PRODUCT\/ROLE/,
+    ],
+    [
+      'role of a product not in the site',
+      site.replace('roles: [storware/node]', 'roles: [coriolis/appliance]'),
+      /hosts\.node1\.roles\[0\]: unknown role "coriolis\/appliance"/,
+    ],
+    [
+      'unknown product',
+      site.replace('  storware:\n', '  storwar:\n'),
+      /site\.yaml:7: products\.storwar: unknown product "storwar" \(catalog has: .*storware.*\)/,
+    ],
+    [
+      'product: beside products:',
+      `product: olvm\n${site}`,
+      /site\.yaml:1: product: a site lists its products under products: — product: at the top level is the single-product form/,
+    ],
     ['platforms: beside products:', `${site}platforms: [{ platform: olvm }]\n`, /platforms: a site lists its products under products:/],
-    ['unknown platform of a product', site.replace('platform: ovirt', 'platform: ovirtt'), /site\.yaml:8: products\.storware\.platforms\[0\]\.platform: unknown platform "ovirtt" \(catalog storware has: .*ovirt/],
-    ['qualified role in the single-product form', 'product: olvm\nplatforms: [{ platform: olvm }]\nhosts:\n  e: { address: 192.0.2.1, roles: [olvm/manager] }\n', /hosts\.e\.roles\[0\]: unknown role "olvm\/manager" .*PRODUCT\/ROLE roles need the site form \(products:\)/],
-    ['network key neither role nor site network', site.replace('  monitoring: [10.9.0.0/24]', '  monitoring: [10.9.0.0/24]\n  backup: [10.8.0.0/24]'), /site\.yaml:18: networks\.backup: unknown role "backup" .*or a site network named by flows: \(monitoring\)/],
-    ['flow end neither role nor network', site.replace('from: monitoring', 'from: monitorin'), /site\.yaml:19: flows\[0\]\.from: "monitorin" is neither a role nor a network \(roles of .*; networks: monitoring\)/],
-    ['flow destination in a list', site.replace('storware/node], protocol', 'storware/nod], protocol'), /flows\[0\]\.to\[1\]: "storware\/nod" is neither a role nor a network/],
-    ['flow condition unknown', site.replace('purpose: Prometheus', 'condition: olvm/nope, purpose: Prometheus'), /flows\[0\]\.condition: unknown condition "olvm\/nope" \(options of .*olvm\/image-io-proxy/],
+    [
+      'unknown platform of a product',
+      site.replace('platform: ovirt', 'platform: ovirtt'),
+      /site\.yaml:8: products\.storware\.platforms\[0\]\.platform: unknown platform "ovirtt" \(catalog storware has: .*ovirt/,
+    ],
+    [
+      'qualified role in the single-product form',
+      'product: olvm\nplatforms: [{ platform: olvm }]\nhosts:\n  e: { address: 192.0.2.1, roles: [olvm/manager] }\n',
+      /hosts\.e\.roles\[0\]: unknown role "olvm\/manager" .*PRODUCT\/ROLE roles need the site form \(products:\)/,
+    ],
+    [
+      'network key neither role nor site network',
+      site.replace('  monitoring: [10.9.0.0/24]', '  monitoring: [10.9.0.0/24]\n  backup: [10.8.0.0/24]'),
+      /site\.yaml:18: networks\.backup: unknown role "backup" .*or a site network named by flows: \(monitoring\)/,
+    ],
+    [
+      'flow end neither role nor network',
+      site.replace('from: monitoring', 'from: monitorin'),
+      /site\.yaml:19: flows\[0\]\.from: "monitorin" is neither a role nor a network \(roles of .*; networks: monitoring\)/,
+    ],
+    [
+      'flow destination in a list',
+      site.replace('storware/node], protocol', 'storware/nod], protocol'),
+      /flows\[0\]\.to\[1\]: "storware\/nod" is neither a role nor a network/,
+    ],
+    [
+      'flow condition unknown',
+      site.replace('purpose: Prometheus', 'condition: olvm/nope, purpose: Prometheus'),
+      /flows\[0\]\.condition: unknown condition "olvm\/nope" \(options of .*olvm\/image-io-proxy/,
+    ],
     ['flow with no ports', site.replace('ports: ["9100"], ', ''), /flows\[0\]\.ports: tcp\/udp flows need ports/],
   ];
   it.each(cases)('%s', (_name, text, message) => {
@@ -163,7 +203,11 @@ describe('site flows', () => {
       expect.stringMatching(/olvm\/rest-client → olvm\/kvm-host tcp\/9100, Prometheus node_exporter\) skipped: no source/),
       expect.stringMatching(/olvm\/rest-client → storware\/node tcp\/9100, Prometheus node_exporter\) skipped: no source/),
     ]);
-    expect(requirementsOf(inv, c).notApplied.filter((n) => n.documents[0]?.startsWith('site: ')).map((n) => n.reason)).toEqual([
+    expect(
+      requirementsOf(inv, c)
+        .notApplied.filter((n) => n.documents[0]?.startsWith('site: '))
+        .map((n) => n.reason),
+    ).toEqual([
       expect.stringMatching(/no source: no host with role "olvm\/rest-client"/),
       expect.stringMatching(/no source: no host with role "olvm\/rest-client"/),
     ]);
@@ -233,7 +277,10 @@ hosts:
   });
 
   it('a host-level setting decides, and the decision is shown with the products it settles', () => {
-    const decided = shared.replace('roles: [alpha/agent, beta/collector] }', 'roles: [alpha/agent, beta/collector], selinux: enforcing, account: { home: /srv/svc } }');
+    const decided = shared.replace(
+      'roles: [alpha/agent, beta/collector] }',
+      'roles: [alpha/agent, beta/collector], selinux: enforcing, account: { home: /srv/svc } }',
+    );
     const inv = parseInventory(decided, 'site.yaml', test);
     const c = compile(inv);
     const hv1 = c.hosts.find((h) => h.name === 'hv1')!;
@@ -245,7 +292,9 @@ hosts:
       'host hv1: home of account svc is /srv/svc, decided by hosts.hv1.account.home (site.yaml:8): alpha documents /var/lib/alpha (alpha-guide.txt — Alpha service account); beta documents /opt/beta (beta-manual.txt — Beta service user)',
     ]);
     // The mode departs from alpha's document: said so, as for any mode a product does not allow.
-    expect(c.warnings.filter((w) => w.code === 'selinux-mode').map((w) => w.message)).toEqual([expect.stringMatching(/^host hv1: SELinux enforcing is not what alpha documents \(permissive\)/)]);
+    expect(c.warnings.filter((w) => w.code === 'selinux-mode').map((w) => w.message)).toEqual([
+      expect.stringMatching(/^host hv1: SELinux enforcing is not what alpha documents \(permissive\)/),
+    ]);
     const flagged = requirementsOf(inv, c).notApplied.filter((n) => n.reason.startsWith('decided by'));
     expect(flagged.map((n) => [n.kind, n.requirement, n.status])).toEqual([
       ['selinux', 'SELinux mode on hv1: enforcing', 'flagged'],
@@ -254,7 +303,12 @@ hosts:
   });
 
   it('selinux: keep applies no mode and contradicts nothing; a product alone on a host is never in contradiction', () => {
-    const kept = shared.replace('selinux: permissive', 'selinux: keep').replace('hv1: { address: 192.0.2.10, roles: [alpha/agent, beta/collector] }', 'hv1: { address: 192.0.2.10, roles: [alpha/agent, beta/collector], account: { home: /srv/svc } }');
+    const kept = shared
+      .replace('selinux: permissive', 'selinux: keep')
+      .replace(
+        'hv1: { address: 192.0.2.10, roles: [alpha/agent, beta/collector] }',
+        'hv1: { address: 192.0.2.10, roles: [alpha/agent, beta/collector], account: { home: /srv/svc } }',
+      );
     expect(compile(parseInventory(kept, 'site.yaml', test)).hosts.find((h) => h.name === 'hv1')!.selinux.mode).toBe('keep');
     const apart = shared.replace('roles: [alpha/agent, beta/collector] }', 'roles: [alpha/agent] }\n  hv2: { address: 192.0.2.11, roles: [beta/collector] }');
     const hosts = compile(parseInventory(apart, 'site.yaml', test)).hosts;
@@ -269,13 +323,16 @@ describe('Ansible import into a site', () => {
     try {
       copyFileSync(fileURLToPath(new URL('../fixtures/ansible/hosts.ini', import.meta.url)), join(dir, 'hosts.ini'));
       const file = join(dir, 'site.yaml');
-      writeFileSync(file, `products:
+      writeFileSync(
+        file,
+        `products:
   olvm: { platforms: [{ platform: olvm }] }
   storware: { platforms: [{ platform: ovirt, method: Disk Image Transfer }] }
 ansible:
   inventory: hosts.ini
   roles: { kvm: [olvm/kvm-host, storware/hypervisor] }
-`);
+`,
+      );
       const inv = loadInventory(file, catalog, { roleMap: ['backup_nodes=storware/node'] });
       expect(inv.data.hosts.hv1!.roles).toEqual(['olvm/kvm-host', 'storware/hypervisor']);
       expect(inv.data.hosts.node1!.roles).toEqual(['storware/node']);

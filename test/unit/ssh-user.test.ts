@@ -57,9 +57,7 @@ describe("OpenSSH's user name rule", () => {
 
   it('takes what OpenSSH takes: letters, digits, . _ - @ $ \\ inside, domain users, spaces not before "-"', () => {
     for (const u of ['ops', 'svc.backup', 'ops-1', 'user@EXAMPLE.COM', 'machine$', 'DOM\\ops', 'first last', 'a-b']) expect(sshUserProblem(u)).toBeNull();
-    fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,31}$/), (u) => sshUserProblem(u) === null),
-    );
+    fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.@$-]{0,31}$/), (u) => sshUserProblem(u) === null));
   });
 
   it('refuses any name with one of the shell metacharacters OpenSSH lists, wherever it is', () => {
@@ -73,7 +71,9 @@ describe("OpenSSH's user name rule", () => {
 
 describe('an inventory whose ssh user OpenSSH would refuse', () => {
   it('is bad input naming file, line and field: defaults, a host, a ProxyJump hop', () => {
-    expect(inputError(inventory('user: "ops;id"')).message).toMatch(/^site\.yaml:6: defaults\.ssh\.user: not a user name OpenSSH accepts: "ops;id" contains ";"/);
+    expect(inputError(inventory('user: "ops;id"')).message).toMatch(
+      /^site\.yaml:6: defaults\.ssh\.user: not a user name OpenSSH accepts: "ops;id" contains ";"/,
+    );
     const host = inventory('user: ops').replace('port: 22 }', 'port: 22, user: "-oProxyCommand=id" }');
     expect(inputError(host).message).toMatch(/^site\.yaml:8: hosts\.node1\.ssh\.user: not a user name OpenSSH accepts: "-oProxyCommand=id" starts with "-"/);
     const jump = inventory('proxyJump: "ok@bastion,x|y@bastion2:2222"');

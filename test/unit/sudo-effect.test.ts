@@ -17,7 +17,12 @@ User vprotect may run the following commands on h1:
     (root) NOPASSWD: /opt/v/privileged.sh, /usr/bin/tee,
         /bin/mount
 `;
-const facts = (text: string, more: Partial<Parameters<typeof effectProblem>[3]> = {}) => ({ view: parseSudoList(text), includesDir: true, foreignFiles: [], ...more });
+const facts = (text: string, more: Partial<Parameters<typeof effectProblem>[3]> = {}) => ({
+  view: parseSudoList(text),
+  includesDir: true,
+  foreignFiles: [],
+  ...more,
+});
 const DOC = ['/opt/v/privileged.sh', '/usr/bin/tee', '/bin/mount'];
 
 describe('sudo -l -U', () => {
@@ -35,10 +40,14 @@ describe('sudo -l -U', () => {
     );
     expect(effectProblem('vprotect', [...DOC, '/bin/umount'], 'F', facts(LISTED))).toBe('sudo -l -U vprotect does not grant /bin/umount');
     const none = 'User vprotect is not allowed to run sudo on h1.\n';
-    expect(effectProblem('vprotect', DOC, 'F', facts(none, { includesDir: false }))).toMatch(/does not grant any documented command: \/etc\/sudoers has no @includedir/);
+    expect(effectProblem('vprotect', DOC, 'F', facts(none, { includesDir: false }))).toMatch(
+      /does not grant any documented command: \/etc\/sudoers has no @includedir/,
+    );
     expect(effectProblem('vprotect', DOC, 'F', facts(none))).toBe('sudo -l -U vprotect does not grant any documented command: sudo does not read F');
     const passwd = LISTED.replace('(root) NOPASSWD: ', '(ALL) ');
-    expect(effectProblem('vprotect', DOC, 'F', facts(passwd))).toMatch(/grants more than documented: \(ALL\) \/opt\/v\/privileged\.sh.*does not grant any documented command/);
+    expect(effectProblem('vprotect', DOC, 'F', facts(passwd))).toMatch(
+      /grants more than documented: \(ALL\) \/opt\/v\/privileged\.sh.*does not grant any documented command/,
+    );
     expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', 'use_pty, requiretty')))).toBe(
       'sudo -l -U vprotect Defaults requiretty applies to vprotect: its commands fail without a terminal; fix: "Defaults:vprotect !requiretty" in a sudoers drop-in of your own that sudo reads after the line setting requiretty (see docs/resources.md)',
     );
@@ -62,7 +71,9 @@ describe('requiretty', () => {
     expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', 'use_pty, !requiretty')))).toBeNull();
     // The fix in a drop-in read after the one setting requiretty: sudo lists both, in that order.
     expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', 'use_pty, requiretty, !requiretty')))).toBeNull();
-    expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', '!requiretty, use_pty, requiretty')))).toMatch(/Defaults requiretty applies to vprotect/);
+    expect(effectProblem('vprotect', DOC, 'F', facts(LISTED.replace('use_pty', '!requiretty, use_pty, requiretty')))).toMatch(
+      /Defaults requiretty applies to vprotect/,
+    );
   });
 });
 

@@ -6,7 +6,7 @@ import { selectHosts } from '../../src/inventory/limit.js';
 import { InputError } from '../../src/core/errors.js';
 import { closest, didYouMean, editDistance, normalName } from '../../src/core/suggest.js';
 import { catalog } from '../helpers/catalog.js';
-import { TYPOS, olvm, storware } from '../helpers/typos.js';
+import { TYPOS, storware } from '../helpers/typos.js';
 
 function errorOf(text: string): string {
   try {
@@ -17,7 +17,6 @@ function errorOf(text: string): string {
   }
   throw new Error('the inventory was accepted');
 }
-
 
 describe('suggestions for unknown names', () => {
   it.each(TYPOS)('%s', (_what, text, message) => {
@@ -50,7 +49,7 @@ describe('method titles', () => {
 
   it("a document's own heading selects its method", () => {
     const text = storware.replace('platform: openstack\n    method: SSH transfer', 'platform: ovirt\n    method: Change-Block Tracking');
-    expect(parseInventory(text, "inv.yaml", catalog).products[0]!.platforms[0]!.method).toBe('Changed-Block Tracking');
+    expect(parseInventory(text, 'inv.yaml', catalog).products[0]!.platforms[0]!.method).toBe('Changed-Block Tracking');
   });
 
   it('one spelling per method title across the catalog; sections keep the documents’ headings', () => {
@@ -65,7 +64,10 @@ describe('method titles', () => {
     }
     const mixed = [...spellings.values()].filter((s) => s.size > 1).map((s) => [...s]);
     expect(mixed).toEqual([]);
-    const sections = catalog.products.get('storware')!.flows.filter((f) => f.platform === 'ovirt').map((f) => f.section);
+    const sections = catalog.products
+      .get('storware')!
+      .flows.filter((f) => f.platform === 'ovirt')
+      .map((f) => f.section);
     expect(sections).toContain('oVirt/RHV/OLVM / SSH Transfer');
     expect(sections).toContain('oVirt/RHV/OLVM / Change-Block Tracking');
   });
@@ -84,7 +86,11 @@ describe('the suggestion helper', () => {
       fc.property(fc.constantFrom(...names.filter((n) => n.length >= 4)), fc.nat(), fc.constantFrom('swap', 'drop', 'double'), (name, at, edit) => {
         const i = at % (name.length - 1);
         const typo =
-          edit === 'swap' ? name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2) : edit === 'drop' ? name.slice(0, i) + name.slice(i + 1) : name.slice(0, i) + name[i] + name.slice(i);
+          edit === 'swap'
+            ? name.slice(0, i) + name[i + 1] + name[i] + name.slice(i + 2)
+            : edit === 'drop'
+              ? name.slice(0, i) + name.slice(i + 1)
+              : name.slice(0, i) + name[i] + name.slice(i);
         expect(closest(typo, names).map((c) => c.name)).toContain(name);
       }),
     );

@@ -17,7 +17,10 @@ const SCRIPT = join(ROOT, 'scripts/test-summary.js');
 describe('npm test closing line', () => {
   it('a failed beforeAll and a failed import count as failed, not skipped', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'vprov-summary-')), 'report.json');
-    const run = spawnSync(join(ROOT, 'node_modules/.bin/vitest'), ['run', '--root', FIXTURES, '--reporter=json', `--outputFile.json=${out}`], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(join(ROOT, 'node_modules/.bin/vitest'), ['run', '--root', FIXTURES, '--reporter=json', `--outputFile.json=${out}`], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect(run.status, run.stderr).toBe(1);
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect([report.numPassedTests, report.numFailedTests]).toEqual([1, 1]); // what vitest counts
@@ -45,7 +48,16 @@ describe('npm test closing line', () => {
   it('all green exits 0', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vprov-summary-'));
     const ok = join(dir, 'ok.json');
-    writeFileSync(ok, JSON.stringify({ numPassedTests: 5, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, testResults: [{ name: 'a', status: 'passed', message: '', assertionResults: [] }] }));
+    writeFileSync(
+      ok,
+      JSON.stringify({
+        numPassedTests: 5,
+        numFailedTests: 0,
+        numPendingTests: 0,
+        numTodoTests: 0,
+        testResults: [{ name: 'a', status: 'passed', message: '', assertionResults: [] }],
+      }),
+    );
     expect(execFileSync('node', [SCRIPT, ok], { encoding: 'utf8' })).toBe('5 passed, 0 failed\n');
   });
 
@@ -53,9 +65,15 @@ describe('npm test closing line', () => {
     const run = (ci: string) => {
       const out = join(mkdtempSync(join(tmpdir(), 'vprov-prereq-')), 'report.json');
       const env = { ...process.env, CI: ci };
-      spawnSync(join(ROOT, 'node_modules/.bin/vitest'), ['run', '--root', join(ROOT, 'test/fixtures/prerequisite'), '--reporter=json', `--outputFile.json=${out}`], { encoding: 'utf8', env, timeout: 120_000 });
+      spawnSync(
+        join(ROOT, 'node_modules/.bin/vitest'),
+        ['run', '--root', join(ROOT, 'test/fixtures/prerequisite'), '--reporter=json', `--outputFile.json=${out}`],
+        { encoding: 'utf8', env, timeout: 120_000 },
+      );
       const report = JSON.parse(readFileSync(out, 'utf8'));
-      const failures = report.testResults.flatMap((f: { assertionResults: { status: string; failureMessages: string[] }[] }) => f.assertionResults.filter((a) => a.status === 'failed').flatMap((a) => a.failureMessages));
+      const failures = report.testResults.flatMap((f: { assertionResults: { status: string; failureMessages: string[] }[] }) =>
+        f.assertionResults.filter((a) => a.status === 'failed').flatMap((a) => a.failureMessages),
+      );
       return { line: closingLine(summarize(report)), failures: failures.join('\n') };
     };
     expect(run('')).toEqual({ line: '0 passed, 0 failed, 1 skipped', failures: '' });

@@ -19,7 +19,10 @@ const LOCALES = ['da_DK.UTF-8', 'lt_LT.UTF-8', 'haw_US.UTF-8', 'cs_CZ.UTF-8'];
 
 /** Run an ES module snippet under `locale` with the dist modules at hand; its stdout. */
 function under(locale: string, code: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, '--', DIST, ...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: locale, LANG: locale } });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, '--', DIST, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, LC_ALL: locale, LANG: locale },
+  });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }
@@ -62,10 +65,13 @@ describe('order independent of the locale', () => {
     );
   });
 
-  it.each(readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml')))('the example inventory %s: every host\'s rendered table is the same bytes under C and other locales', (file) => {
-    const inventory = join(EXAMPLES, file);
-    const c = under('C', RENDER, inventory);
-    expect(JSON.parse(c).length).toBeGreaterThan(0);
-    for (const locale of LOCALES) expect(under(locale, RENDER, inventory)).toBe(c);
-  });
+  it.each(readdirSync(EXAMPLES).filter((f) => f.endsWith('.yaml')))(
+    "the example inventory %s: every host's rendered table is the same bytes under C and other locales",
+    (file) => {
+      const inventory = join(EXAMPLES, file);
+      const c = under('C', RENDER, inventory);
+      expect(JSON.parse(c).length).toBeGreaterThan(0);
+      for (const locale of LOCALES) expect(under(locale, RENDER, inventory)).toBe(c);
+    },
+  );
 });

@@ -47,7 +47,10 @@ Host *.lab
     const hv1 = compile(inv, { local: { user: 'me', home: '/home/me' } }).hosts.find((h) => h.name === 'hv1')!;
     expect(hv1.ssh.proxyJump).toMatchObject({ host: '192.0.2.1', port: 2201, user: 'gwops' });
     expect(hv1.ssh.proxyJump!.proxyJump).toMatchObject({ host: 'edge.example', port: 2222, user: 'ops' });
-    const loop = inventoryOf({ ...base, hosts: { a: { address: '192.0.2.1', roles: ['node'], ssh: { proxyJump: 'b' } }, b: { address: '192.0.2.2', roles: ['node'], ssh: { proxyJump: 'a' } } } });
+    const loop = inventoryOf({
+      ...base,
+      hosts: { a: { address: '192.0.2.1', roles: ['node'], ssh: { proxyJump: 'b' } }, b: { address: '192.0.2.2', roles: ['node'], ssh: { proxyJump: 'a' } } },
+    });
     expect(() => compile(loop)).toThrow(/proxyJump: a → b → a loops/);
   });
 
@@ -78,7 +81,7 @@ describe('--connection local', () => {
     await expect(conn.runScript('head -c 3000 /dev/zero; head -c 3000 /dev/zero >&2\n')).rejects.toThrow(/output over 4096 bytes/);
   });
 
-  it('a script starts in / with a fixed PATH and umask 077, whatever the caller\'s', async () => {
+  it("a script starts in / with a fixed PATH and umask 077, whatever the caller's", async () => {
     const conn = connectLocal({ become: false, commandTimeoutMs: 10_000 });
     const r = await conn.runScript('pwd; echo "$PATH"; umask\n');
     expect(r.stdout).toBe('/\n/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n0077\n');

@@ -44,7 +44,10 @@ describe('file facts', () => {
     writeFileSync(secret, 'vprotect ALL=(root) NOPASSWD: /bin/true\n', { mode: 0o440 });
     writeFileSync(open, 'readable\n', { mode: 0o644 });
     const out = shAsNobody([readFileFact('content', secret), readFileFact('other', open), readFileFact('none', join(dir, 'missing'))].join('\n'));
-    const [content, other, none] = out.trim().split('\n').map((l) => l.slice(l.indexOf('=') + 1));
+    const [content, other, none] = out
+      .trim()
+      .split('\n')
+      .map((l) => l.slice(l.indexOf('=') + 1));
     expect(content).toBe(UNREADABLE_MARK);
     expect(() => decodeFileFact(content, secret)).toThrow(UnreadableFactError);
     expect(() => decodeFileFact(content, secret)).toThrow(`cannot read ${secret} on the host`);
@@ -64,15 +67,21 @@ describe('file facts', () => {
 
   it('each resource that reads a file: its own failure naming the file, not a change', () => {
     const mark = `=${UNREADABLE_MARK}`;
-    expect(planRaw(sudoersResource, `user=yes\ncontent${mark}\n`, { sudoers: { file: 'vprotect', user: 'vprotect', commands: [], rootEquivalent: [] } } as never)).toMatchObject({ status: 'failed', error: expect.stringContaining('cannot read /etc/sudoers.d/vprotect on the host') });
+    expect(
+      planRaw(sudoersResource, `user=yes\ncontent${mark}\n`, { sudoers: { file: 'vprotect', user: 'vprotect', commands: [], rootEquivalent: [] } } as never),
+    ).toMatchObject({ status: 'failed', error: expect.stringContaining('cannot read /etc/sudoers.d/vprotect on the host') });
     expect(() => parseSelinuxFacts(`config${mark}\nkernel=yes\n`)).toThrow('cannot read /etc/selinux/config on the host');
-    expect(readNftFacts(`nft=yes\nruleset=e30=\npersisted${mark}\nunit=absent\ndropin=absent\n`)).toEqual(new UnreadableFactError('cannot read /etc/vprov/vprov.nft on the host: it exists, but reading it failed'));
+    expect(readNftFacts(`nft=yes\nruleset=e30=\npersisted${mark}\nunit=absent\ndropin=absent\n`)).toEqual(
+      new UnreadableFactError('cannot read /etc/vprov/vprov.nft on the host: it exists, but reading it failed'),
+    );
   });
 });
 
 describe('yes/no facts', () => {
   const host = { controllerAddress: null, sshPort: 22, systemd: false, firewalldRunning: false };
-  const desired = { account: { name: 'svc', groups: ['disk'], system: true, home: '/home/svc', shell: '/bin/bash' } } as unknown as import('../../src/core/types.js').HostDesired;
+  const desired = {
+    account: { name: 'svc', groups: ['disk'], system: true, home: '/home/svc', shell: '/bin/bash' },
+  } as unknown as import('../../src/core/types.js').HostDesired;
   // Anything but a clean "yes" or "no" after the key: cut short, garbled, empty.
   const notYesNo = fc.string().filter((s) => s !== 'yes' && s !== 'no' && !s.includes('\n'));
   const line = (key: string, v: string) => `${key}=${v}\n`;
@@ -94,11 +103,16 @@ describe('yes/no facts', () => {
         const raw = garbleExists ? `${line('exists', v)}group:disk=${other}\n` : `exists=${other}\n${line('group:disk', v)}`;
         const facts = accountResource.parse(raw, desired);
         expect(facts).toBeInstanceOf(UnreadableFactError);
-        expect((facts as Error).message).toMatch(garbleExists ? /cannot read whether user svc exists from the host's facts/ : /cannot read whether group disk exists from the host's facts/);
+        expect((facts as Error).message).toMatch(
+          garbleExists ? /cannot read whether user svc exists from the host's facts/ : /cannot read whether group disk exists from the host's facts/,
+        );
       }),
     );
     const clean = accountResource.parse('exists=no\ngroup:disk=yes\n', desired);
     expect(clean).toMatchObject({ exists: false, groupExists: { disk: true } });
-    expect(accountResource.plan(clean as Exclude<typeof clean, Error>, desired, host)).toMatchObject({ status: 'pending', changes: [expect.stringMatching(/^\+ user svc/)] });
+    expect(accountResource.plan(clean as Exclude<typeof clean, Error>, desired, host)).toMatchObject({
+      status: 'pending',
+      changes: [expect.stringMatching(/^\+ user svc/)],
+    });
   });
 });

@@ -23,14 +23,22 @@ const dir = mkdtempSync(join(tmpdir(), 'vprov-xccdf-'));
 function report(): EvidenceReport {
   const golden = JSON.parse(readFileSync(join(ROOT, 'test/golden/storware-openstack/evidence.json'), 'utf8'));
   const r = evidenceSchema.parse({ ...golden, catalog: { ...golden.catalog, sha256: 'ab'.repeat(32) } });
-  for (const row of r.requirements.filter((x) => x.host === 'node1')) Object.assign(row, { verdict: 'met', reason: undefined, found: [`${row.requirement}: found <as documented> & "in effect"`] });
+  for (const row of r.requirements.filter((x) => x.host === 'node1'))
+    Object.assign(row, { verdict: 'met', reason: undefined, found: [`${row.requirement}: found <as documented> & "in effect"`] });
   const hv2 = r.hosts.find((h) => h.host === 'hv2')!;
   Object.assign(hv2, { status: 'unreachable', error: 'connect ECONNREFUSED 192.0.2.11:22', firewall: undefined });
-  for (const row of r.requirements.filter((x) => x.host === 'hv2')) Object.assign(row, { verdict: 'not verifiable', found: [], reason: 'hv2 unreachable: connect ECONNREFUSED 192.0.2.11:22' });
+  for (const row of r.requirements.filter((x) => x.host === 'hv2'))
+    Object.assign(row, { verdict: 'not verifiable', found: [], reason: 'hv2 unreachable: connect ECONNREFUSED 192.0.2.11:22' });
   return r;
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false, isArray: (name) => ['Rule', 'TestResult', 'rule-result', 'message', 'reference', 'fact'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  isArray: (name) => ['Rule', 'TestResult', 'rule-result', 'message', 'reference', 'fact'].includes(name),
+});
 type Node = Record<string, unknown> & { '#text'?: string };
 const text = (n: unknown) => (typeof n === 'object' && n !== null ? String((n as Node)['#text'] ?? '') : String(n));
 
@@ -93,7 +101,10 @@ describe('XCCDF 1.2 results', () => {
     const hostile = report();
     hostile.hosts[0]!.host = 'hv<1> & "x"\u0007';
     for (const row of hostile.requirements.filter((x) => x.host === 'hv1')) row.host = hostile.hosts[0]!.host;
-    for (const [name, body] of [['evidence.xccdf.xml', xml], ['hostile.xccdf.xml', renderXccdf(hostile)]] as const) {
+    for (const [name, body] of [
+      ['evidence.xccdf.xml', xml],
+      ['hostile.xccdf.xml', renderXccdf(hostile)],
+    ] as const) {
       writeFileSync(join(dir, name), body);
       const v = spawnSync('oscap', ['xccdf', 'validate', join(dir, name)], { encoding: 'utf8' });
       expect(v.stdout + v.stderr).not.toMatch(/Error|Invalid/);
@@ -113,9 +124,24 @@ describe('XCCDF 1.2 results', () => {
       const file = join(dir, 'evidence.xccdf.xml');
       writeFileSync(file, xml);
       const html = join(dir, 'report.html');
-      writeFileSync(html, execFileSync('oscap', ['xccdf', 'generate', 'report', '--result-id', 'xccdf_org.vprov_testresult_server1', file], { encoding: 'utf8' }));
-      const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`];
-      const dom = execFileSync(chromium!, [...flags, '--virtual-time-budget=5000', '--dump-dom', `file://${html}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+      writeFileSync(
+        html,
+        execFileSync('oscap', ['xccdf', 'generate', 'report', '--result-id', 'xccdf_org.vprov_testresult_server1', file], { encoding: 'utf8' }),
+      );
+      const flags = [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`,
+      ];
+      const dom = execFileSync(chromium!, [...flags, '--virtual-time-budget=5000', '--dump-dom', `file://${html}`], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       // Asserted as booleans: a failure message should not print the whole report (it carries jQuery).
       const shows = (s: string) => dom.includes(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
       const server1 = r.hosts.find((h) => h.host === 'server1')!;
@@ -123,11 +149,15 @@ describe('XCCDF 1.2 results', () => {
       for (const s of ['Storware Backup & Recovery', server1.address]) expect(shows(s), s).toBe(true);
       for (const row of r.requirements.filter((x) => x.host === 'server1')) expect(shows(row.requirement), row.requirement).toBe(true);
       // The rule overview: one row per result, with oscap's class for it.
-      const overview = (result: string) => dom.split('<tr').filter((row) => row.includes('rule-overview-leaf') && row.includes(`rule-result-${result}"`)).length;
+      const overview = (result: string) =>
+        dom.split('<tr').filter((row) => row.includes('rule-overview-leaf') && row.includes(`rule-result-${result}"`)).length;
       expect(overview('fail')).toBe(r.requirements.filter((x) => x.host === 'server1' && x.verdict === 'not met').length);
       expect(overview('notapplicable')).toBe(1);
       const png = join(dir, 'report.png');
-      execFileSync(chromium!, [...flags, '--virtual-time-budget=5000', '--window-size=1200,1500', `--screenshot=${png}`, `file://${html}`], { timeout: 60_000, stdio: 'ignore' });
+      execFileSync(chromium!, [...flags, '--virtual-time-budget=5000', '--window-size=1200,1500', `--screenshot=${png}`, `file://${html}`], {
+        timeout: 60_000,
+        stdio: 'ignore',
+      });
       expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
       if (process.env.VPROV_DOCS_SCREENSHOT) execFileSync('cp', [png, process.env.VPROV_DOCS_SCREENSHOT]);
     },

@@ -34,7 +34,15 @@ function inventory(selinux: string, firewall: string): string {
       platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }],
       defaults: {
         // TCG on a shared machine: handshakes and firewalld's D-Bus calls are slow.
-        ssh: { user: 'ops', identityFile: vm.keyFile, become: true, hostKeys: 'accept-new', knownHostsFile: join(vm.dir, 'known_hosts'), connectTimeout: 120, commandTimeout: 900 },
+        ssh: {
+          user: 'ops',
+          identityFile: vm.keyFile,
+          become: true,
+          hostKeys: 'accept-new',
+          knownHostsFile: join(vm.dir, 'known_hosts'),
+          connectTimeout: 120,
+          commandTimeout: 900,
+        },
         firewall,
         selinux,
       },
@@ -92,7 +100,10 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
     const check = await vprov('apply', '-i', inv, '--check', '--format', 'json');
     expect(check.code).toBe(2);
     const sel = vmReport(check.stdout).resources.find((r) => r.resource === 'selinux')!;
-    expect(sel.changes).toEqual([expect.stringMatching(/SELINUX=permissive → enforcing/), expect.stringMatching(/runtime permissive → enforcing \(setenforce\)/)]);
+    expect(sel.changes).toEqual([
+      expect.stringMatching(/SELINUX=permissive → enforcing/),
+      expect.stringMatching(/runtime permissive → enforcing \(setenforce\)/),
+    ]);
     expect(await selinuxState()).toEqual({ runtime: 'Permissive', config: 'permissive' });
     const r = await vprov('apply', '-i', inv);
     expect(r.stdout).not.toMatch(/FAILED/);
@@ -117,7 +128,13 @@ describe('SELinux on a real kernel (QEMU guest)', () => {
     expect(await label('/etc/vprov/vprov.nft')).toMatch(/:etc_t:/);
     expect(await label('/etc/systemd/system/vprov-nftables.service')).toMatch(/:systemd_unit_t:/);
     expect(await label('/etc/systemd/system/nftables.service.d/50-vprov.conf')).toMatch(/:systemd_unit_t:/);
-    expect((await vm.exec('restorecon -n -v /etc/sudoers.d/vprotect /etc/vprov/vprov.nft /etc/systemd/system/vprov-nftables.service /etc/systemd/system/nftables.service.d /etc/systemd/system/nftables.service.d/50-vprov.conf /etc/selinux/config')).stdout).toBe('');
+    expect(
+      (
+        await vm.exec(
+          'restorecon -n -v /etc/sudoers.d/vprotect /etc/vprov/vprov.nft /etc/systemd/system/vprov-nftables.service /etc/systemd/system/nftables.service.d /etc/systemd/system/nftables.service.d/50-vprov.conf /etc/selinux/config',
+        )
+      ).stdout,
+    ).toBe('');
     // sudo reads the drop-in under enforcing; the unit loads the file under enforcing.
     expect(await vm.sh('sudo -l -U vprotect')).toMatch(/NOPASSWD/);
     await vm.sh('systemctl restart vprov-nftables.service');

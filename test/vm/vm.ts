@@ -64,13 +64,30 @@ export class Vm {
     const vm = new Vm(dir, image, keyFile, await freePort());
     const accel = process.env.VPROV_VM_ACCEL ?? 'tcg';
     const args = [
-      '-machine', 'q35', '-accel', accel, '-cpu', accel === 'kvm' ? 'host' : 'max',
-      '-smp', String(opts.cpus ?? 2), '-m', String(opts.memoryMb ?? 1536),
-      '-display', 'none', '-serial', `file:${join(dir, 'console.log')}`,
-      '-kernel', join(image, 'vmlinuz'), '-initrd', join(image, 'initrd.img'),
-      '-append', 'root=/dev/vda rw console=ttyS0 security=selinux selinux=1 quiet',
-      '-drive', `file=${join(dir, 'overlay.qcow2')},if=virtio,format=qcow2`,
-      '-nic', `user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:${vm.sshPort}-:22`,
+      '-machine',
+      'q35',
+      '-accel',
+      accel,
+      '-cpu',
+      accel === 'kvm' ? 'host' : 'max',
+      '-smp',
+      String(opts.cpus ?? 2),
+      '-m',
+      String(opts.memoryMb ?? 1536),
+      '-display',
+      'none',
+      '-serial',
+      `file:${join(dir, 'console.log')}`,
+      '-kernel',
+      join(image, 'vmlinuz'),
+      '-initrd',
+      join(image, 'initrd.img'),
+      '-append',
+      'root=/dev/vda rw console=ttyS0 security=selinux selinux=1 quiet',
+      '-drive',
+      `file=${join(dir, 'overlay.qcow2')},if=virtio,format=qcow2`,
+      '-nic',
+      `user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:${vm.sshPort}-:22`,
     ];
     vm.qemu = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     vm.qemu.stderr!.on('data', (d: Buffer) => appendFileSync(join(dir, 'qemu.log'), d));

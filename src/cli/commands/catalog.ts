@@ -30,7 +30,7 @@ export async function catalogExport(io: Output, dir?: string): Promise<number> {
   const { loadCatalog } = await import('../../catalog/load.js');
   const { exportHostRequirements, exportRules } = await import('../../catalog/export.js');
   const catalog = loadCatalog(dir);
-  io.out(JSON.stringify({ rules: exportRules(catalog), hostRequirements: exportHostRequirements(catalog) }, null, 2) + '\n');
+  io.out(`${JSON.stringify({ rules: exportRules(catalog), hostRequirements: exportHostRequirements(catalog) }, null, 2)}\n`);
   return 0;
 }
 
@@ -46,7 +46,7 @@ export async function catalogList(io: Output, dir?: string): Promise<number> {
       lines.push(`  ${pl.id} (${pl.title})${methods.length ? `: ${methods.join(', ')}` : ''}`);
     }
   }
-  io.out(lines.join('\n') + '\n');
+  io.out(`${lines.join('\n')}\n`);
   return 0;
 }
 
@@ -69,11 +69,19 @@ export async function catalogShow(io: Output, product: string, platform: string 
   const p = catalog.products.get(product);
   if (!p) {
     const all = [...catalog.products.values()];
-    throw new InputError(`unknown product "${product}" (catalog has: ${all.map((x) => x.id).join(', ')})${didYouMean(product, all.map((x) => ({ name: x.id, title: x.title })))}`);
+    throw new InputError(
+      `unknown product "${product}" (catalog has: ${all.map((x) => x.id).join(', ')})${didYouMean(
+        product,
+        all.map((x) => ({ name: x.id, title: x.title })),
+      )}`,
+    );
   }
   if (platform && !p.platforms.some((x) => x.id === platform)) {
     throw new InputError(
-      `unknown platform "${platform}" for ${product} (platforms: ${p.platforms.map((x) => x.id).join(', ')})${didYouMean(platform, p.platforms.map((x) => ({ name: x.id, title: x.title })))}`,
+      `unknown platform "${platform}" for ${product} (platforms: ${p.platforms.map((x) => x.id).join(', ')})${didYouMean(
+        platform,
+        p.platforms.map((x) => ({ name: x.id, title: x.title })),
+      )}`,
     );
   }
   const rows = p.flows
@@ -82,7 +90,7 @@ export async function catalogShow(io: Output, product: string, platform: string 
   const head = ['platform', 'method', 'flow', 'ports', 'condition', 'purpose'];
   const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]!))).join('  ');
-  io.out([`${p.title} (${p.id})`, line(head), ...rows.map(line)].join('\n') + '\n');
+  io.out(`${[`${p.title} (${p.id})`, line(head), ...rows.map(line)].join('\n')}\n`);
   const req = p.requirements;
   if (req.account) io.out(`\naccount: ${req.account.user}, groups ${req.account.groups.join(', ')}\n`);
   for (const [role, s] of Object.entries(req.sudo)) io.out(`sudo (${role}, ${s.commands.length} commands): ${s.commands.join(' ')}\n`);

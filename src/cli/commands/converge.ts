@@ -45,20 +45,24 @@ export interface ConvergeArgs {
 function pruneOptions<T>(y: Argv<T>) {
   return y
     .option('prune', { type: 'string', array: true, describe: 'hosts that left the inventory: remove what vprov wrote there (needs --prune-inventory)' })
-    .option('prune-inventory', { type: 'string', describe: 'the inventory the pruned hosts were applied with (their connection data); alone, lists the hosts that left' });
+    .option('prune-inventory', {
+      type: 'string',
+      describe: 'the inventory the pruned hosts were applied with (their connection data); alone, lists the hosts that left',
+    });
 }
 
 async function checkPrune(args: ConvergeArgs): Promise<void> {
   const { InputError } = await import('../../core/errors.js');
-  if (args.prune && args.prune.length > 0 && !args.pruneInventory) throw new InputError('--prune needs --prune-inventory FILE: the inventory the hosts were applied with (how to reach them)');
-  if (args.prune && args.prune.some((h) => h.trim() === '')) throw new InputError('--prune: empty host name');
+  if (args.prune && args.prune.length > 0 && !args.pruneInventory)
+    throw new InputError('--prune needs --prune-inventory FILE: the inventory the hosts were applied with (how to reach them)');
+  if (args.prune?.some((h) => h.trim() === '')) throw new InputError('--prune: empty host name');
 }
 
 /** apply --take-over: explicit, per run, recorded in the report and the audit log. */
 export const takeOverOption = {
   type: 'boolean',
   default: false,
-  describe: 'apply to hosts another site owns (their record names that site), making them this site\'s; recorded in the audit log',
+  describe: "apply to hosts another site owns (their record names that site), making them this site's; recorded in the audit log",
 } as const;
 
 export function convergeOptions<T>(y: Argv<T>) {
@@ -69,8 +73,16 @@ export function convergeOptions<T>(y: Argv<T>) {
     .option('forks', forksOption)
     .option('connection', connectionOption)
     .option('ask-become-pass', askBecomePassOption)
-    .option('timeout', { ...timeoutOption, describe: 'seconds one host may take, all steps together; then its connection is closed and no further step starts' })
-    .option('lock-wait', { type: 'number', default: 120, coerce: seconds('lock-wait', 86_400), describe: "apply: seconds to wait for another run's lock on a host" })
+    .option('timeout', {
+      ...timeoutOption,
+      describe: 'seconds one host may take, all steps together; then its connection is closed and no further step starts',
+    })
+    .option('lock-wait', {
+      type: 'number',
+      default: 120,
+      coerce: seconds('lock-wait', 86_400),
+      describe: "apply: seconds to wait for another run's lock on a host",
+    })
     .option('audit-log', auditLogOption)
     .option('format', formatOption(['text', 'json'], 'text', 'text for people, json: one JSON document on stdout'))
     .option('catalog', catalogOption);
@@ -92,7 +104,11 @@ export const applyCommand: AddCommand = (y, { io, done, interrupt }) =>
       pruneOptions(convergeOptions(yy))
         .option('check', { type: 'boolean', default: false, describe: 'change nothing; report what would change' })
         .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' })
-        .option('reboot', { type: 'boolean', default: false, describe: 'reboot hosts whose SELinux change needs it (never without this flag), wait for SSH, verify' })
+        .option('reboot', {
+          type: 'boolean',
+          default: false,
+          describe: 'reboot hosts whose SELinux change needs it (never without this flag), wait for SSH, verify',
+        })
         .option('reboot-timeout', { type: 'number', default: 600, describe: 'seconds a rebooted host may take to answer SSH again' })
         .option('take-over', takeOverOption)
         .option('remove-accounts', {

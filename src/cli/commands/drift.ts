@@ -4,7 +4,18 @@ import type { Output } from '../output.js';
 import type { Interrupt } from '../../app/interrupt.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT_PENDING } from '../../core/exit.js';
-import { auditLogOption, catalogOption, forksOption, formatOption, inventoryOption, limitOption, outputOption, roleMapOption, timeoutOption, type AddCommand } from '../options.js';
+import {
+  auditLogOption,
+  catalogOption,
+  forksOption,
+  formatOption,
+  inventoryOption,
+  limitOption,
+  outputOption,
+  roleMapOption,
+  timeoutOption,
+  type AddCommand,
+} from '../options.js';
 
 export const DRIFT_FORMATS = ['text', 'json', 'junit', 'prometheus', 'html'] as const;
 export type DriftFormat = (typeof DRIFT_FORMATS)[number];

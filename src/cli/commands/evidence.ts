@@ -32,7 +32,14 @@ export const evidenceCommand: AddCommand = (y, { io, done }) =>
     (yy) =>
       yy
         .option('inventory', inventoryOption)
-        .option('format', formatOption(['md', 'html', 'json', 'prometheus', 'xccdf'], 'md', 'Markdown, self-contained HTML (prints on A4), JSON (docs/evidence.schema.json), a Prometheus textfile (counts per host and verdict) or XCCDF 1.2 results (OpenSCAP and compliance tools)'))
+        .option(
+          'format',
+          formatOption(
+            ['md', 'html', 'json', 'prometheus', 'xccdf'],
+            'md',
+            'Markdown, self-contained HTML (prints on A4), JSON (docs/evidence.schema.json), a Prometheus textfile (counts per host and verdict) or XCCDF 1.2 results (OpenSCAP and compliance tools)',
+          ),
+        )
         .option('output', outputOption)
         .option('forks', forksOption)
         .option('connection', connectionOption)
@@ -70,7 +77,9 @@ export async function runEvidence(args: EvidenceArgs, io: Output): Promise<numbe
   if (args.output) {
     const { writeAtomic } = await import('../../app/output-file.js');
     writeAtomic(args.output, body);
-    io.out(`evidence: ${r.verdict} — met ${r.counts.met}, not met ${r.counts.notMet}, not applicable ${r.counts.notApplicable}, not verifiable ${r.counts.notVerifiable}; ${args.format} written to ${args.output}\n`);
+    io.out(
+      `evidence: ${r.verdict} — met ${r.counts.met}, not met ${r.counts.notMet}, not applicable ${r.counts.notApplicable}, not verifiable ${r.counts.notVerifiable}; ${args.format} written to ${args.output}\n`,
+    );
   } else {
     io.out(body);
   }

@@ -42,7 +42,8 @@ export async function runInit(io: Output, a: InitArgs): Promise<number> {
     writeFileSync(a.output, text, { flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new InputError(`--output ${a.output}: the file exists; vprov init never overwrites a file (choose another name, or remove it)`);
+    if (code === 'EEXIST')
+      throw new InputError(`--output ${a.output}: the file exists; vprov init never overwrites a file (choose another name, or remove it)`);
     throw new InputError(`--output ${a.output}: cannot write (${code ?? (err as Error).message})`);
   }
   io.err(`wrote ${a.output}: fill in the addresses, then vprov inventory check -i ${a.output}\n`);

@@ -51,12 +51,20 @@ const acknowledgedNote = (warnings: readonly { acknowledged?: boolean }[]) => {
 export async function inventoryCheck(io: Output, file: string, roleMap: string[] | undefined, catalogDir?: string): Promise<number> {
   const result = await compileFile(io, file, roleMap, catalogDir);
   const rules = result.hosts.reduce((n, h) => n + h.firewall.rules.length, 0);
-  io.out(`${file}: ok — ${result.hosts.length} hosts, ${result.flows.length} flows selected, ${rules} firewall rules, ${result.warnings.length} warnings${acknowledgedNote(result.warnings)}\n`);
+  io.out(
+    `${file}: ok — ${result.hosts.length} hosts, ${result.flows.length} flows selected, ${rules} firewall rules, ${result.warnings.length} warnings${acknowledgedNote(result.warnings)}\n`,
+  );
   return 0;
 }
 
 /** Hosts × roles × flows as text, JSON (stdout holds only the JSON) or Graphviz dot. */
-export async function inventoryGraph(io: Output, file: string, format: 'text' | 'json' | 'dot', roleMap: string[] | undefined, catalogDir?: string): Promise<number> {
+export async function inventoryGraph(
+  io: Output,
+  file: string,
+  format: 'text' | 'json' | 'dot',
+  roleMap: string[] | undefined,
+  catalogDir?: string,
+): Promise<number> {
   const graph = await import('../../report/graph.js');
   const result = await compileFile(io, file, roleMap, catalogDir, format === 'json');
   io.out(format === 'json' ? graph.graphJson(result) : format === 'dot' ? graph.graphDot(result) : graph.graphText(result));
@@ -67,7 +75,7 @@ export async function inventoryGraph(io: Output, file: string, format: 'text' | 
 export async function inventorySchemaCmd(io: Output, output: string | undefined, catalogDir?: string): Promise<number> {
   const { loadCatalog } = await import('../../catalog/load.js');
   const { inventoryJsonSchema } = await import('../../inventory/json-schema.js');
-  const text = JSON.stringify(inventoryJsonSchema(loadCatalog(catalogDir)), null, 2) + '\n';
+  const text = `${JSON.stringify(inventoryJsonSchema(loadCatalog(catalogDir)), null, 2)}\n`;
   if (output === undefined || output === '-') {
     io.out(text);
     return 0;

@@ -11,7 +11,14 @@ export const reportCommand: AddCommand = (y, { io, done }) =>
         (c) =>
           c
             .positional('files', { type: 'string', array: true, demandOption: true, describe: 'JSON reports of the shards' })
-            .option('format', formatOption(['text', 'json', 'prometheus'], 'json', 'format of the merged report (prometheus: a textfile; one shard\'s report keeps its shard label)'))
+            .option(
+              'format',
+              formatOption(
+                ['text', 'json', 'prometheus'],
+                'json',
+                "format of the merged report (prometheus: a textfile; one shard's report keeps its shard label)",
+              ),
+            )
             .option('output', outputOption),
         (a) => done(reportMerge(a.files as string[], a.format, io, a.output)),
       )
@@ -27,7 +34,12 @@ export async function reportMerge(files: string[], format: string, io: Output, o
   ]);
   const merged = mergeReports(files.map(readReport));
   const code = exitCodeOf(merged);
-  const body = format === 'json' ? renderJson(merged, code) : format === 'prometheus' ? (await import('../../report/prometheus.js')).renderPrometheus(merged) : renderText(merged);
+  const body =
+    format === 'json'
+      ? renderJson(merged, code)
+      : format === 'prometheus'
+        ? (await import('../../report/prometheus.js')).renderPrometheus(merged)
+        : renderText(merged);
   if (output) (await import('../../app/output-file.js')).writeAtomic(output, body);
   else io.out(body);
   return code;

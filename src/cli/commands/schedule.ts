@@ -27,7 +27,11 @@ export const scheduleCommand: AddCommand = (y, { io, done }) =>
             .option('history', { type: 'string', describe: 'directory each run keeps its JSON report in' })
             .option('on-drift', { type: 'string', describe: 'shell command run with the JSON report on stdin when drift is found' })
             .option('user', { type: 'string', describe: 'user the unit and the cron line run as (default: the user running schedule install)' })
-            .option('verify', { type: 'boolean', default: true, describe: 'run the scheduled command once as that user before installing, and refuse when it fails (--no-verify: install untried)' }),
+            .option('verify', {
+              type: 'boolean',
+              default: true,
+              describe: 'run the scheduled command once as that user before installing, and refuse when it fails (--no-verify: install untried)',
+            }),
         (a) => done(scheduleInstall(a, io)),
       )
       .command('remove', 'remove the schedule', {}, (a) => done(scheduleRemove(a as never, io)))
@@ -38,8 +42,17 @@ export const scheduleCommand: AddCommand = (y, { io, done }) =>
         (c) =>
           c
             .option('kubernetes', { type: 'boolean', describe: 'print Kubernetes manifests' })
-            .option('prometheus-rules', { type: 'boolean', describe: 'print Prometheus alerting rules for the textfile metrics (drift, unreachable, failed, evidence not met, runs missing); --every sets how late a run may be' })
-            .option('shards', { type: 'number', default: 1, coerce: wholeNumber('shards', 1, 1000), describe: 'pods, each checking one deterministic share of the hosts' })
+            .option('prometheus-rules', {
+              type: 'boolean',
+              describe:
+                'print Prometheus alerting rules for the textfile metrics (drift, unreachable, failed, evidence not met, runs missing); --every sets how late a run may be',
+            })
+            .option('shards', {
+              type: 'number',
+              default: 1,
+              coerce: wholeNumber('shards', 1, 1000),
+              describe: 'pods, each checking one deterministic share of the hosts',
+            })
             .option('every', EVERY)
             .option('image', { type: 'string', default: 'vprov:latest', describe: 'container image with vprov' })
             .option('config-map', { type: 'string', default: 'vprov-inventory', describe: 'ConfigMap holding the inventory' })
@@ -100,7 +113,15 @@ export async function scheduleStatusCmd(a: ScheduleArgs, io: Output): Promise<nu
 }
 
 export async function scheduleExport(
-  a: ScheduleArgs & { kubernetes?: boolean; prometheusRules?: boolean; shards: number; image: string; configMap: string; sshSecret: string; reportsClaim: string },
+  a: ScheduleArgs & {
+    kubernetes?: boolean;
+    prometheusRules?: boolean;
+    shards: number;
+    image: string;
+    configMap: string;
+    sshSecret: string;
+    reportsClaim: string;
+  },
   io: Output,
 ): Promise<number> {
   const s = await import('../../app/schedule.js');
@@ -111,6 +132,16 @@ export async function scheduleExport(
     return 0;
   }
   if (!Number.isInteger(a.shards) || a.shards < 1 || a.shards > 1000) throw new InputError('--shards: a whole number from 1 to 1000');
-  io.out(s.kubernetesManifest({ name: a.name, shards: a.shards, schedule: s.parseEvery(a.every).cron, image: a.image, inventoryConfigMap: a.configMap, sshSecret: a.sshSecret, reportsClaim: a.reportsClaim }));
+  io.out(
+    s.kubernetesManifest({
+      name: a.name,
+      shards: a.shards,
+      schedule: s.parseEvery(a.every).cron,
+      image: a.image,
+      inventoryConfigMap: a.configMap,
+      sshSecret: a.sshSecret,
+      reportsClaim: a.reportsClaim,
+    }),
+  );
   return 0;
 }

@@ -29,12 +29,20 @@ export async function desiredFrom(fleet) {
   return fleet.each(async (h) => {
     const s = sections(await fleet.must(h, READ_DESIRED));
     // cat adds nothing and $(…) strips nothing here: file contents keep their final newline.
-    const vars = { nft_content: `${s.nft}`.replace(/\n$/, '') + '\n', live_table: s.live.replace(/\n$/, ''), selinux_line: s.selinux.trim() };
-    if (s.sudoers !== undefined) vars.sudoers_content = s.sudoers.replace(/\n$/, '') + '\n';
+    const vars = { nft_content: `${`${s.nft}`.replace(/\n$/, '')}\n`, live_table: s.live.replace(/\n$/, ''), selinux_line: s.selinux.trim() };
+    if (s.sudoers !== undefined) vars.sudoers_content = `${s.sudoers.replace(/\n$/, '')}\n`;
     if (s.account !== undefined) {
       const [homeShell, groups] = s.account.split('\n');
       const [home, shell] = homeShell.split(':');
-      vars.account = { home, shell, groups: groups.trim().split(/\s+/).filter((g) => g !== 'vprotect').join(',') };
+      vars.account = {
+        home,
+        shell,
+        groups: groups
+          .trim()
+          .split(/\s+/)
+          .filter((g) => g !== 'vprotect')
+          .join(','),
+      };
     }
     return vars;
   });
@@ -46,7 +54,9 @@ export function writeAnsible(dir, fleet, desired) {
   const inventory = join(dir, 'ansible-inventory.yml');
   writeFileSync(
     inventory,
-    stringify({ all: { hosts, vars: { ansible_user: 'ops', ansible_ssh_private_key_file: fleet.lab.keyFile, ansible_python_interpreter: '/usr/bin/python3' } } }),
+    stringify({
+      all: { hosts, vars: { ansible_user: 'ops', ansible_ssh_private_key_file: fleet.lab.keyFile, ansible_python_interpreter: '/usr/bin/python3' } },
+    }),
   );
   const playbook = join(dir, 'storware.yml');
   writeFileSync(
@@ -60,16 +70,35 @@ export function writeAnsible(dir, fleet, desired) {
         tasks: [
           {
             name: 'vprotect account',
-            'ansible.builtin.user': { name: 'vprotect', system: true, create_home: true, home: '{{ account.home }}', shell: '{{ account.shell }}', groups: '{{ account.groups }}', append: true },
+            'ansible.builtin.user': {
+              name: 'vprotect',
+              system: true,
+              create_home: true,
+              home: '{{ account.home }}',
+              shell: '{{ account.shell }}',
+              groups: '{{ account.groups }}',
+              append: true,
+            },
             when: 'account is defined',
           },
           {
             name: 'sudoers drop-in',
-            'ansible.builtin.copy': { dest: '/etc/sudoers.d/vprotect', content: '{{ sudoers_content }}', mode: '0440', owner: 'root', group: 'root', validate: 'visudo -cf %s' },
+            'ansible.builtin.copy': {
+              dest: '/etc/sudoers.d/vprotect',
+              content: '{{ sudoers_content }}',
+              mode: '0440',
+              owner: 'root',
+              group: 'root',
+              validate: 'visudo -cf %s',
+            },
             when: 'sudoers_content is defined',
           },
           { name: 'nft directory', 'ansible.builtin.file': { path: '/etc/vprov', state: 'directory', mode: '0755' } },
-          { name: 'persisted nft table', 'ansible.builtin.copy': { dest: '/etc/vprov/vprov.nft', content: '{{ nft_content }}', mode: '0644' }, register: 'nft_file' },
+          {
+            name: 'persisted nft table',
+            'ansible.builtin.copy': { dest: '/etc/vprov/vprov.nft', content: '{{ nft_content }}', mode: '0644' },
+            register: 'nft_file',
+          },
           {
             name: 'live nft table',
             'ansible.builtin.command': 'nft -s list table inet vprov',

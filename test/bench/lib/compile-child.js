@@ -16,7 +16,10 @@ for (let i = 0; i < n; i++) {
 }
 const dir = mkdtempSync(join(tmpdir(), 'vprov-bench-'));
 const file = join(dir, 'big.yaml');
-writeFileSync(file, stringify({ product: 'storware', platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { ceph: true, netcat: true } }], hosts }));
+writeFileSync(
+  file,
+  stringify({ product: 'storware', platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { ceph: true, netcat: true } }], hosts }),
+);
 const local = { user: 'bench', home: '/home/bench' };
 const t0 = performance.now();
 const catalog = loadCatalog(undefined, 'storware');
@@ -30,7 +33,7 @@ const t4 = performance.now();
 rmSync(dir, { recursive: true, force: true });
 const ms = (x) => Number(x.toFixed(1));
 process.stdout.write(
-  JSON.stringify({
+  `${JSON.stringify({
     hosts: n,
     rules: result.hosts.reduce((s, h) => s + h.firewall.rules.length, 0),
     catalogLoadMs: ms(t1 - t0),
@@ -38,5 +41,5 @@ process.stdout.write(
     compileMs: ms(t3 - t2),
     compileWarmMs: ms(t4 - t3),
     heapMb: ms(process.memoryUsage().heapUsed / 2 ** 20),
-  }) + '\n',
+  })}\n`,
 );

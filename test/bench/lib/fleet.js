@@ -38,7 +38,10 @@ echo "selinux=$(grep '^SELINUX=' /etc/selinux/config 2>/dev/null)"`;
 export async function startFleet(n, roleOf) {
   const names = Array.from({ length: n }, (_, i) => `h${i + 1}`);
   // Ten at a time: a 100-host fleet started at once misses its start-up timeout on two cores.
-  const lab = await startLab(names.map((name) => ({ name })), { parallel: 10 });
+  const lab = await startLab(
+    names.map((name) => ({ name })),
+    { parallel: 10 },
+  );
   const roles = Object.fromEntries(names.map((h, i) => [h, [roleOf(i)]]));
   const fleet = new Fleet(lab, roles);
   try {

@@ -17,27 +17,43 @@ export function resultsMarkdown(r) {
   out.push('| tool | phase | wall min (s) | wall median (s) | controller CPU median (s) | peak RSS |', '|---|---|---|---|---|---|');
   for (const [key, v] of Object.entries(f)) {
     const [tool, phase] = key.split('.');
-    out.push(`| ${tool} | ${phase} | ${s(v.wall.min)} | ${s(v.wall.median)} | ${s(v.cpu.median)} | ${tool === 'vprov' ? `${(v.rss.median / 1024).toFixed(0)} MB` : ''} |`);
+    out.push(
+      `| ${tool} | ${phase} | ${s(v.wall.min)} | ${s(v.wall.median)} | ${s(v.cpu.median)} | ${tool === 'vprov' ? `${(v.rss.median / 1024).toFixed(0)} MB` : ''} |`,
+    );
   }
   out.push('', '| ratio (median wall) | |', '|---|---|');
   for (const [k, v] of Object.entries(r.summary?.ratios ?? {})) out.push(`| ${k} | ${x(v)} |`);
-  out.push('', `Controller CPU per extra host (check phase, ${Math.floor(r.hosts / 2)} → ${r.hosts} hosts): ${Object.entries(r.summary?.cpuPerExtraHostMs ?? {}).map(([t, v]) => `${t} ${v.toFixed(1)} ms`).join(', ')}.`);
+  out.push(
+    '',
+    `Controller CPU per extra host (check phase, ${Math.floor(r.hosts / 2)} → ${r.hosts} hosts): ${Object.entries(r.summary?.cpuPerExtraHostMs ?? {})
+      .map(([t, v]) => `${t} ${v.toFixed(1)} ms`)
+      .join(', ')}.`,
+  );
   if (r.startup) {
     out.push('', '| start-up (9 runs) | wall min (ms) | wall median (ms) | CPU median (ms) |', '|---|---|---|---|');
-    for (const [k, v] of Object.entries(r.startup)) out.push(`| \`${k}\` | ${v.wall.min.toFixed(0)} | ${v.wall.median.toFixed(0)} | ${v.cpu.median === null ? '–' : v.cpu.median.toFixed(0)} |`);
+    for (const [k, v] of Object.entries(r.startup))
+      out.push(`| \`${k}\` | ${v.wall.min.toFixed(0)} | ${v.wall.median.toFixed(0)} | ${v.cpu.median === null ? '–' : v.cpu.median.toFixed(0)} |`);
   }
   if (r.compile && !r.compile.error) {
     const c = r.compile;
-    out.push('', `Compile of a ${c.hosts}-host inventory (${c.rules} rules, in-process): catalog ${c.catalogLoadMs} ms, inventory load ${c.inventoryLoadMs} ms, compile ${c.compileMs} ms (warm ${c.compileWarmMs} ms), heap ${c.heapMb} MB.`);
+    out.push(
+      '',
+      `Compile of a ${c.hosts}-host inventory (${c.rules} rules, in-process): catalog ${c.catalogLoadMs} ms, inventory load ${c.inventoryLoadMs} ms, compile ${c.compileMs} ms (warm ${c.compileWarmMs} ms), heap ${c.heapMb} MB.`,
+    );
   }
   if (r.scale?.sizes?.length) {
     out.push('', '| simulated hosts | first apply wall (s) | CPU (s) | peak RSS | drift wall (s) | CPU (s) | peak RSS |', '|---|---|---|---|---|---|---|');
     for (const row of r.scale.sizes) {
       const a = row.apply[0];
       const d = row.drift[0];
-      out.push(`| ${row.hosts} | ${s(a.wallMs)} | ${s(a.cpuMs)} | ${(a.rssKb / 1024).toFixed(0)} MB | ${s(d.wallMs)} | ${s(d.cpuMs)} | ${(d.rssKb / 1024).toFixed(0)} MB |`);
+      out.push(
+        `| ${row.hosts} | ${s(a.wallMs)} | ${s(a.cpuMs)} | ${(a.rssKb / 1024).toFixed(0)} MB | ${s(d.wallMs)} | ${s(d.cpuMs)} | ${(d.rssKb / 1024).toFixed(0)} MB |`,
+      );
     }
-    out.push('', `Growth per extra host: ${r.scale.growth.map((g) => `${g.from} → ${g.to}: drift CPU ${g.driftCpuMsPerHost.toFixed(2)} ms, drift wall ${g.driftWallMsPerHost.toFixed(2)} ms, RSS ${g.driftRssKbPerHost.toFixed(0)} KB, apply CPU ${g.applyCpuMsPerHost.toFixed(2)} ms`).join('; ')}.`);
+    out.push(
+      '',
+      `Growth per extra host: ${r.scale.growth.map((g) => `${g.from} → ${g.to}: drift CPU ${g.driftCpuMsPerHost.toFixed(2)} ms, drift wall ${g.driftWallMsPerHost.toFixed(2)} ms, RSS ${g.driftRssKbPerHost.toFixed(0)} KB, apply CPU ${g.applyCpuMsPerHost.toFixed(2)} ms`).join('; ')}.`,
+    );
   }
   const short = (p) => (p.length > 200 ? `${p.slice(0, 200)}…` : p);
   out.push(

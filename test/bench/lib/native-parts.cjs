@@ -19,6 +19,8 @@ if (process.env.VPROV_BENCH_NATIVE === 'off') {
 }
 
 process.on('exit', () => {
-  const native = Object.keys(Module._cache).filter((f) => f.endsWith('.node')).map((f) => f.split('/').pop());
+  const native = Object.keys(Module._cache)
+    .filter((f) => f.endsWith('.node'))
+    .map((f) => f.split('/').pop());
   process.stderr.write(`bench-native-modules: ${native.join(',') || 'none'}\n`);
 });

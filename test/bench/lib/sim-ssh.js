@@ -44,7 +44,7 @@ export const FAULTS = {
   'reset-apply': 'the connection is reset once the apply script has been sent',
   'stall-apply': 'the apply script never answers',
   slow: 'every answer comes late, within every limit',
-  'over-time': 'every step comes late: within each limit, past the host\'s --timeout for an apply',
+  'over-time': "every step comes late: within each limit, past the host's --timeout for an apply",
 };
 
 /** A small seeded generator (mulberry32): the same seed, the same faults on the same hosts. */

@@ -25,7 +25,12 @@ export async function startupFigures(cli, inventory) {
     await measure(cmd, args, { env });
     const runs = [];
     for (let i = 0; i < REPEAT; i++) runs.push(await measure(cmd, args, { env }));
-    out[name] = { wall: stats(runs.map((r) => r.wallMs)), cpu: stats(runs.map((r) => r.cpuMs)), rssKb: stats(runs.map((r) => r.rssKb)).median, code: runs[0].code };
+    out[name] = {
+      wall: stats(runs.map((r) => r.wallMs)),
+      cpu: stats(runs.map((r) => r.cpuMs)),
+      rssKb: stats(runs.map((r) => r.rssKb)).median,
+      code: runs[0].code,
+    };
   }
   return out;
 }

@@ -1,5 +1,6 @@
 /** The evidence report as JSON, Markdown and one self-contained HTML page (prints on A4). Pure. */
 import { render } from '../core/templates.js';
+import { markdownText } from './neutral.js';
 import { foreignLine } from './text.js';
 import type { EvidenceReport, EvidenceRow } from './evidence-schema.js';
 import { EVIDENCE_GROUPS } from '../resources/registry.js';
@@ -52,14 +53,16 @@ export function renderEvidenceHtml(r: EvidenceReport): string {
 
 /** Markdown: the same sections, for change tickets and wikis. */
 export function renderEvidenceMd(r: EvidenceReport): string {
-  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  // Host and inventory text is escaped (no HTML, links or column breaks); vprov's own <br> joins the pieces.
+  const cell = markdownText;
+  const cells = (parts: readonly string[]) => parts.map(markdownText).join('<br>');
   const out: string[] = [
     `# Requirements evidence: ${r.product.title}`,
     '',
     `**Overall verdict: ${r.verdict}** (exit code ${r.exitCode})`,
     '',
     `- site: ${r.site}`,
-    `- inventory: ${r.inventory}`,
+    `- inventory: ${markdownText(r.inventory)}`,
     `- platforms: ${r.platforms.map((p) => `${p.platform}${p.method ? ` / ${p.method}` : ''}${p.options.length ? ` (options: ${p.options.join(', ')})` : ''}`).join('; ')}`,
     `- catalog: ${r.catalog.file}, sha256 \`${r.catalog.sha256}\``,
     `- controller: ${r.controller.user}@${r.controller.host}`,
@@ -70,11 +73,11 @@ export function renderEvidenceMd(r: EvidenceReport): string {
     `met ${r.counts.met} · not met ${r.counts.notMet} · not applicable ${r.counts.notApplicable} · not verifiable ${r.counts.notVerifiable} · not applied / flagged ${r.notApplied.length}`,
     '',
   ];
-  for (const x of r.requirements.filter((y) => y.verdict === 'not met')) out.push(`- **not met**: ${x.host}: ${x.requirement} — ${x.reason ?? ''}`);
+  for (const x of r.requirements.filter((y) => y.verdict === 'not met')) out.push(`- **not met**: ${x.host}: ${cell(x.requirement)} — ${cell(x.reason ?? '')}`);
   out.push('', '## Hosts', '', '| host | address | roles | firewall | owner | read |', '|---|---|---|---|---|---|');
   for (const h of r.hosts)
     out.push(
-      `| ${h.host} | ${h.address} | ${h.roles.join(', ')} | ${h.managed ? (h.firewall ?? '') : 'not managed'} | ${h.owner ?? ''} | ${cell(h.status + (h.error ? `: ${h.error}` : ''))} |`,
+      `| ${h.host} | ${cell(h.address)} | ${h.roles.join(', ')} | ${h.managed ? (h.firewall ?? '') : 'not managed'} | ${cell(h.owner ?? '')} | ${cell(h.status + (h.error ? `: ${h.error}` : ''))} |`,
     );
   const other = r.hosts.filter((h) => h.foreign && (h.foreign.items.length > 0 || h.foreign.notes.length > 0 || h.foreign.errors?.length));
   if (other.length > 0) {
@@ -83,9 +86,9 @@ export function renderEvidenceMd(r: EvidenceReport): string {
       const f = h.foreign!;
       out.push(
         `- **${h.host}**`,
-        ...f.notes.map((n) => `  - ${n}`),
+        ...f.notes.map((n) => `  - ${cell(n)}`),
         ...f.items.map((i) => `  - ${cell(foreignLine(i))}`),
-        ...(f.errors ?? []).map((e) => `  - cannot read: ${e}`),
+        ...(f.errors ?? []).map((e) => `  - cannot read: ${cell(e)}`),
       );
     }
   }
@@ -94,12 +97,12 @@ export function renderEvidenceMd(r: EvidenceReport): string {
     if (rows.length === 0) continue;
     out.push('', `## ${g.title}`, '', '| host | requirement | found on the host | verdict | document, section |', '|---|---|---|---|---|');
     for (const x of rows) {
-      const req = [x.requirement, x.sources ? `from ${x.sources.join(', ')}` : '', context(x), x.rootEquivalent ? 'root-equivalent' : '']
-        .filter(Boolean)
-        .join('<br>');
+      const req = cells(
+        [x.requirement, x.sources ? `from ${x.sources.join(', ')}` : '', context(x), x.rootEquivalent ? 'root-equivalent' : ''].filter(Boolean),
+      );
       const verdict = x.verdict === 'not met' ? `**not met**` : x.verdict;
       out.push(
-        `| ${x.host} | ${cell(req)} | ${cell(x.found.join('<br>'))} | ${verdict}${x.reason ? `: ${cell(x.reason)}` : ''} | ${cell(x.documents.join(', '))}, ${cell(x.section)} |`,
+        `| ${x.host} | ${req} | ${cells(x.found)} | ${verdict}${x.reason ? `: ${cell(x.reason)}` : ''} | ${cell(x.documents.join(', '))}, ${cell(x.section)} |`,
       );
     }
   }

@@ -1,5 +1,6 @@
 /** Human-readable report: per-host changes and diffs, then an Ansible-style recap. */
 import type { ForeignItem, HostReport, ResourceReport, RunReport } from '../core/report.js';
+import { terminalLines } from './neutral.js';
 
 const LABEL: Record<ResourceReport['status'], string> = {
   ok: 'ok',
@@ -16,10 +17,11 @@ export function renderText(report: RunReport, opts: { diff?: boolean } = {}): st
   const out: string[] = [`site ${report.site}: vprov ${report.command} of ${report.inventory}`, ''];
   // Acknowledged in the inventory (acknowledge:): counted in the recap, not repeated.
   const shown = report.warnings.filter((w) => !w.acknowledged);
-  for (const w of shown) out.push(`warning: ${w.message}`);
+  for (const w of shown) out.push(...terminalLines(`warning: ${w.message}`, 3));
   if (shown.length) out.push('');
-  for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true, report.command === 'drift'), '');
-  if (report.connectivity) out.push(...connectivityBlock(report), '');
+  // Host text is neutralised line by line: no control character, no line at column 0 but the header.
+  for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true, report.command === 'drift').flatMap((l) => terminalLines(l, 6)), '');
+  if (report.connectivity) out.push(...connectivityBlock(report).flatMap((l) => terminalLines(l, 6)), '');
   out.push(...recap(report));
   return `${out.join('\n')}\n`;
 }

@@ -129,9 +129,9 @@ describe('a frozen host', () => {
       expectExited(r, 2 | 4);
       expect(existsSync(out)).toBe(true);
       const prom = readFileSync(out, 'utf8');
-      expect(prom).toContain(`vprov_host_up{host="${A}"} 1`);
-      expect(prom).toContain(`vprov_host_up{host="${B}"} 1`);
-      expect(prom).toContain(`vprov_host_up{host="${FZ}"} 0`);
+      expect(prom).toContain(`vprov_host_up{site="lab",host="${A}"} 1`);
+      expect(prom).toContain(`vprov_host_up{site="lab",host="${B}"} 1`);
+      expect(prom).toContain(`vprov_host_up{site="lab",host="${FZ}"} 0`);
     } finally {
       await docker('kill', ['-CONT', pid]);
     }
@@ -366,6 +366,7 @@ describe('audit', () => {
       'startedAt',
       'runId',
       'command',
+      'site',
       'controller',
       'user',
       'pid',

@@ -1,5 +1,5 @@
 /**
- * The first hour, end to end: `vprov init` for every product, its placeholders filled in with lab
+ * The first hour, end to end: `vprov init` for every product and for a two-product site, its placeholders filled in with lab
  * hosts (addresses, the SSH settings an operator adds), passes `inventory check` and applies on
  * real hosts over SSH: plan changes nothing, apply opens every source on its destination (read
  * from outside with docker exec), re-apply changes nothing.
@@ -17,12 +17,14 @@ import { loadInventory } from '../../src/inventory/load.js';
 import { compile } from '../../src/compile/compile.js';
 import type { RunReport } from '../../src/core/report.js';
 
-/** One starter per product; the widest (app-layering) needs ten hosts. */
+/** One starter per product, then a two-product site; the widest (app-layering) needs ten hosts. */
 const STARTERS: string[][] = [
   ['storware', '--platform', 'openstack', '--method', 'SSH transfer'],
   ['olvm'],
   ['coriolis', '--platform', 'openstack'],
   ['app-layering'],
+  // Several products make a site (products:, roles PRODUCT/ROLE) on the same lab hosts.
+  ['olvm', 'storware', '--platform', 'ovirt', '--method', 'Disk Image Transfer'],
 ];
 const HOSTS = 10;
 

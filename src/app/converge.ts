@@ -348,6 +348,7 @@ async function applyPlans(
   run: HostRun,
 ): Promise<ResourceReport[]> {
   const { plans, results, verifyFacts, facts: planned } = await runApply(conn, desired, firstPlans, facts, owner, opts, run);
+  const appliedAt = Date.now();
   if (results.size === 0) return plans.map((p) => toReport(p, p.status)); // another run did it meanwhile
   run.phase = 'after-apply';
   const failed = new Map<string, string>();
@@ -366,7 +367,21 @@ async function applyPlans(
       );
     }
   }
-  if (check !== conn) await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
+  // Each confirm script prints "confirmed" when it cancelled its rollback in time, else says the
+  // rollback already restored the previous state: both are shown (report note, recap), never guessed.
+  let confirmation: { seconds: number; confirmed: boolean; message: string } | undefined;
+  if (check !== conn) {
+    const r = await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
+    const seconds = Math.round((Date.now() - appliedAt) / 100) / 10;
+    const confirmed = r.code === 0 && r.stdout.split('\n').filter((l) => l.trim() === 'confirmed').length === confirm.length;
+    confirmation = {
+      seconds,
+      confirmed,
+      message: confirmed
+        ? `commit-confirmed: a new SSH connection confirmed the change after ${seconds} s; the rollback armed on the host is cancelled`
+        : `rolled back: the confirmation came ${seconds} s after the change, too late for the ${desired.firewall.confirmTimeout} s rollback timer, which restored the previous state (${(r.stderr || r.stdout).trim() || `exit ${r.code}`})`,
+    };
+  }
   checkTime(run);
   // The apply script printed the facts after its changes; read them anew only when they did not
   // come whole, or when the new connection must have its say (commit-confirmed).
@@ -385,6 +400,12 @@ async function applyPlans(
     if (before.status !== 'pending') return toReport(before, before.status);
     const error = failed.get(before.resource);
     if (error) return { ...toReport(before, 'failed'), error };
+    if (confirmation && before.confirmScript) {
+      if (!confirmation.confirmed) return { ...toReport(before, 'failed'), error: confirmation.message };
+      before.notes.push(confirmation.message);
+      const again = after.find((a) => a.resource === before.resource)!;
+      if (again.status === 'ok') return { ...toReport(before, 'changed'), rebootRequired: again.rebootRequired, confirmedAfterSeconds: confirmation.seconds };
+    }
     const again = after.find((a) => a.resource === before.resource)!;
     if (again.status === 'failed') return { ...toReport(again, 'failed'), changes: before.changes };
     if (again.status === 'pending') {

@@ -27,6 +27,8 @@ export interface ResourceReport {
   notes: string[];
   rebootRequired: boolean;
   error?: string;
+  /** a commit-confirmed change: seconds from the change to the new connection that confirmed it */
+  confirmedAfterSeconds?: number;
 }
 
 /** Something else that lets traffic in (or listens): seen, reported, never drift, never changed. */

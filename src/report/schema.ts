@@ -14,6 +14,7 @@ const resource = z.object({
   notes: z.array(z.string()),
   rebootRequired: z.boolean(),
   error: z.string().optional(),
+  confirmedAfterSeconds: z.number().optional(),
 });
 
 /** "Is anything else open?": what lets traffic in besides vprov's objects; reported, never drift. */

@@ -65,7 +65,7 @@ export function recap(report: RunReport): string[] {
   for (const h of report.hosts) {
     const count = (s: ResourceReport['status']) => h.resources.filter((r) => r.status === s).length;
     lines.push(
-      `${h.host.padEnd(width)} : ok=${count('ok') + count('not-applicable')} changed=${count('changed')} ${pendingWord}=${count('pending')} failed=${failedCount(h, count)} unreachable=${h.status === 'unreachable' ? 1 : 0} skipped=${h.status === 'skipped' ? 1 : 0}${h.rebootRequired ? ' reboot-required' : ''}`,
+      `${h.host.padEnd(width)} : ok=${count('ok') + count('not-applicable')} changed=${count('changed')} ${pendingWord}=${count('pending')} failed=${failedCount(h, count)} unreachable=${h.status === 'unreachable' ? 1 : 0} skipped=${h.status === 'skipped' ? 1 : 0}${h.rebootRequired ? ' reboot-required' : ''}${confirmedSuffix(h)}`,
     );
   }
   const by = (s: HostReport['status']) => report.hosts.filter((h) => h.status === s).length;
@@ -107,4 +107,10 @@ export function foreignLine(i: ForeignItem): string {
       ? 'listening, required by no document or site flow'
       : 'open, required by no document or site flow';
   return `${i.source}: ${i.what} — ${why}`;
+}
+
+/** A commit-confirmed change in the recap: how long its rollback stayed armed before the new connection confirmed it. */
+function confirmedSuffix(h: HostReport): string {
+  const seconds = h.resources.flatMap((r) => (r.confirmedAfterSeconds === undefined ? [] : [r.confirmedAfterSeconds]));
+  return seconds.length ? ` confirmed-after=${Math.max(...seconds)}s` : '';
 }

@@ -55,7 +55,9 @@ describe('the apply lock', () => {
     const r = await vprov('apply', '-i', inv);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     // the confirmation is shown: a note on the firewall and the time in the host's recap line
-    expect(r.stdout).toMatch(/note: commit-confirmed: a new SSH connection confirmed the change after \d+(\.\d)? s; the rollback armed on the host is cancelled/);
+    expect(r.stdout).toMatch(
+      /note: commit-confirmed: a new SSH connection confirmed the change after \d+(\.\d)? s; the rollback armed on the host is cancelled/,
+    );
     expect(r.stdout).toMatch(/^node1 *: ok=\d+ changed=\d+ .* confirmed-after=\d+(\.\d)?s$/m);
     // the timer is still armed (its sleep runs), yet nobody holds the lock
     expect((await lab.exec('node1', 'pgrep -f "sleep 300" >/dev/null && echo armed')).stdout).toBe('armed\n');

@@ -225,6 +225,8 @@ describe('schedule install --user: the schedule runs as that user, tried at inst
     writeFileSync(
       join(shared, name),
       stringify({
+        // the site the file's other tests applied hv1 with: a drift of another site would only say who owns it
+        site: 'lab',
         product: 'storware',
         platforms: [{ platform: 'openstack', method: 'SSH transfer' }],
         defaults: {

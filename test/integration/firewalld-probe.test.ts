@@ -3,7 +3,8 @@
  * firewall.client (≈35 instead of ≈75 ms of a host's CPU per facts run). It must print exactly
  * what the firewall.client version printed: that version is kept here as the oracle, and both
  * run on a real firewalld for generated sets of vprov's objects (ipsets of both families,
- * policies with and without a target, priority, zones and rich rules), written as permanent XML
+ * policies with and without a target, priority, zones and rich rules, and the active zones' own
+ * services, ports, rich rules and sources), written as permanent XML
  * and loaded with a reload. A firewalld that does not answer is an error in both, with its cause.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +31,12 @@ if hasattr(fw, "getPolicies"):
         if p.startswith("vprov-"):
             s = fw.getPolicySettings(p)
             out["policies"][p] = {"target": s.getTarget(), "priority": s.getPriority(), "ingress": s.getIngressZones(), "egress": s.getEgressZones(), "rules": s.getRichRules()}
+out["zones"] = {}
+names = set(fw.getActiveZones().keys())
+names.add(fw.getDefaultZone())
+for z in sorted(names):
+    s = fw.getZoneSettings(z)
+    out["zones"][z] = {"target": s.getTarget(), "services": s.getServices(), "ports": ["%s/%s" % (p, q) for p, q in s.getPorts()], "rich_rules": s.getRichRules(), "sources": s.getSources()}
 print(json.dumps(out))
 `;
 

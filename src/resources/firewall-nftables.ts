@@ -156,6 +156,8 @@ export function readNftFacts(raw: string | Record<string, string>): NftFacts | U
   } catch (err) {
     return err as UnreadableFactError;
   }
+  // The facts script always prints nft=yes|no: a missing line is damaged output, never "not installed".
+  if (kv.nft === undefined) return new UnreadableFactError("cannot read whether nft is installed from the host's facts: the nft= line is missing");
   const installed = yesNo(kv, 'nft');
   if (installed === undefined) return new UnreadableFactError(unreadableYesNo(kv, 'nft', 'whether nft is installed'));
   if (!installed) return { installed: false, items: [], actual: null, persisted, unit, dropin };

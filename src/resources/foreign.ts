@@ -113,7 +113,9 @@ export function foreignState(x: ForeignInput): ForeignState {
     const kv = keyValues(x.firewallRaw);
     let runtime: { zones?: unknown; zones_error?: string } = {};
     try {
-      runtime = JSON.parse(Buffer.from(kv.runtime ?? '', 'base64').toString('utf8')) as typeof runtime;
+      const parsed: unknown = JSON.parse(Buffer.from(kv.runtime ?? '', 'base64').toString('utf8'));
+      // a host may answer any JSON (null, a number): only an object is read further
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) runtime = parsed as typeof runtime;
     } catch {
       // the firewall resource already fails with the probe's output
     }

@@ -156,13 +156,9 @@ describe.each(['apply', 'drift'] as const)('%s of a fleet with 5%% faulty hosts'
         continue;
       }
       const statuses = [want.status].flat();
-      // The reason is the host's error, or (facts read but not understood) a failed resource's.
-      const why =
-        h.error ??
-        h.resources
-          .filter((r) => r.status === 'failed')
-          .map((r) => `${r.resource}: ${r.error}`)
-          .join('; ');
+      // The reason is the host's error, or (facts read but not understood) a failed resource's; a
+      // host can have both (a resource unreadable, and the simulator unable to answer the rest's apply).
+      const why = [h.error, ...h.resources.filter((r) => r.status === 'failed').map((r) => `${r.resource}: ${r.error}`)].filter(Boolean).join('; ');
       if (!statuses.includes(h.status) || !want.error.test(why))
         wrong.push(`${h.host} (${fault}): ${h.status}: ${why || 'no error'} — wanted ${statuses.join('|')} ${want.error}`);
       if (want.unknown && !h.resources.some((r) => r.status === 'unknown'))

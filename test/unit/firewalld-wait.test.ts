@@ -237,7 +237,7 @@ describe('a firewalld that is not running is named, never read as "nothing there
   const plan = (backend: 'firewalld' | 'auto', firewalldDown: { state: string; log: string }) =>
     planRaw(
       firewallResource,
-      `firewalld=no\nfirewalld_state=${firewalldDown.state}\nfirewalld_log=${Buffer.from(firewalldDown.log).toString('base64')}`,
+      `nft=no\nfirewalld=no\nfirewalld_state=${firewalldDown.state}\nfirewalld_log=${Buffer.from(firewalldDown.log).toString('base64')}`,
       { ...desired, firewall: { backend, sets: [], rules: [], inputPolicy: 'accept', sshAdminSources: [], confirmTimeout: 60 } } as HostDesired,
       { systemd: true },
     );

@@ -30,6 +30,8 @@ function inventory(selinux: string, firewall: string): string {
   writeFileSync(
     file,
     stringify({
+      // one site for every inventory this file writes for the guest (each file name would be a site of its own)
+      site: 'vm',
       product: 'storware',
       platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }],
       defaults: {

@@ -400,18 +400,19 @@ async function applyPlans(
     if (before.status !== 'pending') return toReport(before, before.status);
     const error = failed.get(before.resource);
     if (error) return { ...toReport(before, 'failed'), error };
-    if (confirmation && before.confirmScript) {
-      if (!confirmation.confirmed) return { ...toReport(before, 'failed'), error: confirmation.message };
-      before.notes.push(confirmation.message);
-      const again = after.find((a) => a.resource === before.resource)!;
-      if (again.status === 'ok') return { ...toReport(before, 'changed'), rebootRequired: again.rebootRequired, confirmedAfterSeconds: confirmation.seconds };
-    }
+    const confirmed = confirmation && before.confirmScript ? confirmation : undefined;
+    if (confirmed && !confirmed.confirmed) return { ...toReport(before, 'failed'), error: confirmed.message };
+    if (confirmed) before.notes.push(confirmed.message);
     const again = after.find((a) => a.resource === before.resource)!;
     if (again.status === 'failed') return { ...toReport(again, 'failed'), changes: before.changes };
     if (again.status === 'pending') {
       return { ...toReport(before, 'failed'), error: `not converged: still differs after apply: ${again.changes.join('; ')}` };
     }
-    return { ...toReport(before, 'changed'), rebootRequired: again.rebootRequired };
+    return {
+      ...toReport(before, 'changed'),
+      rebootRequired: again.rebootRequired,
+      ...(confirmed ? { confirmedAfterSeconds: confirmed.seconds } : {}),
+    };
   });
 }
 

@@ -137,7 +137,17 @@ export const inventorySchema = z
     flows: z.array(siteFlowSchema).default([]),
     defaults: z
       .object({
-        ssh: sshSchema.default({}),
+        // A host's address as everyone's default would send every host to one machine.
+        ssh: sshSchema
+          .superRefine((ssh, ctx) => {
+            if (ssh.host !== undefined)
+              ctx.addIssue({
+                code: 'custom',
+                path: ['host'],
+                message: "a host's own address cannot be a default for every host: set ssh.host or address on the host",
+              });
+          })
+          .default({}),
         firewall: firewallSchema.default('auto'),
         selinux: selinuxSchema.default('keep'),
         account: accountSchema.default({}),

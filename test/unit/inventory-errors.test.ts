@@ -49,7 +49,7 @@ const cases: [string, string, RegExp][] = [
   ['bad selinux mode', `${ok}defaults:\n  selinux: enforced\n`, /defaults\.selinux: .*(permissive|enforcing)/],
   ['bad ssh port', `${ok}defaults:\n  ssh: { port: 0 }\n`, /defaults\.ssh\.port: /],
   [
-    'one address as every host\'s default',
+    "one address as every host's default",
     `${ok}defaults:\n  ssh: { host: 192.0.2.9 }\n`,
     /defaults\.ssh\.host: a host's own address cannot be a default for every host: set ssh\.host or address on the host/,
   ],

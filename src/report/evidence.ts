@@ -48,7 +48,18 @@ export function renderEvidenceHtml(r: EvidenceReport): string {
         })),
     })).filter((g) => g.rows.length > 0),
     notApplied: r.notApplied.map((n) => ({ ...n, statusClass: cls(n.status), documents: n.documents.join(', ') })),
+    otherAccess: otherAccess(r).map((h) => ({
+      host: h.host,
+      lines: [...h.foreign.notes, ...h.foreign.items.map(foreignLine), ...(h.foreign.errors ?? []).map((e) => `cannot read: ${e}`)],
+    })),
   });
+}
+
+/** Hosts where something vprov does not own is open (or could not be read): every format lists them. */
+function otherAccess(r: EvidenceReport) {
+  return r.hosts.flatMap((h) =>
+    h.foreign && (h.foreign.items.length > 0 || h.foreign.notes.length > 0 || h.foreign.errors?.length) ? [{ host: h.host, foreign: h.foreign }] : [],
+  );
 }
 
 /** Markdown: the same sections, for change tickets and wikis. */
@@ -79,11 +90,11 @@ export function renderEvidenceMd(r: EvidenceReport): string {
     out.push(
       `| ${h.host} | ${cell(h.address)} | ${h.roles.join(', ')} | ${h.managed ? (h.firewall ?? '') : 'not managed'} | ${cell(h.owner ?? '')} | ${cell(h.status + (h.error ? `: ${h.error}` : ''))} |`,
     );
-  const other = r.hosts.filter((h) => h.foreign && (h.foreign.items.length > 0 || h.foreign.notes.length > 0 || h.foreign.errors?.length));
+  const other = otherAccess(r);
   if (other.length > 0) {
     out.push('', "## Anything else open (not vprov's: reported, never changed)", '');
     for (const h of other) {
-      const f = h.foreign!;
+      const f = h.foreign;
       out.push(
         `- **${h.host}**`,
         ...f.notes.map((n) => `  - ${cell(n)}`),

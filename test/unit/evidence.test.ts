@@ -316,6 +316,34 @@ describe('evidence reports', () => {
     expect(html.match(/class="not-met"/g)).toHaveLength(1);
   });
 
+  it("HTML and Markdown both list what else is open on a host (not vprov's), escaped", () => {
+    const foreign = {
+      filtered: true,
+      items: [
+        { kind: 'accept-rule' as const, source: 'inet filter input', what: 'tcp dport 8443 <b>', protocol: 'tcp', ports: ['8443'], required: false },
+        { kind: 'listener' as const, source: 'listening', what: 'tcp 0.0.0.0:9100', required: false, open: false },
+      ],
+      notes: ['nothing else filters <inbound>'],
+      errors: ['ss: not installed'],
+    };
+    const withForeign = { ...report, hosts: report.hosts.map((h, i) => (i === 0 ? { ...h, foreign } : h)) };
+    const host = withForeign.hosts[0]!.host;
+    const html = renderEvidenceHtml(withForeign);
+    expect(html).toContain('<section id="other-access">');
+    const section = html.slice(html.indexOf('<section id="other-access">'), html.indexOf('</section>', html.indexOf('<section id="other-access">')));
+    expect(section).toContain(`<b>${host}</b>`);
+    expect(section).toContain('inet filter input: tcp dport 8443 &lt;b&gt; — open, required by no document or site flow');
+    expect(section).toContain('listening: tcp 0.0.0.0:9100 — listening, required by no document or site flow');
+    expect(section).toContain('nothing else filters &lt;inbound&gt;');
+    expect(section).toContain('cannot read: ss: not installed');
+    const md = renderEvidenceMd(withForeign);
+    expect(md).toContain("## Anything else open (not vprov's: reported, never changed)");
+    expect(md).toContain('tcp 0.0.0.0:9100 — listening, required by no document or site flow');
+    // A report without foreign state has no such section in either format.
+    expect(renderEvidenceHtml(report)).not.toContain('other-access');
+    expect(renderEvidenceMd(report)).not.toContain('Anything else open');
+  });
+
   it('Markdown: one table row per requirement', () => {
     const md = renderEvidenceMd(report);
     expect(md.match(/^\| (node1|hv1|hv2) \| (?!192\.)/gm)).toHaveLength(requirements.length); // the hosts table rows start with the address

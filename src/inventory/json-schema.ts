@@ -6,9 +6,10 @@
  * check` makes them. Descriptions for editor hovers are added here, by path: a path the
  * generated schema lacks is an error, so they cannot drift away from the fields.
  *
- * Names are enums generated from the catalog, per product (`if product is X then …`), so an
- * editor completes them and flags a typo as the loader does: product, platform, method (its
- * title and the documents' headings for it), option, port parameter, role, host platform.
+ * Names are enums generated from the catalog, per product (`if product is X then …`, and for a
+ * site of several, under each `products:` key), so an editor completes them and flags a typo as
+ * the loader does: product, platform, method (its title and the documents' headings for it),
+ * option, port parameter, role (PRODUCT/ROLE in a site), host platform.
  */
 import * as z from 'zod';
 import { fileURLToPath } from 'node:url';
@@ -71,16 +72,14 @@ const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 /** One of these names; `false` (nothing allowed) when there are none: JSON Schema has no empty enum. */
 const oneOf = (xs: string[]) => (xs.length ? { enum: xs } : false);
 
-/** The names one product allows, as JSON Schema constraints on the inventory's fields. */
-function productNames(product: Product): Record<string, unknown> {
-  const platforms = product.platforms.map((p) => p.id);
-  const roles = sorted(Object.keys(product.roles));
+/** A `platforms:` entry of one product: its platforms, each platform's methods, its options. */
+function platformSelection(product: Product): Record<string, unknown> {
   const conditions = sorted(Object.keys(product.conditions));
   const methodsOf = (p: Product['platforms'][number]) => sorted(p.methods.flatMap((m) => (m === null ? [] : [m, ...methodHeadings(product, p.id, m)])));
-  const selection: Record<string, unknown> = {
+  return {
     type: 'object',
     properties: {
-      platform: { enum: platforms },
+      platform: { enum: product.platforms.map((p) => p.id) },
       options: { type: 'object', propertyNames: oneOf(conditions) },
     },
     allOf: product.platforms.map((p) => ({
@@ -88,11 +87,14 @@ function productNames(product: Product): Record<string, unknown> {
       then: methodsOf(p).length ? { type: 'object', properties: { method: { enum: methodsOf(p) } } } : { type: 'object', properties: { method: false } },
     })),
   };
+}
+
+const portNames = (product: Product) => ({ type: 'object', propertyNames: oneOf(sorted(Object.keys(product.params))) });
+
+/** Hosts' roles (and host platforms), and networks: keys when no site flow names networks of its own. */
+function hostAndNetworkNames(roles: string[], platforms: string[]): Record<string, unknown> {
   return {
-    type: 'object',
     properties: {
-      platforms: { type: 'array', items: selection },
-      ports: { type: 'object', propertyNames: oneOf(sorted(Object.keys(product.params))) },
       hosts: {
         type: 'object',
         additionalProperties: {
@@ -104,6 +106,45 @@ function productNames(product: Product): Record<string, unknown> {
     // Site flows (flows:) may name networks of their own: only without them is every key a role.
     if: { type: 'object', properties: { flows: { type: 'array' } }, required: ['flows'] },
     else: { type: 'object', properties: { networks: { type: 'object', propertyNames: { enum: roles } } } },
+  };
+}
+
+/** The names one product allows, as JSON Schema constraints on the inventory's fields. */
+function productNames(product: Product): Record<string, unknown> {
+  const names = hostAndNetworkNames(
+    sorted(Object.keys(product.roles)),
+    product.platforms.map((p) => p.id),
+  );
+  return {
+    type: 'object',
+    ...names,
+    properties: {
+      platforms: { type: 'array', items: platformSelection(product) },
+      ports: portNames(product),
+      ...(names.properties as Record<string, unknown>),
+    },
+  };
+}
+
+/** The site form (products:): each product's own names under its key; roles are PRODUCT/ROLE of any product. */
+function siteNames(products: Product[]): Record<string, unknown> {
+  const names = hostAndNetworkNames(
+    sorted(products.flatMap((p) => Object.keys(p.roles).map((r) => `${p.id}/${r}`))),
+    sorted(products.flatMap((p) => p.platforms.map((x) => x.id))),
+  );
+  return {
+    type: 'object',
+    ...names,
+    properties: {
+      products: {
+        type: 'object',
+        propertyNames: { enum: products.map((p) => p.id) },
+        properties: Object.fromEntries(
+          products.map((p) => [p.id, { type: 'object', properties: { platforms: { type: 'array', items: platformSelection(p) }, ports: portNames(p) } }]),
+        ),
+      },
+      ...(names.properties as Record<string, unknown>),
+    },
   };
 }
 
@@ -125,10 +166,13 @@ export function inventoryJsonSchema(catalog?: Catalog): Record<string, unknown> 
   if (catalog) {
     const products = [...catalog.products.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
     at(out, 'product').enum = products.map((p) => p.id);
-    out.allOf = products.map((p) => ({
-      if: { type: 'object', properties: { product: { const: p.id } }, required: ['product'] },
-      then: productNames(p),
-    }));
+    out.allOf = [
+      ...products.map((p) => ({
+        if: { type: 'object', properties: { product: { const: p.id } }, required: ['product'] },
+        then: productNames(p),
+      })),
+      { if: { type: 'object', properties: { products: { type: 'object' } }, required: ['products'] }, then: siteNames(products) },
+    ];
   }
   return out;
 }

@@ -93,6 +93,25 @@ describe('inventory JSON Schema', () => {
     expect(validate({ ...minimal, platforms: [{ platform: 'ovirt', method: 'Change-Block Tracking' }] })).toBe(true);
   });
 
+  describe('a site of several products (products:)', () => {
+    const site = {
+      site: 'dc1',
+      products: { olvm: { platforms: [{ platform: 'olvm' }] }, storware: { platforms: [{ platform: 'ovirt', method: 'Change-Block Tracking' }] } },
+      hosts: { e: { address: '192.0.2.5', roles: ['olvm/manager'] }, n: { address: '192.0.2.6', roles: ['storware/node'] } },
+    };
+    const typos: [string, object][] = [
+      ['a product id', { ...site, products: { ...site.products, storwar: { platforms: [{ platform: 'ovirt' }] } } }],
+      ['a platform of one product', { ...site, products: { ...site.products, olvm: { platforms: [{ platform: 'ovrit' }] } } }],
+      ['a method of one product', { ...site, products: { ...site.products, storware: { platforms: [{ platform: 'ovirt', method: 'CBT' }] } } }],
+      ['a port parameter', { ...site, products: { ...site.products, storware: { platforms: [{ platform: 'ovirt' }], ports: { netcta: ['16000'] } } } }],
+      ['a role', { ...site, hosts: { ...site.hosts, n: { address: '192.0.2.6', roles: ['storware/nodes'] } } }],
+      ['a role without its product', { ...site, hosts: { ...site.hosts, n: { address: '192.0.2.6', roles: ['node'] } } }],
+      ['a networks key that is no role (no site flows)', { ...site, networks: { 'storware/nod': ['10.0.0.0/24'] } }],
+    ];
+    it('accepts the site, as the loader does', () => expect(validate(site), JSON.stringify(validate.errors)).toBe(true));
+    it.each(typos)('rejects a typo in %s', (_what, doc) => expect(validate(doc)).toBe(false));
+  });
+
   it('vprov inventory schema prints it and --output writes it where the user wants', async () => {
     const printed = await vprov('inventory', 'schema');
     expect(printed.code).toBe(0);

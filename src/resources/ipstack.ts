@@ -172,8 +172,10 @@ export const ipstackResource: ResourceModule<'ipstack', IpstackFacts, IpstackRow
       return p;
     }
     const script: string[] = [];
+    // The drop-in is wanted while another file disables IPv6 (it stays there after apply: the
+    // drop-in outvotes it, so only a missing or different drop-in is a change), and kept right once written.
     const persistentOff = facts.lines.some((l) => l.file !== DROPIN && l.value !== '0');
-    if (persistentOff || (facts.dropin !== null && facts.dropin !== DROPIN_TEXT)) {
+    if ((persistentOff || facts.dropin !== null) && facts.dropin !== DROPIN_TEXT) {
       const offending = facts.lines.filter((l) => l.file !== DROPIN && l.value !== '0').map((l) => `${l.file}:${l.line}`);
       plan.changes.push(
         `${facts.dropin === null ? '+' : '~'} ${DROPIN} (net.ipv6.conf.all/default.disable_ipv6 = 0${offending.length ? `, read after ${offending.join(', ')}` : ''})`,

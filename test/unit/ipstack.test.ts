@@ -21,6 +21,10 @@ withModuleSlices(olvm, olvmHosts);
 const engine = olvmHosts.find((h) => h.name === 'engine')!;
 const SENTENCE = 'Oracle Linux Virtualization Manager requires IPv6 to remain enabled on the computer or virtual machine where you are running the Manager.';
 
+/** What vprov writes to its drop-in, as the facts script prints it. */
+const DROPIN_BASE64 = Buffer.from(
+  '# Managed by vprov: IPv6 stays enabled (the product documents require it).\nnet.ipv6.conf.all.disable_ipv6 = 0\nnet.ipv6.conf.default.disable_ipv6 = 0\n',
+).toString('base64');
 const v6 = (runtime: string, lines: string[] = [], boot = 'no', dropin = 'absent') =>
   [`runtime=${runtime}`, `boot_disabled=${boot}`, ...lines.map((l) => `line=${l}`), `dropin=${dropin}`].join('\n');
 
@@ -45,6 +49,27 @@ describe('ipstack: IPv6 kept enabled on the OLVM Manager (raw facts → plan)', 
         '~ net.ipv6.conf.all.disable_ipv6 1 → 0 (runtime)',
         '~ net.ipv6.conf.default.disable_ipv6 1 → 0 (runtime)',
       ],
+    ],
+    [
+      'the drop-in already written after that file (the re-apply): nothing to do',
+      v6(
+        '0 0',
+        [
+          '/etc/sysctl.d/90-noipv6.conf:1:net.ipv6.conf.all.disable_ipv6=1',
+          `${DROPIN}:2:net.ipv6.conf.all.disable_ipv6 = 0`,
+          `${DROPIN}:3:net.ipv6.conf.default.disable_ipv6 = 0`,
+        ],
+        'no',
+        DROPIN_BASE64,
+      ),
+      'ok',
+      [],
+    ],
+    [
+      'a drop-in of other content, after that file: rewritten',
+      v6('0 0', ['/etc/sysctl.d/90-noipv6.conf:1:net.ipv6.conf.all.disable_ipv6=1'], 'no', Buffer.from('# edited\n').toString('base64')),
+      'pending',
+      [`~ ${DROPIN} (net.ipv6.conf.all/default.disable_ipv6 = 0, read after /etc/sysctl.d/90-noipv6.conf:1)`],
     ],
     ['a file that sets 0 is no reason for a drop-in', v6('0 0', ['/usr/lib/sysctl.d/50-default.conf:3:net/ipv6/conf/default/disable_ipv6 = 0']), 'ok', []],
   ])('%s', (_, raw, status, changes) => {

@@ -1,7 +1,11 @@
 /** Shell completion offers names, not only commands and options: hosts, groups, products, platforms, methods. */
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { startVprov } from '../helpers/bin.js';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startVprov, VPROV_BIN } from '../helpers/bin.js';
 
 const INV = fileURLToPath(new URL('../../inventories/storware-openstack.yaml', import.meta.url));
 /** As the shell asks: the built CLI with yargs' completion request (it prints with console.log). */
@@ -34,6 +38,30 @@ describe('completion of names', () => {
       'SSH transfer',
     ]);
     expect(await complete('catalog', 'show', 'storware', '--platform', 'open')).toEqual(['opennebula', 'openshift', 'openstack']);
+  });
+
+  it('bash inserts a method title with spaces as one quoted word', async () => {
+    // The script `vprov completion` prints, run by bash itself as on <TAB>.
+    const script = (await startVprov(['completion'], { limitMs: 60_000 }).done).stdout;
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-completion-'));
+    writeFileSync(join(dir, 'completion.sh'), script);
+    const tab = (...words: string[]) =>
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `vprov() { "${process.execPath}" "${VPROV_BIN}" "$@"; }
+source "$0"; COMP_WORDS=(vprov "$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 ))
+_vprov_yargs_completions; printf '%s\\n' "\${COMPREPLY[@]}"`,
+          join(dir, 'completion.sh'),
+          ...words,
+        ],
+        { encoding: 'utf8' },
+      )
+        .split('\n')
+        .filter(Boolean);
+    expect(tab('init', 'storware', '--platform', 'ovirt', '--method', 'Disk')).toEqual(['"Disk Image Transfer"', '"Disk attachment"']);
+    expect(tab('init', 'storware', '--platform', 'ovirt', '--method', 'SSH')).toEqual(['"SSH transfer"']);
   });
 
   it('commands and options complete as before', async () => {

@@ -180,9 +180,9 @@ export async function prepareRun(opts: RunInput): Promise<{ inv: Inventory; comp
   const resolved = await resolveHostAddresses(inv);
   const sshConfigFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
   const sshConfig = existsSync(sshConfigFile) ? parseSshConfig(readFileSync(sshConfigFile, 'utf8')) : undefined;
-  const compiled = compile(inv, { resolved, local: { user: localUserName(), home: homedir() }, sshConfig });
-  // The resource modules that build their own slice (loaded here: not needed before the input is valid).
-  (await import('../resources/registry.js')).withModuleSlices(inv, compiled.hosts);
+  // The resource modules, each making its slice of every host (loaded here: not needed before the input is valid).
+  const { RESOURCES } = await import('../resources/registry.js');
+  const compiled = compile(inv, { modules: RESOURCES, resolved, local: { user: localUserName(), home: homedir() }, sshConfig });
   for (const w of compiled.warnings) if (!w.acknowledged) opts.onWarning?.(w.message);
   return { inv, compiled };
 }

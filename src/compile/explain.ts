@@ -7,8 +7,7 @@ import { InputError } from '../core/errors.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Inventory } from '../inventory/load.js';
 import type { CompileResult } from './compile.js';
-import { effectiveFlow, flowSelection, siteConditionOn } from './compile.js';
-import { noSourceReason, takesPart } from './edges.js';
+import { effectiveFlow, flowSelection, noSourceReason, siteConditionOn, takesPart } from './select.js';
 import { portsContain } from '../core/ports.js';
 
 export interface ExplainQuery {

@@ -3,10 +3,10 @@
  * sudo commands, the SELinux mode — as their union. Requirements that cannot be met together
  * (different SELinux modes, different account attributes for one user) are contradictions:
  * refused, unless a host-level inventory setting decides, and then the decision is recorded. Pure.
+ * The resource modules (account, sudoers, selinux) make their desired slices from this union.
  */
-import type { AccountDesired, SelinuxMode, SudoersDesired } from '../core/types.js';
+import type { SelinuxMode } from '../core/types.js';
 import type { Inventory, SiteProduct } from '../inventory/load.js';
-import { isRootEquivalent } from '../core/root-equivalent.js';
 
 export interface Decision {
   host: string;
@@ -20,9 +20,30 @@ export interface Decision {
   message: string;
 }
 
+/** The one service account the host's products ask for; home and shell as documented or decided (absent: none named). */
+export interface AccountUnion {
+  user: string;
+  /** every product's groups, sorted */
+  groups: string[];
+  home?: string;
+  shell?: string;
+}
+
+/** The documented sudo commands of the host's roles, merged (only when there is at least one). */
+export interface SudoUnion {
+  user: string;
+  /** the host's roles with a sudo list, qualified as the host holds them, sorted */
+  roles: string[];
+  commands: string[];
+  /** commands a product's catalog flags as root-equivalent */
+  flagged: ReadonlySet<string>;
+}
+
 export interface HostRequirements {
-  account: AccountDesired | null;
-  sudoers: SudoersDesired | null;
+  account: AccountUnion | null;
+  sudo: SudoUnion | null;
+  /** the service account a product of the inventory could ask of this host (whether or not its roles do) */
+  serviceAccount?: string;
   selinuxMode: SelinuxMode | 'keep';
   /** products whose documented SELinux modes do not include the mode applied */
   selinuxOff: { sp: SiteProduct; mode: SelinuxMode }[];
@@ -90,8 +111,8 @@ export function hostRequirements(inv: Inventory, name: string): HostRequirements
   // shell two products document differently is settled by the inventory's own setting.
   const withAccount = asking.filter(({ sp }) => sp.product.requirements.account);
   const users = [...new Set(withAccount.map(({ sp }) => sp.product.requirements.account!.user))];
-  let account: AccountDesired | null = null;
-  let sudoers: SudoersDesired | null = null;
+  let account: AccountUnion | null = null;
+  let sudo: SudoUnion | null = null;
   if (users.length > 1) {
     const who = withAccount.map(
       ({ sp }) =>
@@ -100,7 +121,7 @@ export function hostRequirements(inv: Inventory, name: string): HostRequirements
     contradictions.push(`host ${name}: two service accounts on one host are not supported: ${who.join('; ')}; give each product its own host`);
   } else if (users.length === 1) {
     const user = users[0]!;
-    const attr = (field: 'home' | 'shell', fallback: string): string => {
+    const attr = (field: 'home' | 'shell'): string | undefined => {
       const own = host.account?.[field] ?? data.defaults.account[field];
       const asked = withAccount.filter(({ sp }) => sp.product.requirements.account![field] !== undefined);
       const values = new Set(asked.map(({ sp }) => sp.product.requirements.account![field]!));
@@ -125,29 +146,23 @@ export function hostRequirements(inv: Inventory, name: string): HostRequirements
           });
         }
       }
-      return own ?? [...values][0] ?? fallback;
+      return own ?? [...values][0];
     };
+    const home = attr('home');
+    const shell = attr('shell');
     account = {
-      name: user,
+      user,
       groups: [...new Set(withAccount.flatMap(({ sp }) => sp.product.requirements.account!.groups))].sort(),
-      system: true,
-      home: attr('home', `/home/${user}`),
-      shell: attr('shell', '/bin/bash'),
+      ...(home !== undefined ? { home } : {}),
+      ...(shell !== undefined ? { shell } : {}),
     };
     const roles = withAccount
       .flatMap(({ sp, roles: rs }) => rs.map((r) => ({ sp, role: r, qualified: sp.prefix + r })))
       .sort((a, b) => (a.qualified < b.qualified ? -1 : a.qualified > b.qualified ? 1 : 0));
     const commands = [...new Set(roles.flatMap(({ sp, role }) => sp.product.requirements.sudo[role]!.commands))];
     const flagged = new Set(withAccount.flatMap(({ sp }) => sp.product.requirements.rootEquivalent));
-    if (commands.length > 0) {
-      sudoers = {
-        user,
-        file: user,
-        roles: roles.map((r) => r.qualified),
-        commands,
-        rootEquivalent: commands.filter((c) => flagged.has(c) || isRootEquivalent(c)),
-      };
-    }
+    if (commands.length > 0) sudo = { user, roles: roles.map((r) => r.qualified), commands, flagged };
   }
-  return { account, sudoers, selinuxMode, selinuxOff, contradictions, decisions };
+  const serviceAccount = inv.products.map((sp) => sp.product.requirements.account?.user).find((u) => u !== undefined);
+  return { account, sudo, ...(serviceAccount !== undefined ? { serviceAccount } : {}), selinuxMode, selinuxOff, contradictions, decisions };
 }

@@ -51,77 +51,13 @@ export interface SshTarget {
   proxyJump?: SshTarget;
 }
 
-/** A named set of source addresses of one family, owned by vprov on the host. */
-export interface SourceSet {
-  name: string;
-  family: Family;
-  /** canonical addresses or CIDRs, sorted */
-  elements: string[];
-}
-
-/** One inbound accept rule: sources in `set` may reach `ports` over `protocol`. */
-export interface FirewallRule {
-  set: string;
-  family: Family;
-  protocol: Protocol;
-  /** sorted, merged; "22" or "a-b"; empty for ICMP */
-  ports: string[];
-  /** flow ids the rule comes from (provenance for plan output) */
-  flows: string[];
-  purposes: string[];
-}
-
-export interface FirewallDesired {
-  backend: FirewallBackend;
-  /** accept: vprov only adds accepts; drop: vprov's chain drops all else (keeping SSH for admins) */
-  inputPolicy: 'accept' | 'drop';
-  sets: SourceSet[];
-  rules: FirewallRule[];
-  /** sources that keep SSH when inputPolicy is drop */
-  sshAdminSources: string[];
-  /** seconds before an unconfirmed risky change is rolled back on the host */
-  confirmTimeout: number;
-  /**
-   * A site's hosts (several products, or site flows): per rule, every product, document and
-   * section it serves, for the plan. Absent for one product alone, whose plan names the flows.
-   */
-  provenance?: string[];
-}
-
-export interface AccountDesired {
-  name: string;
-  groups: string[];
-  system: boolean;
-  home: string;
-  shell: string;
-}
-
-export interface SudoersDesired {
-  user: string;
-  /** file name under /etc/sudoers.d */
-  file: string;
-  /** roles whose documented command lists are merged here */
-  roles: string[];
-  commands: string[];
-  /** subset of commands that grant root to whoever may run them */
-  rootEquivalent: string[];
-}
-
-export interface SelinuxDesired {
-  mode: SelinuxMode | 'keep';
-}
-
 /**
- * Each resource module's slice of a host's desired state, keyed by its kind. A module added
- * later declares its own slice in its file, by augmentation:
+ * Each resource module's slice of a host's desired state, keyed by its kind. Every module
+ * declares its own slice in its file, by augmentation (src/resources/firewall.ts, account.ts, …):
  *   declare module '../core/types.js' { interface DesiredSlices { mykind: MyDesired | null } }
  */
-export interface DesiredSlices {
-  firewall: FirewallDesired;
-  account: AccountDesired | null;
-  sudoers: SudoersDesired | null;
-  selinux: SelinuxDesired;
-}
+// biome-ignore lint/suspicious/noEmptyInterface: filled by each resource module's augmentation
+export interface DesiredSlices {}
 
 /** A resource module's kind (see src/resources/registry.ts). */
 export type ResourceKind = keyof DesiredSlices;

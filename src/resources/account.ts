@@ -12,6 +12,20 @@ import { HOST_RECORD, recordedEntry } from './host-record.js';
 import { askingProducts, union, type ResourceModule, type RowBase } from './module.js';
 import { UnreadableFactError } from '../core/errors.js';
 
+export interface AccountDesired {
+  name: string;
+  groups: string[];
+  system: boolean;
+  home: string;
+  shell: string;
+}
+
+declare module '../core/types.js' {
+  interface DesiredSlices {
+    account: AccountDesired | null;
+  }
+}
+
 export interface AccountFacts {
   exists: boolean;
   /** the getent passwd line, when the user exists */
@@ -27,6 +41,12 @@ export type AccountRow = RowBase & { kind: 'account'; user: string; groups: stri
 export const accountResource: ResourceModule<'account', AccountFacts, AccountRow> = {
   kind: 'account',
   evidence: { kind: 'account', group: 'accounts', title: 'Service account and group' },
+  // null: no product asks for the account here; what vprov created is still checked (retired)
+  everyHost: true,
+
+  // The one service account of the host's products, as a system user; home and shell default as useradd's.
+  desired: ({ union: { account: a } }) =>
+    a ? { name: a.user, groups: a.groups, system: true, home: a.home ?? `/home/${a.user}`, shell: a.shell ?? '/bin/bash' } : null,
 
   probe(desired) {
     const a = desired.account;

@@ -8,7 +8,7 @@
  * with the rendered desired state.
  */
 import { firewalldRuntimeSchema, parseHostJson } from './host-data.js';
-import type { FirewallDesired } from '../core/types.js';
+import type { FirewallDesired } from './firewall-desired.js';
 import { base64OfFile, decodeBase64Fact, decodeFileFact, keyValues, q, runTemp, writeFileToWord } from './shell.js';
 import type { UnreadableFactError } from '../core/errors.js';
 import { render } from '../core/templates.js';

@@ -5,7 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import type { FirewallDesired, FirewallRule } from '../core/types.js';
+import type { FirewallDesired, FirewallRule } from './firewall-desired.js';
 import { addressInterval, familyOf, normalizeSources } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSetElements, type Json, type NftRuleSpec } from './nft-canonical.js';
 import { decodeBase64Fact, decodeFileFact, ensureDir, keyValues, q, readFileFact, runTemp, unreadableYesNo, writeFileToWord, yesNo } from './shell.js';

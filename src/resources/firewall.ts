@@ -4,7 +4,8 @@
  * has the same shape (detect, probe, parse, plan, remove); a new one is one more entry in
  * BACKENDS. Its evidence: one row per documented flow and destination host.
  */
-import { FIREWALL_BACKENDS, type FirewallBackend, type FirewallDesired, type Flow, type HostDesired, type Protocol } from '../core/types.js';
+import { FIREWALL_BACKENDS, type FirewallBackend, type Flow, type HostDesired, type Protocol } from '../core/types.js';
+import { firewallDesired, type FirewallDesired } from './firewall-desired.js';
 import { UnreadableFactError } from '../core/errors.js';
 import { NFT_FILE, planNftables, nftFactsScript, readNftFacts, removeNftables, type NftFacts } from './firewall-nftables.js';
 import {
@@ -21,10 +22,15 @@ import {
 } from './firewall-firewalld.js';
 import { admittingRules, firewalldAcceptRules, nftAcceptRules, type AcceptRule } from './evidence-facts.js';
 import { keyValues } from './shell.js';
-import { effectiveFlow, flowSelection, siteConditionOn } from '../compile/compile.js';
-import { noSourceReason, takesPart } from '../compile/edges.js';
+import { effectiveFlow, flowSelection, noSourceReason, siteConditionOn, takesPart } from '../compile/select.js';
 import { emptyPlan, failedPlan, type HostFacts, type ResourcePlan } from './types.js';
 import type { JudgeContext, NotApplied, ResourceModule, RowBase } from './module.js';
+
+declare module '../core/types.js' {
+  interface DesiredSlices {
+    firewall: FirewallDesired;
+  }
+}
 
 type Backend = Exclude<FirewallBackend, 'auto' | 'none'>;
 
@@ -106,6 +112,8 @@ export function flowLabel(f: Flow): string {
 export const firewallResource: ResourceModule<'firewall', FirewallFacts, FlowRow> = {
   kind: 'firewall',
   evidence: { kind: 'flow', group: 'flows', title: 'Firewall flows (per destination host)' },
+  everyHost: true,
+  desired: firewallDesired,
 
   probe(desired) {
     // Every backend's facts: `auto` is decided from the same round trip, and a backend not in

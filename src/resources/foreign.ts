@@ -5,7 +5,8 @@
  * Reported beside the plan, never drift, never changed.
  */
 import * as z from 'zod';
-import type { FirewallDesired, HostDesired } from '../core/types.js';
+import type { HostDesired } from '../core/types.js';
+import type { FirewallDesired } from './firewall-desired.js';
 import type { HostFacts, RawFacts } from './types.js';
 import { backendOf } from './firewall.js';
 import { readNftFacts } from './firewall-nftables.js';

@@ -11,30 +11,10 @@
 import type { HostDesired, ResourceKind } from '../core/types.js';
 import type { Probe } from '../core/report.js';
 import type { Inventory } from '../inventory/load.js';
-import type { Product } from '../catalog/model.js';
 import type { Edge } from '../compile/edges.js';
+import type { SliceContext } from '../compile/compile.js';
 import { describeError, UnreadableFactError } from '../core/errors.js';
 import type { HostFacts, ResourcePlan } from './types.js';
-
-/** What compile hands each module for one host: the inventory, the product and this host's share of the flows. */
-export interface DesiredContext {
-  inv: Inventory;
-  product: Product;
-  /** the host's name in the inventory */
-  name: string;
-  /** roles of the host that the catalog lists host requirements for (sorted) */
-  requirementRoles: string[];
-  /** edges whose destination is this host */
-  inbound: readonly Edge[];
-  /** compile warnings: a module adds its own */
-  warn: (code: string, message: string) => void;
-}
-
-/** What a module's desired() sees: the inventory and the host as compile made it. */
-export interface SliceContext {
-  inv: Inventory;
-  host: HostDesired;
-}
 
 /** Common part of an evidence row: what is proven, on which host, from which document. */
 export interface RowBase {
@@ -101,11 +81,13 @@ export interface JudgeContext {
 export interface ResourceModule<K extends ResourceKind = ResourceKind, F = unknown, R extends RowBase = RowBase> {
   kind: K;
   /**
-   * Its slice of a host's desired state, from catalog × inventory (pure); null: nothing wanted
-   * on this host, and the module is left out of the host's facts, plan and report. A module
-   * without it has its slice built by compile (the first four).
+   * Its slice of a host's desired state, from catalog × inventory and what compile shares (pure);
+   * null: nothing wanted on this host, and (unless `everyHost`) the module is left out of the
+   * host's facts, plan and report.
    */
-  desired?(ctx: SliceContext): HostDesired[K];
+  desired(ctx: SliceContext): HostDesired[K];
+  /** planned and reported on every host, its slice null or not (what vprov wrote is removed where nothing is wanted) */
+  everyHost?: boolean;
   /** sh fragment printing what this resource needs to know; its output is section `kind`. '' when nothing to read. */
   probe(desired: HostDesired): string;
   /** The only parser of this module's facts section: its facts, or why they cannot be read. */

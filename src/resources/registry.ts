@@ -10,18 +10,12 @@ import { sudoersResource } from './sudoers.js';
 import { ipstackResource } from './ipstack.js';
 import type { AnyModule } from './module.js';
 import type { HostDesired, ResourceKind } from '../core/types.js';
-import type { Inventory } from '../inventory/load.js';
 
 export const RESOURCES: readonly AnyModule[] = [firewallResource, accountResource, sudoersResource, selinuxResource, ipstackResource];
 
-/** Each module's own slice (the modules that build it themselves) added to the compiled hosts. */
-export function withModuleSlices(inv: Inventory, hosts: HostDesired[]): void {
-  for (const m of RESOURCES) if (m.desired) for (const host of hosts) (host as unknown as Record<string, unknown>)[m.kind] = m.desired({ inv, host });
-}
-
-/** The modules that have something to do on this host: a module with its own slice only where the slice is set. */
+/** The modules that have something to do on this host: every module on every host, except where its slice is null (unless `everyHost`). */
 export function resourcesFor(desired: HostDesired): readonly AnyModule[] {
-  return RESOURCES.filter((m) => !m.desired || desired[m.kind] != null);
+  return RESOURCES.filter((m) => m.everyHost || desired[m.kind] != null);
 }
 
 /** The resource kinds, in apply order (zod enums take a non-empty tuple). */

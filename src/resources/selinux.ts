@@ -8,6 +8,16 @@ import { decodeFileFact, keyValues, readFileFact, runTemp, writeFileToWord } fro
 import { emptyPlan } from './types.js';
 import { askingProducts, union, type ResourceModule, type RowBase } from './module.js';
 
+export interface SelinuxDesired {
+  mode: SelinuxMode | 'keep';
+}
+
+declare module '../core/types.js' {
+  interface DesiredSlices {
+    selinux: SelinuxDesired;
+  }
+}
+
 export type SelinuxRow = RowBase & { kind: 'selinux'; mode: SelinuxMode; documented: SelinuxMode | null };
 
 export const SELINUX_CONFIG = '/etc/selinux/config';
@@ -41,6 +51,9 @@ export function withConfigMode(config: string, mode: SelinuxMode): string {
 export const selinuxResource: ResourceModule<'selinux', SelinuxFacts, SelinuxRow> = {
   kind: 'selinux',
   evidence: { kind: 'selinux', group: 'selinux', title: 'SELinux mode' },
+  everyHost: true,
+  // keep: no product asks anything of the host, or the inventory says so
+  desired: ({ union }) => ({ mode: union.selinuxMode }),
 
   probe(desired) {
     if (desired.selinux.mode === 'keep') return '';

@@ -4,7 +4,8 @@
  * checked again with `visudo -c` and the previous file restored when that fails.
  */
 import { createTwoFilesPatch } from 'diff';
-import type { HostDesired, SudoersDesired } from '../core/types.js';
+import type { HostDesired } from '../core/types.js';
+import { isRootEquivalent } from '../core/root-equivalent.js';
 import { decodeBase64Fact, decodeFileFact, q, readFileFact, runTemp, writeFileToWord } from './shell.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, notNeeded, type HostFacts, type ResourcePlan } from './types.js';
@@ -13,6 +14,23 @@ import { HOST_RECORD, recordedEntry } from './host-record.js';
 import { effectProblem, parseSudoList, type SudoView } from './sudo-effect.js';
 import { grantFor } from './evidence-facts.js';
 import type { NotApplied, ResourceModule, RowBase } from './module.js';
+
+export interface SudoersDesired {
+  user: string;
+  /** file name under /etc/sudoers.d */
+  file: string;
+  /** roles whose documented command lists are merged here */
+  roles: string[];
+  commands: string[];
+  /** subset of commands that grant root to whoever may run them */
+  rootEquivalent: string[];
+}
+
+declare module '../core/types.js' {
+  interface DesiredSlices {
+    sudoers: SudoersDesired | null;
+  }
+}
 
 export const SUDOERS_DIR = '/etc/sudoers.d';
 
@@ -51,6 +69,20 @@ export type SudoRow = RowBase & { kind: 'sudo'; user: string; command: string; r
 export const sudoersResource: ResourceModule<'sudoers', SudoersFacts, SudoRow> = {
   kind: 'sudoers',
   evidence: { kind: 'sudo', group: 'sudo', title: 'sudo commands (per host)' },
+  // null: no role here has sudo commands; a drop-in vprov wrote is still checked (retired)
+  everyHost: true,
+
+  // The drop-in is named after the user; a command is root-equivalent when the catalog flags it or it is one by its nature.
+  desired: ({ union: { sudo } }) =>
+    sudo
+      ? {
+          user: sudo.user,
+          file: sudo.user,
+          roles: sudo.roles,
+          commands: sudo.commands,
+          rootEquivalent: sudo.commands.filter((c) => sudo.flagged.has(c) || isRootEquivalent(c)),
+        }
+      : null,
 
   probe(desired) {
     if (!desired.sudoers) return desired.retired?.sudoersFile ? readFileFact('content', `${SUDOERS_DIR}/${desired.retired.sudoersFile}`) : '';

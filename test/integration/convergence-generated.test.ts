@@ -21,7 +21,7 @@ import { catalog, inventoryOf } from '../helpers/catalog.js';
 import { inventoryCase, type Case } from '../helpers/generate.js';
 import { expectedBoxes, ipRange, normalForm, type Box } from '../helpers/oracle.js';
 import { exportRules } from '../../src/catalog/export.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { desiredTable, liveControllers, planNftables, renderTable } from '../../src/resources/firewall-nftables.js';
 import { canonicalFirewalld, desiredFirewalld, type FirewalldState } from '../../src/resources/firewall-firewalld.js';
 import { startLab, type Lab } from '../lab/hosts.js';

@@ -14,7 +14,7 @@ import { listedIPv4 } from '../helpers/addresses.js';
 import { catalog } from '../helpers/catalog.js';
 import { ADDRESS_PLACEHOLDER, CIDR_PLACEHOLDER } from '../../src/app/init.js';
 import { loadInventory } from '../../src/inventory/load.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import type { RunReport } from '../../src/core/report.js';
 
 /** One starter per product, then a two-product site; the widest (app-layering) needs ten hosts. */

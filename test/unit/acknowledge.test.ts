@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInventory } from '../../src/inventory/load.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { prepareRun } from '../../src/app/converge-all.js';
 import { renderText } from '../../src/report/text.js';
 import type { RunReport } from '../../src/core/report.js';

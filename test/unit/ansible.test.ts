@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadInventory } from '../../src/inventory/load.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { catalog } from '../helpers/catalog.js';
 import { vprov } from '../helpers/cli.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { mergePorts } from '../../src/core/ports.js';
 import { inventoryOf } from '../helpers/catalog.js';
 

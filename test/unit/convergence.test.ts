@@ -8,9 +8,10 @@ import { addressInterval, canonicalAddress, cidrProblem, intervalSetText, normal
 import { mergePorts } from '../../src/core/ports.js';
 import { liveControllers, planNftables, shadowNotes } from '../../src/resources/firewall-nftables.js';
 import { planFirewalld, versionBefore } from '../../src/resources/firewall-firewalld.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { inventoryOf } from '../helpers/catalog.js';
-import type { FirewallDesired, HostDesired } from '../../src/core/types.js';
+import type { HostDesired } from '../../src/core/types.js';
+import type { FirewallDesired } from '../../src/resources/firewall-desired.js';
 import { firewalldFacts, nftFacts, planRaw } from '../helpers/facts.js';
 import { firewallResource } from '../../src/resources/firewall.js';
 

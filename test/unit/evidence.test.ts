@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { cidrContains } from '../../src/core/net.js';
 import { admittingRules, firewalldAcceptRules, grantFor, nftAcceptRules, type AcceptRule } from '../../src/resources/evidence-facts.js';
 import { parseSudoList } from '../../src/resources/sudo-effect.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { requirementsOf } from '../../src/compile/requirements.js';
 import { judge, type HostReading } from '../../src/app/evidence-verdicts.js';
 import { evidenceSchema, type EvidenceReport } from '../../src/report/evidence-schema.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { explain, parseTarget } from '../../src/compile/explain.js';
 import { explainJson, explainText } from '../../src/report/explain.js';
 import { requirementsOf } from '../../src/compile/requirements.js';

@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { loadInventory } from '../../src/inventory/load.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { convergeAll } from '../../src/app/converge-all.js';
 import { convergeHost } from '../../src/app/converge.js';
 import { collectEvidence } from '../../src/app/evidence.js';

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { loadInventory } from '../../src/inventory/load.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { convergeAll } from '../../src/app/converge-all.js';
 import { collectEvidence } from '../../src/app/evidence.js';
 import { factsFromOutput } from '../../src/resources/facts.js';

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { starterInventory, ADDRESS_PLACEHOLDER, CIDR_PLACEHOLDER } from '../../src/app/init.js';
 import { parseInventory } from '../../src/inventory/load.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { inventoryJsonSchema, SHIPPED_SCHEMA } from '../../src/inventory/json-schema.js';
 import { catalog } from '../helpers/catalog.js';
 import { vprov } from '../helpers/cli.js';

@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ipstackResource, DROPIN } from '../../src/resources/ipstack.js';
-import { withModuleSlices } from '../../src/resources/registry.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { exportHostRequirements } from '../../src/catalog/export.js';
 import { catalog, inventoryOf } from '../helpers/catalog.js';
 import { planRaw } from '../helpers/facts.js';
@@ -17,7 +16,6 @@ const olvm = inventoryOf({
   hosts: { engine: { address: '192.0.2.50', roles: ['manager'] }, kvm1: { address: '192.0.2.51', roles: ['kvm-host'] } },
 });
 const olvmHosts = compile(olvm).hosts;
-withModuleSlices(olvm, olvmHosts);
 const engine = olvmHosts.find((h) => h.name === 'engine')!;
 const SENTENCE = 'Oracle Linux Virtualization Manager requires IPv6 to remain enabled on the computer or virtual machine where you are running the Manager.';
 
@@ -115,7 +113,6 @@ describe('ipstack: the App Layering appliance has an IPv4 address (verified only
     hosts: { appliance: { address: '192.0.2.30', roles: ['appliance'] } },
   });
   const hosts = compile(inv).hosts;
-  withModuleSlices(inv, hosts);
   const appliance = hosts[0]!;
 
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalFromJson, sortValues } from '../../src/resources/nft-canonical.js';
 import { canonicalTable, desiredTable, renderTable, shadowNotes } from '../../src/resources/firewall-nftables.js';
-import type { FirewallDesired } from '../../src/core/types.js';
+import type { FirewallDesired } from '../../src/resources/firewall-desired.js';
 
 const fw: FirewallDesired = {
   backend: 'nftables',

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { accountResource } from '../../src/resources/account.js';
 import { sudoersResource } from '../../src/resources/sudoers.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { requirementsOf } from '../../src/compile/requirements.js';
 import { explain } from '../../src/compile/explain.js';
 import { overallVerdict } from '../../src/app/evidence.js';

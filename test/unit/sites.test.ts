@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../../src/catalog/load.js';
 import { loadInventory, parseInventory } from '../../src/inventory/load.js';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { explain } from '../../src/compile/explain.js';
 import { requirementsOf } from '../../src/compile/requirements.js';
 import { desiredTable, renderTable } from '../../src/resources/firewall-nftables.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compile } from '../../src/compile/compile.js';
+import { compile } from '../helpers/compile.js';
 import { parseHop, parseSshConfig } from '../../src/transport/ssh-config.js';
 import { connectLocal } from '../../src/transport/local.js';
 import { inventoryOf } from '../helpers/catalog.js';

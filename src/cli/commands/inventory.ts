@@ -33,10 +33,11 @@ async function compileFile(io: Output, file: string, roleMap: string[] | undefin
   const { loadCatalog } = await import('../../catalog/load.js');
   const { loadInventory } = await import('../../inventory/load.js');
   const { compile } = await import('../../compile/compile.js');
+  const { RESOURCES } = await import('../../resources/registry.js');
   const onNotice = quiet ? undefined : (m: string) => io.err(`note: ${m}\n`);
   const { resolveHostAddresses } = await import('../../app/resolve.js');
   const inv = loadInventory(file, loadCatalog(catalogDir), { roleMap, onNotice });
-  const result = compile(inv, { resolved: await resolveHostAddresses(inv) });
+  const result = compile(inv, { modules: RESOURCES, resolved: await resolveHostAddresses(inv) });
   if (!quiet) for (const w of result.warnings) if (!w.acknowledged) io.err(`warning: ${w.message}\n`);
   return result;
 }

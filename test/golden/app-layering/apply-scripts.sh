@@ -48,6 +48,10 @@ echo '@@vprov:selinux@@'
 {
 :
 } 2>/dev/null
+echo '@@vprov:ipstack@@'
+{
+if command -v ip >/dev/null 2>&1; then echo ipv4_read=yes; ip -4 -o addr show scope global | while read -r n i f a r; do echo "ipv4=$a $i"; done; else echo ipv4_read=no; fi
+} 2>/dev/null
 echo '@@vprov:end@@'
 
 } 2>/dev/null )

@@ -107,6 +107,13 @@ echo '@@vprov:selinux@@'
 {
 :
 } 2>/dev/null
+echo '@@vprov:ipstack@@'
+{
+if [ -d /proc/sys/net/ipv6 ]; then read -r a < /proc/sys/net/ipv6/conf/all/disable_ipv6; read -r d < /proc/sys/net/ipv6/conf/default/disable_ipv6; echo "runtime=$a $d"; else echo runtime=absent; fi
+read -r c < /proc/cmdline; case " $c " in *' ipv6.disable=1 '*) echo boot_disabled=yes ;; *) echo boot_disabled=no ;; esac
+grep -HnE '^[[:space:]]*-?net[./]ipv6[./]conf[./](all|default)[./]disable_ipv6[[:space:]]*=' /etc/sysctl.conf /etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf 2>/dev/null | sed 's/^/line=/'
+if [ -f '/etc/sysctl.d/zz-vprov-ipv6.conf' ]; then printf dropin=; { base64 -w0 < '/etc/sysctl.d/zz-vprov-ipv6.conf' || printf '%s' '!unreadable'; }; echo; else echo dropin=absent; fi
+} 2>/dev/null
 echo '@@vprov:end@@'
 
 } 2>/dev/null )
@@ -128,14 +135,25 @@ rm -f '/etc/firewalld/policies/vprov-in.xml'
 ) 2>&1
 rc_firewall=$?
 echo "rc=$rc_firewall"
+echo '@@vprov:apply-ipstack@@'
+( set -e
+{ [ -d '/etc/sysctl.d' ] || mkdir -p '/etc/sysctl.d'; }
+if ! printf '%s' 'IyBNYW5hZ2VkIGJ5IHZwcm92OiBJUHY2IHN0YXlzIGVuYWJsZWQgKHRoZSBwcm9kdWN0IGRvY3VtZW50cyByZXF1aXJlIGl0KS4KbmV0LmlwdjYuY29uZi5hbGwuZGlzYWJsZV9pcHY2ID0gMApuZXQuaXB2Ni5jb25mLmRlZmF1bHQuZGlzYWJsZV9pcHY2ID0gMAo=' | base64 -d > '/etc/sysctl.d/zz-vprov-ipv6.conf.'"${VPROV_RUN:-0}"'.vprov-new'; then rm -f '/etc/sysctl.d/zz-vprov-ipv6.conf.'"${VPROV_RUN:-0}"'.vprov-new'; exit 3; fi
+chmod 0644 '/etc/sysctl.d/zz-vprov-ipv6.conf.'"${VPROV_RUN:-0}"'.vprov-new'
+mv -f '/etc/sysctl.d/zz-vprov-ipv6.conf.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/sysctl.d/zz-vprov-ipv6.conf'
+if ! out=$(echo 0 2>&1 > /proc/sys/net/ipv6/conf/all/disable_ipv6); then echo "cannot enable IPv6 at runtime: writing /proc/sys/net/ipv6/conf/all/disable_ipv6 failed: $out" >&2; exit 3; fi
+if ! out=$(echo 0 2>&1 > /proc/sys/net/ipv6/conf/default/disable_ipv6); then echo "cannot enable IPv6 at runtime: writing /proc/sys/net/ipv6/conf/default/disable_ipv6 failed: $out" >&2; exit 3; fi
+) 2>&1
+rc_ipstack=$?
+echo "rc=$rc_ipstack"
 echo '@@vprov:record@@'
 vprov_w=''
 if [ "$rc_firewall" = 0 ]; then vprov_add='{"kind":"firewall-nftables","name":"table inet vprov","path":"/etc/vprov/vprov.nft"}'; else vprov_add=''; fi
 [ -z "$vprov_add" ] || vprov_w="${vprov_w:+$vprov_w,}$vprov_add"
 ( umask 077; { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; } && printf '%s%s%s\n' '{"version":1,"site":"olvm","controller":"ops@controller","updated":"2026-01-01T00:00:00.000Z","runId":"abc123","written":[' "$vprov_w" ']}' > '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && chmod 600 '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new' '/etc/vprov/host.json' ) 2>/dev/null
 vprov_record_rc=$?; [ "$vprov_record_rc" = 0 ] || rm -f '/etc/vprov/host.json.'"${VPROV_RUN:-0}"'.vprov-new'; echo "record_rc=$vprov_record_rc"
-{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"engine","site":"olvm","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @console_client_v4 && tcp.dport == 2222 accept # olvm/olvm/engine-host-firewall-requirements/6","+ rule input: ip.saddr == @data_warehouse_v4 && tcp.dport == 5432 accept # olvm/olvm/engine-host-firewall-requirements/9","+ rule input: ip.saddr == @data_warehouse_v4 && udp.dport == 5432 accept # olvm/olvm/engine-host-firewall-requirements/10","+ rule input: ip.saddr == @external_v4 && tcp.dport == 22,5432 accept # olvm/olvm/engine-host-firewall-requirements/11 +1","+ rule input: ip.saddr == @external_v4 && udp.dport == 5432 accept # olvm/olvm/engine-host-firewall-requirements/12","+ rule input: ip.saddr == @kvm_host_v4 && meta.l4proto == icmp accept # olvm/olvm/engine-host-firewall-requirements/1","+ rule input: ip.saddr == @kvm_host_v4 && tcp.dport == 80,443 accept # olvm/olvm/engine-host-firewall-requirements/4","+ rule input: ip.saddr == @portal_client_v4 && tcp.dport == 80,443,6100,54323 accept # olvm/olvm/engine-host-firewall-requirements/13 +2","+ rule input: ip.saddr == @rest_client_v4 && tcp.dport == 80,443 accept # olvm/olvm/engine-host-firewall-requirements/5","+ rule input: ip6.saddr == @kvm_host_v6 && meta.l4proto == ipv6-icmp accept # olvm/olvm/engine-host-firewall-requirements/1","+ rule input: ip6.saddr == @kvm_host_v6 && tcp.dport == 80,443 accept # olvm/olvm/engine-host-firewall-requirements/4","+ set console_client_v4 ipv4_addr flags interval { 10.20.0.0/16 }","+ set data_warehouse_v4 ipv4_addr flags interval { 192.0.2.60 }","+ set external_v4 ipv4_addr flags interval { 10.99.0.10 }","+ set kvm_host_v4 ipv4_addr flags interval { 192.0.2.51-192.0.2.52 }","+ set kvm_host_v6 ipv6_addr flags interval { fd00:50::53 }","+ set portal_client_v4 ipv4_addr flags interval { 10.20.0.0/16 }","+ set rest_client_v4 ipv4_addr flags interval { 10.30.0.0/24 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"]},"results":{"firewall":%d}}\n' "$rc_firewall" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
-case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
+{ { [ -d '/var/lib/vprov' ] || mkdir -p '/var/lib/vprov'; } && printf '{"runId":"abc123","time":"(now)","controller":"controller","user":"ops","pid":4242,"vprovVersion":"0.0.0","host":"engine","site":"olvm","changes":{"firewall":["+ table inet vprov","+ chain input hook input prio 0 policy accept","+ rule input: ip.saddr == @console_client_v4 && tcp.dport == 2222 accept # olvm/olvm/engine-host-firewall-requirements/6","+ rule input: ip.saddr == @data_warehouse_v4 && tcp.dport == 5432 accept # olvm/olvm/engine-host-firewall-requirements/9","+ rule input: ip.saddr == @data_warehouse_v4 && udp.dport == 5432 accept # olvm/olvm/engine-host-firewall-requirements/10","+ rule input: ip.saddr == @external_v4 && tcp.dport == 22,5432 accept # olvm/olvm/engine-host-firewall-requirements/11 +1","+ rule input: ip.saddr == @external_v4 && udp.dport == 5432 accept # olvm/olvm/engine-host-firewall-requirements/12","+ rule input: ip.saddr == @kvm_host_v4 && meta.l4proto == icmp accept # olvm/olvm/engine-host-firewall-requirements/1","+ rule input: ip.saddr == @kvm_host_v4 && tcp.dport == 80,443 accept # olvm/olvm/engine-host-firewall-requirements/4","+ rule input: ip.saddr == @portal_client_v4 && tcp.dport == 80,443,6100,54323 accept # olvm/olvm/engine-host-firewall-requirements/13 +2","+ rule input: ip.saddr == @rest_client_v4 && tcp.dport == 80,443 accept # olvm/olvm/engine-host-firewall-requirements/5","+ rule input: ip6.saddr == @kvm_host_v6 && meta.l4proto == ipv6-icmp accept # olvm/olvm/engine-host-firewall-requirements/1","+ rule input: ip6.saddr == @kvm_host_v6 && tcp.dport == 80,443 accept # olvm/olvm/engine-host-firewall-requirements/4","+ set console_client_v4 ipv4_addr flags interval { 10.20.0.0/16 }","+ set data_warehouse_v4 ipv4_addr flags interval { 192.0.2.60 }","+ set external_v4 ipv4_addr flags interval { 10.99.0.10 }","+ set kvm_host_v4 ipv4_addr flags interval { 192.0.2.51-192.0.2.52 }","+ set kvm_host_v6 ipv6_addr flags interval { fd00:50::53 }","+ set portal_client_v4 ipv4_addr flags interval { 10.20.0.0/16 }","+ set rest_client_v4 ipv4_addr flags interval { 10.30.0.0/24 }","+ /etc/systemd/system/vprov-nftables.service","+ /etc/systemd/system/nftables.service.d/50-vprov.conf","- /etc/firewalld/policies/vprov-in.xml (vprov'\''s firewalld object; this host'\''s backend is not firewalld)"],"ipstack":["+ /etc/sysctl.d/zz-vprov-ipv6.conf (net.ipv6.conf.all/default.disable_ipv6 = 0, read after /etc/sysctl.d/10-no-ipv6.conf:2)","~ net.ipv6.conf.all.disable_ipv6 1 → 0 (runtime)","~ net.ipv6.conf.default.disable_ipv6 1 → 0 (runtime)"]},"results":{"firewall":%d,"ipstack":%d}}\n' "$rc_firewall" "$rc_ipstack" > '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' && mv -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new' /var/lib/vprov/last-apply.json; } 2>/dev/null || rm -f '/var/lib/vprov/last-apply.json.'"${VPROV_RUN:-0}"'.vprov-new'
+case "$rc_firewall $rc_ipstack" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$VPROV_RUN.vprov-new" -exec rm -f {} + 2>/dev/null ;; esac
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
@@ -224,6 +242,13 @@ elif vprov_fwd_probe || { vprov_firewalld_wait && vprov_fwd_probe; }; then echo 
 elif [ -n "$vprov_fwd_why" ]; then echo "runtime_error=$(printf '%s' "$vprov_fwd_why" | base64 -w0)"
 else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; fi
 fi
+} 2>/dev/null
+echo '@@vprov:ipstack@@'
+{
+if [ -d /proc/sys/net/ipv6 ]; then read -r a < /proc/sys/net/ipv6/conf/all/disable_ipv6; read -r d < /proc/sys/net/ipv6/conf/default/disable_ipv6; echo "runtime=$a $d"; else echo runtime=absent; fi
+read -r c < /proc/cmdline; case " $c " in *' ipv6.disable=1 '*) echo boot_disabled=yes ;; *) echo boot_disabled=no ;; esac
+grep -HnE '^[[:space:]]*-?net[./]ipv6[./]conf[./](all|default)[./]disable_ipv6[[:space:]]*=' /etc/sysctl.conf /etc/sysctl.d/*.conf /run/sysctl.d/*.conf /usr/local/lib/sysctl.d/*.conf /usr/lib/sysctl.d/*.conf /lib/sysctl.d/*.conf 2>/dev/null | sed 's/^/line=/'
+if [ -f '/etc/sysctl.d/zz-vprov-ipv6.conf' ]; then printf dropin=; { base64 -w0 < '/etc/sysctl.d/zz-vprov-ipv6.conf' || printf '%s' '!unreadable'; }; echo; else echo dropin=absent; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
 

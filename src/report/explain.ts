@@ -1,10 +1,13 @@
 /** `vprov explain` as text (for people) and JSON (for scripts). Pure. */
 import type { Flow } from '../core/types.js';
-import type { Explanation } from '../compile/explain.js';
+import type { Explanation, ExplainQuery } from '../compile/explain.js';
+
+/** The asked port in words: "9100/tcp", "9100/tcp+udp", "icmp", "any port". */
+export const portWords = (query: ExplainQuery) => (query.port !== undefined ? `${query.port}/${query.protocol ?? 'tcp+udp'}` : (query.protocol ?? 'any port'));
 
 export function explainText(x: Explanation): string {
   const { query } = x;
-  const what = query.port !== undefined ? `${query.port}/${query.protocol ?? 'tcp+udp'}` : (query.protocol ?? 'any port');
+  const what = portWords(query);
   const lines: string[] = [];
   const ports = (f: Flow) => `${f.protocol}/${f.ports.join(',') || '-'}`;
   const where = (f: Flow) =>

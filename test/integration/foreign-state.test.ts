@@ -79,6 +79,33 @@ describe('other tools on a host, seen but never touched', () => {
     expect(r.stdout).toMatch(/listening: tcp 0\.0\.0\.0:9100 — open, required by no document or site flow/);
   });
 
+  it('explain HOST:PORT --live reads the host: another table opens 8443 there; 9100 has only a listener; nothing is changed', async () => {
+    const before = (await lab.exec('hv1', 'nft list ruleset')).stdout;
+    const r = await vprov('explain', 'hv1:8443/tcp', '-i', inventory, '--live');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('no documented flow of this inventory opens 8443/tcp on hv1');
+    expect(r.stdout).toMatch(/on hv1 now \(read over SSH; nothing changed\):\n {2}vprov's firewall: in sync/);
+    expect(r.stdout).toContain(
+      "also open on 8443/tcp, not vprov's (reported, never changed):\n    table inet handmade (chain input): tcp dport 8443 accept — open, required by no document or site flow",
+    );
+    const json = await vprov('explain', 'hv1:9100', '-i', inventory, '--live', '--format', 'json');
+    expect(json.code, json.stderr).toBe(0);
+    const live = (JSON.parse(json.stdout) as { live: { alsoOpen: { kind: string; what: string }[]; filtered: boolean } }).live;
+    expect(live.alsoOpen).toEqual([expect.objectContaining({ kind: 'listener', what: 'tcp 0.0.0.0:9100' })]);
+    expect(live.filtered).toBe(false);
+    expect((await lab.exec('hv1', 'nft list ruleset')).stdout).toBe(before);
+  });
+
+  it('explain --live on a host that cannot be reached says why and exits 4', async () => {
+    const gone = lab.writeInventory('foreign-gone.yaml', {
+      roles: { hv1: ['hypervisor'], node1: ['node'] },
+      hosts: { hv1: { ssh: { port: 1 } } },
+    });
+    const r = await vprov('explain', 'hv1:22', '-i', gone, '--live');
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/on hv1 now \(read over SSH; nothing changed\):\n {2}could not read it: unreachable: .*(ECONNREFUSED|refused)/);
+  });
+
   it("with inputPolicy drop, plan lists the other tables' accepts the drop policy would drop", async () => {
     const drop = lab.writeInventory('foreign-drop.yaml', {
       roles: { hv1: ['hypervisor'], node1: ['node'] },

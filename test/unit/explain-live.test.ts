@@ -1,0 +1,73 @@
+/** explain --live: which of the host's other open items let the asked port in, and how the answer reads. */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { ForeignItem, HostReport } from '../../src/core/report.js';
+import { liveAnswer, liveFailed, liveText } from '../../src/report/explain-live.js';
+
+const item = (over: Partial<ForeignItem>): ForeignItem => ({
+  kind: 'accept-rule',
+  source: 'table inet other (chain input)',
+  what: 'x',
+  required: false,
+  ...over,
+});
+const host = (items: ForeignItem[], over: Partial<HostReport> = {}): HostReport => ({
+  host: 'hv1',
+  status: 'ok',
+  managed: true,
+  resources: [{ resource: 'firewall', status: 'ok', changes: [], warnings: [], notes: [], rebootRequired: false }],
+  rebootRequired: false,
+  foreign: { filtered: true, items, notes: [], errors: [] },
+  roundTrips: 1,
+  durationMs: 5,
+  ...over,
+});
+
+describe('explain --live', () => {
+  const range = item({ protocol: 'tcp', ports: ['8000-9000'], what: 'tcp dport 8000-9000 accept' });
+  const udp = item({ protocol: 'udp', ports: ['8443'], what: 'udp dport 8443 accept' });
+  const everything = item({ kind: 'zone-target', source: 'zone trusted', what: 'target ACCEPT' });
+  const listener = item({ kind: 'listener', source: 'listening', protocol: 'tcp', ports: ['9100'], what: 'tcp 0.0.0.0:9100', open: true });
+
+  it.each([
+    ['a port inside a range, any protocol', { host: 'hv1', port: 8443 }, [range, udp, everything]],
+    ['tcp only', { host: 'hv1', port: 8443, protocol: 'tcp' as const }, [range, everything]],
+    ['a listener on the port', { host: 'hv1', port: 9100, protocol: 'tcp' as const }, [everything, listener]],
+    ['no port: everything', { host: 'hv1' }, [range, udp, everything, listener]],
+  ])('%s', (_name, query, expected) => {
+    expect(liveAnswer(host([range, udp, everything, listener]), query).alsoOpen).toEqual(expected);
+  });
+
+  it('an item with ports that do not contain the port is never listed (generated)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 0, max: 100 }), (port, start, width) => {
+        const end = Math.min(65535, start + width);
+        const it = item({ protocol: 'tcp', ports: [width === 0 ? `${start}` : `${start}-${end}`] });
+        const listed = liveAnswer(host([it]), { host: 'hv1', port, protocol: 'tcp' }).alsoOpen.length === 1;
+        expect(listed).toBe(port >= start && port <= (width === 0 ? start : end));
+      }),
+    );
+  });
+
+  it('a host that could not be read says why, and fails', () => {
+    const a = liveAnswer(host([], { status: 'unreachable', resources: [], foreign: undefined, error: 'connect ECONNREFUSED 192.0.2.9:22' }), {
+      host: 'hv1',
+      port: 22,
+    });
+    expect(liveFailed(a)).toBe(true);
+    expect(liveText(a, '22/tcp')).toContain('could not read it: unreachable: connect ECONNREFUSED 192.0.2.9:22');
+  });
+
+  it("drifted rules are shown with what apply would change; what else is open is said to be someone else's", () => {
+    const drifted = host([range], {
+      status: 'pending',
+      resources: [{ resource: 'firewall', status: 'pending', changes: ['~ table inet vprov: 1 rule missing'], warnings: [], notes: [], rebootRequired: false }],
+    });
+    const text = liveText(liveAnswer(drifted, { host: 'hv1', port: 8443, protocol: 'tcp' }), '8443/tcp');
+    expect(text).toContain("vprov's firewall: drifted, apply would change:\n    ~ table inet vprov: 1 rule missing");
+    expect(text).toContain(
+      "also open on 8443/tcp, not vprov's (reported, never changed):\n    table inet other (chain input): tcp dport 8000-9000 accept — open, required by no document or site flow",
+    );
+    expect(liveFailed(liveAnswer(drifted, { host: 'hv1' }))).toBe(false);
+  });
+});

@@ -22,6 +22,8 @@ export function auditLines(report: RunReport, run: RunIdentity): string[] {
       pid: run.pid,
       vprovVersion: run.version,
       inventory: report.inventory,
+      // apply FILE: which reviewed plan this was
+      ...(report.planFile ? { planFile: report.planFile.path, planSha256: report.planFile.sha256 } : {}),
       host: h.host,
       result: h.status,
       // an explicit --take-over: whose host it was until this run

@@ -21,6 +21,8 @@ import { appendAuditLog, checkAuditLog } from './audit-log.js';
 import type { Interrupt } from './interrupt.js';
 import { resolveHostAddresses } from './resolve.js';
 import { hostsThatLeft, prunedHosts } from './prune.js';
+import type { SavedPlan } from './plan-file.js';
+import type { PlanRecorder } from './saved-plan.js';
 
 /** A host's whole pipeline, when --timeout does not say: nothing waits forever. */
 export const DEFAULT_HOST_TIMEOUT_S = 600;
@@ -70,6 +72,10 @@ export interface ConvergeAllOptions {
   onWarning?: (message: string) => void;
   /** SIGINT/SIGTERM: no new host starts, hosts in flight stop after a grace period */
   interrupt?: Interrupt;
+  /** plan --out: collects what the saved plan holds */
+  planRecorder?: PlanRecorder;
+  /** apply FILE: the plan applied (its inputs and options are the ones above, taken from it) */
+  savedPlan?: SavedPlan;
 }
 
 export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> {
@@ -77,7 +83,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const { inv, compiled } = await prepareRun(opts);
   if (opts.auditLog) checkAuditLog(opts.auditLog);
   const selected = new Set(selectHosts(inv.data, opts.limit));
-  const pruned = opts.pruneInventory ? await previousHosts(opts, inv, compiled) : [];
+  const { hosts: pruned, previous } = opts.pruneInventory ? await previousHosts(opts, inv, compiled) : { hosts: [] };
   const hosts = [
     ...compiled.hosts
       .filter((h) => selected.has(h.name) && inShard(h.name, opts.shard))
@@ -85,6 +91,10 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
       .map((h) => (opts.removeAccounts && h.retired?.account ? { ...h, retired: { ...h.retired, removeAccount: true } } : h)),
     ...pruned,
   ];
+  const planInputs = { inv, previous, catalogDir: opts.catalogDir, hosts };
+  opts.planRecorder?.recordInputs(planInputs);
+  if (opts.savedPlan) (await import('./saved-plan.js')).checkPlanInputs(opts.savedPlan, planInputs);
+  const saved = new Map(opts.savedPlan?.plan.hosts.map((h) => [h.name, h]));
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
   if (opts.connection === 'local' && hosts.length > 1)
     opts.onWarning?.(`--connection local runs every selected host's plan on this machine (${hosts.length} hosts): use --limit`);
@@ -136,6 +146,8 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
         run,
         lockWaitSeconds: opts.lockWaitSeconds,
         stopNow: interrupt?.stopNow,
+        saved: saved.get(h.name),
+        onFacts: opts.planRecorder && ((host, facts) => opts.planRecorder?.recordFacts(host, facts)),
       });
       progress.done(h.name, r.status);
       return r;
@@ -158,6 +170,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
     ...(connectivity ? { connectivity } : {}),
     ...(interrupted ? { interrupted } : {}),
+    ...(opts.savedPlan ? { planFile: { path: opts.savedPlan.file, sha256: opts.savedPlan.sha256 } } : {}),
   };
   if (opts.auditLog) {
     try {
@@ -191,17 +204,18 @@ export async function prepareRun(opts: RunInput): Promise<{ inv: Inventory; comp
  * --prune-inventory OLD: the hosts --prune names, from OLD (their connection data), planned for
  * removal of what vprov wrote; without --prune, the hosts that left are only listed (a warning).
  */
-async function previousHosts(opts: ConvergeAllOptions, inv: Inventory, compiled: CompileResult): Promise<HostDesired[]> {
+async function previousHosts(opts: ConvergeAllOptions, inv: Inventory, compiled: CompileResult): Promise<{ hosts: HostDesired[]; previous: Inventory }> {
   const file = opts.pruneInventory!;
   const previous = await prepareRun({ ...opts, inventory: file, onWarning: undefined });
   const current = new Set(compiled.hosts.map((h) => h.name));
-  if (opts.prune && opts.prune.length > 0) return prunedHosts(opts.prune, previous.compiled.hosts, current, file, opts.removeAccounts ?? false);
+  if (opts.prune && opts.prune.length > 0)
+    return { hosts: prunedHosts(opts.prune, previous.compiled.hosts, current, file, opts.removeAccounts ?? false), previous: previous.inv };
   const left = hostsThatLeft(previous.compiled.hosts, current);
   if (left.length > 0)
     opts.onWarning?.(
       `hosts in ${file} that left ${inv.file}, not changed: ${left.join(', ')}; apply --prune ${left.join(' ')} --prune-inventory ${file} removes what vprov wrote there`,
     );
-  return [];
+  return { hosts: [], previous: previous.inv };
 }
 
 /** How hosts are reached: the test's `connect`, this machine (--connection local) or SSH. */

@@ -18,6 +18,8 @@ import { applyScript, parseApplyOutput, type ApplyRun } from './apply-script.js'
 import { currentRun, lockOwner, recordController, type RunIdentity } from './run-identity.js';
 import { foreignOf, LISTENERS_SCRIPT, LISTENERS_SECTION } from '../resources/foreign.js';
 import { HOST_RECORD, newRecord, ownerOf, writtenAfter, type HostRecord, type Ownership } from '../resources/host-record.js';
+import { factsChangedSince, planDiffersFrom, refusedMessage } from './saved-plan.js';
+import type { SavedHost } from './plan-file.js';
 
 export interface ConvergeOptions {
   check: boolean;
@@ -40,6 +42,10 @@ export interface ConvergeOptions {
   rebootPollMs?: number;
   /** the run was interrupted and hosts in flight must stop now (reason: the signal's name) */
   stopNow?: AbortSignal;
+  /** apply FILE: this host as the saved plan has it; its facts must still be the plan's */
+  saved?: SavedHost;
+  /** plan --out: each host's facts, for the saved plan */
+  onFacts?: (host: string, facts: Facts) => void;
 }
 
 export const DEFAULT_LOCK_WAIT_S = 120;
@@ -126,11 +132,16 @@ async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions, run:
     run.phase = 'facts';
     // A check also reads the listening sockets, in the same round trip: "is anything else open?"
     const facts = await gatherFacts(conn, resourcesFor(desired), desired, opts.check ? [{ name: LISTENERS_SECTION, script: LISTENERS_SCRIPT }] : []);
+    opts.onFacts?.(desired.name, facts);
+    const changed = opts.saved && factsChangedSince(opts.saved, facts);
+    if (changed) throw new HostError(refusedMessage(changed));
     const owner = ownerOf(desired.name, facts.record, { site: opts.site, takeOver: opts.takeOver ?? false });
     // Another site's host: its rules are not this inventory's drift, nor this apply's to replace.
     if (owner.kind === 'refused') throw new HostError(owner.message);
     noteOwnership(report, owner);
     const plans = planFrom(facts, desired);
+    const other = opts.saved && planDiffersFrom(opts.saved, plans);
+    if (other) throw new HostError(other);
     report.resources = plans.map((p) => toReport(p, p.status));
     if (opts.check) report.foreign = foreignOf(facts.raw, facts.host, desired);
     if (!opts.check && (plans.some((p) => p.status === 'pending') || owner.write)) {
@@ -324,6 +335,11 @@ async function runApply(
             `the host kept changing while this run waited for its apply lock (${attempt} times); nothing changed by this run, run apply again`,
           );
         facts = factsFromOutput(outcome.facts, facts.raw.ssh);
+        if (opts.saved) {
+          // A saved plan is applied as reviewed or not at all: never planned again from other facts.
+          const changed = factsChangedSince(opts.saved, facts);
+          if (changed) throw new HostError(refusedMessage(changed, ' (seen under the apply lock)'));
+        }
         {
           // Another controller may have recorded another site meanwhile: checked again, from what the lock saw.
           const again = ownerOf(desired.name, facts.record, { site: opts.site, takeOver: opts.takeOver ?? false });

@@ -92,4 +92,6 @@ export interface RunReport {
   connectivity?: Probe[];
   /** the run was stopped by a signal: no host started after it (notStarted of them) */
   interrupted?: { signal: string; notStarted: number };
+  /** plan --out: the plan file written; apply FILE: the plan file applied (path and sha256 of its bytes) */
+  planFile?: { path: string; sha256: string };
 }

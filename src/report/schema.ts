@@ -81,6 +81,8 @@ export const reportSchema = z.object({
     )
     .optional(),
   interrupted: z.object({ signal: z.string(), notStarted: z.number().int() }).optional(),
+  /** plan --out: the plan file written; apply FILE: the plan file applied (path and sha256 of its bytes) */
+  planFile: z.object({ path: z.string(), sha256: z.string() }).optional(),
 });
 
 export type ReportDocument = z.infer<typeof reportSchema>;

@@ -75,6 +75,12 @@ export function recap(report: RunReport): string[] {
     lines.push(
       `INTERRUPTED by ${report.interrupted.signal}: ${report.interrupted.notStarted} host(s) not started; hosts stopped in flight say so (see their errors)`,
     );
+  if (report.planFile)
+    lines.push(
+      report.command === 'apply'
+        ? `applied from plan file ${report.planFile.path} (sha256 ${report.planFile.sha256})`
+        : `plan saved to ${report.planFile.path} (sha256 ${report.planFile.sha256}): vprov apply ${report.planFile.path} applies exactly it`,
+    );
   lines.push(
     `hosts: ${report.hosts.length} ok=${by('ok')} changed=${by('changed')} ${pendingWord}=${by('pending')} failed=${by('failed')} unreachable=${by('unreachable')} skipped=${by('skipped')} (${(report.durationMs / 1000).toFixed(1)}s)`,
   );

@@ -36,32 +36,49 @@ export function factsScript(resources: readonly AnyModule[], desired: HostDesire
 export interface Facts {
   host: HostFacts;
   raw: RawFacts;
-  /** sha256 of what the facts script printed (as sh's $(...) keeps it): the apply script re-checks it under the lock */
+  /**
+   * sha256 of what the facts script printed (as sh's $(...) keeps it), without the extra probes'
+   * sections: what the apply script re-checks under the lock, and a saved plan holds
+   */
   digest: string;
+  /** sha256 of each section in the digest (host, firewall, sudoers, …): names what changed when the digest differs */
+  sectionDigests: Record<string, string>;
   /** the host record (/etc/vprov/host.json): which site owns the host */
   record: RecordFact;
 }
 
 export async function gatherFacts(conn: Connection, resources: readonly AnyModule[], desired: HostDesired, extra: readonly ExtraFacts[] = []): Promise<Facts> {
   const res = await conn.runScript(factsScript(resources, desired, extra), { prelude: FACTS_PRELUDE });
-  const facts = factsFromOutput(res.stdout, splitSections(res.stdout).ssh);
+  const facts = factsFromOutput(
+    res.stdout,
+    splitSections(res.stdout).ssh,
+    extra.map((x) => x.name),
+  );
   if (res.code !== 0 || facts.raw.end === undefined) {
     throw new HostError(`gathering facts failed (exit ${res.code}): ${res.stderr.trim() || 'incomplete output'}`);
   }
   return facts;
 }
 
-/** Facts from the facts script's output; `sshSection` is the unprivileged prelude's (SSH_CONNECTION). */
-export function factsFromOutput(stdout: string, sshSection: string | undefined): Facts {
+/**
+ * Facts from the facts script's output; `sshSection` is the unprivileged prelude's (SSH_CONNECTION).
+ * `extra` names the read-only probes' sections: kept in `raw`, left out of the digest, so a plan's
+ * digest (which reads the listeners too) is the one the apply script computes.
+ */
+export function factsFromOutput(stdout: string, sshSection: string | undefined, extra: readonly string[] = []): Facts {
   const start = stdout.indexOf(`${SECTION}host@@`);
   const text = start < 0 ? stdout : stdout.slice(start);
   const raw = splitSections(text);
+  const digested = withoutSections(text, extra);
+  const sectionDigests: Record<string, string> = {};
+  for (const [name, body] of Object.entries(splitSections(digested))) if (name !== 'end') sectionDigests[name] = sha256(body);
   const h = keyValues(raw.host ?? '');
   const ssh = (keyValues(sshSection ?? '').ssh ?? '').trim().split(/\s+/);
   const record = readRecordFact(h);
   return {
     raw: { ...raw, ...(sshSection !== undefined ? { ssh: sshSection } : {}) },
-    digest: createHash('sha256').update(text.replace(/\n+$/, '')).digest('hex'),
+    digest: sha256(digested.replace(/\n+$/, '')),
+    sectionDigests,
     record,
     host: {
       written: record.state === 'present' ? record.record.written : null,
@@ -70,4 +87,22 @@ export function factsFromOutput(stdout: string, sshSection: string | undefined):
       systemd: h.systemd === 'yes',
     },
   };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The text without the named sections, each from its marker line up to the next marker line. */
+function withoutSections(text: string, names: readonly string[]): string {
+  let out = text;
+  for (const name of names) {
+    const marker = `${SECTION}${name}@@\n`;
+    const at = out.startsWith(marker) ? 0 : out.indexOf(`\n${marker}`) + 1;
+    if (at <= 0 && !out.startsWith(marker)) continue;
+    const rest = out.slice(at + marker.length);
+    const next = /(?:^|\n)(@@vprov:[a-z0-9:_-]+@@(?:\n|$))/.exec(rest);
+    out = out.slice(0, at) + (next ? rest.slice(next.index + next[0].length - next[1]!.length) : '');
+  }
+  return out;
 }

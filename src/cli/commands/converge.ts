@@ -18,12 +18,12 @@ import {
 } from '../options.js';
 
 export interface ConvergeArgs {
-  inventory: string;
+  inventory?: string;
   limit?: string;
   roleMap?: string[];
   forks: number;
   format: 'text' | 'json';
-  check: boolean;
+  check?: boolean;
   diff: boolean;
   command?: 'plan' | 'apply' | 'verify';
   reboot?: boolean;
@@ -39,6 +39,10 @@ export interface ConvergeArgs {
   removeAccounts?: boolean;
   prune?: string[];
   pruneInventory?: string;
+  /** plan --out FILE: save the plan */
+  out?: string;
+  /** apply PLANFILE: apply exactly that saved plan */
+  planFile?: string;
 }
 
 /** plan/apply: hosts that left the inventory, named explicitly, with the inventory they were applied with. */
@@ -58,16 +62,23 @@ async function checkPrune(args: ConvergeArgs): Promise<void> {
   if (args.prune?.some((h) => h.trim() === '')) throw new InputError('--prune: empty host name');
 }
 
-/** apply --take-over: explicit, per run, recorded in the report and the audit log. */
+/**
+ * apply --take-over: explicit, per run, recorded in the report and the audit log. No default (absent
+ * is false): given beside a plan file, it is refused, as the plan fixed it.
+ */
 export const takeOverOption = {
   type: 'boolean',
-  default: false,
   describe: "apply to hosts another site owns (their record names that site), making them this site's; recorded in the audit log",
 } as const;
 
-export function convergeOptions<T>(y: Argv<T>) {
+const removeAccountsOption = {
+  type: 'boolean',
+  describe: 'also remove accounts vprov created that no role of their host needs any more (never done without this flag; homes are kept)',
+} as const;
+
+export function convergeOptions<T>(y: Argv<T>, inventoryRequired = true) {
   return y
-    .option('inventory', inventoryOption)
+    .option('inventory', inventoryRequired ? inventoryOption : { ...inventoryOption, demandOption: false })
     .option('limit', limitOption)
     .option('role-map', roleMapOption)
     .option('forks', forksOption)
@@ -92,17 +103,34 @@ export const planCommand: AddCommand = (y, { io, done, interrupt }) =>
   y.command(
     'plan',
     'show what apply would change (= apply --check --diff); exit 2 when changes are pending',
-    (yy) => pruneOptions(convergeOptions(yy)),
+    (yy) =>
+      pruneOptions(convergeOptions(yy))
+        .option('out', {
+          type: 'string',
+          describe: 'save the plan to this file (0600; replaced if it exists): vprov apply FILE applies exactly it, refusing hosts that changed since',
+        })
+        .option('take-over', {
+          ...takeOverOption,
+          describe: 'plan as apply --take-over would: hosts another site owns are planned as taken over (nothing is taken by plan)',
+        })
+        .option('remove-accounts', {
+          ...removeAccountsOption,
+          describe: 'plan as apply --remove-accounts would: accounts no role needs any more are planned for removal',
+        }),
     (a) => done(runConverge({ ...a, check: true, diff: true }, io, interrupt)),
   );
 
 export const applyCommand: AddCommand = (y, { io, done, interrupt }) =>
   y.command(
-    'apply',
-    'bring hosts to the desired state',
+    'apply [plan-file]',
+    'bring hosts to the desired state (-i INVENTORY), or apply exactly a saved plan (vprov plan --out PLANFILE; vprov apply PLANFILE)',
     (yy) =>
-      pruneOptions(convergeOptions(yy))
-        .option('check', { type: 'boolean', default: false, describe: 'change nothing; report what would change' })
+      pruneOptions(convergeOptions(yy, false))
+        .positional('plan-file', {
+          type: 'string',
+          describe: 'a plan saved by vprov plan --out: applied exactly, each host refused when its facts changed since (instead of -i)',
+        })
+        .option('check', { type: 'boolean', describe: 'change nothing; report what would change' })
         .option('diff', { type: 'boolean', default: false, describe: 'show file diffs' })
         .option('reboot', {
           type: 'boolean',
@@ -111,12 +139,8 @@ export const applyCommand: AddCommand = (y, { io, done, interrupt }) =>
         })
         .option('reboot-timeout', { type: 'number', default: 600, describe: 'seconds a rebooted host may take to answer SSH again' })
         .option('take-over', takeOverOption)
-        .option('remove-accounts', {
-          type: 'boolean',
-          default: false,
-          describe: 'also remove accounts vprov created that no role of their host needs any more (never done without this flag; homes are kept)',
-        }),
-    (a) => done(runConverge(a, io, interrupt)),
+        .option('remove-accounts', removeAccountsOption),
+    (a) => done(runApply(a, io, interrupt)),
   );
 
 export const verifyCommand: AddCommand = (y, { io, done, interrupt }) =>
@@ -127,7 +151,49 @@ export const verifyCommand: AddCommand = (y, { io, done, interrupt }) =>
     (a) => done(runConverge({ ...a, check: true, diff: false, command: 'verify' }, io, interrupt)),
   );
 
-export async function runConverge(args: ConvergeArgs, io: Output, interrupt?: () => Interrupt): Promise<number> {
+/** Options a saved plan fixes: given beside a plan file they would be ignored, so they are refused. */
+const PLAN_TIME_OPTIONS: [keyof ConvergeArgs, string][] = [
+  ['inventory', '-i/--inventory'],
+  ['limit', '--limit'],
+  ['roleMap', '--role-map'],
+  ['catalog', '--catalog'],
+  ['takeOver', '--take-over'],
+  ['removeAccounts', '--remove-accounts'],
+  ['prune', '--prune'],
+  ['pruneInventory', '--prune-inventory'],
+  ['check', '--check'],
+];
+
+/** apply: from the inventory, or exactly a saved plan (with the plan's own inputs and options). */
+export async function runApply(args: ConvergeArgs, io: Output, interrupt?: () => Interrupt): Promise<number> {
+  const { InputError } = await import('../../core/errors.js');
+  if (args.planFile === undefined) {
+    if (!args.inventory) throw new InputError('apply needs -i INVENTORY, or a saved plan: vprov apply PLANFILE (made by vprov plan --out PLANFILE)');
+    return runConverge({ ...args, check: args.check ?? false }, io, interrupt);
+  }
+  const given = PLAN_TIME_OPTIONS.filter(([k]) => args[k] !== undefined).map(([, name]) => name);
+  if (given.length > 0)
+    throw new InputError(
+      `apply ${args.planFile}: ${given.join(', ')} cannot be given with a plan file: the plan fixed its inventory and options when it was made (${args.inventory ? 'give either a plan file or -i INVENTORY, not both' : 'make a new plan to change them'})`,
+    );
+  const [{ readPlanFile }, { planRunOptions }, { vprovVersion }] = await Promise.all([
+    import('../../app/plan-file.js'),
+    import('../../app/saved-plan.js'),
+    import('../../app/run-identity.js'),
+  ]);
+  const saved = readPlanFile(args.planFile, vprovVersion());
+  const fixed = planRunOptions(saved.plan);
+  if (args.connection === 'local' && fixed.connection !== 'local')
+    throw new InputError(`apply ${args.planFile}: --connection local: the plan was made over SSH; make a new plan with --connection local`);
+  return runConverge({ ...args, ...fixed, check: false }, io, interrupt, saved);
+}
+
+export async function runConverge(
+  args: ConvergeArgs,
+  io: Output,
+  interrupt?: () => Interrupt,
+  savedPlan?: import('../../app/plan-file.js').SavedPlan,
+): Promise<number> {
   // Caught from the start: a signal while the inventory loads still ends with the report (every host not started).
   const stop = interrupt?.();
   const [{ convergeAll }, { exitCodeOf }, { renderText }, { jsonChunks }, { lineProgress }] = await Promise.all([
@@ -138,6 +204,7 @@ export async function runConverge(args: ConvergeArgs, io: Output, interrupt?: ()
     import('../../app/runner.js'),
   ]);
   await checkPrune(args);
+  const recorder = args.out ? await planRecorder(args) : undefined;
   const json = args.format === 'json';
   // listr2 is only loaded when a terminal will show it.
   const tty = !json && io.isTTY ? (await import('../../app/progress-tty.js')).ttyProgress : undefined;
@@ -145,9 +212,11 @@ export async function runConverge(args: ConvergeArgs, io: Output, interrupt?: ()
   let finished: Promise<void> = Promise.resolve();
   const report = await convergeAll({
     interrupt: stop,
-    inventory: args.inventory,
+    planRecorder: recorder,
+    savedPlan,
+    inventory: args.inventory!,
     catalogDir: args.catalog,
-    check: args.check,
+    check: args.check ?? false,
     command: args.command,
     connectivity: args.connectivity,
     reboot: args.reboot,
@@ -176,8 +245,37 @@ export async function runConverge(args: ConvergeArgs, io: Output, interrupt?: ()
         : () => lineProgress(io.err),
   });
   await finished;
+  if (recorder && args.out) {
+    // Only a plan that read every selected host is saved: one to apply as reviewed.
+    const built = recorder.build(report);
+    if ('plan' in built) {
+      const written = (await import('../../app/plan-file.js')).writePlanFile(args.out, built.plan);
+      report.planFile = { path: args.out, sha256: written.sha256 };
+    } else io.err(`error: no plan written to ${args.out}: ${built.error}\n`);
+  }
   const code = exitCodeOf(report);
   if (json) for (const chunk of jsonChunks(report, code)) io.out(chunk);
   else io.out(renderText({ ...report, warnings: [] }, { diff: args.diff }));
   return code;
+}
+
+/** plan --out: checked writable before any host is touched; records what the plan is made from. */
+async function planRecorder(args: ConvergeArgs) {
+  const [{ checkWritable }, { PlanRecorder }, { vprovVersion }] = await Promise.all([
+    import('../../app/output-file.js'),
+    import('../../app/saved-plan.js'),
+    import('../../app/run-identity.js'),
+  ]);
+  checkWritable(args.out!);
+  return new PlanRecorder(
+    {
+      ...(args.limit !== undefined ? { limit: args.limit } : {}),
+      takeOver: args.takeOver ?? false,
+      removeAccounts: args.removeAccounts ?? false,
+      prune: args.prune ?? [],
+      roleMap: args.roleMap ?? [],
+      connection: args.connection ?? 'ssh',
+    },
+    vprovVersion(),
+  );
 }

@@ -99,7 +99,8 @@ const sudoSchema = z
 
 export const catalogFileSchema = z
   .object({
-    product: id,
+    // "site" names an inventory's own flows in every report and rule comment.
+    product: id.refine((p) => p !== 'site', '"site" is reserved for an inventory\'s own flows (site: FILE:LINE); name the product otherwise'),
     title: z.string().min(1),
     documents: z.record(z.string(), z.string()),
     roles: z.record(id, z.string()),

@@ -21,6 +21,7 @@ const cases: [string, RegExp][] = [
   ['unknown-source.yaml', /unknown-source\.yaml:17: platforms\[0\]\.methods\[0\]\.flows\[0\]\.sources\[0\]: unknown document "other\.txt"/],
   ['icmp-with-ports.yaml', /icmp-with-ports\.yaml:17: platforms\[0\]\.methods\[0\]\.flows\[0\]\.ports: tcp\/udp flows need ports; icmp flows take none/],
   ['syntax.yaml', /syntax\.yaml:\d+:\d+: YAML syntax error/],
+  ['reserved-id.yaml', /reserved-id\.yaml:1: product: "site" is reserved for an inventory's own flows \(site: FILE:LINE\); name the product otherwise/],
 ];
 
 describe('catalog lint', () => {

@@ -1,9 +1,13 @@
 /**
- * The tools that consume vprov's reports, as tests call them: promtool (Debian's prometheus)
- * and junitparser (Debian's python3-junitparser, run by the system python3). .ci/run installs
- * both; tests use `prerequisite` with `havePromtool` / `haveJunitparser`.
+ * The tools that consume vprov's reports, as tests call them: promtool (Debian's prometheus),
+ * junitparser (Debian's python3-junitparser, run by the system python3) and Chromium (Debian's
+ * chromium) for HTML. .ci/run installs them; tests use `prerequisite` with `havePromtool` /
+ * `haveJunitparser` / `chromium`.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const havePromtool = spawnSync('promtool', ['--version']).status === 0;
 export const haveJunitparser = spawnSync('/usr/bin/python3', ['-c', 'import junitparser']).status === 0;
@@ -49,4 +53,25 @@ export function readJunit(file: string): JunitSuite[] {
   const r = spawnSync('/usr/bin/python3', ['-c', READ_JUNIT, file], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`junitparser cannot read ${file}: ${r.stderr}`);
   return JSON.parse(r.stdout);
+}
+
+/** Chromium's path, or undefined when it is not installed. */
+export const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+
+/**
+ * Headless Chromium on a local file, with a fresh profile and nothing fetched in the background:
+ * `args` say what to do (`--dump-dom`, `--screenshot=PNG`, `--print-to-pdf=PDF`, a window size).
+ * Returns what it printed on stdout (the DOM for --dump-dom).
+ */
+export function headlessChromium(file: string, ...args: string[]): string {
+  const flags = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`,
+  ];
+  return execFileSync(chromium!, [...flags, ...args, `file://${file}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
 }

@@ -3,7 +3,7 @@
  * exactly what was done, in every format, each checked by a real parser.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import parsePrometheus from 'parse-prometheus-text-format';
 import { startLab, type Lab } from '../lab/hosts.js';
 import { vprov } from '../helpers/cli.js';
 import { prerequisite } from '../helpers/prerequisite.js';
-import { haveJunitparser, havePromtool, promtoolCheck, readJunit } from '../helpers/consumers.js';
+import { chromium, haveJunitparser, havePromtool, headlessChromium, promtoolCheck, readJunit } from '../helpers/consumers.js';
 import { reportSchema } from '../../src/report/schema.js';
 
 let lab: Lab;
@@ -104,25 +104,15 @@ describe('drift', () => {
     if (havePromtool) expect(promtoolCheck(readFileSync(file, 'utf8'))).toEqual({ status: 0, output: '' });
   });
 
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
   it.skipIf(!prerequisite('chromium', !!chromium, '.ci/run installs the chromium package'))('html: a page Chromium renders, summary first', async () => {
     const file = join(out, 'drift.html');
     await vprov('drift', '-i', inventory, '--format', 'html', '--output', file);
-    const flags = [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`,
-    ];
-    const dom = execFileSync(chromium!, [...flags, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const dom = headlessChromium(file, '--dump-dom');
     expect(dom).toMatch(/<h1>vprov drift: 2 drifted, 0 failed or unreachable<\/h1>/);
     expect(dom.indexOf('class="summary"')).toBeLessThan(dom.indexOf('id="host-hv1"'));
     expect(dom).toContain('/usr/bin/vim');
     const png = join(out, 'drift.png');
-    execFileSync(chromium!, [...flags, '--window-size=1200,900', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
+    headlessChromium(file, '--window-size=1200,900', `--screenshot=${png}`);
     expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
     if (process.env.VPROV_DOCS_SCREENSHOT) execFileSync('cp', [png, process.env.VPROV_DOCS_SCREENSHOT]);
   });

@@ -4,7 +4,7 @@
  * (docker exec); evidence must find exactly what was done, and change nothing itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { DROP, listen, startStorwareFleet, STORWARE_DEFAULTS, STORWARE_PLATFORMS
 import { vprov } from '../helpers/cli.js';
 import { prerequisite } from '../helpers/prerequisite.js';
 import { evidenceSchema, type EvidenceReport } from '../../src/report/evidence-schema.js';
+import { chromium, headlessChromium } from '../helpers/consumers.js';
 
 let lab: Lab;
 let inventory: string;
@@ -181,7 +182,6 @@ describe('vprov evidence', () => {
     ).toEqual(['account:vprotect@node1', 'flow:storware/openstack/ssh-transfer/1@hv1', 'sudo:/usr/bin/rbd@node2']);
   });
 
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
   it.skipIf(!prerequisite('chromium', !!chromium, '.ci/run installs the chromium package'))(
     'html: self-contained, Chromium renders every section and prints it on A4',
     async () => {
@@ -191,32 +191,19 @@ describe('vprov evidence', () => {
       expect(r.stdout).toMatch(/evidence: not met — met \d+, not met 3,/);
       const html = readFileSync(file, 'utf8');
       expect(html).not.toMatch(/<(script|link|img)\b|url\(/); // nothing to fetch: self-contained
-      const flags = [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`,
-      ];
-      const dom = execFileSync(chromium!, [...flags, '--dump-dom', `file://${file}`], {
-        encoding: 'utf8',
-        timeout: 60_000,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      const dom = headlessChromium(file, '--dump-dom');
       for (const id of ['header', 'summary', 'hosts', 'flows', 'accounts', 'sudo', 'selinux', 'not-applied', 'documents'])
         expect(dom).toContain(`<section id="${id}">`);
       expect(dom).toMatch(/Overall verdict: <span class="verdict v-not-met">not met<\/span>/);
       expect(dom.match(/<tr id="[^"]+" class="not-met">/g)).toHaveLength(3);
       const pdf = join(out, 'evidence.pdf');
-      execFileSync(chromium!, [...flags, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
+      headlessChromium(file, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`);
       const pdfText = readFileSync(pdf).toString('latin1');
       const boxes = [...pdfText.matchAll(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/g)].map((m) => [Math.round(Number(m[1])), Math.round(Number(m[2]))]);
       expect(boxes.length).toBeGreaterThan(1); // several pages
       for (const b of boxes) expect(b).toEqual([595, 842]); // A4 portrait, in points
       const png = join(out, 'evidence.png');
-      execFileSync(chromium!, [...flags, '--window-size=1100,1400', `--screenshot=${png}`, `file://${file}`], { timeout: 60_000, stdio: 'ignore' });
+      headlessChromium(file, '--window-size=1100,1400', `--screenshot=${png}`);
       expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
       if (process.env.VPROV_DOCS_SCREENSHOT) execFileSync('cp', [png, process.env.VPROV_DOCS_SCREENSHOT]);
     },

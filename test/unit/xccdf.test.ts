@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { evidenceSchema, type EvidenceReport } from '../../src/report/evidence-schema.js';
 import { renderXccdf } from '../../src/report/xccdf.js';
 import { prerequisite } from '../helpers/prerequisite.js';
+import { chromium, headlessChromium } from '../helpers/consumers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'vprov-xccdf-'));
@@ -117,7 +118,6 @@ describe('XCCDF 1.2 results', () => {
     expect(spawnSync('oscap', ['xccdf', 'validate', join(dir, 'broken.xml')], { encoding: 'utf8' }).status).not.toBe(0);
   });
 
-  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
   it.skipIf(!oscap || !prerequisite('chromium', !!chromium, '.ci/run installs the chromium package'))(
     "oscap xccdf generate report renders a host's results; Chromium shows them",
     () => {
@@ -128,20 +128,7 @@ describe('XCCDF 1.2 results', () => {
         html,
         execFileSync('oscap', ['xccdf', 'generate', 'report', '--result-id', 'xccdf_org.vprov_testresult_server1', file], { encoding: 'utf8' }),
       );
-      const flags = [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        `--user-data-dir=${mkdtempSync(join(tmpdir(), 'vprov-chrome-'))}`,
-      ];
-      const dom = execFileSync(chromium!, [...flags, '--virtual-time-budget=5000', '--dump-dom', `file://${html}`], {
-        encoding: 'utf8',
-        timeout: 60_000,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      const dom = headlessChromium(html, '--virtual-time-budget=5000', '--dump-dom');
       // Asserted as booleans: a failure message should not print the whole report (it carries jQuery).
       const shows = (s: string) => dom.includes(s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
       const server1 = r.hosts.find((h) => h.host === 'server1')!;
@@ -154,10 +141,7 @@ describe('XCCDF 1.2 results', () => {
       expect(overview('fail')).toBe(r.requirements.filter((x) => x.host === 'server1' && x.verdict === 'not met').length);
       expect(overview('notapplicable')).toBe(1);
       const png = join(dir, 'report.png');
-      execFileSync(chromium!, [...flags, '--virtual-time-budget=5000', '--window-size=1200,1500', `--screenshot=${png}`, `file://${html}`], {
-        timeout: 60_000,
-        stdio: 'ignore',
-      });
+      headlessChromium(html, '--virtual-time-budget=5000', '--window-size=1200,1500', `--screenshot=${png}`);
       expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
       if (process.env.VPROV_DOCS_SCREENSHOT) execFileSync('cp', [png, process.env.VPROV_DOCS_SCREENSHOT]);
     },

@@ -1,5 +1,5 @@
 /**
- * The SELinux test VM: a Debian bookworm guest (image from test/vm/build.sh, cached by recipe
+ * The test VM (SELinux, ipstack): a Debian bookworm guest (image from test/vm/build.sh, cached by recipe
  * hash) booted under QEMU with TCG (no KVM needed) from -kernel/-initrd with
  * `security=selinux`, SSH forwarded to a loopback port. Every VM runs on a throw-away qcow2
  * overlay, so the cached image is never changed. State is read over a separate SSH session
@@ -54,7 +54,7 @@ export class Vm {
     readonly sshPort: number,
   ) {}
 
-  static async start(opts: { memoryMb?: number; cpus?: number; bootTimeoutMs?: number } = {}): Promise<Vm> {
+  static async start(opts: { memoryMb?: number; cpus?: number; bootTimeoutMs?: number; append?: string } = {}): Promise<Vm> {
     const image = await vmImage();
     const dir = mkdtempSync(join(tmpdir(), 'vprov-vm-'));
     const keyFile = join(dir, 'id_ed25519');
@@ -62,6 +62,13 @@ export class Vm {
     chmodSync(keyFile, 0o600);
     await run('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', join(image, 'rootfs.ext4'), join(dir, 'overlay.qcow2')]);
     const vm = new Vm(dir, image, keyFile, await freePort());
+    vm.launch(opts);
+    await vm.waitForBoot(null, opts.bootTimeoutMs);
+    return vm;
+  }
+
+  /** Start QEMU on the overlay; `append` adds kernel command line arguments. */
+  private launch(opts: { memoryMb?: number; cpus?: number; append?: string }): void {
     const accel = process.env.VPROV_VM_ACCEL ?? 'tcg';
     const args = [
       '-machine',
@@ -77,22 +84,39 @@ export class Vm {
       '-display',
       'none',
       '-serial',
-      `file:${join(dir, 'console.log')}`,
+      `file:${join(this.dir, 'console.log')}`,
       '-kernel',
-      join(image, 'vmlinuz'),
+      join(this.image, 'vmlinuz'),
       '-initrd',
-      join(image, 'initrd.img'),
+      join(this.image, 'initrd.img'),
       '-append',
-      'root=/dev/vda rw console=ttyS0 security=selinux selinux=1 quiet',
+      `root=/dev/vda rw console=ttyS0 security=selinux selinux=1 quiet${opts.append ? ` ${opts.append}` : ''}`,
       '-drive',
-      `file=${join(dir, 'overlay.qcow2')},if=virtio,format=qcow2`,
+      `file=${join(this.dir, 'overlay.qcow2')},if=virtio,format=qcow2`,
       '-nic',
-      `user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:${vm.sshPort}-:22`,
+      `user,model=virtio-net-pci,restrict=on,hostfwd=tcp:127.0.0.1:${this.sshPort}-:22`,
     ];
-    vm.qemu = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    vm.qemu.stderr!.on('data', (d: Buffer) => appendFileSync(join(dir, 'qemu.log'), d));
-    await vm.waitForBoot(null, opts.bootTimeoutMs);
-    return vm;
+    const qemu = spawn('qemu-system-x86_64', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    qemu.stderr!.on('data', (d: Buffer) => appendFileSync(join(this.dir, 'qemu.log'), d));
+    this.qemu = qemu;
+  }
+
+  /**
+   * Power the guest off from inside (a clean shutdown: the disk is synced) and boot it again on
+   * the same disk with another kernel command line (`append`: extra arguments; none: the
+   * default) — what a boot-loader change and a reboot do. Bounded like every wait here.
+   */
+  async powerCycle(opts: { memoryMb?: number; cpus?: number; append?: string; timeoutMs?: number } = {}): Promise<void> {
+    const before = await this.bootId();
+    const q = this.qemu!;
+    const exited = new Promise((r) => q.once('exit', r));
+    await this.exec('setsid sh -c "sleep 1; systemctl poweroff" </dev/null >/dev/null 2>&1 &');
+    this.disconnect();
+    const timeoutMs = opts.timeoutMs ?? 600_000;
+    await Promise.race([exited, sleep(timeoutMs)]);
+    if (q.exitCode === null && q.signalCode === null) throw new Error(`vm did not power off within ${timeoutMs / 1000} s`);
+    this.launch(opts);
+    await this.waitForBoot(before);
   }
 
   private connect(timeoutMs = 60_000): Promise<ssh2.Client> {

@@ -125,10 +125,12 @@ function nftRuleText(r: NftRuleSpec): string {
 
 export function nftFactsScript(): string {
   // One listing of the whole ruleset: vprov's table and the tables that may shadow it.
-  // A listing that fails is reported with its error, never read as "no table".
+  // A listing that fails is reported with its error, never read as "no table". Stateless (-s):
+  // rule counters (iptables-nft, libvirt, docker) count every packet, and facts that change with
+  // traffic would make the apply lock's digest check, and every saved plan, stale.
   return [
     `if command -v nft >/dev/null 2>&1; then echo nft=yes`,
-    `  if out=$(nft -j list ruleset 2>&1); then echo "ruleset=$(printf '%s' "$out" | base64 -w0)"; else echo "ruleset_error=$(printf '%s' "$out" | base64 -w0)"; fi`,
+    `  if out=$(nft -s -j list ruleset 2>&1); then echo "ruleset=$(printf '%s' "$out" | base64 -w0)"; else echo "ruleset_error=$(printf '%s' "$out" | base64 -w0)"; fi`,
     `else echo nft=no; fi`,
     readFileFact('persisted', NFT_FILE),
     readFileFact('unit', NFT_UNIT),

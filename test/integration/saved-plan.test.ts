@@ -111,6 +111,22 @@ describe('what changed since the plan', () => {
     expect(r.stdout).toMatch(/hv1\s+: ok=\d+ changed=1 pending=0 failed=0/);
   });
 
+  it('traffic is not a change: a counting rule of another tool (iptables-nft, libvirt) does not refuse the host', async () => {
+    await sh(
+      'node1',
+      "nft delete table inet vprov 2>/dev/null; nft add table inet counting && nft add chain inet counting input '{ type filter hook input priority 20; }' && nft add rule inet counting input counter",
+    );
+    const out = planPath('counting.plan');
+    const plan = await vprov('plan', '-i', inventory(), '--limit', 'node1', '--out', out);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(2);
+    await sh('node1', 'ping -c 3 -i 0.2 127.0.0.1 >/dev/null 2>&1; true'); // packets counted since the plan (SSH's too)
+    expect(await sh('node1', 'nft list table inet counting')).not.toMatch(/counter packets 0 bytes 0/);
+    const r = await vprov('apply', out);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(await sh('node1', 'nft list table inet vprov')).toMatch(/table inet vprov/);
+    await sh('node1', 'nft delete table inet counting');
+  });
+
   it('an inventory edited after the plan: exit 1 naming what changed, no host logged into', async () => {
     const inv = inventory();
     await sh('hv1', 'nft delete table inet vprov');

@@ -76,11 +76,5 @@ export interface HostDesired extends DesiredSlices {
   retired?: { account?: string; sudoersFile?: string; removeAccount?: boolean; why?: string };
 }
 
-export interface Warning {
-  code: string;
-  message: string;
-  host?: string;
-  flow?: string;
-  /** the inventory's acknowledge: names this flow: counted, not repeated */
-  acknowledged?: boolean;
-}
+/** A compile or inventory warning (its schema is the report's: src/core/report.ts). */
+export type { Warning } from './report.js';

@@ -3,7 +3,7 @@
  * `--format json` with, and the source of docs/evidence.schema.json.
  */
 import * as z from 'zod';
-import { foreignSchema } from './schema.js';
+import { foreignSchema } from '../core/report.js';
 import { EVIDENCE_KINDS } from '../resources/registry.js';
 
 export const VERDICTS = ['met', 'not met', 'not applicable', 'not verifiable'] as const;

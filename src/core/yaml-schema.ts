@@ -2,7 +2,7 @@
  * Parse YAML text and validate it with a zod schema, turning every problem into one
  * line that names the file, the line, the YAML path and the reason. Pure: no fs.
  */
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isMap, isNode, isScalar, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
 
@@ -13,8 +13,15 @@ export interface Located {
 }
 
 export function parseYaml(text: string, file: string): Located {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // yaml's own duplicate-key check compares each key with every earlier key of its map
+  // (quadratic: seconds for a 10,000-host inventory). Parsed without it, checked in one pass,
+  // and parsed again with it only when a map holds a duplicate, for yaml's exact error.
+  let lines = new LineCounter();
+  let doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  if (doc.errors.length > 0 || hasDuplicateKey(doc)) {
+    lines = new LineCounter();
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  }
   if (doc.errors.length > 0) {
     const details = doc.errors.map((e) => {
       const pos = lines.linePos(e.pos[0]);
@@ -24,6 +31,29 @@ export function parseYaml(text: string, file: string): Located {
     throw new InputError(details[0]!, file, details);
   }
   return { file, doc, lines };
+}
+
+/**
+ * Whether any map repeats a key as yaml's uniqueKeys check sees it (scalars by value, other keys
+ * by identity), with one Set per map. A false alarm (NaN) only costs the second parse.
+ */
+function hasDuplicateKey(doc: Document): boolean {
+  let found = false;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          found = true;
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** "file:line: path.to.field: reason" for a path inside a parsed document. */
@@ -45,6 +75,27 @@ export function lineOf(loc: Located, path: readonly PropertyKey[]): number | und
     if (isNode(node) && node.range) return loc.lines.linePos(node.range[0]).line;
   }
   return undefined;
+}
+
+/**
+ * `lineOf(loc, [...path, key])` for every key of the map at `path`, in one pass: lineOf walks
+ * the map for each key, which is quadratic over a 10,000-host inventory.
+ */
+export function linesOfKeys(loc: Located, path: readonly PropertyKey[], keys: readonly string[]): Record<string, number> {
+  const map = loc.doc.getIn(path as unknown[], true);
+  const found = new Map<string, number>();
+  if (isMap(map))
+    for (const pair of map.items)
+      if (isScalar(pair.key) && typeof pair.key.value === 'string' && isNode(pair.value) && pair.value.range && !found.has(pair.key.value))
+        found.set(pair.key.value, loc.lines.linePos(pair.value.range[0]).line);
+  // A key not there (or not a string, or without a range) is reported at its map, as lineOf does.
+  const atMap = lineOf(loc, path);
+  const out: Record<string, number> = {};
+  for (const k of keys) {
+    const line = found.get(k) ?? atMap;
+    if (line !== undefined) out[k] = line;
+  }
+  return out;
 }
 
 export function validate<S extends z.ZodType>(loc: Located, schema: S, data: unknown = loc.doc.toJS()): z.infer<S> {

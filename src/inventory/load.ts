@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { lineOf, locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
+import { lineOf, linesOfKeys, locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
 import { findMethod, type Catalog, type Product } from '../catalog/model.js';
 import { didYouMean } from '../core/suggest.js';
 import { inventorySchema, type InventoryFile, type PlatformSelection } from './schema.js';
@@ -184,12 +184,7 @@ function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inv
   const site = siteFlows(loc, data);
   problems.push(...acknowledgeProblems(loc, data, products, site));
   if (problems.length > 0) throw new InputError(problems[0]!, file, problems);
-  const hostLines = Object.fromEntries(
-    Object.keys(data.hosts).flatMap((h) => {
-      const line = lineOf(loc, ['hosts', h]);
-      return line === undefined ? [] : [[h, line]];
-    }),
-  );
+  const hostLines = linesOfKeys(loc, ['hosts'], Object.keys(data.hosts));
   return { file, data, products, siteFlows: site, hostLines, site: siteOf(data, file), locate: (path, reason) => locate(loc, path, reason) };
 }
 

@@ -19,6 +19,7 @@ import { forEachBounded, type Progress, silentProgress } from './runner.js';
 import { currentRun } from './run-identity.js';
 import { appendAuditLog, checkAuditLog } from './audit-log.js';
 import type { Interrupt } from './interrupt.js';
+import type { ReportFold } from './report-fold.js';
 import { resolveHostAddresses } from './resolve.js';
 import { hostsThatLeft, prunedHosts } from './prune.js';
 import type { SavedPlan } from './plan-file.js';
@@ -76,6 +77,11 @@ export interface ConvergeAllOptions {
   planRecorder?: PlanRecorder;
   /** apply FILE: the plan applied (its inputs and options are the ones above, taken from it) */
   savedPlan?: SavedPlan;
+  /**
+   * The reports, folded as hosts finish (report-fold.ts): the run keeps each host's slim copy,
+   * and the audit log is written from the fold's lines.
+   */
+  fold?: ReportFold;
 }
 
 export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> {
@@ -116,24 +122,29 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const run = currentRun(command);
   const interrupt = opts.interrupt;
   let notStartedCount = 0;
-  const notStarted = (h: HostDesired): HostReport => (
+  const fold = opts.fold;
+  const keep = (r: HostReport, index: number): HostReport => (fold ? fold.keep(r, index) : r);
+  const notStarted = (h: HostDesired, index: number): HostReport => (
     notStartedCount++,
-    {
-      host: h.name,
-      status: h.managed ? 'failed' : 'skipped',
-      managed: h.managed,
-      resources: [],
-      ...(h.managed ? { error: `interrupted (${interrupt?.signal ?? 'signal'}): not started, nothing changed` } : {}),
-      rebootRequired: false,
-      roundTrips: 0,
-      durationMs: 0,
-    }
+    keep(
+      {
+        host: h.name,
+        status: h.managed ? 'failed' : 'skipped',
+        managed: h.managed,
+        resources: [],
+        ...(h.managed ? { error: `interrupted (${interrupt?.signal ?? 'signal'}): not started, nothing changed` } : {}),
+        rebootRequired: false,
+        roundTrips: 0,
+        durationMs: 0,
+      },
+      index,
+    )
   );
   const stop = interrupt ? { signal: interrupt.stopStarting, notStarted } : undefined;
   const reports = await forEachBounded(
     hosts,
     opts.forks ?? 25,
-    async (h) => {
+    async (h, index) => {
       progress.start(h.name);
       const r = await convergeHost(h, {
         check: opts.check,
@@ -150,7 +161,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
         onFacts: opts.planRecorder && ((host, facts) => opts.planRecorder?.recordFacts(host, facts)),
       });
       progress.done(h.name, r.status);
-      return r;
+      return keep(r, index);
     },
     stop,
   ).finally(early.unused);
@@ -174,7 +185,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   };
   if (opts.auditLog) {
     try {
-      appendAuditLog(opts.auditLog, report, run);
+      appendAuditLog(opts.auditLog, report, run, fold?.auditLines(report, run));
     } catch (err) {
       opts.onWarning?.(`--audit-log ${opts.auditLog}: ${(err as Error).message}`);
     }

@@ -10,7 +10,7 @@ export function historyFileName(startedAt: string): string {
   return `drift-${startedAt.replace(/[-:]/g, '')}.json`;
 }
 
-export function saveHistory(dir: string, json: string, startedAt: string): string {
+export function saveHistory(dir: string, json: string | Iterable<string>, startedAt: string): string {
   const path = join(dir, historyFileName(startedAt));
   writeAtomic(path, json);
   return path;

@@ -1,14 +1,23 @@
 /** Write a file atomically (temp in the same directory + rename): readers never see half a report. */
-import { accessSync, constants, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { InputError } from '../core/errors.js';
 import { basename, dirname, join } from 'node:path';
 
-export function writeAtomic(path: string, text: string): void {
+export function writeAtomic(path: string, text: string | Iterable<string>): void {
   const dir = dirname(path);
   mkdirSync(dir, { recursive: true });
   // A dot-name: the textfile collector only reads *.prom, so the temp file is never scraped.
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
+  if (typeof text === 'string') writeFileSync(tmp, text);
+  else {
+    // Chunk by chunk (a report read back from its fold): never the whole document in memory.
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const chunk of text) writeSync(fd, chunk);
+    } finally {
+      closeSync(fd);
+    }
+  }
   renameSync(tmp, path);
 }
 

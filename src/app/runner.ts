@@ -12,19 +12,19 @@ export interface Progress {
 export async function forEachBounded<T, R>(
   items: readonly T[],
   limit: number,
-  fn: (item: T) => Promise<R>,
-  stop?: { signal: AbortSignal; notStarted: (item: T) => R },
+  fn: (item: T, index: number) => Promise<R>,
+  stop?: { signal: AbortSignal; notStarted: (item: T, index: number) => R },
 ): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length && !stop?.signal.aborted) {
       const i = next++;
-      results[i] = await fn(items[i]!);
+      results[i] = await fn(items[i]!, i);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  for (; next < items.length; next++) results[next] = stop!.notStarted(items[next]!);
+  for (; next < items.length; next++) results[next] = stop!.notStarted(items[next]!, next);
   return results;
 }
 

@@ -14,13 +14,28 @@ const LABEL: Record<ResourceReport['status'], string> = {
 const DRIFT_LABEL: Partial<Record<ResourceReport['status'], string>> = { ok: 'in sync', pending: 'DRIFTED' };
 
 export function renderText(report: RunReport, opts: { diff?: boolean } = {}): string {
+  return textHead(report) + report.hosts.map((h) => hostText(h, report.command, opts)).join('') + textTail(report);
+}
+
+/** The report's first lines: what ran, and the warnings not acknowledged. */
+export function textHead(report: RunReport): string {
   const out: string[] = [`site ${report.site}: vprov ${report.command} of ${report.inventory}`, ''];
   // Acknowledged in the inventory (acknowledge:): counted in the recap, not repeated.
   const shown = report.warnings.filter((w) => !w.acknowledged);
   for (const w of shown) out.push(...terminalLines(`warning: ${w.message}`, 3));
   if (shown.length) out.push('');
+  return out.map((l) => `${l}\n`).join('');
+}
+
+/** One host's block and the blank line after it: it depends on that host alone. */
+export function hostText(h: HostReport, command: RunReport['command'], opts: { diff?: boolean } = {}): string {
   // Host text is neutralised line by line: no control character, no line at column 0 but the header.
-  for (const h of report.hosts) out.push(...hostBlock(h, opts.diff ?? true, report.command === 'drift').flatMap((l) => terminalLines(l, 6)), '');
+  return [...hostBlock(h, opts.diff ?? true, command === 'drift').flatMap((l) => terminalLines(l, 6)), ''].map((l) => `${l}\n`).join('');
+}
+
+/** Connectivity and the recap: what needs every host (the recap needs only their counts). */
+export function textTail(report: RunReport): string {
+  const out: string[] = [];
   if (report.connectivity) out.push(...connectivityBlock(report).flatMap((l) => terminalLines(l, 6)), '');
   out.push(...recap(report));
   return `${out.join('\n')}\n`;

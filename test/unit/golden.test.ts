@@ -26,6 +26,7 @@ import { convergeAll } from '../../src/app/converge-all.js';
 import { convergeHost } from '../../src/app/converge.js';
 import { collectEvidence } from '../../src/app/evidence.js';
 import { exitCodeOf } from '../../src/app/exit-code.js';
+import { ReportFold } from '../../src/app/report-fold.js';
 import { renderText } from '../../src/report/text.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderEvidenceJson, renderEvidenceMd } from '../../src/report/evidence.js';
@@ -105,6 +106,29 @@ describe.each(INVENTORIES)('golden outputs of inventories/%s', (file) => {
     for (const h of report.hosts) h.durationMs = 0;
     golden(`${name}/plan.txt`, stable(renderText({ ...report, warnings: [] }, { diff: true })));
     golden(`${name}/plan.json`, stable(renderJson(report, exitCodeOf(report))));
+  });
+
+  it('plan folded host by host as hosts finish (what the CLI prints) is the same text and JSON', async () => {
+    const fold = new ReportFold('plan', { json: true, text: { diff: true } });
+    const keep = fold.keep.bind(fold);
+    fold.keep = (h, i) => keep({ ...h, durationMs: 0 }, i);
+    const report = await convergeAll({
+      inventory: path,
+      check: true,
+      command: 'plan',
+      connect: fakeConnector(order),
+      sshConfigFile: NO_SSH_CONFIG,
+      forks: 3,
+      fold,
+    });
+    report.startedAt = '2026-01-01T00:00:00.000Z';
+    report.durationMs = 0;
+    try {
+      golden(`${name}/plan.txt`, stable([...fold.textChunks({ ...report, warnings: [] })].join('')));
+      golden(`${name}/plan.json`, stable([...fold.jsonChunks(report, exitCodeOf(report))].join('')));
+    } finally {
+      fold.close();
+    }
   });
 
   it('evidence, as Markdown and as JSON, from the facts fixtures', async () => {

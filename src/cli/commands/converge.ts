@@ -196,9 +196,10 @@ export async function runConverge(
 ): Promise<number> {
   // Caught from the start: a signal while the inventory loads still ends with the report (every host not started).
   const stop = interrupt?.();
-  const [{ convergeAll }, { exitCodeOf }, { renderText }, { jsonChunks }, { lineProgress }] = await Promise.all([
+  const [{ convergeAll }, { exitCodeOf }, { ReportFold }, { renderText }, { jsonChunks }, { lineProgress }] = await Promise.all([
     import('../../app/converge-all.js'),
     import('../../app/exit-code.js'),
+    import('../../app/report-fold.js'),
     import('../../report/text.js'),
     import('../../report/json.js'),
     import('../../app/runner.js'),
@@ -210,53 +211,68 @@ export async function runConverge(
   const tty = !json && io.isTTY ? (await import('../../app/progress-tty.js')).ttyProgress : undefined;
   const becomePassword = await (await import('../become-password.js')).becomePassword(args.askBecomePass);
   let finished: Promise<void> = Promise.resolve();
-  const report = await convergeAll({
-    interrupt: stop,
-    planRecorder: recorder,
-    savedPlan,
-    inventory: args.inventory!,
-    catalogDir: args.catalog,
-    check: args.check ?? false,
-    command: args.command,
-    connectivity: args.connectivity,
-    reboot: args.reboot,
-    takeOver: args.takeOver,
-    removeAccounts: args.removeAccounts,
-    prune: args.prune,
-    pruneInventory: args.pruneInventory,
-    rebootTimeoutMs: args.rebootTimeout ? args.rebootTimeout * 1000 : undefined,
-    limit: args.limit,
-    roleMap: args.roleMap,
-    forks: args.forks,
-    connection: args.connection,
-    becomePassword,
-    hostTimeoutMs: args.timeout ? args.timeout * 1000 : undefined,
-    lockWaitSeconds: args.lockWait,
-    auditLog: args.auditLog,
-    onWarning: json ? undefined : (m) => io.err(`warning: ${m}\n`),
-    progress: json
-      ? undefined
-      : tty
-        ? (hosts) => {
-            const p = tty(hosts);
-            finished = p.finished;
-            return p;
-          }
-        : () => lineProgress(io.err),
-  });
-  await finished;
-  if (recorder && args.out) {
-    // Only a plan that read every selected host is saved: one to apply as reviewed.
-    const built = recorder.build(report);
-    if ('plan' in built) {
-      const written = (await import('../../app/plan-file.js')).writePlanFile(args.out, built.plan);
-      report.planFile = { path: args.out, sha256: written.sha256 };
-    } else io.err(`error: no plan written to ${args.out}: ${built.error}\n`);
+  // Each host's part of the report is rendered as it finishes: memory does not grow with the fleet.
+  // plan --out needs every host's changes to write the plan file: that run keeps whole reports.
+  const fold = recorder
+    ? undefined
+    : new ReportFold(args.command ?? (args.check ? 'plan' : 'apply'), {
+        ...(json ? { json: true } : { text: { diff: args.diff } }),
+        audit: Boolean(args.auditLog),
+      });
+  try {
+    const report = await convergeAll({
+      fold,
+      interrupt: stop,
+      planRecorder: recorder,
+      savedPlan,
+      inventory: args.inventory!,
+      catalogDir: args.catalog,
+      check: args.check ?? false,
+      command: args.command,
+      connectivity: args.connectivity,
+      reboot: args.reboot,
+      takeOver: args.takeOver,
+      removeAccounts: args.removeAccounts,
+      prune: args.prune,
+      pruneInventory: args.pruneInventory,
+      rebootTimeoutMs: args.rebootTimeout ? args.rebootTimeout * 1000 : undefined,
+      limit: args.limit,
+      roleMap: args.roleMap,
+      forks: args.forks,
+      connection: args.connection,
+      becomePassword,
+      hostTimeoutMs: args.timeout ? args.timeout * 1000 : undefined,
+      lockWaitSeconds: args.lockWait,
+      auditLog: args.auditLog,
+      onWarning: json ? undefined : (m) => io.err(`warning: ${m}\n`),
+      progress: json
+        ? undefined
+        : tty
+          ? (hosts) => {
+              const p = tty(hosts);
+              finished = p.finished;
+              return p;
+            }
+          : () => lineProgress(io.err),
+    });
+    await finished;
+    if (recorder && args.out) {
+      // Only a plan that read every selected host is saved: one to apply as reviewed.
+      const built = recorder.build(report);
+      if ('plan' in built) {
+        const written = (await import('../../app/plan-file.js')).writePlanFile(args.out, built.plan);
+        report.planFile = { path: args.out, sha256: written.sha256 };
+      } else io.err(`error: no plan written to ${args.out}: ${built.error}\n`);
+    }
+    const code = exitCodeOf(report);
+    const text = { ...report, warnings: [] };
+    if (fold) for (const chunk of json ? fold.jsonChunks(report, code) : fold.textChunks(text)) io.out(chunk);
+    else if (json) for (const chunk of jsonChunks(report, code)) io.out(chunk);
+    else io.out(renderText(text, { diff: args.diff }));
+    return code;
+  } finally {
+    fold?.close();
   }
-  const code = exitCodeOf(report);
-  if (json) for (const chunk of jsonChunks(report, code)) io.out(chunk);
-  else io.out(renderText({ ...report, warnings: [] }, { diff: args.diff }));
-  return code;
 }
 
 /** plan --out: checked writable before any host is touched; records what the plan is made from. */

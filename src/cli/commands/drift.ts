@@ -69,6 +69,32 @@ export async function runDrift(args: DriftArgs, io: Output, interrupt?: () => In
   if (!args.inventory) throw new InputError('drift needs -i INVENTORY (or --history DIR --since DURATION to compare earlier runs)');
   // Caught from the start: a signal while the inventory loads still ends with the report (every host not started).
   const stop = interrupt?.();
+  // Where the report goes is checked before any host is contacted (exit 1 = nothing touched).
+  if (args.output) (await import('../../app/output-file.js')).checkWritable(args.output);
+  // JSON and text reports are folded as hosts finish (memory does not grow with the fleet);
+  // JUnit, Prometheus and HTML are rendered from the whole run.
+  const { ReportFold } = await import('../../app/report-fold.js');
+  const fold =
+    args.format === 'json' || args.format === 'text'
+      ? new ReportFold('drift', {
+          json: args.format === 'json' || Boolean(args.history) || Boolean(args.onDrift),
+          ...(args.format === 'text' ? { text: { diff: true } } : {}),
+          audit: Boolean(args.auditLog),
+        })
+      : undefined;
+  try {
+    return await driftWith({ ...args, inventory: args.inventory }, io, stop, fold);
+  } finally {
+    fold?.close();
+  }
+}
+
+async function driftWith(
+  args: DriftArgs & { inventory: string },
+  io: Output,
+  stop: Interrupt | undefined,
+  fold: import('../../app/report-fold.js').ReportFold | undefined,
+): Promise<number> {
   const [{ convergeAll }, { exitCodeOf }, { renderJson }, { parseShard }, { becomePassword }] = await Promise.all([
     import('../../app/converge-all.js'),
     import('../../app/exit-code.js'),
@@ -77,9 +103,8 @@ export async function runDrift(args: DriftArgs, io: Output, interrupt?: () => In
     import('../become-password.js'),
   ]);
   const quiet = args.format !== 'text' && !args.output;
-  // Where the report goes is checked before any host is contacted (exit 1 = nothing touched).
-  if (args.output) (await import('../../app/output-file.js')).checkWritable(args.output);
   const report = await convergeAll({
+    fold,
     interrupt: stop,
     inventory: args.inventory,
     catalogDir: args.catalog,
@@ -95,8 +120,10 @@ export async function runDrift(args: DriftArgs, io: Output, interrupt?: () => In
     onWarning: quiet ? undefined : (m) => io.err(`warning: ${m}\n`),
   });
   const code = exitCodeOf(report);
-  const json = renderJson(report, code);
-  const body = await renderAs(args.format, report, code, json);
+  // Read back from the fold each time it is written: never the whole document in memory.
+  const json: Iterable<string> = fold ? { [Symbol.iterator]: () => fold.jsonChunks(report, code) } : [renderJson(report, code)];
+  const body: Iterable<string> =
+    args.format === 'json' ? json : fold ? { [Symbol.iterator]: () => fold.textChunks(report) } : [await renderAs(args.format, report, code)];
   if (args.output) {
     const { writeAtomic } = await import('../../app/output-file.js');
     writeAtomic(args.output, body);
@@ -104,7 +131,7 @@ export async function runDrift(args: DriftArgs, io: Output, interrupt?: () => In
     const stopped = report.interrupted ? ` (interrupted by ${report.interrupted.signal}: ${report.interrupted.notStarted} not started)` : '';
     io.out(`drift: ${report.hosts.length} hosts, ${drifted} drifted, exit ${code}${stopped}; ${args.format} report written to ${args.output}\n`);
   } else {
-    io.out(body);
+    for (const chunk of body) io.out(chunk);
   }
   if (args.history) {
     const { saveHistory } = await import('../../app/history.js');
@@ -114,10 +141,10 @@ export async function runDrift(args: DriftArgs, io: Output, interrupt?: () => In
   return code;
 }
 
-async function renderAs(format: DriftFormat, report: import('../../core/report.js').RunReport, code: number, json: string): Promise<string> {
+async function renderAs(format: DriftFormat, report: import('../../core/report.js').RunReport, code: number): Promise<string> {
   switch (format) {
     case 'json':
-      return json;
+      return (await import('../../report/json.js')).renderJson(report, code);
     case 'junit':
       return (await import('../../report/junit.js')).renderJunit(report);
     case 'prometheus':
@@ -130,7 +157,7 @@ async function renderAs(format: DriftFormat, report: import('../../core/report.j
 }
 
 /** --on-drift CMD: the JSON report on its stdin. Its failure is reported, never hides the drift. */
-function runHook(command: string, json: string, io: Output): Promise<void> {
+function runHook(command: string, json: Iterable<string>, io: Output): Promise<void> {
   return new Promise((resolve) => {
     // The hook gets the report on stdin, never vprov's secrets in its environment.
     const { VPROV_BECOME_PASSWORD: _secret, ...env } = process.env;
@@ -144,6 +171,7 @@ function runHook(command: string, json: string, io: Output): Promise<void> {
       resolve();
     });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(json);
+    for (const chunk of json) child.stdin.write(chunk);
+    child.stdin.end();
   });
 }

@@ -305,6 +305,8 @@ const ARMED = `${ROLLBACK_DIR}/rollback.armed`;
 const PENDING_NFT = `${ROLLBACK_DIR}/pending.nft`;
 const PENDING_UNIT = `${ROLLBACK_DIR}/pending.service`;
 const PENDING_DROPIN = `${ROLLBACK_DIR}/pending-dropin.conf`;
+/** The table as it was before a risky change: kept only while the rollback is armed (a stale copy of an old ruleset is not left behind). */
+const SAVED_NFT = `${ROLLBACK_DIR}/rollback.nft`;
 /** What an armed rollback may leave staged: dropped when it fires, or replaced by the next arm. */
 const PENDING_ALL = `${PENDING_NFT} ${PENDING_UNIT} ${PENDING_DROPIN}`;
 
@@ -317,11 +319,11 @@ export function armRollbackScript(seconds: number): string {
   return [
     `mkdir -p ${ROLLBACK_DIR}`,
     `rm -f ${PENDING_ALL}`,
-    `{ echo 'table inet vprov'; echo 'delete table inet vprov'; nft list table inet vprov 2>/dev/null || true; } > ${ROLLBACK_DIR}/rollback.nft`,
+    `{ echo 'table inet vprov'; echo 'delete table inet vprov'; nft list table inet vprov 2>/dev/null || true; } > ${SAVED_NFT}`,
     `touch ${ARMED}`,
     // setsid: the timer must outlive this SSH channel. 9>&-: it must not keep the apply lock's
     // descriptor (the lock covers the write phase only; the next apply must not wait the confirm window).
-    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${ROLLBACK_DIR}/rollback.nft; rm -f ${ARMED}.fired ${PENDING_ALL}; fi' </dev/null >/dev/null 2>&1 9>&- &`,
+    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${SAVED_NFT}; rm -f ${ARMED}.fired ${SAVED_NFT} ${PENDING_ALL}; fi' </dev/null >/dev/null 2>&1 9>&- &`,
   ].join('\n');
 }
 
@@ -330,7 +332,7 @@ export function confirmRollbackScript(persist: string): string {
   return [
     `if mv ${ARMED} ${ARMED}.confirmed 2>/dev/null; then`,
     persist,
-    `rm -f ${ARMED}.confirmed; echo confirmed`,
+    `rm -f ${ARMED}.confirmed ${SAVED_NFT}; echo confirmed`,
     `else echo 'too late: the rollback timer already restored the previous table' >&2; fi`,
   ].join('\n');
 }

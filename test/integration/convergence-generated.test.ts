@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { catalog, inventoryOf } from '../helpers/catalog.js';
 import { inventoryCase, type Case } from '../helpers/generate.js';
 import { expectedBoxes, ipRange, normalForm, type Box } from '../helpers/oracle.js';
-import { exportRules } from '../../src/catalog/export.js';
+import { acceptedBoxes, oracleRules } from '../helpers/nft-accepted.js';
 import { compile } from '../helpers/compile.js';
 import { desiredTable, liveControllers, planNftables, renderTable } from '../../src/resources/firewall-nftables.js';
 import { canonicalFirewalld, desiredFirewalld, type FirewalldState } from '../../src/resources/firewall-firewalld.js';
@@ -31,25 +31,7 @@ import { nftFacts } from '../helpers/facts.js';
 const FIXTURES = join(import.meta.dirname, '../fixtures/convergence');
 const seed = Number(process.env.VPROV_SEED ?? Date.now() % 2 ** 31);
 const numRuns = Number(process.env.VPROV_CASES ?? 300);
-// The export has no `param` (DESIGN.md §3): the overridable rows are found in the catalog files.
-const rules = exportRules(catalog).map((r) => ({
-  ...r,
-  param:
-    catalog.products
-      .get(r.product)!
-      .flows.find(
-        (f) =>
-          f.platform === r.platform &&
-          f.method === r.method &&
-          f.from === r.from &&
-          f.to === r.to &&
-          f.protocol === r.protocol &&
-          f.purpose === r.purpose &&
-          f.ports.join() === r.ports.join() &&
-          f.condition === r.condition,
-      )?.param ?? null,
-}));
-
+const rules = oracleRules();
 /** nft is required: under CI its absence is a failure with the reason, never a skip. */
 function nftProblem(): string | null {
   try {
@@ -78,54 +60,6 @@ function loadAll(tables: Map<string, string>): Map<string, string> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-type Item = Record<string, any>;
-
-/** What a loaded table accepts, read from nft's JSON with no help from vprov's parser. */
-function acceptedBoxes(listing: string): { boxes: Box[]; housekeeping: string[]; unsourced: string[] } {
-  const items: Item[] = JSON.parse(listing).nftables;
-  const sets = new Map<string, unknown[]>(items.filter((i) => i.set).map((i) => [i.set.name, i.set.elem ?? []]));
-  const boxes: Box[] = [];
-  const housekeeping: string[] = [];
-  const unsourced: string[] = [];
-  const elems = (right: any): unknown[] => (typeof right === 'string' && right.startsWith('@') ? sets.get(right.slice(1))! : (right?.set ?? [right]));
-  const range = (v: any): { family: 4 | 6; lo: bigint; hi: bigint } => {
-    if (v?.elem) return range(v.elem.val);
-    if (v?.prefix) return ipRange(`${v.prefix.addr}/${v.prefix.len}`);
-    if (v?.range) {
-      const a = ipRange(v.range[0]);
-      return { ...a, hi: ipRange(v.range[1]).hi };
-    }
-    return ipRange(String(v));
-  };
-  const ports = (v: any): [number, number] => (v?.range ? [v.range[0], v.range[1]] : [Number(v), Number(v)]);
-  for (const { rule } of items.filter((i) => i.rule)) {
-    const expr: Item[] = rule.expr;
-    if (!('accept' in expr[expr.length - 1]!)) throw new Error(`non-accept rule in vprov's table: ${JSON.stringify(expr)}`);
-    let src: { family: 4 | 6; lo: bigint; hi: bigint }[] | null = null;
-    let protocol: Box['protocol'] | null = null;
-    let portList: [number, number][] = [[0, 0]];
-    const other: string[] = [];
-    for (const e of expr.slice(0, -1)) {
-      const left = e.match?.left;
-      const field = left?.payload ? `${left.payload.protocol}.${left.payload.field}` : left?.meta ? `meta.${left.meta.key}` : JSON.stringify(left);
-      if (field === 'ip.saddr' || field === 'ip6.saddr') src = elems(e.match.right).map(range);
-      else if (field === 'tcp.dport' || field === 'udp.dport') {
-        protocol = field.slice(0, 3) as 'tcp' | 'udp';
-        portList = elems(e.match.right).map(ports);
-      } else if (field === 'meta.l4proto' && ['icmp', 'ipv6-icmp'].includes(e.match.right)) protocol = 'icmp';
-      else other.push(JSON.stringify(e));
-    }
-    if (src === null) {
-      if (protocol !== null) unsourced.push(JSON.stringify(expr));
-      else housekeeping.push(other.join(' '));
-      continue;
-    }
-    if (protocol === null || other.length > 0) throw new Error(`unexpected rule shape: ${JSON.stringify(expr)}`);
-    for (const s of src) for (const [pLo, pHi] of portList) boxes.push({ ...s, protocol, pLo, pHi });
-  }
-  return { boxes, housekeeping, unsourced };
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -8,6 +8,7 @@
  */
 import { InputError } from '../core/errors.js';
 import type { HostDesired } from '../core/types.js';
+import { RESOURCES } from '../resources/registry.js';
 
 export const PRUNED_WHY = 'the host left the inventory (apply --prune)';
 
@@ -15,8 +16,11 @@ export const PRUNED_WHY = 'the host left the inventory (apply --prune)';
 export function prunedDesired(d: HostDesired, removeAccounts: boolean): HostDesired {
   const account = d.account?.name ?? d.retired?.account;
   const sudoersFile = d.sudoers?.file ?? d.retired?.sudoersFile;
+  // A module planned only where its slice is set (not everyHost) has nothing to remove: left out.
+  const leftOut = Object.fromEntries(RESOURCES.filter((m) => !m.everyHost).map((m) => [m.kind, null]));
   return {
     ...d,
+    ...leftOut,
     roles: [],
     firewall: { ...d.firewall, backend: 'none', sets: [], rules: [] },
     account: null,

@@ -417,7 +417,7 @@ async function applyPlans(
     const error = failed.get(before.resource);
     if (error) return { ...toReport(before, 'failed'), error };
     const confirmed = confirmation && before.confirmScript ? confirmation : undefined;
-    if (confirmed && !confirmed.confirmed) return { ...toReport(before, 'failed'), error: confirmed.message };
+    if (confirmed && !confirmed.confirmed) return { ...toReport(before, 'failed'), error: confirmed.message, rolledBack: true };
     if (confirmed) before.notes.push(confirmed.message);
     const again = after.find((a) => a.resource === before.resource)!;
     if (again.status === 'failed') return { ...toReport(again, 'failed'), changes: before.changes };

@@ -44,6 +44,7 @@ function slimResource(r: ResourceReport): ResourceReport {
     notes: [],
     rebootRequired: r.rebootRequired,
     ...(r.confirmedAfterSeconds !== undefined ? { confirmedAfterSeconds: r.confirmedAfterSeconds } : {}),
+    ...(r.rolledBack ? { rolledBack: true } : {}),
   };
 }
 

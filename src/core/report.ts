@@ -69,6 +69,8 @@ export function runSchemas<K extends string>(kinds: readonly [K, ...K[]]) {
     error: z.string().optional(),
     /** a commit-confirmed change: seconds from the change to the new connection that confirmed it */
     confirmedAfterSeconds: z.number().optional(),
+    /** a commit-confirmed change whose confirmation came after the host's rollback timer had restored the previous state */
+    rolledBack: z.boolean().optional(),
   });
   const host = z.object({
     host: z.string(),

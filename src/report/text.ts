@@ -130,8 +130,12 @@ export function foreignLine(i: ForeignItem): string {
   return `${i.source}: ${i.what} — ${why}`;
 }
 
-/** A commit-confirmed change in the recap: how long its rollback stayed armed before the new connection confirmed it. */
+/**
+ * A commit-confirmed change in the recap: how long its rollback stayed armed before the new
+ * connection confirmed it, or that the rollback restored the previous state first.
+ */
 function confirmedSuffix(h: HostReport): string {
   const seconds = h.resources.flatMap((r) => (r.confirmedAfterSeconds === undefined ? [] : [r.confirmedAfterSeconds]));
-  return seconds.length ? ` confirmed-after=${Math.max(...seconds)}s` : '';
+  const rolledBack = h.resources.some((r) => r.rolledBack) ? ' rolled-back' : '';
+  return `${seconds.length ? ` confirmed-after=${Math.max(...seconds)}s` : ''}${rolledBack}`;
 }

@@ -28,6 +28,7 @@ const resource: fc.Arbitrary<ResourceReport> = fc.record(
     rebootRequired: fc.boolean(),
     error: text,
     confirmedAfterSeconds: fc.nat(600),
+    rolledBack: fc.constant(true),
   },
   { requiredKeys: ['resource', 'status', 'changes', 'warnings', 'notes', 'rebootRequired'] },
 ) as fc.Arbitrary<ResourceReport>;

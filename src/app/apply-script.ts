@@ -17,6 +17,7 @@
  */
 import type { ResourcePlan } from '../resources/types.js';
 import { ensureDir, q, RUN_VAR, runTemp, sectionMarker, splitSections, TEMP_TAG } from '../resources/shell.js';
+import { SUM_SECTION } from '../resources/facts-integrity.js';
 import { LAST_APPLY, writeRecordScript, type HostRecord, type WrittenByResult } from '../resources/host-record.js';
 
 export { LAST_APPLY };
@@ -34,7 +35,7 @@ export interface ApplyRun {
   /** "controller/pid since time": what a waiting run reports */
   owner: string;
   lockWaitSeconds: number;
-  /** the facts script the plan came from, and the sha256 of what it printed */
+  /** the facts script's sections the plan came from (factsBody: without their checksum), and the sha256 of what they printed */
   factsScript: string;
   factsDigest: string;
   /** run after the changes, its output in section "verify": the facts the controller verifies from */
@@ -59,7 +60,9 @@ export function applyScript(plans: readonly ResourcePlan[], run: ApplyRun): stri
     // The owner line names the holder while it holds the lock, and is cleared however the script ends.
     `printf '%s\\n' ${q(run.owner)} > ${LOCK_OWNER}; trap ': > ${LOCK_OWNER}' EXIT`,
     `vprov_facts=$( {\n${run.factsScript}\n} 2>/dev/null )`,
-    `if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '${run.factsDigest}  -' ]; then ${sectionMarker('stale')}; printf '%s\\n' "$vprov_facts"; exit 0; fi`,
+    // The fresh facts of a stale run go back sealed as the facts script seals them (facts-integrity.ts).
+    `vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)`,
+    `if [ "$vprov_sum" != '${run.factsDigest}  -' ]; then ${sectionMarker('stale')}; printf '%s\\n' "$vprov_facts"; ${sectionMarker(SUM_SECTION)}; printf '%s\\n' "$vprov_sum"; exit 0; fi`,
     ...pending.map((p) => `${sectionMarker(`apply-${p.resource}`)}\n( set -e\n${p.script}\n) 2>&1\nrc_${p.resource}=$?\necho "rc=$rc_${p.resource}"`),
     ...(run.hostRecord ? [sectionMarker('record'), writeRecordScript(run.hostRecord, run.writtenByResult)] : []),
     ...(pending.length > 0

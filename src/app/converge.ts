@@ -11,7 +11,7 @@ import type { HostDesired } from '../core/types.js';
 import type { ResourcePlan } from '../resources/index.js';
 import { resourcesFor } from '../resources/registry.js';
 import { planFromRaw } from '../resources/plan.js';
-import { factsFromOutput, factsScript, gatherFacts, type Facts } from '../resources/facts.js';
+import { checkedFacts, factsBody, factsScript, gatherFacts, wholeFacts, type Facts } from '../resources/facts.js';
 import type { Connection } from '../transport/types.js';
 import type { HostReport, ResourceReport } from '../core/report.js';
 import { applyScript, parseApplyOutput, type ApplyRun } from './apply-script.js';
@@ -334,7 +334,7 @@ async function runApply(
           throw new HostError(
             `the host kept changing while this run waited for its apply lock (${attempt} times); nothing changed by this run, run apply again`,
           );
-        facts = factsFromOutput(outcome.facts, facts.raw.ssh);
+        facts = checkedFacts(outcome.facts, facts.raw.ssh);
         if (opts.saved) {
           // A saved plan is applied as reviewed or not at all: never planned again from other facts.
           const changed = factsChangedSince(opts.saved, facts);
@@ -432,20 +432,13 @@ async function applyPlans(
   });
 }
 
-/** Facts printed by the apply script, when they arrived whole (the facts script's own end marker). */
-function wholeFacts(stdout: string | undefined, sshSection: string | undefined): Facts | undefined {
-  if (stdout === undefined) return undefined;
-  const facts = factsFromOutput(stdout, sshSection);
-  return facts.raw.end === undefined ? undefined : facts;
-}
-
 function applyRun(identity: RunIdentity, desired: HostDesired, facts: Facts, pending: ResourcePlan[], opts: ConvergeOptions, hostRecord: HostRecord): ApplyRun {
   return {
     hostRecord,
     runId: identity.runId,
     owner: lockOwner(identity),
     lockWaitSeconds: opts.lockWaitSeconds ?? DEFAULT_LOCK_WAIT_S,
-    factsScript: factsScript(resourcesFor(desired), desired),
+    factsScript: factsBody(resourcesFor(desired), desired),
     factsDigest: facts.digest,
     // A commit-confirmed change is verified over the new connection that confirms it.
     ...(pending.some((p) => p.confirmScript) || pending.length === 0 ? {} : { verifyScript: factsScript(changing(desired, pending), desired) }),

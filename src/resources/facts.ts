@@ -1,15 +1,15 @@
 /** All facts of a host in one round trip: one script, one section per resource. */
 import type { HostDesired } from '../core/types.js';
 import type { Connection } from '../transport/types.js';
-import { HostError } from '../core/errors.js';
+import { HostError, UnreadableFactError } from '../core/errors.js';
 import { createHash } from 'node:crypto';
 import { keyValues, SECTION, sectionMarker, splitSections } from './shell.js';
 import { readRecordFact, recordFactsScript, type RecordFact } from './host-record.js';
 import type { HostFacts, RawFacts } from './types.js';
 import type { AnyModule } from './module.js';
+import { FACTS_PRELUDE, factsDamage, SUM_SECTION, sealedFactsScript } from './facts-integrity.js';
 
-/** Runs unprivileged before sudo, which would strip SSH_CONNECTION. */
-export const FACTS_PRELUDE = `echo '@@vprov:ssh@@'; echo "ssh=$SSH_CONNECTION"`;
+export { FACTS_PRELUDE };
 
 /** A read-only probe run in the same round trip as the resources' facts; its output is section `name`. */
 export interface ExtraFacts {
@@ -17,7 +17,13 @@ export interface ExtraFacts {
   script: string;
 }
 
+/** The facts script: its sections, then their checksum (facts-integrity.ts). */
 export function factsScript(resources: readonly AnyModule[], desired: HostDesired, extra: readonly ExtraFacts[] = []): string {
+  return `${sealedFactsScript(factsBody(resources, desired, extra))}\n`;
+}
+
+/** The facts sections without their checksum: what the digest covers (the apply script checks it under the lock). */
+export function factsBody(resources: readonly AnyModule[], desired: HostDesired, extra: readonly ExtraFacts[] = []): string {
   const parts = [
     sectionMarker('host'),
     `if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi`,
@@ -30,7 +36,7 @@ export function factsScript(resources: readonly AnyModule[], desired: HostDesire
   }
   for (const x of extra) parts.push(sectionMarker(x.name), `{\n${x.script || ':'}\n} 2>/dev/null`);
   parts.push(sectionMarker('end'));
-  return `${parts.join('\n')}\n`;
+  return parts.join('\n');
 }
 
 export interface Facts {
@@ -49,25 +55,43 @@ export interface Facts {
 
 export async function gatherFacts(conn: Connection, resources: readonly AnyModule[], desired: HostDesired, extra: readonly ExtraFacts[] = []): Promise<Facts> {
   const res = await conn.runScript(factsScript(resources, desired, extra), { prelude: FACTS_PRELUDE });
-  const facts = factsFromOutput(
+  if (res.code !== 0) throw new HostError(`gathering facts failed (exit ${res.code}): ${res.stderr.trim() || 'incomplete output'}`);
+  return checkedFacts(
     res.stdout,
     splitSections(res.stdout).ssh,
     extra.map((x) => x.name),
+    true,
   );
-  if (res.code !== 0 || facts.raw.end === undefined) {
-    throw new HostError(`gathering facts failed (exit ${res.code}): ${res.stderr.trim() || 'incomplete output'}`);
-  }
+}
+
+/** Facts from an output that must have arrived whole (its checksum); else an UnreadableFactError naming why. */
+export function checkedFacts(stdout: string, sshSection: string | undefined, extra: readonly string[] = [], prelude = false): Facts {
+  const damage = factsDamage(stdout, prelude);
+  if (damage) throw new UnreadableFactError(`gathering facts failed: ${damage}`);
+  const facts = factsFromOutput(stdout, sshSection, extra);
+  if (facts.raw.end === undefined) throw new UnreadableFactError('gathering facts failed: the output has no end marker');
   return facts;
 }
 
+/** Facts from an output that may have been cut short (printed after an apply's changes), or undefined. */
+export function wholeFacts(stdout: string | undefined, sshSection: string | undefined): Facts | undefined {
+  if (stdout === undefined || factsDamage(stdout, false) !== undefined) return undefined;
+  const facts = factsFromOutput(stdout, sshSection);
+  return facts.raw.end === undefined ? undefined : facts;
+}
+
 /**
- * Facts from the facts script's output; `sshSection` is the unprivileged prelude's (SSH_CONNECTION).
+ * Facts from the facts script's output, not checked whole (checkedFacts and wholeFacts do that);
+ * `sshSection` is the unprivileged prelude's (SSH_CONNECTION). The checksum section is no fact:
+ * left out of `raw` and of the digest, which means what it meant before the checksum.
  * `extra` names the read-only probes' sections: kept in `raw`, left out of the digest, so a plan's
  * digest (which reads the listeners too) is the one the apply script computes.
  */
 export function factsFromOutput(stdout: string, sshSection: string | undefined, extra: readonly string[] = []): Facts {
   const start = stdout.indexOf(`${SECTION}host@@`);
-  const text = start < 0 ? stdout : stdout.slice(start);
+  const all = start < 0 ? stdout : stdout.slice(start);
+  const sum = all.lastIndexOf(`\n${SECTION}${SUM_SECTION}@@\n`);
+  const text = sum < 0 ? all : all.slice(0, sum + 1);
   const raw = splitSections(text);
   const digested = withoutSections(text, extra);
   const sectionDigests: Record<string, string> = {};

@@ -1,6 +1,7 @@
 /** Pure pieces of fault handling: mismatch messages, retries, the apply script's contract, audit lines, recap. */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { isThrottling, Slots, withRetry } from '../../src/transport/retry.js';
 import { applyScript, parseApplyOutput } from '../../src/app/apply-script.js';
 import { emptyPlan, type ResourcePlan } from '../../src/resources/types.js';
 import { runTemp, writeFileToWord } from '../../src/resources/shell.js';
+import { factsDamage } from '../../src/resources/facts-integrity.js';
 import { auditLines } from '../../src/app/audit-log.js';
 import { recap } from '../../src/report/text.js';
 import type { RunReport } from '../../src/core/report.js';
@@ -159,7 +161,10 @@ describe('the apply script', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vprov-apply-'));
     const plans = [pending('account', `touch '${dir}/touched'`)];
     const out = runLocally(applyScript(plans, { ...base, factsScript: facts, factsDigest: '0'.repeat(64) }), dir);
-    expect(parseApplyOutput(out, plans)).toEqual({ kind: 'stale', facts: '@@vprov:host@@\nx=1\n' });
+    // sealed as the facts script seals its output: the controller checks it whole (facts-integrity.ts)
+    const sum = createHash('sha256').update('@@vprov:host@@\nx=1').digest('hex');
+    expect(parseApplyOutput(out, plans)).toEqual({ kind: 'stale', facts: `@@vprov:host@@\nx=1\n@@vprov:sum@@\n${sum}  -\n` });
+    expect(factsDamage((parseApplyOutput(out, plans) as { facts: string }).facts, false)).toBeUndefined();
     expect(readdirSync(dir)).not.toContain('touched');
   });
 

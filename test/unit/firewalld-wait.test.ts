@@ -50,7 +50,7 @@ function stubHost(h: Host): {
   dirs.push(dir);
   const bin = join(dir, 'bin');
   mkdirSync(bin);
-  for (const tool of ['base64', 'sed', 'tr', 'cat', 'rm', 'mkdir', 'cut']) {
+  for (const tool of ['base64', 'sed', 'tr', 'cat', 'rm', 'mkdir', 'cut', 'sha256sum']) {
     const real = ['/usr/bin', '/bin'].map((d) => join(d, tool)).find(existsSync);
     if (real) symlinkSync(real, join(bin, tool));
   }

@@ -35,6 +35,7 @@ import { desiredFirewalld } from '../../src/resources/firewall-firewalld.js';
 import { renderSudoers } from '../../src/resources/sudoers.js';
 import type { HostDesired } from '../../src/core/types.js';
 import type { Connection, ExecResult, RunOptions } from '../../src/transport/types.js';
+import { hostPrinted } from '../helpers/facts-output.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const GOLDEN = join(ROOT, 'test/golden');
@@ -70,13 +71,13 @@ function fakeConnector(order: readonly string[]) {
       close() {},
       async runScript(script: string, opts?: RunOptions): Promise<ExecResult> {
         roundTrips++;
-        const out = [opts?.prelude ? `@@vprov:ssh@@\nssh=${CONTROLLER} 50000 ${d.address} 22\n` : '', facts];
+        const out = [facts];
         if (script.includes("'@@vprov:evidence-probe@@'")) {
           const targets = [...new Set([...script.matchAll(/'([0-9a-f.:]+),(\d+)'/g)].map((m) => `${m[1]} ${m[2]} open`))];
           out.push(`@@vprov:evidence-probe@@\n${targets.join('\n')}\n`);
         }
         out.push('@@vprov:end@@\n');
-        return { code: 0, stdout: out.join(''), stderr: '' };
+        return { code: 0, stdout: hostPrinted(out.join(''), opts?.prelude ? `${CONTROLLER} 50000 ${d.address} 22` : undefined), stderr: '' };
       },
     };
   };

@@ -27,6 +27,7 @@ import { requirementsOf } from '../../src/compile/requirements.js';
 import { judge, type HostReading } from '../../src/app/evidence-verdicts.js';
 import type { HostDesired } from '../../src/core/types.js';
 import type { Connection, ExecResult, RunOptions } from '../../src/transport/types.js';
+import { hostPrinted } from '../helpers/facts-output.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = ['nftables-host', 'firewalld-host'].map((f) => readFileSync(join(ROOT, 'test/golden/facts', `${f}.txt`), 'utf8'));
@@ -190,15 +191,20 @@ describe('every parser of host output, on hostile output', () => {
   });
 });
 
-/** A fleet where each host answers with its own hostile output: no SSH. */
+/**
+ * A fleet where each host answers with its own hostile output: no SSH. Each output carries its
+ * checksum, as a hostile host can print one: the parsers behind the integrity check are driven.
+ */
 function hostileFleet(outputs: readonly string[]) {
   return async (d: HostDesired): Promise<Connection> => {
     const i = managed.findIndex((h) => h.name === d.name);
+    const out = outputs[i % outputs.length]!;
+    const at = out.indexOf('@@vprov:host@@');
     return {
       roundTrips: 1,
       close() {},
       async runScript(_script: string, _opts?: RunOptions): Promise<ExecResult> {
-        return { code: 0, stdout: outputs[i % outputs.length]!, stderr: '' };
+        return { code: 0, stdout: hostPrinted(at < 0 ? out : out.slice(at), '192.0.2.200 50000 192.0.2.1 22'), stderr: '' };
       },
     };
   };

@@ -18,14 +18,15 @@ import { factsFromOutput } from '../../src/resources/facts.js';
 import { InputError } from '../../src/core/errors.js';
 import type { HostDesired } from '../../src/core/types.js';
 import type { Connection, ExecResult } from '../../src/transport/types.js';
+import { hostPrinted } from '../helpers/facts-output.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NO_SSH_CONFIG = join(ROOT, 'test/golden/no-ssh-config');
 const FACTS = readFileSync(join(ROOT, 'test/golden/facts/nftables-host.txt'), 'utf8');
 const VERSION = 'test-version';
 
-/** What the facts script would print on a host (ssh prelude, sections, end marker). */
-const factsOutput = (facts: string) => `@@vprov:ssh@@\nssh=192.0.2.200 50000 192.0.2.5 22\n${facts.trimEnd()}\n@@vprov:end@@\n`;
+/** What the facts script would print on a host (ssh prelude, sections, end marker, checksum). */
+const factsOutput = (facts: string) => hostPrinted(`${facts.trimEnd()}\n@@vprov:end@@\n`, '192.0.2.200 50000 192.0.2.5 22');
 
 /** The sudoers section as a host prints it once someone wrote /etc/sudoers.d/vprotect by hand. */
 const EDITED_SUDOERS = FACTS.replace('content=absent', `content=${Buffer.from('vprotect ALL=(ALL) NOPASSWD: ALL\n').toString('base64')}`);
@@ -57,7 +58,7 @@ function fleet(facts: Record<string, string> = {}, underLock: Record<string, str
           if (script.includes('flock')) {
             applies.set(d.name, (applies.get(d.name) ?? 0) + 1);
             const changed = underLock[d.name];
-            if (changed) return { code: 0, stdout: `@@vprov:stale@@\n${changed.trimEnd()}\n@@vprov:end@@\n`, stderr: '' };
+            if (changed) return { code: 0, stdout: `@@vprov:stale@@\n${hostPrinted(`${changed.trimEnd()}\n@@vprov:end@@\n`)}`, stderr: '' };
             return { code: 0, stdout: '@@vprov:locked@@\nlocked by the test\n', stderr: '' };
           }
           return { code: 0, stdout: factsOutput(facts[d.name] ?? FACTS), stderr: '' };
@@ -241,7 +242,7 @@ describe('the plan file', () => {
 describe('the facts digest a plan saves', () => {
   it("is the apply script's: the listeners a plan also reads are left out, each section gets its own digest", () => {
     const plain = factsOutput(FACTS);
-    const withListeners = plain.replace('@@vprov:end@@', '@@vprov:listeners@@\nLISTEN 0 128 0.0.0.0:22\n@@vprov:end@@');
+    const withListeners = factsOutput(`${FACTS.trimEnd()}\n@@vprov:listeners@@\nLISTEN 0 128 0.0.0.0:22`);
     const a = factsFromOutput(plain, undefined);
     const b = factsFromOutput(withListeners, undefined, ['listeners']);
     expect(b.digest).toBe(a.digest);

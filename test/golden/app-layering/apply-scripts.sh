@@ -53,9 +53,9 @@ echo '@@vprov:ipstack@@'
 if command -v ip >/dev/null 2>&1; then echo ipv4_read=yes; ip -4 -o addr show scope global | while read -r n i f a r; do echo "ipv4=$a $i"; done; else echo ipv4_read=no; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -84,6 +84,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -112,6 +113,10 @@ if [ -f '/etc/systemd/system/nftables.service.d/50-vprov.conf' ]; then printf dr
 for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; do [ -f "$f" ] && echo "file:$f=$({ base64 -w0 < "$f" || printf '%s' '!unreadable'; })"; done
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -168,9 +173,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -198,6 +203,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -226,6 +232,10 @@ if [ -f '/etc/systemd/system/nftables.service.d/50-vprov.conf' ]; then printf dr
 for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; do [ -f "$f" ] && echo "file:$f=$({ base64 -w0 < "$f" || printf '%s' '!unreadable'; })"; done
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT

@@ -49,9 +49,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -79,6 +79,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -107,6 +108,10 @@ if [ -f '/etc/systemd/system/nftables.service.d/50-vprov.conf' ]; then printf dr
 for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; do [ -f "$f" ] && echo "file:$f=$({ base64 -w0 < "$f" || printf '%s' '!unreadable'; })"; done
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -163,9 +168,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 rm -f '/etc/firewalld/policies/vprov-in.xml'
@@ -183,6 +188,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -211,6 +217,10 @@ if [ -f '/etc/systemd/system/nftables.service.d/50-vprov.conf' ]; then printf dr
 for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; do [ -f "$f" ] && echo "file:$f=$({ base64 -w0 < "$f" || printf '%s' '!unreadable'; })"; done
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT

@@ -56,9 +56,9 @@ grep -HnE '^[[:space:]]*-?net[./]ipv6[./]conf[./](all|default)[./]disable_ipv6[[
 if [ -f '/etc/sysctl.d/zz-vprov-ipv6.conf' ]; then printf dropin=; { base64 -w0 < '/etc/sysctl.d/zz-vprov-ipv6.conf' || printf '%s' '!unreadable'; }; echo; else echo dropin=absent; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -152,9 +152,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -236,9 +236,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -359,9 +359,9 @@ echo "kernel=$vprov_selinuxfs"
 if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev/null)"; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }

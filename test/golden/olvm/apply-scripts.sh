@@ -115,9 +115,9 @@ grep -HnE '^[[:space:]]*-?net[./]ipv6[./]conf[./](all|default)[./]disable_ipv6[[
 if [ -f '/etc/sysctl.d/zz-vprov-ipv6.conf' ]; then printf dropin=; { base64 -w0 < '/etc/sysctl.d/zz-vprov-ipv6.conf' || printf '%s' '!unreadable'; }; echo; else echo dropin=absent; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -157,6 +157,7 @@ case "$rc_firewall $rc_ipstack" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -251,6 +252,10 @@ grep -HnE '^[[:space:]]*-?net[./]ipv6[./]conf[./](all|default)[./]disable_ipv6[[
 if [ -f '/etc/sysctl.d/zz-vprov-ipv6.conf' ]; then printf dropin=; { base64 -w0 < '/etc/sysctl.d/zz-vprov-ipv6.conf' || printf '%s' '!unreadable'; }; echo; else echo dropin=absent; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -366,9 +371,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 mkdir -p /etc/firewalld/ipsets /etc/firewalld/policies
@@ -438,6 +443,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -525,6 +531,10 @@ else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; f
 fi
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -640,9 +650,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -671,6 +681,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -758,6 +769,10 @@ else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; f
 fi
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -873,9 +888,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 mkdir -p /etc/firewalld/ipsets /etc/firewalld/policies
@@ -941,6 +956,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -1028,6 +1044,10 @@ else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; f
 fi
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT

@@ -108,9 +108,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 mkdir -p /etc/firewalld/ipsets /etc/firewalld/policies
@@ -168,6 +168,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -255,6 +256,10 @@ else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; f
 fi
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -370,9 +375,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -401,6 +406,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -488,6 +494,10 @@ else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; f
 fi
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -603,9 +613,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 mkdir -p /etc/firewalld/ipsets /etc/firewalld/policies
@@ -663,6 +673,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -750,6 +761,10 @@ else echo "runtime_error=$(printf '%s' "interpreter $py: $out" | base64 -w0)"; f
 fi
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -903,9 +918,9 @@ echo "kernel=$vprov_selinuxfs"
 if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev/null)"; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 mkdir -p /etc/firewalld/ipsets /etc/firewalld/policies
@@ -1010,6 +1025,7 @@ case "$rc_firewall $rc_account $rc_sudoers $rc_selinux" in *[1-9]*) find /etc /v
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -1147,6 +1163,10 @@ echo "kernel=$vprov_selinuxfs"
 if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev/null)"; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -1300,9 +1320,9 @@ echo "kernel=$vprov_selinuxfs"
 if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev/null)"; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -1367,6 +1387,7 @@ case "$rc_firewall $rc_account $rc_sudoers" in *[1-9]*) find /etc /var/lib/vprov
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -1497,6 +1518,10 @@ grep -lE '(^|[^A-Za-z0-9_.-])vprotect([^A-Za-z0-9_.-]|$)' /etc/sudoers /etc/sudo
 stat -L -c 'perm:%n=%a %U %G' -- '/usr/bin/targetcli' '/usr/bin' '/usr' '/usr/sbin/exportfs' '/usr/sbin' '/usr/sbin/kpartx' '/usr/sbin/dmsetup' '/usr/bin/qemu-nbd' '/usr/bin/guestmount' '/usr/bin/fusermount' '/bin/mount' '/bin' '/bin/umount' '/usr/sbin/parted' '/usr/sbin/nbd-client' '/usr/bin/tee' '/opt/vprotect/scripts/vs/privileged.sh' '/opt/vprotect/scripts/vs' '/opt/vprotect/scripts' '/opt/vprotect' '/opt' '/usr/bin/yum' '/usr/sbin/mkfs.xfs' '/usr/sbin/fstrim' '/usr/sbin/xfs_growfs' '/usr/bin/docker' '/usr/bin/rbd' '/usr/bin/chown' '/usr/sbin/nvme' '/bin/cp' '/sbin/depmod' '/sbin' '/usr/sbin/modprobe' '/bin/bash' '/usr/local/sbin/nbd-client' '/usr/local/sbin' '/usr/local' '/bin/make' '/' 2>/dev/null || :
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -1626,9 +1651,9 @@ echo "kernel=$vprov_selinuxfs"
 if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev/null)"; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 rm -f '/etc/firewalld/policies/vprov-in.xml'
@@ -1682,6 +1707,7 @@ case "$rc_firewall $rc_account $rc_sudoers" in *[1-9]*) find /etc /var/lib/vprov
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -1788,6 +1814,10 @@ grep -lE '(^|[^A-Za-z0-9_.-])vprotect([^A-Za-z0-9_.-]|$)' /etc/sudoers /etc/sudo
 stat -L -c 'perm:%n=%a %U %G' -- '/opt/vprotect/scripts/application/vp_license.sh' '/opt/vprotect/scripts/application' '/opt/vprotect/scripts' '/opt/vprotect' '/opt' '/bin/umount' '/bin' '/bin/mount' '/' 2>/dev/null || :
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT

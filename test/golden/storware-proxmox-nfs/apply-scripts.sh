@@ -49,9 +49,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '8289069007a71d45218599c9ccbb4f64902952e99caa8570ad5e1cf765aec6ac  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -79,6 +79,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -107,6 +108,10 @@ if [ -f '/etc/systemd/system/nftables.service.d/50-vprov.conf' ]; then printf dr
 for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; do [ -f "$f" ] && echo "file:$f=$({ base64 -w0 < "$f" || printf '%s' '!unreadable'; })"; done
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -163,9 +168,9 @@ echo '@@vprov:selinux@@'
 :
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -194,6 +199,7 @@ case "$rc_firewall" in *[1-9]*) find /etc /var/lib/vprov -maxdepth 3 -name "*.$V
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -222,6 +228,10 @@ if [ -f '/etc/systemd/system/nftables.service.d/50-vprov.conf' ]; then printf dr
 for f in /etc/firewalld/ipsets/vprov-*.xml /etc/firewalld/policies/vprov-*.xml; do [ -f "$f" ] && echo "file:$f=$({ base64 -w0 < "$f" || printf '%s' '!unreadable'; })"; done
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT
@@ -317,9 +327,9 @@ echo "kernel=$vprov_selinuxfs"
 if command -v getenforce >/dev/null 2>&1; then echo "runtime=$(getenforce 2>/dev/null)"; fi
 } 2>/dev/null
 echo '@@vprov:end@@'
-
 } 2>/dev/null )
-if [ "$(printf '%s' "$vprov_facts" | sha256sum)" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; exit 0; fi
+vprov_sum=$(printf '%s' "$vprov_facts" | sha256sum)
+if [ "$vprov_sum" != '16dc610945ee6a2095ab9a990b88aa58ed47b9afe0e6f2c40064946e43b2b9e6  -' ]; then echo '@@vprov:stale@@'; printf '%s\n' "$vprov_facts"; echo '@@vprov:sum@@'; printf '%s\n' "$vprov_sum"; exit 0; fi
 echo '@@vprov:apply-firewall@@'
 ( set -e
 { [ -d '/etc/vprov' ] || mkdir -p '/etc/vprov'; }
@@ -384,6 +394,7 @@ case "$rc_firewall $rc_account $rc_sudoers" in *[1-9]*) find /etc /var/lib/vprov
 echo '@@vprov:end@@'
 echo '@@vprov:verify@@'
 ( {
+vprov_facts_out=$( {
 echo '@@vprov:host@@'
 if [ -d /run/systemd/system ]; then echo systemd=yes; else echo systemd=no; fi
 if [ -f '/etc/vprov/host.json' ]; then printf record=; { base64 -w0 < '/etc/vprov/host.json' || printf '%s' '!unreadable'; }; echo; else echo record=absent; fi
@@ -456,6 +467,10 @@ grep -lE '(^|[^A-Za-z0-9_.-])vprotect([^A-Za-z0-9_.-]|$)' /etc/sudoers /etc/sudo
 stat -L -c 'perm:%n=%a %U %G' -- '/usr/bin/targetcli' '/usr/bin' '/usr' '/usr/sbin/exportfs' '/usr/sbin' '/usr/sbin/kpartx' '/usr/sbin/dmsetup' '/usr/bin/qemu-nbd' '/usr/bin/guestmount' '/usr/bin/fusermount' '/bin/mount' '/bin' '/bin/umount' '/usr/sbin/parted' '/usr/sbin/nbd-client' '/usr/bin/tee' '/opt/vprotect/scripts/vs/privileged.sh' '/opt/vprotect/scripts/vs' '/opt/vprotect/scripts' '/opt/vprotect' '/opt' '/usr/bin/yum' '/usr/sbin/mkfs.xfs' '/usr/sbin/fstrim' '/usr/sbin/xfs_growfs' '/usr/bin/docker' '/usr/bin/rbd' '/usr/bin/chown' '/usr/sbin/nvme' '/bin/cp' '/sbin/depmod' '/sbin' '/usr/sbin/modprobe' '/bin/bash' '/usr/local/sbin/nbd-client' '/usr/local/sbin' '/usr/local' '/bin/make' '/opt/vprotect/scripts/application/vp_license.sh' '/opt/vprotect/scripts/application' '/' 2>/dev/null || :
 } 2>/dev/null
 echo '@@vprov:end@@'
+} 2>/dev/null )
+printf '%s\n' "$vprov_facts_out"
+echo '@@vprov:sum@@'
+printf '%s' "$vprov_facts_out" | sha256sum
 
 } ) 2>/dev/null
 : > /run/vprov/lock.owner; trap - EXIT

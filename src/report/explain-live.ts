@@ -6,6 +6,7 @@
 import type { ForeignItem, HostReport } from '../core/report.js';
 import type { ExplainQuery } from '../compile/explain.js';
 import { portsContain } from '../core/ports.js';
+import { terminalLines } from './neutral.js';
 import { foreignLine } from './text.js';
 
 export interface LiveAnswer {
@@ -49,9 +50,11 @@ export const liveFailed = (a: LiveAnswer) => a.status === 'failed' || a.status =
 
 export function liveText(a: LiveAnswer, what: string): string {
   const lines = ['', `on ${a.host} now (read over SSH; nothing changed):`];
+  // The host controls what it says (errors, rule comments, listeners): neutralised as in every report.
+  const out = () => `${lines.flatMap((l) => terminalLines(l, 6)).join('\n')}\n`;
   if (liveFailed(a) && !a.firewall) {
     lines.push(`  could not read it: ${a.status}${a.error ? `: ${a.error}` : ''}`);
-    return `${lines.join('\n')}\n`;
+    return out();
   }
   const fw = a.firewall;
   if (!fw) lines.push("  vprov's firewall: not read");
@@ -62,5 +65,5 @@ export function liveText(a: LiveAnswer, what: string): string {
   else lines.push(`  also open on ${what}, not vprov's (reported, never changed):`, ...a.alsoOpen.map((i) => `    ${foreignLine(i)}`));
   for (const n of a.notes) lines.push(`  note: ${n}`);
   for (const e of a.errors) lines.push(`  cannot read: ${e}`);
-  return `${lines.join('\n')}\n`;
+  return out();
 }

@@ -70,4 +70,28 @@ describe('explain --live', () => {
     );
     expect(liveFailed(liveAnswer(drifted, { host: 'hv1' }))).toBe(false);
   });
+  it('host text cannot drive the terminal: control characters and line breaks in what the host says are escaped, as in every report', () => {
+    const hostile = '\x1b[2J\x1b[1;1Hvprov: all good\n== hv2: ok\u202e';
+    const a = liveAnswer(
+      host([], {
+        status: 'pending',
+        error: `read: ${hostile}`,
+        resources: [{ resource: 'firewall', status: 'pending', changes: [`~ ${hostile}`], warnings: [], notes: [], rebootRequired: false }],
+        foreign: {
+          filtered: true,
+          items: [item({ source: `table inet ${hostile}`, what: `tcp dport 8443 accept comment "${hostile}"`, protocol: 'tcp', ports: ['8443'] })],
+          notes: [`note ${hostile}`],
+          errors: [`nft: ${hostile}`],
+        },
+      }),
+      { host: 'hv1', port: 8443, protocol: 'tcp' },
+    );
+    const unreadable = liveAnswer(host([], { status: 'unreachable', resources: [], foreign: undefined, error: `ssh: ${hostile}` }), { host: 'hv1' });
+    for (const text of [liveText(a, '8443/tcp'), liveText(unreadable, 'any port')]) {
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(text).toContain('\\x1b[2J');
+      // a host's line break never starts a line of its own that could pass for a report header
+      expect(text).not.toMatch(/^== hv2/m);
+    }
+  });
 });

@@ -6,7 +6,7 @@
  * the sudo password never reaches it, and the inventory holds none (a key is a path).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as z from 'zod';
 import { InputError } from '../core/errors.js';
@@ -165,17 +165,49 @@ export function writePlanFile(file: string, plan: Omit<PlanFile, 'checksum'>): S
 }
 
 /**
+ * Why a plan file's owner and mode make it untrusted, or undefined. Its checksum is no seal (any
+ * writer recomputes it), so what is applied must be a file only its user (or root) could have
+ * written since the plan: vprov writes it 0600, as ssh wants a private key.
+ */
+export function untrustedBecause(st: { uid: number; mode: number }, uid: number | undefined): string | undefined {
+  const mode = `mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}`;
+  if (uid !== undefined && st.uid !== uid && st.uid !== 0) return `owned by uid ${st.uid}, not by you (uid ${uid}) or root`;
+  if (st.mode & 0o002) return `writable by others (${mode})`;
+  if (st.mode & 0o020) return `writable by its group (${mode})`;
+  return undefined;
+}
+
+/**
+ * The plan file's bytes, from the file itself: not through a link (O_NOFOLLOW), nothing but a
+ * regular file (a FIFO or device would block or never end; O_NONBLOCK opens a FIFO without a
+ * writer), owner and mode checked on what was opened, so nothing changes between check and read.
+ */
+function readOwnFile(file: string): Buffer {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new InputError(`${file}: not a regular file: a plan file is the file vprov plan --out wrote`, file);
+    const why = untrustedBecause(st, process.geteuid?.());
+    if (why) throw new InputError(`${file}: ${why}: anyone who can write a plan file can change what apply does; make a new plan (vprov writes it 0600)`, file);
+    return readFileSync(fd);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw new InputError(`${file}: a symbolic link: give the plan file itself`, file);
+    throw new InputError(`${file}: cannot read the plan file: ${code ?? (err as Error).message}`, file);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
  * Read and check a plan file before anything else happens: readable, JSON, a vprov plan, made by
  * this vprov version, every field as vprov writes it, the checksum right. Each problem is bad
  * input naming the file (and field): nothing is touched.
  */
 export function readPlanFile(file: string, version: string): SavedPlan {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    throw new InputError(`${file}: cannot read the plan file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, file);
-  }
+  const bytes = readOwnFile(file);
   let data: unknown;
   try {
     data = JSON.parse(bytes.toString('utf8'));

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -184,6 +185,42 @@ describe('the plan file', () => {
 
     writeFileSync(out, JSON.stringify({ hello: 1 }));
     expect(inputError(() => readPlanFile(out, VERSION)).message).toMatch(/plan\.json: format: not a vprov plan file/);
+  });
+
+  it("is applied only if no one but its owner could have written it: a link, a file others can write or someone else's is refused", async () => {
+    const dir = workDir();
+    const out = join(dir, 'plan.json');
+    const { saved } = await savePlan(writeInventory(dir), out);
+    // What another user who can write the file does: its checksum is no seal, any writer recomputes it.
+    const { checksum: _c, ...rest } = saved.plan;
+    const widened = planFileText({ ...rest, options: { ...rest.options, takeOver: true, removeAccounts: true } });
+
+    const open = join(dir, 'open.json');
+    writeFileSync(open, widened);
+    for (const mode of [0o666, 0o620, 0o602]) {
+      chmodSync(open, mode);
+      expect(inputError(() => readPlanFile(open, VERSION)).message).toMatch(
+        /open\.json: writable by (its group|others) \(mode 0?6[0-7]{2}\): anyone who can write a plan file can change what apply does; make a new plan/,
+      );
+    }
+
+    const link = join(dir, 'link.json');
+    symlinkSync(out, link);
+    expect(inputError(() => readPlanFile(link, VERSION)).message).toMatch(/link\.json: a symbolic link: give the plan file itself/);
+
+    const fifo = join(dir, 'fifo.json');
+    execFileSync('mkfifo', [fifo]);
+    expect(inputError(() => readPlanFile(fifo, VERSION)).message).toMatch(/fifo\.json: not a regular file/);
+
+    if (process.getuid?.() === 0) {
+      const theirs = join(dir, 'theirs.json');
+      writeFileSync(theirs, widened, { mode: 0o600 });
+      chownSync(theirs, 65534, 65534);
+      expect(inputError(() => readPlanFile(theirs, VERSION)).message).toMatch(/theirs\.json: owned by uid 65534, not by you \(uid 0\) or root/);
+    }
+
+    // The plan as vprov wrote it (0600, the user's own) still reads.
+    expect(readPlanFile(out, VERSION).plan).toEqual(saved.plan);
   });
 
   it('a plan made by another vprov version is refused, naming both', async () => {

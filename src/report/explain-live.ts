@@ -16,6 +16,8 @@ export interface LiveAnswer {
   error?: string;
   /** vprov's firewall resource on the host, when it was read */
   firewall?: { status: string; changes: string[]; error?: string };
+  /** false: the host's other access was not read, so alsoOpen says nothing (never "nothing else") */
+  otherAccessRead: boolean;
   /** what else opens the port (or every such item when no port was asked) */
   alsoOpen: ForeignItem[];
   /** false: nothing filters inbound traffic on the host; null: unknown */
@@ -38,6 +40,7 @@ export function liveAnswer(h: HostReport, q: ExplainQuery): LiveAnswer {
     status: h.status,
     ...(h.error !== undefined ? { error: h.error } : {}),
     ...(fw ? { firewall: { status: fw.status, changes: fw.changes, ...(fw.error !== undefined ? { error: fw.error } : {}) } } : {}),
+    otherAccessRead: h.foreign !== undefined,
     alsoOpen: (h.foreign?.items ?? []).filter((i) => opens(i, q)),
     filtered: h.foreign?.filtered ?? null,
     notes: h.foreign?.notes ?? [],
@@ -61,7 +64,8 @@ export function liveText(a: LiveAnswer, what: string): string {
   else if (fw.status === 'ok') lines.push("  vprov's firewall: in sync (its rules are on the host as planned)");
   else if (fw.status === 'pending') lines.push(`  vprov's firewall: drifted, apply would change:`, ...fw.changes.map((c) => `    ${c}`));
   else lines.push(`  vprov's firewall: ${fw.status}${fw.error ? `: ${fw.error}` : ''}`);
-  if (a.alsoOpen.length === 0) lines.push(`  nothing else on the host opens ${what} (no other tool's rule, zone entry or listener)`);
+  if (!a.otherAccessRead) lines.push(`  what else opens ${what}: not read (${a.status})`);
+  else if (a.alsoOpen.length === 0) lines.push(`  nothing else on the host opens ${what} (no other tool's rule, zone entry or listener)`);
   else lines.push(`  also open on ${what}, not vprov's (reported, never changed):`, ...a.alsoOpen.map((i) => `    ${foreignLine(i)}`));
   for (const n of a.notes) lines.push(`  note: ${n}`);
   for (const e of a.errors) lines.push(`  cannot read: ${e}`);

@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ForeignItem, HostReport } from '../../src/core/report.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { liveAnswer, liveFailed, liveText } from '../../src/report/explain-live.js';
+import { vprov } from '../helpers/cli.js';
 
 const item = (over: Partial<ForeignItem>): ForeignItem => ({
   kind: 'accept-rule',
@@ -94,4 +98,25 @@ describe('explain --live', () => {
       expect(text).not.toMatch(/^== hv2/m);
     }
   });
+  it('a host whose other access was not read is never said to have nothing else open: it says it was not read', () => {
+    const notRead = liveAnswer(host([], { status: 'skipped', managed: false, resources: [], foreign: undefined }), { host: 'hv1', port: 22 });
+    const text = liveText(notRead, '22/tcp');
+    expect(text).not.toContain('nothing else on the host opens');
+    expect(text).toContain('what else opens 22/tcp: not read');
+    expect(notRead.otherAccessRead).toBe(false);
+  });
+
+  it('--live on a managed: false host is bad input (vprov never logs into it), exit 1 before any connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vprov-explain-live-'));
+    const inv = join(dir, 'site.yaml');
+    // 192.0.2.0/24 (TEST-NET-1) answers nothing: were the host contacted, the run would time out, not exit 1.
+    writeFileSync(
+      inv,
+      'site: lab\nproduct: storware\nplatforms: [{ platform: openstack, method: SSH transfer }]\ndefaults: { ssh: { user: ops, connectTimeout: 1 } }\nhosts:\n  node1: { address: 192.0.2.5, roles: [node] }\n  hv1: { address: 192.0.2.10, roles: [hypervisor], managed: false }\n',
+    );
+    const r = await vprov('explain', 'hv1:22', '-i', inv, '--live');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--live: hv1 is managed: false: vprov never logs into it/);
+    expect(r.stdout).toBe('');
+  }, 30_000);
 });

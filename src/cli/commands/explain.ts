@@ -71,6 +71,11 @@ export async function runExplain(args: ExplainArgs, io: Output): Promise<number>
   }
   const host = answer.query.host;
   if (host === undefined || args.from !== undefined) throw new InputError('--live reads the host a port is open on: give HOST[:PORT[/PROTO]], not --from');
+  // A managed: false host is never logged into: there is nothing to read, and no answer to give about it.
+  if (compiled.hosts.some((h) => h.name === host && !h.managed))
+    throw new InputError(
+      `--live: ${host} is managed: false: vprov never logs into it; explain without --live shows its flows, verify --connectivity probes them`,
+    );
   const [{ convergeAll }, { becomePassword }, live] = await Promise.all([
     import('../../app/converge-all.js'),
     import('../become-password.js'),

@@ -20,6 +20,7 @@ import { foreignOf, LISTENERS_SCRIPT, LISTENERS_SECTION } from '../resources/for
 import { HOST_RECORD, newRecord, ownerOf, writtenAfter, type HostRecord, type Ownership } from '../resources/host-record.js';
 import { factsChangedSince, planDiffersFrom, refusedMessage } from './saved-plan.js';
 import type { SavedHost } from './plan-file.js';
+import { q, RUN_VAR } from '../resources/shell.js';
 
 export interface ConvergeOptions {
   check: boolean;
@@ -299,7 +300,8 @@ async function runApply(
   let owner = firstOwner;
   for (let attempt = 1; ; attempt++) {
     const pending = plans.filter((p) => p.status === 'pending');
-    if (pending.length === 0 && !owner.write) return { plans, facts, results: new Map<string, { rc: string | undefined; output: string }>() };
+    if (pending.length === 0 && !owner.write)
+      return { plans, facts, results: new Map<string, { rc: string | undefined; output: string }>(), runId: identity.runId };
     checkTime(run);
     run.phase = 'apply';
     run.applying = pending;
@@ -316,7 +318,7 @@ async function runApply(
       case 'done':
         if (outcome.recordRc !== '0')
           run.recordError = `cannot write the host record ${HOST_RECORD} (exit ${outcome.recordRc ?? 'unknown'}): this host's owner is not recorded`;
-        return { plans, facts, results: outcome.results, verifyFacts: outcome.verifyFacts };
+        return { plans, facts, results: outcome.results, verifyFacts: outcome.verifyFacts, runId: identity.runId };
       case 'locked':
         run.applying = [];
         throw new HostError(outcome.message);
@@ -363,7 +365,7 @@ async function applyPlans(
   opts: ConvergeOptions,
   run: HostRun,
 ): Promise<ResourceReport[]> {
-  const { plans, results, verifyFacts, facts: planned } = await runApply(conn, desired, firstPlans, facts, owner, opts, run);
+  const { plans, results, verifyFacts, facts: planned, runId } = await runApply(conn, desired, firstPlans, facts, owner, opts, run);
   const appliedAt = Date.now();
   if (results.size === 0) return plans.map((p) => toReport(p, p.status)); // another run did it meanwhile
   run.phase = 'after-apply';
@@ -387,7 +389,8 @@ async function applyPlans(
   // rollback already restored the previous state: both are shown (report note, recap), never guessed.
   let confirmation: { seconds: number; confirmed: boolean; message: string } | undefined;
   if (check !== conn) {
-    const r = await check.runScript(confirm.map((p) => p.confirmScript).join('\n'));
+    // The run's id, as in its apply script: a confirmation cancels this run's rollback only.
+    const r = await check.runScript([`${RUN_VAR}=${q(runId)}`, ...confirm.map((p) => p.confirmScript)].join('\n'));
     const seconds = Math.round((Date.now() - appliedAt) / 100) / 10;
     const confirmed = r.code === 0 && r.stdout.split('\n').filter((l) => l.trim() === 'confirmed').length === confirm.length;
     confirmation = {

@@ -8,7 +8,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { FirewallDesired, FirewallRule } from './firewall-desired.js';
 import { addressInterval, familyOf, normalizeSources } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSetElements, type Json, type NftRuleSpec } from './nft-canonical.js';
-import { decodeBase64Fact, decodeFileFact, ensureDir, keyValues, q, readFileFact, runTemp, unreadableYesNo, writeFileToWord, yesNo } from './shell.js';
+import { decodeBase64Fact, decodeFileFact, ensureDir, keyValues, q, readFileFact, RUN_VAR, runTemp, unreadableYesNo, writeFileToWord, yesNo } from './shell.js';
 import { UnreadableFactError } from '../core/errors.js';
 import { render } from '../core/templates.js';
 import { nftForeign } from './nft-foreign.js';
@@ -301,7 +301,14 @@ export function planNftables(facts: NftFacts, fw: FirewallDesired, host: HostFac
   return plan;
 }
 
-const ARMED = `${ROLLBACK_DIR}/rollback.armed`;
+/**
+ * The "armed" marker of one run's change: rollback.armed.RUN. Each timer and each confirmation
+ * acts on its own run's marker only, so the timer of an earlier change (confirmed, still
+ * sleeping) never fires a later change's rollback, and one run's confirmation never confirms
+ * another run's change.
+ */
+const ARMED_PREFIX = `${ROLLBACK_DIR}/rollback.armed`;
+const ARMED = `${ARMED_PREFIX}."\${${RUN_VAR}:-0}"`;
 const PENDING_NFT = `${ROLLBACK_DIR}/pending.nft`;
 const PENDING_UNIT = `${ROLLBACK_DIR}/pending.service`;
 const PENDING_DROPIN = `${ROLLBACK_DIR}/pending-dropin.conf`;
@@ -312,22 +319,28 @@ const PENDING_ALL = `${PENDING_NFT} ${PENDING_UNIT} ${PENDING_DROPIN}`;
 
 /**
  * Save the live table (or its absence) and restore it after `seconds` unless confirmed.
- * Whoever renames the "armed" file first wins (rename is atomic): the timer restores the
+ * Whoever renames the run's "armed" file first wins (rename is atomic): the timer restores the
  * table and drops the pending persistence, or the confirmation persists it; never both.
+ * A change still unconfirmed from an earlier run is superseded (its marker renamed away, so its
+ * timer finds nothing to fire) and the table it saved, the last confirmed one, stays the rollback.
  */
 export function armRollbackScript(seconds: number): string {
   return [
     `mkdir -p ${ROLLBACK_DIR}`,
     `rm -f ${PENDING_ALL}`,
-    `{ echo 'table inet vprov'; echo 'delete table inet vprov'; nft list table inet vprov 2>/dev/null || true; } > ${SAVED_NFT}`,
+    'vprov_superseded=',
+    // the bare name: a marker armed by a vprov from before markers were per run
+    `for f in ${ARMED_PREFIX} ${ARMED_PREFIX}.*; do case $f in *.fired|*.confirmed) continue ;; esac; if mv "$f" "$f.superseded" 2>/dev/null; then rm -f "$f.superseded"; vprov_superseded=1; fi; done`,
+    `[ -n "$vprov_superseded" ] && [ -e ${SAVED_NFT} ] || { echo 'table inet vprov'; echo 'delete table inet vprov'; nft list table inet vprov 2>/dev/null || true; } > ${SAVED_NFT}`,
     `touch ${ARMED}`,
     // setsid: the timer must outlive this SSH channel. 9>&-: it must not keep the apply lock's
     // descriptor (the lock covers the write phase only; the next apply must not wait the confirm window).
-    `setsid sh -c 'sleep ${seconds}; if mv ${ARMED} ${ARMED}.fired 2>/dev/null; then nft -f ${SAVED_NFT}; rm -f ${ARMED}.fired ${SAVED_NFT} ${PENDING_ALL}; fi' </dev/null >/dev/null 2>&1 9>&- &`,
+    // The marker's name is passed as $1: the run id is expanded here, not in the timer's shell.
+    `setsid sh -c 'sleep ${seconds}; if mv "$1" "$1.fired" 2>/dev/null; then nft -f ${SAVED_NFT}; rm -f "$1.fired" ${SAVED_NFT} ${PENDING_ALL}; fi' vprov-rollback ${ARMED} </dev/null >/dev/null 2>&1 9>&- &`,
   ].join('\n');
 }
 
-/** Run over a NEW connection: cancels the rollback, then persists what was applied. */
+/** Run over a NEW connection (with the run's VPROV_RUN set, as in its apply script): cancels the rollback, then persists what was applied. */
 export function confirmRollbackScript(persist: string): string {
   return [
     `if mv ${ARMED} ${ARMED}.confirmed 2>/dev/null; then`,

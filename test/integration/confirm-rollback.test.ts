@@ -25,7 +25,8 @@ const sh = async (command: string) => {
   if (r.code !== 0) throw new Error(`node1: ${command} → exit ${r.code}: ${r.stderr}`);
   return r.stdout;
 };
-const armed = async () => (await lab.exec('node1', 'test -e /run/vprov/rollback.armed')).code === 0;
+/** a run's rollback marker (rollback.armed.RUN) is there: armed, neither fired nor confirmed */
+const armed = async () => (await lab.exec('node1', "ls /run/vprov | grep -q '^rollback\\.armed\\.[0-9a-f]*$'")).code === 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {

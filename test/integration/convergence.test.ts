@@ -65,7 +65,7 @@ describe('commit-confirm covers what the host loads at boot', () => {
     expect(report.hosts[0]!.error).toMatch(/lost SSH access after the firewall change/);
     expect(await sh('hv1', 'nft list table inet vprov')).toMatch(/policy drop;/); // applied, not yet confirmed
     expect(await sh('hv1', 'cat /etc/vprov/vprov.nft')).toBe(before.file); // not persisted before confirmation
-    await until('hv1', 'test ! -e /run/vprov/rollback.armed && test ! -e /run/vprov/rollback.armed.fired');
+    await until('hv1', "! ls /run/vprov | grep -q '^rollback\\.armed'");
     expect(await state()).toEqual(before);
 
     // Confirmed, the same change is live and persisted, and survives the timer.

@@ -194,7 +194,13 @@ describe('loading the rendered table', () => {
     const script = plan.script.replaceAll('/etc/vprov', join(dir, 'etc')).replaceAll('/run/vprov', join(dir, 'run'));
     const r = spawnSync('/bin/sh', ['-c', `( set -e\n${script}\n)`], { env: { PATH: `${dir}/bin:/usr/bin:/bin`, VPROV_RUN: 'r1' }, encoding: 'utf8' });
     const calls = existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n') : [];
-    return { ...r, dir, calls, left: readdirSync(join(dir, 'etc')), armed: existsSync(join(dir, 'run', 'rollback.armed')) };
+    return {
+      ...r,
+      dir,
+      calls,
+      left: readdirSync(join(dir, 'etc')),
+      armed: existsSync(join(dir, 'run')) && readdirSync(join(dir, 'run')).some((f) => f.startsWith('rollback.armed')),
+    };
   }
   const fresh = `nft=yes\nruleset=${b64('{"nftables": []}')}\npersisted=absent\nunit=absent\ndropin=absent`;
 

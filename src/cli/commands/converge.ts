@@ -282,7 +282,7 @@ async function planRecorder(args: ConvergeArgs) {
     import('../../app/saved-plan.js'),
     import('../../app/run-identity.js'),
   ]);
-  checkWritable(args.out!);
+  checkWritable(args.out!, '--out');
   return new PlanRecorder(
     {
       ...(args.limit !== undefined ? { limit: args.limit } : {}),

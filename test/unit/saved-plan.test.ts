@@ -20,6 +20,8 @@ import { InputError } from '../../src/core/errors.js';
 import type { HostDesired } from '../../src/core/types.js';
 import type { Connection, ExecResult } from '../../src/transport/types.js';
 import { hostPrinted } from '../helpers/facts-output.js';
+import { vprov } from '../helpers/cli.js';
+import { vprovVersion } from '../../src/app/run-identity.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const NO_SSH_CONFIG = join(ROOT, 'test/golden/no-ssh-config');
@@ -359,5 +361,57 @@ describe('apply FILE', () => {
     const report = await applySaved(out, f);
     expect(report.hosts.map((h) => h.status)).toEqual(['skipped']);
     expect(f.connected).toEqual([]);
+  });
+});
+
+describe('vprov apply PLANFILE on the command line (no host is reached: each is refused first)', () => {
+  async function planFile(version = vprovVersion()): Promise<string> {
+    const dir = workDir();
+    const out = join(dir, 'plan.json');
+    const recorder = new PlanRecorder(OPTIONS, version);
+    const report = await convergeAll({
+      inventory: writeInventory(dir),
+      check: true,
+      command: 'plan',
+      connect: fleet().connect,
+      sshConfigFile: NO_SSH_CONFIG,
+      planRecorder: recorder,
+    });
+    const built = recorder.build(report);
+    if (!('plan' in built)) throw new Error(built.error);
+    writePlanFile(out, built.plan);
+    return out;
+  }
+
+  it('neither -i nor a plan file: says both ways', async () => {
+    const r = await vprov('apply');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/apply needs -i INVENTORY, or a saved plan: vprov apply PLANFILE \(made by vprov plan --out PLANFILE\)/);
+  });
+
+  it('options the plan fixed, given beside it, are refused by name', async () => {
+    const out = await planFile();
+    const r = await vprov('apply', out, '--limit', 'node1', '--take-over', '--check');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `apply ${out}: --limit, --take-over, --check cannot be given with a plan file: the plan fixed its inventory and options when it was made (make a new plan to change them)`,
+    );
+  });
+
+  it('a plan file that is not there, or from another vprov version, is exit 1 naming it (and both versions)', async () => {
+    const missing = await vprov('apply', '/nonexistent/plan.json');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/\/nonexistent\/plan\.json: cannot read the plan file: ENOENT/);
+    const out = await planFile('0.0.1-old');
+    const r = await vprov('apply', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`the plan was made by vprov "0.0.1-old", this is vprov ${vprovVersion()}`);
+  });
+
+  it('plan --out to a place that cannot be written is exit 1 before any host', async () => {
+    const dir = workDir();
+    const r = await vprov('plan', '-i', writeInventory(dir), '--out', '/etc/hostname/plan.json');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--out \/etc\/hostname\/plan\.json: cannot write there/);
   });
 });

@@ -1,7 +1,7 @@
 import { compareText } from '../core/text-order.js';
 import { intervalSetText } from '../core/net.js';
 import { mergePorts } from '../core/ports.js';
-import { nftListingSchema, parseHostJson } from './host-data.js';
+import { nftListingFast, nftListingSchema, parseHostJson } from './host-data.js';
 
 /**
  * A canonical, order-free listing of table inet vprov, built two ways: from the desired
@@ -92,7 +92,7 @@ function sortUncached(values: string[]): string[] {
 export function rulesetItems(listing: string): Record<string, Json>[] {
   // Checked against the listing's schema (host-data.ts): throws HostDataError on what is not nft's listing.
   if (listing.trim() === '') return [];
-  return parseHostJson('nft -j listing', listing, nftListingSchema).nftables as Record<string, Json>[];
+  return parseHostJson('nft -j listing', listing, nftListingSchema, nftListingFast).nftables as Record<string, Json>[];
 }
 
 /** A JSON object's field as an object, or null: host data is read without assuming its shape. */

@@ -78,9 +78,44 @@ const sample = (tool, phase, hosts, r, extra = {}) => {
   return s;
 };
 
-const fleet = await startFleet(N, (i) => (i % 4 === 0 ? 'node' : 'hypervisor'));
+// --tools '' : the simulated-host figures only (scale mode); two lab hosts to record answers from.
+const SCALE_ONLY = TOOLS.length === 0;
+const fleet = await startFleet(SCALE_ONLY ? 2 : N, (i) => (i % 4 === 0 ? 'node' : 'hypervisor'));
 const half = fleet.names.slice(0, Math.max(1, Math.floor(N / 2)));
 try {
+  if (!SCALE_ONLY) await labFigures();
+  results.compile = compileFigures(2000);
+  results.compile10k = compileFigures(10000);
+  // The baseline's load and compile of the same inventory, right after this build's.
+  if (opt.baseline) results.compile10kBaseline = compileFigures(10000, join(opt.baseline, '..', '..', 'dist'));
+  if (!SCALE_ONLY) summarise();
+  if (opt.scale.length) {
+    results.scale = await runScale({ fleet, sizes: opt.scale, rounds: opt.scaleRounds, faults: opt.faults, seed: opt.seed, baseline: opt.baseline });
+    results.problems.push(...results.scale.problems);
+  }
+} catch (err) {
+  problem(err.stack ?? String(err));
+} finally {
+  await fleet.stop();
+  results.finishedAt = new Date().toISOString();
+  results.machine.loadavgAtEnd = loadavg().map((x) => x.toFixed(2));
+  results.machine.vmsAtEnd = vmsRunning();
+  const out = opt.out ?? join('bench-results', `bench-${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  if (opt.doc) {
+    try {
+      writeResultsSection(opt.doc, results, opt.docSection);
+    } catch (err) {
+      problem(`--doc ${opt.doc}: not rewritten: ${err.message} (the JSON is in ${out})`);
+    }
+  }
+  console.log(`\nresults: ${out}${results.problems.length ? `\n${results.problems.length} PROBLEMS (see above)` : ''}`);
+  if (results.problems.length) process.exitCode = 1;
+}
+
+/** vprov against the other tools on the lab fleet, interleaved rounds; then start-up figures. */
+async function labFigures() {
   const inventory = fleet.lab.writeInventory('bench.yaml', { roles: fleet.roles });
   const NATIVE_PARTS = fileURLToPath(new URL('./lib/native-parts.cjs', import.meta.url));
   const vprovWith =
@@ -190,31 +225,6 @@ try {
   }
 
   results.startup = await startupFigures(CLI, inventory);
-  results.compile = compileFigures(2000);
-  summarise();
-  if (opt.scale.length) {
-    results.scale = await runScale({ fleet, sizes: opt.scale, rounds: opt.scaleRounds });
-    results.problems.push(...results.scale.problems);
-  }
-} catch (err) {
-  problem(err.stack ?? String(err));
-} finally {
-  await fleet.stop();
-  results.finishedAt = new Date().toISOString();
-  results.machine.loadavgAtEnd = loadavg().map((x) => x.toFixed(2));
-  results.machine.vmsAtEnd = vmsRunning();
-  const out = opt.out ?? join('bench-results', `bench-${results.startedAt.replace(/[:.]/g, '-')}.json`);
-  mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  if (opt.doc) {
-    try {
-      writeResultsSection(opt.doc, results, opt.docSection);
-    } catch (err) {
-      problem(`--doc ${opt.doc}: not rewritten: ${err.message} (the JSON is in ${out})`);
-    }
-  }
-  console.log(`\nresults: ${out}${results.problems.length ? `\n${results.problems.length} PROBLEMS (see above)` : ''}`);
-  if (results.problems.length) process.exitCode = 1;
 }
 
 function summarise() {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,15 @@ describe('bench options', () => {
     [['--out', dir], /--out .*: is a directory/],
     [['--out', join(doc, 'x.json')], /--out .*: .*bench\.md is not a directory/],
     [['--hots', '3'], /Unknown option '--hots'/],
+    [['--faults', 'lots'], /--faults: expected a rate from 0 to 1 or a percentage \(0\.05, 5%\), got "lots"/],
+    [['--faults', '150%'], /--faults: expected a rate from 0 to 1 or a percentage/],
+    [['--faults', '1.5'], /--faults: expected a rate from 0 to 1 or a percentage/],
+    [['--faults', '5%', '--seed', 'abc'], /--seed: expected a whole number from 0 to 4294967295, got "abc"/],
+    [['--faults', '5%', '--seed', '4294967296'], /--seed: expected a whole number from 0 to 4294967295, got "4294967296"/],
+    [['--faults', '5%', '--seed=-1'], /--seed: expected a whole number/],
+    [['--seed', '7'], /--seed: only with --faults RATE/],
+    [['--faults', '5%', '--scale', ''], /--faults: only with --scale SIZES/],
+    [['--baseline', dir], /--baseline .*: no bin\/vprov\.js there/],
   ])('%j is refused: %s', (args, why) => {
     expect(() => parseBenchOptions(args)).toThrow(why);
   });
@@ -51,6 +60,29 @@ describe('bench options', () => {
     writeFileSync(ro, '<!-- bench:results -->\n<!-- /bench:results -->\n');
     chmodSync(ro, 0o444);
     expect(() => parseBenchOptions(['--doc', ro])).toThrow(/cannot be read and written/);
+  });
+
+  it('a bad --faults or --seed stops the bench at once with exit 1, before any lab host starts', () => {
+    const r = spawnSync(process.execPath, [RUN, '--scale', '1000', '--faults', '5%', '--seed', 'x'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, PATH: '/nonexistent' },
+    });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe('bench: --seed: expected a whole number from 0 to 4294967295, got "x"\n');
+  });
+
+  it('--faults as a rate or a percentage, --seed, --baseline of a built checkout', () => {
+    expect(parseBenchOptions(['--scale', '1000,10000', '--faults', '5%', '--seed', '42'])).toMatchObject({ faults: 0.05, seed: 42 });
+    expect(parseBenchOptions(['--faults', '0.05'])).toMatchObject({ faults: 0.05, seed: 1 });
+    expect(parseBenchOptions([])).toMatchObject({ faults: 0 });
+    const base = join(dir, 'base');
+    mkdirSync(join(base, 'bin'), { recursive: true });
+    writeFileSync(join(base, 'bin', 'vprov.js'), '');
+    expect(() => parseBenchOptions(['--baseline', base])).toThrow(/--baseline .*base: not built \(no dist\/bundle\/vprov\.cjs\)/);
+    mkdirSync(join(base, 'dist', 'bundle'), { recursive: true });
+    writeFileSync(join(base, 'dist', 'bundle', 'vprov.cjs'), '');
+    expect(parseBenchOptions(['--baseline', base]).baseline).toBe(join(base, 'bin', 'vprov.js'));
   });
 
   it('good options are parsed into numbers and lists', () => {

@@ -1,13 +1,17 @@
 // Catalog + inventory load and compile of an N-host inventory (default 2,000), timed in-process.
+// node compile-child.js [N] [DIST]: DIST, another build's dist/ (the bench's --baseline).
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
-import { loadCatalog } from '../../../dist/catalog/load.js';
-import { loadInventory } from '../../../dist/inventory/load.js';
-import { compile } from '../../../dist/compile/compile.js';
-import { RESOURCES } from '../../../dist/resources/registry.js';
+import { pathToFileURL } from 'node:url';
+
+const dist = pathToFileURL(`${process.argv[3] ?? new URL('../../../dist', import.meta.url).pathname}/`);
+const { loadCatalog } = await import(new URL('catalog/load.js', dist));
+const { loadInventory } = await import(new URL('inventory/load.js', dist));
+const { compile } = await import(new URL('compile/compile.js', dist));
+const { RESOURCES } = await import(new URL('resources/registry.js', dist));
 
 const n = Number(process.argv[2] ?? 2000);
 const hosts = {};

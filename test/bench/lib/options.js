@@ -61,6 +61,15 @@ export function checkOut(file) {
   }
 }
 
+/** --baseline DIR: a vprov checkout whose build can run (bin/vprov.js and its bundle). */
+export function checkBaseline(dir) {
+  const cli = resolve(dir, 'bin', 'vprov.js');
+  if (!existsSync(cli)) throw new BenchOptionError(`--baseline ${dir}: no bin/vprov.js there (a vprov checkout, built with npm run build)`);
+  if (!existsSync(resolve(dir, 'dist', 'bundle', 'vprov.cjs')))
+    throw new BenchOptionError(`--baseline ${dir}: not built (no dist/bundle/vprov.cjs): run npm run build there`);
+  return cli;
+}
+
 /** run.js's options, parsed and checked; throws BenchOptionError (or parseArgs' own error) on anything wrong. */
 export function parseBenchOptions(args) {
   let values;
@@ -73,6 +82,9 @@ export function parseBenchOptions(args) {
         tools: { type: 'string', default: TOOLS.join(',') },
         scale: { type: 'string', default: '100,500,1000' },
         'scale-rounds': { type: 'string', default: '1' },
+        faults: { type: 'string', default: '0' },
+        seed: { type: 'string' },
+        baseline: { type: 'string' },
         out: { type: 'string' },
         doc: { type: 'string' },
         'doc-section': { type: 'string', default: 'results' },
@@ -94,6 +106,18 @@ export function parseBenchOptions(args) {
     doc: values.doc,
     docSection: values['doc-section'],
   };
+  // --faults RATE: the share of simulated hosts that misbehave (every kind of sim-ssh.js's FAULTS
+  // alike); each size runs healthy first, then with the faults, side by side.
+  o.faults = rate('faults', values.faults);
+  if (values.seed !== undefined && (!/^\d+$/.test(values.seed.trim()) || Number(values.seed) >= 2 ** 32))
+    throw new BenchOptionError(`--seed: expected a whole number from 0 to ${2 ** 32 - 1}, got "${values.seed}"`);
+  if (values.seed !== undefined && o.faults === 0) throw new BenchOptionError('--seed: only with --faults RATE (it chooses which hosts are faulty)');
+  o.seed = values.seed === undefined ? 1 : Number(values.seed);
+  // --baseline DIR: another vprov build (a checkout with npm run build) measured in the same
+  // scale runs, interleaved with this one, against the same simulated hosts.
+  if (values.baseline !== undefined) o.baseline = checkBaseline(values.baseline);
+  if ((o.faults > 0 || o.baseline) && o.scale.length === 0)
+    throw new BenchOptionError(`--${o.faults > 0 ? 'faults' : 'baseline'}: only with --scale SIZES (the simulated hosts)`);
   if (!/^[a-z0-9-]+$/.test(o.docSection)) throw new BenchOptionError(`--doc-section: expected a name like results or results-100, got "${o.docSection}"`);
   if (o.doc) checkDoc(o.doc, o.docSection);
   if (o.out) checkOut(o.out);

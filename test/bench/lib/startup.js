@@ -36,9 +36,9 @@ export async function startupFigures(cli, inventory) {
 }
 
 /** Catalog + inventory load and compile of a big inventory, in a child (a clean heap). */
-export function compileFigures(hosts) {
+export function compileFigures(hosts, dist) {
   const child = fileURLToPath(new URL('./compile-child.js', import.meta.url));
-  const r = spawnSync(process.execPath, [child, String(hosts)], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [child, String(hosts), ...(dist ? [dist] : [])], { encoding: 'utf8' });
   if (r.status !== 0) return { hosts, error: r.stderr.trim() };
   return JSON.parse(r.stdout);
 }

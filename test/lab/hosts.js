@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { createServer } from 'node:net';
 import ssh2 from 'ssh2';
 import { stringify } from 'yaml';
 
@@ -91,12 +92,25 @@ export async function startLab(specs, { parallel = Infinity } = {}) {
   const keyFile = join(dir, 'id_ed25519');
   writeFileSync(keyFile, keys.private);
   chmodSync(keyFile, 0o600);
-  const start = (spec) =>
-    container(spec)
-      .withName(`vprov-lab-${spec.name}-${process.pid}-${Math.random().toString(36).slice(2, 7)}`)
-      .withEnvironment({ AUTHORIZED_KEY: keys.public, ...(spec.firewall ? { FIREWALL: spec.firewall } : {}) })
-      .withExposedPorts(22)
-      .start();
+  // Docker hands out host ports for 22 in order from the range other programs listen in too
+  // (a simulated fleet of thousands of loopback servers): it can hand out one already taken
+  // ("bind: address already in use"), and the next ones as well. That container never started:
+  // it is removed, and started again on a port the kernel has just found free, at most 5 times.
+  const start = async (spec) => {
+    for (let attempt = 1; ; attempt++) {
+      const name = `vprov-lab-${spec.name}-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+      try {
+        return await container(spec)
+          .withName(name)
+          .withEnvironment({ AUTHORIZED_KEY: keys.public, ...(spec.firewall ? { FIREWALL: spec.firewall } : {}) })
+          .withExposedPorts(attempt === 1 ? 22 : { container: 22, host: await freePort() })
+          .start();
+      } catch (err) {
+        if (attempt >= 5 || !/bind: address already in use/.test(String(err?.message))) throw err;
+        await run('docker', ['rm', '-f', name]).catch(() => undefined);
+      }
+    }
+  };
   // At most `parallel` starting at once: 100 containers started together on two cores miss their start-up timeout.
   const started = new Array(specs.length);
   let next = 0;
@@ -130,6 +144,18 @@ export async function startLab(specs, { parallel = Infinity } = {}) {
     };
   });
   return new Lab(dir, keyFile, hosts);
+}
+
+/** A TCP port no one listens on at this moment (the kernel's choice). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export class Lab {

@@ -85,7 +85,8 @@ describe('interrupt', () => {
 
   it('merged shard reports: one interrupted shard makes the merged run interrupted, its hosts not started added up', () => {
     const doc = (r: RunReport, shard: string) => ({ version: 1 as const, exitCode: exitCodeOf(r), ...r, shard });
-    const a = doc(report({ interrupted: { signal: 'SIGTERM', notStarted: 2 } }), '1/3');
+    // g, b and c are in shards 1, 2 and 3 of 3 (--shard's split by name)
+    const a = doc(report({ hosts: [{ ...report().hosts[0]!, host: 'g' }], interrupted: { signal: 'SIGTERM', notStarted: 2 } }), '1/3');
     const b = doc(report({ hosts: [{ ...report().hosts[0]!, host: 'b' }] }), '2/3');
     const c = doc(report({ hosts: [{ ...report().hosts[0]!, host: 'c' }], interrupted: { signal: 'SIGTERM', notStarted: 5 } }), '3/3');
     expect(mergeReports([a, b, c]).interrupted).toEqual({ signal: 'SIGTERM', notStarted: 7 });

@@ -26,21 +26,16 @@ export const reportCommand: AddCommand = (y, { io, done }) =>
   );
 
 export async function reportMerge(files: string[], format: string, io: Output, output?: string): Promise<number> {
-  const [{ mergeReports, readReport }, { exitCodeOf }, { renderJson }, { renderText }] = await Promise.all([
-    import('../../app/merge.js'),
-    import('../../app/exit-code.js'),
-    import('../../report/json.js'),
-    import('../../report/text.js'),
-  ]);
-  const merged = mergeReports(files.map(readReport));
-  const code = exitCodeOf(merged);
-  const body =
-    format === 'json'
-      ? renderJson(merged, code)
-      : format === 'prometheus'
-        ? (await import('../../report/prometheus.js')).renderPrometheus(merged)
-        : renderText(merged);
-  if (output) (await import('../../app/output-file.js')).writeAtomic(output, body);
-  else io.out(body);
-  return code;
+  const [{ mergeFiles }, { exitCodeOf }] = await Promise.all([import('../../app/merge.js'), import('../../app/exit-code.js')]);
+  // Streamed: each shard's hosts are read one at a time and written back from disk, in host order.
+  const merged = mergeFiles(files);
+  try {
+    const code = exitCodeOf(merged.report);
+    const chunks = merged.chunks(format as 'json' | 'text' | 'prometheus', code);
+    if (output) (await import('../../app/output-file.js')).writeAtomic(output, chunks);
+    else for (const chunk of chunks) io.out(chunk);
+    return code;
+  } finally {
+    merged.close();
+  }
 }

@@ -3,10 +3,47 @@ export interface Output {
   out(text: string): void;
   err(text: string): void;
   isTTY: boolean;
+  /** Resolves once the reader has taken what out() queued (absent where nothing queues). */
+  drained?(): Promise<void>;
 }
 
-export const processOutput: Output = {
-  out: (t) => void process.stdout.write(t),
-  err: (t) => void process.stderr.write(t),
-  isTTY: Boolean(process.stdout.isTTY) && !process.env.CI,
-};
+/** An Output on two streams; `drained` waits for the results stream's 'drain' when it asked for one. */
+export function streamOutput(
+  out: NodeJS.WritableStream & Partial<{ writableNeedDrain: boolean; destroyed: boolean }>,
+  err: NodeJS.WritableStream,
+  isTTY: boolean,
+): Output {
+  return {
+    out: (t) => void out.write(t),
+    err: (t) => void err.write(t),
+    isTTY,
+    drained: () =>
+      new Promise<void>((resolve) => {
+        if (!out.writableNeedDrain || out.destroyed) return resolve();
+        // A reader that goes away ends the wait as well as one that catches up.
+        const done = () => {
+          out.off('drain', done);
+          out.off('close', done);
+          out.off('error', done);
+          resolve();
+        };
+        out.on('drain', done);
+        out.on('close', done);
+        out.on('error', done);
+      }),
+  };
+}
+
+export const processOutput: Output = streamOutput(process.stdout, process.stderr, Boolean(process.stdout.isTTY) && !process.env.CI);
+
+/**
+ * Writes a report chunk by chunk, waiting for a slow reader between chunks: a report read back
+ * from the fold stays on disk until the reader takes it, instead of queueing whole in memory
+ * (a 10,000-host report to a pipe nobody drained grew to 1.3 GB and ended in ENOBUFS).
+ */
+export async function writeChunks(io: Output, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    io.out(chunk);
+    if (io.drained) await io.drained();
+  }
+}

@@ -1,6 +1,6 @@
 /** `vprov plan` and `vprov apply`: thin — parse, call the use case, print, return the exit code. */
 import type { Argv } from 'yargs';
-import type { Output } from '../output.js';
+import { type Output, writeChunks } from '../output.js';
 import type { Interrupt } from '../../app/interrupt.js';
 import { seconds } from '../values.js';
 import {
@@ -266,8 +266,8 @@ export async function runConverge(
     }
     const code = exitCodeOf(report);
     const text = { ...report, warnings: [] };
-    if (fold) for (const chunk of json ? fold.jsonChunks(report, code) : fold.textChunks(text)) io.out(chunk);
-    else if (json) for (const chunk of jsonChunks(report, code)) io.out(chunk);
+    if (fold) await writeChunks(io, json ? fold.jsonChunks(report, code) : fold.textChunks(text));
+    else if (json) await writeChunks(io, jsonChunks(report, code));
     else io.out(renderText(text, { diff: args.diff }));
     return code;
   } finally {

@@ -1,6 +1,6 @@
 /** `vprov drift`: the unattended, read-only check, in the formats people and monitoring read. */
 import { spawn } from 'node:child_process';
-import type { Output } from '../output.js';
+import { type Output, writeChunks } from '../output.js';
 import type { Interrupt } from '../../app/interrupt.js';
 import { InputError } from '../../core/errors.js';
 import { EXIT_PENDING } from '../../core/exit.js';
@@ -131,7 +131,7 @@ async function driftWith(
     const stopped = report.interrupted ? ` (interrupted by ${report.interrupted.signal}: ${report.interrupted.notStarted} not started)` : '';
     io.out(`drift: ${report.hosts.length} hosts, ${drifted} drifted, exit ${code}${stopped}; ${args.format} report written to ${args.output}\n`);
   } else {
-    for (const chunk of body) io.out(chunk);
+    await writeChunks(io, body);
   }
   if (args.history) {
     const { saveHistory } = await import('../../app/history.js');

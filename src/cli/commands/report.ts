@@ -1,5 +1,5 @@
 /** `vprov report merge`: join the JSON reports of drift shards into one. */
-import type { Output } from '../output.js';
+import { type Output, writeChunks } from '../output.js';
 import { formatOption, outputOption, type AddCommand } from '../options.js';
 
 export const reportCommand: AddCommand = (y, { io, done }) =>
@@ -33,7 +33,7 @@ export async function reportMerge(files: string[], format: string, io: Output, o
     const code = exitCodeOf(merged.report);
     const chunks = merged.chunks(format as 'json' | 'text' | 'prometheus', code);
     if (output) (await import('../../app/output-file.js')).writeAtomic(output, chunks);
-    else for (const chunk of chunks) io.out(chunk);
+    else await writeChunks(io, chunks);
     return code;
   } finally {
     merged.close();

@@ -14,19 +14,12 @@ import { writeFileSync } from 'node:fs';
 import { FAULTS, planFaults, evenly } from '../bench/lib/sim-ssh.js';
 import { runVprov } from '../helpers/bin.js';
 import { startSimFleet, type SimFleetHandle } from '../helpers/sim-fleet.js';
+import { tierSeed } from '../helpers/seed.js';
 
-// CI runs one pinned seed, so that a merge never depends on the draw; outside CI every run draws
-// a new seed to look for what no seed found yet. VPROV_CHAOS_SEED=N replays a run (30734931 once
-// found a garbled key read as its default, before the facts output carried its checksum);
-// VPROV_CHAOS_SEED=random draws one in CI too.
-const PINNED_SEED = 1244826859;
-const seedFromEnv = process.env.VPROV_CHAOS_SEED;
-const SEED =
-  seedFromEnv && seedFromEnv !== 'random'
-    ? Number(seedFromEnv)
-    : process.env.CI === 'true' && seedFromEnv !== 'random'
-      ? PINNED_SEED
-      : Math.floor(Math.random() * 2 ** 31);
+// Pinned in CI, drawn elsewhere (test/helpers/seed.ts). VPROV_CHAOS_SEED=N replays a run
+// (30734931 once found a garbled key read as its default, before the facts output carried its
+// checksum); VPROV_CHAOS_SEED=random draws one in CI too.
+const SEED = tierSeed('VPROV_CHAOS_SEED', 1244826859);
 const HOSTS = Number(process.env.VPROV_CHAOS_HOSTS ?? 300);
 const RATE = Number(process.env.VPROV_CHAOS_RATE ?? 0.05);
 const FORKS = 25;

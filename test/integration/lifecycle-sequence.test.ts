@@ -30,15 +30,9 @@ import { startLab, type Lab } from '../lab/hosts.js';
 import { vprov } from '../helpers/cli.js';
 import { expectedBoxes, normalForm, type OracleInventory } from '../helpers/oracle.js';
 import { acceptedBoxes, oracleRules } from '../helpers/nft-accepted.js';
+import { tierSeed } from '../helpers/seed.js';
 
-const PINNED_SEED = 1830517303;
-const seedFromEnv = process.env.VPROV_SEQUENCE_SEED;
-const SEED =
-  seedFromEnv && seedFromEnv !== 'random'
-    ? Number(seedFromEnv)
-    : process.env.CI === 'true' && seedFromEnv !== 'random'
-      ? PINNED_SEED
-      : Math.floor(Math.random() * 2 ** 31);
+const SEED = tierSeed('VPROV_SEQUENCE_SEED', 1830517303);
 const RUNS = Number(process.env.VPROV_SEQUENCE_RUNS ?? 3);
 const FIXTURES = join(import.meta.dirname, '../fixtures/sequence');
 const HOSTS = ['a', 'b', 'c'] as const;

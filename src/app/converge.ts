@@ -10,7 +10,9 @@ import { describeError, HostError, StateUnknownError, UnreachableError } from '.
 import type { HostDesired } from '../core/types.js';
 import type { ResourcePlan } from '../resources/index.js';
 import { resourcesFor } from '../resources/registry.js';
-import { planFromRaw } from '../resources/plan.js';
+import { planFromParsed, planFromRaw } from '../resources/plan.js';
+import { parseFacts } from '../resources/module.js';
+import { nftFactsOf } from '../resources/firewall.js';
 import { checkedFacts, factsBody, factsScript, gatherFacts, wholeFacts, type Facts } from '../resources/facts.js';
 import type { Connection } from '../transport/types.js';
 import type { HostReport, ResourceReport } from '../core/report.js';
@@ -140,11 +142,13 @@ async function convergeHostNow(desired: HostDesired, opts: ConvergeOptions, run:
     // Another site's host: its rules are not this inventory's drift, nor this apply's to replace.
     if (owner.kind === 'refused') throw new HostError(owner.message);
     noteOwnership(report, owner);
-    const plans = planFrom(facts, desired);
+    // Each resource's facts parsed once: the plan and the foreign-state report read the same.
+    const parsed = resourcesFor(desired).map((r) => ({ r, facts: parseFacts(r, facts.raw[r.kind] ?? '', desired) }));
+    const plans = parsed.map((p) => planFromParsed(p.r, p.facts, desired, facts.host));
     const other = opts.saved && planDiffersFrom(opts.saved, plans);
     if (other) throw new HostError(other);
     report.resources = plans.map((p) => toReport(p, p.status));
-    if (opts.check) report.foreign = foreignOf(facts.raw, facts.host, desired);
+    if (opts.check) report.foreign = foreignOf(facts.raw, facts.host, desired, nftFactsOf(parsed.find((p) => p.r.kind === 'firewall')?.facts));
     if (!opts.check && (plans.some((p) => p.status === 'pending') || owner.write)) {
       report.resources = await applyPlans(conn, connect, desired, plans, facts, owner, opts, run);
     }

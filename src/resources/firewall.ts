@@ -98,6 +98,15 @@ export function effectiveBackend(backend: FirewallBackend, status: FirewalldStat
   return backend === 'auto' ? BACKENDS.find((b) => b.detect(status))!.name : backend;
 }
 
+/**
+ * The nftables backend's facts inside the firewall module's parsed facts (or why they cannot be
+ * read); undefined when the firewall section itself could not be parsed.
+ */
+export function nftFactsOf(parsed: unknown): NftFacts | UnreadableFactError | undefined {
+  if (parsed instanceof UnreadableFactError || !parsed) return undefined;
+  return (parsed as FirewallFacts).backends.nftables as NftFacts | UnreadableFactError;
+}
+
 /** The backend in effect on a host, from its firewall facts section (what evidence lists per host). */
 export function backendOf(desired: HostDesired, raw: string): Exclude<FirewallBackend, 'auto'> {
   return effectiveBackend(desired.firewall.backend, parseFirewalldStatus(keyValues(raw)));

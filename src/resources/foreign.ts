@@ -9,7 +9,8 @@ import type { HostDesired } from '../core/types.js';
 import type { FirewallDesired } from './firewall-desired.js';
 import type { HostFacts, RawFacts } from './types.js';
 import { backendOf } from './firewall.js';
-import { readNftFacts } from './firewall-nftables.js';
+import { readNftFacts, type NftFacts } from './firewall-nftables.js';
+import type { UnreadableFactError } from '../core/errors.js';
 import type { ForeignItem, ForeignState } from '../core/report.js';
 import { keyValues } from './shell.js';
 import type { Json } from './nft-canonical.js';
@@ -167,10 +168,14 @@ export function foreignState(x: ForeignInput): ForeignState {
   return { filtered, items, notes, ...(errors.length ? { errors } : {}) };
 }
 
-/** The picture for one host from its facts (listeners only when the facts read them). */
-export function foreignOf(raw: RawFacts, host: HostFacts, desired: HostDesired): ForeignState {
+/**
+ * The picture for one host from its facts (listeners only when the facts read them). `nft`: the
+ * nftables facts the plan already parsed from the same section (nft's listing is the biggest
+ * thing a host prints: read once per host, not twice).
+ */
+export function foreignOf(raw: RawFacts, host: HostFacts, desired: HostDesired, nft?: NftFacts | UnreadableFactError): ForeignState {
   const firewallRaw = raw.firewall ?? '';
-  const nft = readNftFacts(firewallRaw);
+  nft ??= readNftFacts(firewallRaw);
   const backend = backendOf(desired, firewallRaw);
   return foreignState({
     backend,

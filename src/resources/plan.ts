@@ -6,7 +6,11 @@ import { HostDataError } from './host-data.js';
 import { failedPlan, type HostFacts, type ResourcePlan } from './types.js';
 
 export function planFromRaw(m: AnyModule, raw: string, desired: HostDesired, host: HostFacts): ResourcePlan {
-  const facts = parseFacts(m, raw, desired);
+  return planFromParsed(m, parseFacts(m, raw, desired), desired, host);
+}
+
+/** The plan from facts already parsed (parseFacts), for a caller that reads them again (the foreign-state report). */
+export function planFromParsed(m: AnyModule, facts: unknown, desired: HostDesired, host: HostFacts): ResourcePlan {
   if (facts instanceof UnreadableFactError) return failedPlan(m.kind, facts.message);
   try {
     return m.plan(facts, desired, host);

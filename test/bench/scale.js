@@ -12,7 +12,8 @@
 // one (same hosts, same recorded answers, alternating which goes first).
 // VPROV_BENCH_NODE_ARGS: extra node options for vprov's process (--cpu-prof, --heap-prof, …).
 // Used by run.js; alone: node test/bench/scale.js [--sizes 100,500,1000] (starts 2 lab hosts).
-import { writeFileSync } from 'node:fs';
+import { createReadStream, rmSync, writeFileSync } from 'node:fs';
+import { JSONParser } from '@streamparser/json';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -73,15 +74,16 @@ export async function runScale({ fleet, sizes, rounds = 1, faults = 0, seed = 1,
           ),
         }),
       );
-      const vprov = (cli, ...args) =>
-        measure(process.execPath, [...nodeArgs, cli, ...args, '-i', inventory, '--format', 'json', '--timeout', String(HOST_TIMEOUT_S)]);
-      const byHost = (r) => {
-        try {
-          return new Map(JSON.parse(r.stdout).hosts.map((h) => [h.host, h]));
-        } catch {
-          return null;
-        }
+      // The JSON report goes to a file and is read host by host: a 10,000-host first apply's
+      // report is larger than the longest string V8 makes.
+      const report = join(dir, `sim-${size}-report.json`);
+      const vprov = async (cli, ...args) => {
+        const r = await measure(process.execPath, [...nodeArgs, cli, ...args, '-i', inventory, '--format', 'json', '--timeout', String(HOST_TIMEOUT_S)], {
+          stdoutFile: report,
+        });
+        return { ...r, hosts: await reportHosts(report) };
       };
+      const byHost = (r) => r.hosts;
       const counts = (m) => {
         const c = {};
         for (const h of m?.values() ?? []) c[h.status] = (c[h.status] ?? 0) + 1;
@@ -191,6 +193,28 @@ function check(problems, what, got, hosts, plan, phase, r) {
     else if (!healthy && (rep.status === 'ok' || rep.status === 'changed')) bad.push(`${h.name} (${fault}) ${rep.status}`);
   }
   if (bad.length) problems.push(`${what}: ${bad.length} hosts not as expected, e.g. ${bad.slice(0, 4).join('; ')}`);
+}
+
+/** host → { host, status, error } of a JSON report file, read host by host; null when it is no whole report. */
+async function reportHosts(file) {
+  const hosts = new Map();
+  const parser = new JSONParser({ paths: ['$.hosts.*'], keepStack: false });
+  parser.onValue = ({ value }) => hosts.set(value.host, { host: value.host, status: value.status, error: value.error });
+  let bytes = 0;
+  try {
+    for await (const chunk of createReadStream(file)) {
+      bytes += chunk.length;
+      parser.write(chunk);
+    }
+    if (bytes === 0) return null;
+    // The parser ends by itself once the document closes; a cut document has not.
+    if (!parser.isEnded) parser.end();
+  } catch {
+    return null;
+  } finally {
+    rmSync(file, { force: true });
+  }
+  return parser.isEnded ? hosts : null;
 }
 
 const ms = (x) => (x === null ? '-' : `${(x / 1000).toFixed(2)} s`);

@@ -4,7 +4,7 @@
 // ControlPersist ssh masters, which are ended after the run); otherwise from GNU time's
 // RUSAGE_CHILDREN (waited-for descendants only), and the result says which.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 const CPUACCT = '/sys/fs/cgroup/cpuacct';
@@ -28,9 +28,11 @@ export const cpuSource = () => {
 };
 
 /**
+ * stdoutFile: stdout goes to that file instead of memory (then `stdout` is ''): a 10,000-host
+ * first apply's JSON report is larger than the longest string V8 makes (512 MB).
  * @returns {Promise<{ wallMs: number, cpuMs: number|null, rssKb: number|null, code: number|null, stdout: string, stderr: string }>}
  */
-export async function measure(cmd, args, { env = process.env, cwd, input } = {}) {
+export async function measure(cmd, args, { env = process.env, cwd, input, stdoutFile } = {}) {
   const cg = makeCgroup();
   const timeFile = `/tmp/vprov-bench-time-${process.pid}-${seq++}`;
   const haveTime = existsSync(GNU_TIME);
@@ -41,11 +43,15 @@ export async function measure(cmd, args, { env = process.env, cwd, input } = {})
   const child = spawn(wrapper[0], wrapper[1], { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   const out = [];
   const err = [];
-  child.stdout.on('data', (d) => out.push(d));
+  const file = stdoutFile ? createWriteStream(stdoutFile) : null;
+  const written = file ? new Promise((resolve, reject) => file.on('finish', resolve).on('error', reject)) : null;
+  if (file) child.stdout.pipe(file);
+  else child.stdout.on('data', (d) => out.push(d));
   child.stderr.on('data', (d) => err.push(d));
   child.stdin.on('error', () => undefined);
   child.stdin.end(input ?? '');
   const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
+  await written;
   const wallMs = performance.now() - t0;
   let cpuMs = null;
   let rssKb = null;

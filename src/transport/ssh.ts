@@ -8,7 +8,17 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
-import { Client, type AuthenticationType, type CipherAlgorithm, type ClientChannel, type ConnectConfig, type ExecOptions } from 'ssh2';
+import {
+  Client,
+  type AgentAuthMethod,
+  type AuthenticationType,
+  type CipherAlgorithm,
+  type ParsedKey,
+  type PublicKeyAuthMethod,
+  type ClientChannel,
+  type ConnectConfig,
+  type ExecOptions,
+} from 'ssh2';
 import { ConnectionLostError, UnreachableError, HostError, outputLimitMessage } from '../core/errors.js';
 import { DEFAULT_MAX_OUTPUT, type SshTarget } from '../core/types.js';
 import { verifyHostKey } from './known-hosts.js';
@@ -17,6 +27,7 @@ import { Slots, withRetry } from './retry.js';
 import type { Connection, ExecResult, RunOptions } from './types.js';
 import { BecomeSession, NeedsTtyError } from './become.js';
 import { fromKnownPlace } from './script-start.js';
+import { identityKey } from './identity.js';
 
 interface ChannelHandlers {
   start(channel: ClientChannel): void;
@@ -149,13 +160,17 @@ function forward(jump: Client, hop: SshTarget, target: SshTarget): Promise<Duple
 /** TCP (or a forwarded stream), SSH handshake and authentication, within connectTimeoutMs. */
 function handshake(target: SshTarget, opts: ConnectOptions, sock?: Duplex): Promise<Link> {
   const where = `${target.user}@${target.host}:${target.port}`;
-  let privateKey: Buffer | undefined;
+  let privateKey: ParsedKey | undefined;
   if (target.identityFile) {
+    let data: Buffer;
     try {
-      privateKey = readFileSync(target.identityFile);
+      data = readFileSync(target.identityFile);
     } catch (err) {
       return Promise.reject(new UnreachableError(`cannot read identity file ${target.identityFile}: ${(err as NodeJS.ErrnoException).code}`));
     }
+    const key = identityKey(data);
+    if (key instanceof Error) return Promise.reject(new UnreachableError(`${where}: ${key.message}`));
+    privateKey = key;
   }
   const client = new Client();
   const lists = new HandshakeLists();
@@ -168,10 +183,12 @@ function handshake(target: SshTarget, opts: ConnectOptions, sock?: Duplex): Prom
     keepaliveInterval: KEEPALIVE_MS,
     keepaliveCountMax: KEEPALIVE_COUNT,
     agent: process.env.SSH_AUTH_SOCK,
-    authHandler: authMethods(privateKey !== undefined, process.env.SSH_AUTH_SOCK !== undefined),
+    // The key goes in parsed (identity.ts), not as the file's text ssh2 would parse per connection.
+    authHandler: authMethods(privateKey !== undefined, process.env.SSH_AUTH_SOCK !== undefined).map((type): PublicKeyAuthMethod | AgentAuthMethod =>
+      type === 'publickey' ? { type, username: target.user, key: privateKey! } : { type: 'agent', username: target.user, agent: process.env.SSH_AUTH_SOCK! },
+    ),
     algorithms: { cipher: CIPHERS },
     debug: lists.debug,
-    ...(privateKey ? { privateKey } : {}),
     ...(sock ? { sock } : {}),
     hostVerifier: (key: Buffer) => {
       const verdict = verifyHostKey({ policy: target.hostKeys, host: target.host, port: target.port, keyBlob: key, knownHostsFile: target.knownHostsFile });

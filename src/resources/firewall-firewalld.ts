@@ -13,6 +13,7 @@ import { base64OfFile, decodeBase64Fact, decodeFileFact, keyValues, q, runTemp, 
 import type { UnreadableFactError } from '../core/errors.js';
 import { render } from '../core/templates.js';
 import { emptyPlan, failedPlan, lineChanges, refusedPlan, type ResourcePlan } from './types.js';
+import { boundedChanges } from './change-lines.js';
 
 /** Whether firewalld runs (or its unit is on its way up); when it does not, why, and the unit's last log lines. */
 export interface FirewalldStatus {
@@ -409,7 +410,9 @@ export function planFirewalld(facts: FirewalldFacts, fw: FirewallDesired, status
   if (fw.inputPolicy === 'drop') plan.warnings.push('inputPolicy: drop is an nftables setting; with firewalld the zone target decides what is dropped');
   const files = facts.files;
   const desired = desiredFirewalld(fw);
-  plan.changes.push(...lineChanges(canonicalFirewalld(desired.state), canonicalFirewalld({ ipsets: runtime.ipsets ?? {}, policies: runtime.policies ?? {} })));
+  plan.changes.push(
+    ...boundedChanges(lineChanges(canonicalFirewalld(desired.state), canonicalFirewalld({ ipsets: runtime.ipsets ?? {}, policies: runtime.policies ?? {} }))),
+  );
   const write = [...desired.files].filter(([path, text]) => files.get(path) !== text);
   const remove = [...files.keys()].filter((path) => !desired.files.has(path));
   const runtimeOnly = plan.changes.length === 0 && (write.length > 0 || remove.length > 0);

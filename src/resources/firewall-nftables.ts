@@ -5,6 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { boundedChanges, boundedDiff } from './change-lines.js';
 import type { FirewallDesired, FirewallRule } from './firewall-desired.js';
 import { addressInterval, familyOf, normalizeSources } from '../core/net.js';
 import { canonicalFromJson, chainLine, ruleLine, rulesetItems, setLine, vprovSetElements, type Json, type NftRuleSpec } from './nft-canonical.js';
@@ -254,12 +255,14 @@ export function planNftables(facts: NftFacts, fw: FirewallDesired, host: HostFac
   const wanted = canonicalTable(table);
   const text = renderTable(table);
   if (actual === null) plan.changes.push('+ table inet vprov');
-  plan.changes.push(...lineChanges(wanted, actual ?? []));
+  plan.changes.push(...boundedChanges(lineChanges(wanted, actual ?? [])));
   const fileDiffers = persisted !== text;
   if (fileDiffers && plan.changes.length === 0) plan.changes.push(`~ ${NFT_FILE} (persisted copy differs from the live table)`);
   for (const u of staleUnits) plan.changes.push(`${u.actual === null ? '+' : '~'} ${u.path}`);
   if (fileDiffers)
-    plan.diff = createTwoFilesPatch(persisted === null ? '/dev/null' : NFT_FILE, NFT_FILE, persisted ?? '', text, undefined, undefined, { context: 2 });
+    plan.diff = boundedDiff(
+      createTwoFilesPatch(persisted === null ? '/dev/null' : NFT_FILE, NFT_FILE, persisted ?? '', text, undefined, undefined, { context: 2 }),
+    );
   if (plan.changes.length === 0) return plan;
 
   plan.status = 'pending';

@@ -12,29 +12,22 @@
 // one (same hosts, same recorded answers, alternating which goes first).
 // VPROV_BENCH_NODE_ARGS: extra node options for vprov's process (--cpu-prof, --heap-prof, …).
 // Used by run.js; alone: node test/bench/scale.js [--sizes 100,500,1000] (starts 2 lab hosts).
-import { createReadStream, rmSync, writeFileSync } from 'node:fs';
-import { JSONParser } from '@streamparser/json';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
 import { measure, stats } from './lib/measure.js';
 import { SimFleet, FAULTS, planFaults, evenly } from './lib/sim-ssh.js';
 import { startFleet } from './lib/fleet.js';
+import { checkHosts, reportHosts } from './lib/expect.js';
+import { addSimHosts, recordAnswers, writeKnownHosts, writeSimInventory } from './lib/sim-inventory.js';
 
 const CLI = fileURLToPath(new URL('../../bin/vprov.js', import.meta.url));
-const roleOf = (i) => (i % 4 === 0 ? 'node' : 'hypervisor');
 
 // The limits of the faulty runs (the chaos tier's): each stall meets the limit it is meant to,
 // a healthy host stays well inside them on a shared 2-core machine. Healthy runs use them too.
 const LIMITS = { connectTimeout: 10, commandTimeout: 12 };
 const HOST_TIMEOUT_S = 20;
 const DELAYS = { slow: 300, overTime: 7500 };
-/** Faults that never fire in a drift (no apply script is sent): those hosts answer as healthy. */
-const APPLY_ONLY = new Set(['reset-apply', 'stall-apply']);
-/** Faults a host can meet and still end as it should (late, within every limit). */
-const HARMLESS = new Set(['slow']);
-
 /**
  * @param {{ fleet: { lab: import('../lab/hosts.js').Lab, names: string[], roles: Record<string, string[]>, reset(names?: string[]): Promise<unknown> }, sizes: number[], rounds?: number, faults?: number, seed?: number, baseline?: string, log?: (s: string) => void }} o
  */
@@ -50,30 +43,14 @@ export async function runScale({ fleet, sizes, rounds = 1, faults = 0, seed = 1,
   for (const size of sizes) {
     const sim = new SimFleet({ seed, delayMs: DELAYS });
     try {
-      const hosts = [];
-      for (let i = 0; i < size; i++) hosts.push(await sim.addHost(`s${i}`, roleOf(i)));
+      const hosts = await addSimHosts(sim, size);
       const dir = fleet.lab.dir;
-      const knownHosts = join(dir, `sim-known-${size}`);
-      writeFileSync(knownHosts, hosts.map((h) => `[127.0.0.1]:${h.port} ${sim.publicKeyLine()}\n`).join(''));
-      const inventory = join(dir, `sim-${size}.yaml`);
-      writeFileSync(
-        inventory,
-        stringify({
-          product: 'storware',
-          platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }],
-          defaults: {
-            ssh: { user: 'ops', identityFile: fleet.lab.keyFile, become: true, hostKeys: 'accept-new', knownHostsFile: knownHosts, ...LIMITS },
-            firewall: 'nftables',
-            selinux: 'permissive',
-          },
-          hosts: Object.fromEntries(
-            hosts.map((h, i) => [
-              h.name,
-              { address: `10.${((i + 1) >> 16) & 255}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`, roles: [h.role], ssh: { host: '127.0.0.1', port: h.port } },
-            ]),
-          ),
-        }),
-      );
+      const knownHosts = writeKnownHosts(join(dir, `sim-known-${size}`), sim, hosts);
+      const inventory = writeSimInventory(join(dir, `sim-${size}.yaml`), hosts, {
+        keyFile: fleet.lab.keyFile,
+        knownHosts,
+        ssh: { hostKeys: 'accept-new', ...LIMITS },
+      });
       // The JSON report goes to a file and is read host by host: a 10,000-host first apply's
       // report is larger than the longest string V8 makes.
       const report = join(dir, `sim-${size}-report.json`);
@@ -81,7 +58,7 @@ export async function runScale({ fleet, sizes, rounds = 1, faults = 0, seed = 1,
         const r = await measure(process.execPath, [...nodeArgs, cli, ...args, '-i', inventory, '--format', 'json', '--timeout', String(HOST_TIMEOUT_S)], {
           stdoutFile: report,
         });
-        return { ...r, hosts: await reportHosts(report) };
+        return { ...r, hosts: await reportHosts(report, { remove: true }) };
       };
       const byHost = (r) => r.hosts;
       const counts = (m) => {
@@ -91,16 +68,20 @@ export async function runScale({ fleet, sizes, rounds = 1, faults = 0, seed = 1,
       };
 
       // Record: the first node and hypervisor of the inventory are forwarded to real lab hosts, fresh.
-      const recorded = [hosts[0], hosts[1]];
       await fleet.reset([real.node.name, real.hypervisor.name]);
-      for (const h of recorded) sim.record(h, { host: real[h.role].sshHost, port: real[h.role].sshPort, user: 'ops', keyFile: fleet.lab.keyFile });
-      const limit = recorded.map((h) => h.name).join(',');
-      const recApply = await vprov(CLI, 'apply', '--limit', limit);
-      const recDrift = await vprov(CLI, 'drift', '--limit', limit);
-      const rec = { apply: counts(byHost(recApply)), drift: counts(byHost(recDrift)) };
-      if (rec.apply.changed !== 2 || rec.drift.ok !== 2)
-        out.problems.push(`size ${size}: recording run did not converge two real hosts: ${JSON.stringify(rec)} ${recApply.stderr.slice(0, 300)}`);
-      for (const h of recorded) sim.replay(h);
+      const target = (role) => ({ host: real[role].sshHost, port: real[role].sshPort, user: 'ops', keyFile: fleet.lab.keyFile });
+      const rec = await recordAnswers(sim, hosts, { node: target('node'), hypervisor: target('hypervisor') }, async (limit) => {
+        // A drift of the fresh hosts first: after a faulty apply, the hosts it never converged are drifted fresh.
+        const recFresh = await vprov(CLI, 'drift', '--limit', limit);
+        const recApply = await vprov(CLI, 'apply', '--limit', limit);
+        const recDrift = await vprov(CLI, 'drift', '--limit', limit);
+        return { fresh: counts(byHost(recFresh)), apply: counts(byHost(recApply)), drift: counts(byHost(recDrift)), stderr: recApply.stderr };
+      });
+      if (rec.fresh.pending !== 2 || rec.apply.changed !== 2 || rec.drift.ok !== 2)
+        out.problems.push(
+          `size ${size}: recording run did not see two fresh real hosts pending, then converge them: ${JSON.stringify({ fresh: rec.fresh, apply: rec.apply, drift: rec.drift })} ${rec.stderr.slice(0, 300)}`,
+        );
+      const names = hosts.map((h) => h.name);
 
       const plan =
         faults > 0
@@ -128,7 +109,13 @@ export async function runScale({ fleet, sizes, rounds = 1, faults = 0, seed = 1,
             ]) {
               const got = byHost(r);
               row.statuses[phase] = counts(got);
-              check(out.problems, `size ${size} ${mode} ${c.name} ${phase}`, got, hosts, mode === 'faulty' ? plan : new Map(), phase, r);
+              out.problems.push(
+                ...checkHosts(`size ${size} ${mode} ${c.name} ${phase}`, got, names, mode === 'faulty' ? plan : new Map(), phase, {
+                  afterFaultyApply: mode === 'faulty',
+                  code: r.code,
+                  stderr: r.stderr,
+                }),
+              );
               row[phase].push({ wallMs: r.wallMs, cpuMs: r.cpuMs, rssKb: r.rssKb, code: r.code });
             }
             log(
@@ -173,48 +160,6 @@ export async function runScale({ fleet, sizes, rounds = 1, faults = 0, seed = 1,
   }
   for (const p of out.problems) console.error(`PROBLEM: ${p}`);
   return out;
-}
-
-/**
- * Every host once; a healthy host changed (apply) or in sync (drift); a host whose fault fires
- * in this command never ok or changed (a slow one may be).
- */
-function check(problems, what, got, hosts, plan, phase, r) {
-  if (!got) return problems.push(`${what}: no JSON report (exit ${r.code}): ${r.stderr.slice(0, 300)}`);
-  if (got.size !== hosts.length) problems.push(`${what}: ${got.size} hosts in the report, not ${hosts.length}`);
-  const want = phase === 'apply' ? 'changed' : 'ok';
-  const bad = [];
-  for (const h of hosts) {
-    const rep = got.get(h.name);
-    const fault = plan.get(h.name);
-    const healthy = !fault || HARMLESS.has(fault) || (phase === 'drift' && (APPLY_ONLY.has(fault) || fault === 'over-time'));
-    if (!rep) bad.push(`${h.name} missing`);
-    else if (healthy && rep.status !== want) bad.push(`${h.name}${fault ? ` (${fault})` : ''} ${rep.status}${rep.error ? `: ${rep.error.slice(0, 120)}` : ''}`);
-    else if (!healthy && (rep.status === 'ok' || rep.status === 'changed')) bad.push(`${h.name} (${fault}) ${rep.status}`);
-  }
-  if (bad.length) problems.push(`${what}: ${bad.length} hosts not as expected, e.g. ${bad.slice(0, 4).join('; ')}`);
-}
-
-/** host → { host, status, error } of a JSON report file, read host by host; null when it is no whole report. */
-async function reportHosts(file) {
-  const hosts = new Map();
-  const parser = new JSONParser({ paths: ['$.hosts.*'], keepStack: false });
-  parser.onValue = ({ value }) => hosts.set(value.host, { host: value.host, status: value.status, error: value.error });
-  let bytes = 0;
-  try {
-    for await (const chunk of createReadStream(file)) {
-      bytes += chunk.length;
-      parser.write(chunk);
-    }
-    if (bytes === 0) return null;
-    // The parser ends by itself once the document closes; a cut document has not.
-    if (!parser.isEnded) parser.end();
-  } catch {
-    return null;
-  } finally {
-    rmSync(file, { force: true });
-  }
-  return parser.isEnded ? hosts : null;
 }
 
 const ms = (x) => (x === null ? '-' : `${(x / 1000).toFixed(2)} s`);

@@ -1,89 +1,115 @@
-// Shards at scale: `drift --shard i/4` as four vprov processes at once (as the Kubernetes Indexed
-// Job runs them) against simulated hosts (lib/sim-ssh.js, answers recorded from two real lab
-// hosts), then `vprov report merge` of their reports: wall time, CPU and peak RSS of each shard
-// and of the merge. Then the merge alone at a larger fleet: the simulated shards' host records,
-// copied under new names (each in the shard --shard puts it in), as many as `mergeHosts`.
-// This machine allows 20,000 open files and 28,000 ephemeral ports, and the simulator listens on
-// one loopback port per host: it simulates up to about 10,000 hosts at once, not 40,000.
-// Alone: node test/bench/shards.js [--hosts 10000] [--merge-hosts 40000] (starts 2 lab hosts).
-import { readFileSync, writeFileSync } from 'node:fs';
+// Shards at scale: `drift --shard i/N` as N vprov processes, as the Kubernetes Indexed Job runs
+// them (apply has no --shard), against simulated hosts (lib/sim-ssh.js,
+// answers recorded from two real lab hosts), then `vprov report merge` of their reports: wall
+// time, CPU and peak RSS of each shard and of the merge, and every host of the merged report
+// checked against what its simulated host must give (lib/expect.js: a healthy host changed /
+// in sync, a faulty one failed or unreachable — faults whose result does not depend on timing:
+// refused, changed host key, sudo that wants a password, facts cut short).
+// The simulated hosts each have their own loopback address on one shared listener (addressing
+// 'address'), so 40,000 of them need no 40,000 listening sockets; a refused host is reset at
+// once instead of refused at SYN (sim-ssh.js says why).
+// Alone: node test/bench/shards.js [--hosts 40000] [--shards 4] [--at-once 4] [--faults 0.01]
+//   [--seed 1] [--out FILE]   (starts 2 lab hosts; options checked before that)
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { JSONParser } from '@streamparser/json';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { stringify } from 'yaml';
-import { measure } from './lib/measure.js';
-import { SimFleet } from './lib/sim-ssh.js';
+import { checkHosts, reportHosts } from './lib/expect.js';
 import { startFleet } from './lib/fleet.js';
+import { measure } from './lib/measure.js';
+import { BenchOptionError, parseShardsOptions } from './lib/options.js';
+import { addSimHosts, recordAnswers, writeKnownHosts, writeSimInventory } from './lib/sim-inventory.js';
+import { SimFleet, evenly, planFaults } from './lib/sim-ssh.js';
 
 const CLI = fileURLToPath(new URL('../../bin/vprov.js', import.meta.url));
-const SHARDS = 4;
-const roleOf = (i) => (i % 4 === 0 ? 'node' : 'hypervisor');
+/** Faults whose status does not depend on the machine's load (as test/integration/shards.test.ts). */
+const FAULT_KINDS = ['refuse', 'host-key', 'sudo-prompt', 'truncated-facts'];
 
-/** --shard's split (src/app/shard.ts): FNV-1a of the name. */
-function shardOf(host, count) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < host.length; i++) {
-    h ^= host.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return (h % count) + 1;
-}
-
-export async function runShards({ fleet, hosts: size, mergeHosts = [], log = console.log }) {
+export async function runShards({ fleet, hosts: size, shards = 4, atOnce = shards, faults = 0.01, seed = 1, log = console.log }) {
   const real = Object.fromEntries(['node', 'hypervisor'].map((role) => [role, fleet.lab.host(fleet.names.find((n) => fleet.roles[n][0] === role))]));
-  const out = { hosts: size, shards: [], merge: null, mergeOnly: [], problems: [] };
-  const sim = new SimFleet();
+  const out = { hosts: size, shards, atOnce, faults, seed, loadavg: [], runs: [], problems: [] };
+  const sim = new SimFleet({ seed, addressing: 'address' });
   const dir = fleet.lab.dir;
+  const load = (when) => {
+    const l = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    out.loadavg.push({ when, at: new Date().toISOString(), loadavg: l });
+    return l;
+  };
   try {
-    const hosts = [];
-    for (let i = 0; i < size; i++) hosts.push(await sim.addHost(`s${i}`, roleOf(i)));
-    const knownHosts = join(dir, `shards-known-${size}`);
-    writeFileSync(knownHosts, hosts.map((h) => `[127.0.0.1]:${h.port} ${sim.publicKeyLine()}\n`).join(''));
-    const inventory = join(dir, `shards-${size}.yaml`);
-    writeFileSync(
-      inventory,
-      stringify({
-        product: 'storware',
-        platforms: [{ platform: 'openstack', method: 'SSH transfer', options: { netcat: true } }],
-        defaults: {
-          ssh: { user: 'ops', identityFile: fleet.lab.keyFile, become: true, hostKeys: 'accept-new', knownHostsFile: knownHosts },
-          firewall: 'nftables',
-          selinux: 'permissive',
-        },
-        hosts: Object.fromEntries(
-          hosts.map((h, i) => [
-            h.name,
-            { address: `10.${((i + 1) >> 16) & 255}.${((i + 1) >> 8) & 255}.${(i + 1) & 255}`, roles: [h.role], ssh: { host: '127.0.0.1', port: h.port } },
-          ]),
-        ),
-      }),
-    );
+    const hosts = await addSimHosts(sim, size);
+    const names = hosts.map((h) => h.name);
+    const knownHosts = writeKnownHosts(join(dir, `shards-known-${size}`), sim, hosts);
+    const inventory = writeSimInventory(join(dir, `shards-${size}.yaml`), hosts, { keyFile: fleet.lab.keyFile, knownHosts });
     const vprov = (...args) => measure(process.execPath, [CLI, ...args]);
-    // Record a converged host of each role (apply, then drift), as the scale benchmark does.
     await fleet.reset([real.node.name, real.hypervisor.name]);
-    for (const h of hosts.slice(0, 2)) sim.record(h, { host: real[h.role].sshHost, port: real[h.role].sshPort, user: 'ops', keyFile: fleet.lab.keyFile });
-    for (const command of ['apply', 'drift']) {
-      const r = await vprov(command, '-i', inventory, '--limit', 's0,s1', '--format', 'json');
-      if (r.code !== 0) out.problems.push(`recording ${command}: exit ${r.code}: ${r.stderr.slice(0, 300)}`);
-    }
-    for (const h of hosts.slice(0, 2)) sim.replay(h);
-    for (const h of hosts) h.state = 'converged';
-
-    log(`\nshards: drift of ${size} simulated hosts as ${SHARDS} shards at once, then report merge`);
-    const runs = await Promise.all(
-      Array.from({ length: SHARDS }, (_, i) => vprov('drift', '-i', inventory, '--shard', `${i + 1}/${SHARDS}`, '--format', 'json')),
-    );
-    const files = runs.map((r, i) => {
-      const file = join(dir, `shard-${size}-${i + 1}.json`);
-      writeFileSync(file, r.stdout);
-      const n = JSON.parse(r.stdout).hosts.length;
-      out.shards.push({ shard: `${i + 1}/${SHARDS}`, hosts: n, wallMs: r.wallMs, cpuMs: r.cpuMs, rssKb: r.rssKb, code: r.code });
-      log(`  shard ${i + 1}/${SHARDS}: ${n} hosts, wall ${s(r.wallMs)}, cpu ${s(r.cpuMs)}, peak rss ${mb(r.rssKb)}, exit ${r.code}`);
-      return file;
+    const target = (role) => ({ host: real[role].sshHost, port: real[role].sshPort, user: 'ops', keyFile: fleet.lab.keyFile });
+    await recordAnswers(sim, hosts, { node: target('node'), hypervisor: target('hypervisor') }, async (limit) => {
+      // Fresh (drift: pending, exit 2), converged by the apply, then in sync.
+      for (const [command, want] of [
+        ['drift', 2],
+        ['apply', 0],
+        ['drift', 0],
+      ]) {
+        const r = await vprov(command, '-i', inventory, '--limit', limit, '--format', 'json');
+        if (r.code !== want) out.problems.push(`recording ${command}: exit ${r.code}, not ${want}: ${r.stderr.slice(0, 300)}`);
+      }
     });
+    const plan = planFaults(names, { seed, rates: evenly(faults, FAULT_KINDS) });
+    await sim.setFaults(plan);
+    log(`\nshards: ${size} simulated hosts (${plan.size} faulty, seed ${seed}) as ${shards} shards, ${atOnce} at once, then report merge`);
+
+    for (const command of ['drift']) {
+      for (const h of hosts) h.state = 'converged';
+      const files = [];
+      const simCpu = process.cpuUsage();
+      const run = { command, shards: [], merge: null, statuses: {} };
+      log(`  ${command}: load average ${load(`${command} start`)}`);
+      for (let first = 0; first < shards; first += atOnce) {
+        const batch = Array.from({ length: Math.min(atOnce, shards - first) }, (_, k) => first + k + 1);
+        const file = (i) => join(dir, `shard-${command}-${size}-${i}.json`);
+        // Each shard's JSON report straight to its file, as the Indexed Job's pods write theirs.
+        const results = await Promise.all(
+          batch.map((i) =>
+            measure(process.execPath, [CLI, command, '-i', inventory, '--shard', `${i}/${shards}`, '--format', 'json'], { stdoutFile: file(i) }),
+          ),
+        );
+        for (const [k, r] of results.entries()) {
+          const i = batch[k];
+          files.push(file(i));
+          const n = (await reportHosts(file(i)))?.size ?? null;
+          if (n === null) out.problems.push(`${command} shard ${i}/${shards}: no JSON report (exit ${r.code}): ${r.stderr.slice(0, 300)}`);
+          run.shards.push({ shard: `${i}/${shards}`, hosts: n, wallMs: r.wallMs, cpuMs: r.cpuMs, rssKb: r.rssKb, code: r.code });
+          log(`    shard ${i}/${shards}: ${n} hosts, wall ${s(r.wallMs)}, cpu ${s(r.cpuMs)}, peak rss ${mb(r.rssKb)}, exit ${r.code}`);
+        }
+        log(`    load average ${load(`${command} shards ${batch.join(',')} done`)}`);
+      }
+      // The simulator's own CPU (this process: every simulated host's SSH), beside the shards'.
+      const used = process.cpuUsage(simCpu);
+      run.simulatorCpuMs = (used.user + used.system) / 1000;
+      log(`    simulator (this process): cpu ${s(run.simulatorCpuMs)} while the shards ran`);
+      const merged = `${files[0]}.merged`;
+      const m = await measure(process.execPath, [CLI, 'report', 'merge', ...files, '--format', 'json', '--output', merged]);
+      run.merge = { wallMs: m.wallMs, cpuMs: m.cpuMs, rssKb: m.rssKb, code: m.code };
+      const doc = await mergedReport(merged);
+      if (!doc) out.problems.push(`${command} report merge: no merged report (exit ${m.code}): ${m.stderr.slice(0, 300)}`);
+      else {
+        const got = new Map(doc.hosts.map((h) => [h.host, h]));
+        if (got.size !== doc.hosts.length) out.problems.push(`${command} merged: ${doc.hosts.length - got.size} hosts listed twice`);
+        out.problems.push(...checkHosts(`${command} merged`, got, names, plan, command, { code: m.code, stderr: m.stderr }));
+        for (const h of doc.hosts) run.statuses[h.status] = (run.statuses[h.status] ?? 0) + 1;
+        // One big run's exit code from its statuses: 4 a host failed / unreachable, 2 pending.
+        const want = (plan.size ? 4 : 0) | (run.statuses.pending ? 2 : 0);
+        if (m.code !== want || doc.exitCode !== want) out.problems.push(`${command} merged: exit ${m.code} (report says ${doc.exitCode}), not ${want}`);
+        const refused = doc.hosts.find((h) => plan.get(h.host) === 'refuse');
+        run.refusedError = refused?.error ?? null;
+      }
+      log(
+        `    report merge of ${doc?.hosts.length ?? '?'} hosts (${files.length} files): wall ${s(m.wallMs)}, cpu ${s(m.cpuMs)}, peak rss ${mb(m.rssKb)}, exit ${m.code}; ${JSON.stringify(run.statuses)}`,
+      );
+      log(`    load average ${load(`${command} merge done`)}`);
+      out.runs.push(run);
+    }
     if (sim.mismatches.length) out.problems.push(`${sim.mismatches.length} scripts without a recorded answer, e.g. ${sim.mismatches[0]}`);
-    out.merge = await mergeOf(files, size, log);
-    for (const n of mergeHosts) out.mergeOnly.push(await mergeOf(copies(files, n, dir), n, log));
   } finally {
     await sim.close();
   }
@@ -91,45 +117,39 @@ export async function runShards({ fleet, hosts: size, mergeHosts = [], log = con
   return out;
 }
 
-async function mergeOf(files, n, log) {
-  const r = await measure(process.execPath, [CLI, 'report', 'merge', ...files, '--format', 'json', '--output', `${files[0]}.merged`]);
-  const merged = JSON.parse(readFileSync(`${files[0]}.merged`, 'utf8'));
-  const row = { hosts: n, mergedHosts: merged.hosts.length, wallMs: r.wallMs, cpuMs: r.cpuMs, rssKb: r.rssKb, code: r.code };
-  log(`  report merge of ${n} hosts (${files.length} files): wall ${s(r.wallMs)}, cpu ${s(r.cpuMs)}, peak rss ${mb(r.rssKb)}, exit ${r.code}`);
-  if (merged.hosts.length !== n) throw new Error(`report merge: ${merged.hosts.length} hosts, ${n} expected`);
-  return row;
-}
-
-/** Shard reports of `n` hosts, made of the simulated shards' records renamed (each where --shard puts it). */
-function copies(files, n, dir) {
-  const docs = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
-  const records = docs.flatMap((d) => d.hosts);
-  const byShard = docs.map(() => []);
-  for (let i = 0; i < n; i++) {
-    const host = `m${i}`;
-    byShard[shardOf(host, SHARDS) - 1].push({ ...records[i % records.length], host });
+/** The merged report's exitCode and hosts (name, status, error, in its order), read host by host; null when it is no whole report. */
+async function mergedReport(file) {
+  const hosts = [];
+  const parser = new JSONParser({ paths: ['$.exitCode', '$.hosts.*'], keepStack: false });
+  let exitCode = null;
+  parser.onValue = ({ value, key }) => {
+    if (key === 'exitCode') exitCode = value;
+    else hosts.push({ host: value.host, status: value.status, error: value.error });
+  };
+  try {
+    for await (const chunk of createReadStream(file)) parser.write(chunk);
+  } catch {
+    return null;
   }
-  return docs.map((d, k) => {
-    const file = join(dir, `merge-${n}-${k + 1}.json`);
-    // One host per line, as vprov writes its reports (and never one string of the whole file).
-    const { hosts: _h, ...head } = d;
-    const lines = [JSON.stringify(head).slice(0, -1), ',"hosts":['];
-    writeFileSync(file, `${lines.join('')}${byShard[k].map((h) => JSON.stringify(h)).join(',\n')}]}\n`);
-    return file;
-  });
+  return parser.isEnded ? { exitCode, hosts } : null;
 }
 
 const s = (x) => (x === null ? '-' : `${(x / 1000).toFixed(2)} s`);
 const mb = (kb) => (kb === null ? '-' : `${(kb / 1024).toFixed(0)} MB`);
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
-    options: { hosts: { type: 'string', default: '2500' }, 'merge-hosts': { type: 'string', default: '40000' }, out: { type: 'string' } },
-  });
+  let o;
+  try {
+    o = parseShardsOptions(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof BenchOptionError)) throw err;
+    console.error(`shards bench: ${err.message}`);
+    process.exit(1);
+  }
   const fleet = await startFleet(2, (i) => (i === 0 ? 'node' : 'hypervisor'));
   try {
-    const r = await runShards({ fleet, hosts: Number(values.hosts), mergeHosts: values['merge-hosts'].split(',').filter(Boolean).map(Number) });
-    if (values.out) writeFileSync(values.out, `${JSON.stringify(r, null, 2)}\n`);
+    const r = await runShards({ fleet, ...o });
+    if (o.out) writeFileSync(o.out, `${JSON.stringify(r, null, 2)}\n`);
     if (r.problems.length) process.exitCode = 1;
   } finally {
     await fleet.stop();

@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain JavaScript of the bench, no types
-import { parseBenchOptions } from '../bench/lib/options.js';
+import { parseBenchOptions, parseShardsOptions } from '../bench/lib/options.js';
 
 const RUN = fileURLToPath(new URL('../bench/run.js', import.meta.url));
+const SHARDS = fileURLToPath(new URL('../bench/shards.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'vprov-bench-opts-'));
 const doc = join(dir, 'bench.md');
 writeFileSync(doc, 'x\n<!-- bench:results -->\nold\n<!-- /bench:results -->\n');
@@ -89,5 +90,43 @@ describe('bench options', () => {
     const o = parseBenchOptions(['--doc', doc, '--scale', '1000, 10000', '--tools', 'vprov,floor', '--out', join(dir, 'new', 'r.json')]);
     expect(o).toMatchObject({ hosts: 12, rounds: 3, tools: ['vprov', 'floor'], scale: [1000, 10000], docSection: 'results' });
     expect(parseBenchOptions(['--scale', '']).scale).toEqual([]);
+  });
+});
+
+describe('shards bench options', () => {
+  it.each([
+    [['--hosts', '40k'], /--hosts: expected a whole number ≥ 2, got "40k"/],
+    [['--shards', '0'], /--shards: expected a whole number ≥ 1, got "0"/],
+    [['--hosts', '3', '--shards', '4'], /--shards: at most --hosts \(3\), got 4/],
+    [['--at-once', '5'], /--at-once: at most --shards \(4\), got 5/],
+    [['--at-once', 'all'], /--at-once: expected a whole number ≥ 1, got "all"/],
+    [['--faults', '101%'], /--faults: expected a rate from 0 to 1 or a percentage/],
+    [['--seed=-3'], /--seed: expected a whole number/],
+    [['--out', dir], /--out .*: is a directory/],
+    [['--apply'], /Unknown option '--apply'/],
+  ])('%j is refused: %s', (args, why) => {
+    expect(() => parseShardsOptions(args)).toThrow(why);
+  });
+
+  it('a bad option stops the shards bench at once with exit 1, before any lab host starts', () => {
+    const r = spawnSync(process.execPath, [SHARDS, '--hosts', '40000', '--at-once', '8'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, PATH: '/nonexistent' },
+    });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe('shards bench: --at-once: at most --shards (4), got 8\n');
+  });
+
+  it('good options: 40,000 hosts as 4 shards, two at once', () => {
+    expect(parseShardsOptions(['--hosts', '40000', '--at-once', '2', '--faults', '1%', '--seed', '7'])).toEqual({
+      hosts: 40000,
+      shards: 4,
+      atOnce: 2,
+      faults: 0.01,
+      seed: 7,
+      out: undefined,
+    });
+    expect(parseShardsOptions([])).toMatchObject({ hosts: 2500, shards: 4, atOnce: 4, faults: 0.01, seed: 1 });
   });
 });

@@ -23,6 +23,13 @@ export const sizes = (name, text) =>
     .filter(Boolean)
     .map((s) => whole(name, s));
 
+/** --seed: a whole number that fits the simulator's 32-bit generator. */
+function seedOf(text) {
+  if (!/^\d+$/.test(text.trim()) || Number(text) >= 2 ** 32)
+    throw new BenchOptionError(`--seed: expected a whole number from 0 to ${2 ** 32 - 1}, got "${text}"`);
+  return Number(text);
+}
+
 /** A rate between 0 and 1 (0.05) or a percentage (5%). */
 export function rate(name, text) {
   const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(String(text).trim());
@@ -109,10 +116,8 @@ export function parseBenchOptions(args) {
   // --faults RATE: the share of simulated hosts that misbehave (every kind of sim-ssh.js's FAULTS
   // alike); each size runs healthy first, then with the faults, side by side.
   o.faults = rate('faults', values.faults);
-  if (values.seed !== undefined && (!/^\d+$/.test(values.seed.trim()) || Number(values.seed) >= 2 ** 32))
-    throw new BenchOptionError(`--seed: expected a whole number from 0 to ${2 ** 32 - 1}, got "${values.seed}"`);
+  o.seed = values.seed === undefined ? 1 : seedOf(values.seed);
   if (values.seed !== undefined && o.faults === 0) throw new BenchOptionError('--seed: only with --faults RATE (it chooses which hosts are faulty)');
-  o.seed = values.seed === undefined ? 1 : Number(values.seed);
   // --baseline DIR: another vprov build (a checkout with npm run build) measured in the same
   // scale runs, interleaved with this one, against the same simulated hosts.
   if (values.baseline !== undefined) o.baseline = checkBaseline(values.baseline);
@@ -120,6 +125,33 @@ export function parseBenchOptions(args) {
     throw new BenchOptionError(`--${o.faults > 0 ? 'faults' : 'baseline'}: only with --scale SIZES (the simulated hosts)`);
   if (!/^[a-z0-9-]+$/.test(o.docSection)) throw new BenchOptionError(`--doc-section: expected a name like results or results-100, got "${o.docSection}"`);
   if (o.doc) checkDoc(o.doc, o.docSection);
+  if (o.out) checkOut(o.out);
+  return o;
+}
+
+/** shards.js's options, parsed and checked like run.js's: refused before any lab host starts. */
+export function parseShardsOptions(args) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        hosts: { type: 'string', default: '2500' },
+        shards: { type: 'string', default: '4' },
+        'at-once': { type: 'string' },
+        faults: { type: 'string', default: '0.01' },
+        seed: { type: 'string', default: '1' },
+        out: { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new BenchOptionError(err.message);
+  }
+  const o = { hosts: whole('hosts', values.hosts, 2), shards: whole('shards', values.shards), faults: rate('faults', values.faults), out: values.out };
+  o.atOnce = values['at-once'] === undefined ? o.shards : whole('at-once', values['at-once']);
+  if (o.atOnce > o.shards) throw new BenchOptionError(`--at-once: at most --shards (${o.shards}), got ${o.atOnce}`);
+  if (o.shards > o.hosts) throw new BenchOptionError(`--shards: at most --hosts (${o.hosts}), got ${o.shards}`);
+  o.seed = seedOf(values.seed);
   if (o.out) checkOut(o.out);
   return o;
 }

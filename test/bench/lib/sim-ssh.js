@@ -1,4 +1,12 @@
-// Simulated hosts for the controller-side scale benchmark: one ssh2 Server per loopback port.
+// Simulated hosts for the controller-side scale benchmark, served by ssh2 in this process.
+// Addressing 'port' (the default): one listener per host on 127.0.0.1, a port each — a
+// refused host is a closed port. Addressing 'address': each host its own loopback address
+// (127.16.0.1, 127.16.0.2 … — all of 127.0.0.0/8 is this machine's), all on ONE port of one
+// listener; the host is known by the address the connection came to (socket.localAddress).
+// That presents 40,000 hosts without 40,000 listening sockets (this machine allows 20,000
+// open files and 28,000 ephemeral ports). There a refused host is reset as soon as the TCP
+// handshake completes (an RST, "read ECONNRESET" to the client), not refused at SYN
+// (ECONNREFUSED): one wildcard listener cannot leave one address of its port closed.
 // They answer vprov's scripts with answers RECORDED from a real lab host a moment earlier, so
 // they follow whatever scripts vprov sends today: a listener in record mode forwards every
 // exec to its real host and keeps (state, shape) → answer; in replay mode each simulated host
@@ -91,8 +99,16 @@ export function shapeOf(command, stdin) {
 }
 
 export class SimFleet {
-  /** @param {{ seed?: number, delayMs?: { slow?: number, overTime?: number } }} [o] */
-  constructor({ seed = 1, delayMs = {} } = {}) {
+  /** @param {{ seed?: number, delayMs?: { slow?: number, overTime?: number }, addressing?: 'port' | 'address' }} [o] */
+  constructor({ seed = 1, delayMs = {}, addressing = 'port' } = {}) {
+    if (addressing !== 'port' && addressing !== 'address') throw new Error(`addressing: 'port' or 'address', not ${addressing}`);
+    this.addressing = addressing;
+    /** 'address': loopback address → host, and the one listener they share */
+    this.byAddress = new Map();
+    this.shared = null;
+    /** the ssh2 Server of each host key (own / other), shared by every host; socket → its host */
+    this.sshServers = new Map();
+    this.hostOf = new WeakMap();
     this.hostKey = utils.generateKeyPairSync('ed25519');
     /** a key no known_hosts line names: the host-key fault answers with it */
     this.otherKey = utils.generateKeyPairSync('ed25519');
@@ -116,15 +132,42 @@ export class SimFleet {
     return this.hostKey.public.split(' ').slice(0, 2).join(' ');
   }
 
-  /** One listener per simulated host; returns its port. */
+  /** `[address]:port ssh-ed25519 AAAA…`: the host's known_hosts line. */
+  knownHostsLine(host) {
+    return `[${host.address}]:${host.port} ${this.publicKeyLine()}`;
+  }
+
+  /** A simulated host: its own listener on 127.0.0.1 ('port'), or its own loopback address on the shared listener ('address'). */
   async addHost(name, role) {
-    const host = { name, role, state: 'fresh', record: null, port: 0, fault: null, net: null, servers: new Map() };
-    host.net = createServer((sock) => this.accept(sock, host));
-    await new Promise((resolve) => host.net.listen(0, '127.0.0.1', resolve));
-    host.port = host.net.address().port;
-    this.servers.push(host);
+    const host = { name, role, state: 'fresh', record: null, address: '127.0.0.1', port: 0, fault: null, net: null };
+    if (this.addressing === 'address') {
+      if (!this.shared) {
+        this.shared = createServer((sock) => this.acceptShared(sock));
+        await new Promise((resolve, reject) => this.shared.once('error', reject).listen(0, '0.0.0.0', resolve));
+      }
+      host.address = loopbackAddress(this.hosts.length);
+      host.port = this.shared.address().port;
+      this.byAddress.set(host.address, host);
+    } else {
+      host.net = createServer((sock) => this.accept(sock, host));
+      await new Promise((resolve) => host.net.listen(0, '127.0.0.1', resolve));
+      host.port = host.net.address().port;
+      this.servers.push(host);
+    }
     this.hosts.push(host);
     return host;
+  }
+
+  /** The shared listener: the host is the address the client connected to; anything else (the network, a container) is cut off. */
+  acceptShared(sock) {
+    sock.on('error', () => undefined);
+    const host = this.byAddress.get(sock.localAddress);
+    if (!host || !sock.remoteAddress?.startsWith('127.')) return sock.destroy();
+    if (host.fault === 'refuse') {
+      if (!this.connected.has(host.name)) this.connected.set(host.name, Date.now());
+      return sock.resetAndDestroy();
+    }
+    this.accept(sock, host);
   }
 
   /** The host misbehaves as FAULTS[kind] says from its next connection on (null: healthy again). */
@@ -132,6 +175,7 @@ export class SimFleet {
     if (kind !== null && !(kind in FAULTS)) throw new Error(`unknown fault ${kind}`);
     const wasRefusing = host.fault === 'refuse';
     host.fault = kind;
+    if (!host.net) return; // a shared address: acceptShared resets it
     if (kind === 'refuse' && !wasRefusing) await new Promise((resolve) => host.net.close(resolve));
     if (kind !== 'refuse' && wasRefusing) await new Promise((resolve, reject) => host.net.once('error', reject).listen(host.port, '127.0.0.1', resolve));
   }
@@ -148,12 +192,15 @@ export class SimFleet {
     if (fault === 'reset-handshake') return sock.resetAndDestroy();
     if (fault === 'stall-handshake') return this.hold(sock);
     const key = fault === 'host-key' ? 'other' : 'own';
-    let server = host.servers.get(key);
+    let server = this.sshServers.get(key);
     if (!server) {
-      // ssh2's server-side client keeps its socket (_sock): the faults that reset it need it.
-      server = new Server({ hostKeys: [(key === 'own' ? this.hostKey : this.otherKey).private] }, (client) => this.serve(client, host, client._sock));
-      host.servers.set(key, server);
+      // ssh2's server-side client keeps its socket (_sock): it names the host, and the faults that reset it need it.
+      server = new Server({ hostKeys: [(key === 'own' ? this.hostKey : this.otherKey).private] }, (client) =>
+        this.serve(client, this.hostOf.get(client._sock), client._sock),
+      );
+      this.sshServers.set(key, server);
     }
+    this.hostOf.set(sock, host);
     const start = () => server.injectSocket(sock);
     if (fault === 'over-time') setTimeout(start, this.delay.overTime);
     else start();
@@ -254,7 +301,15 @@ export class SimFleet {
   async close() {
     for (const sock of this.held) sock.destroy();
     await Promise.all(this.servers.map((h) => (h.fault === 'refuse' ? undefined : new Promise((resolve) => h.net.close(resolve)))));
+    if (this.shared) await new Promise((resolve) => this.shared.close(resolve));
   }
+}
+
+/** The i-th simulated host's loopback address: 127.16.0.1 on, never .0 or .255 (they look like network and broadcast). */
+export function loopbackAddress(i) {
+  const second = 16 + Math.floor(i / (256 * 254));
+  if (second > 254) throw new Error(`no loopback address for simulated host ${i}`);
+  return `127.${second}.${Math.floor(i / 254) % 256}.${(i % 254) + 1}`;
 }
 
 function connect(target) {

@@ -15,10 +15,10 @@ import type { Connection } from '../transport/types.js';
 import { probesFor, runProbes } from './connectivity.js';
 import { inShard, type Shard } from './shard.js';
 import type { HostReport, RunReport } from '../core/report.js';
-import { forEachBounded, type Progress, silentProgress } from './runner.js';
+import { forEachHost, type Progress, silentProgress } from './runner.js';
 import { currentRun } from './run-identity.js';
 import { appendAuditLog, checkAuditLog } from './audit-log.js';
-import type { Interrupt } from './interrupt.js';
+import { notStartedError, type Interrupt } from './interrupt.js';
 import type { ReportFold } from './report-fold.js';
 import { resolveHostAddresses } from './resolve.js';
 import { hostsThatLeft, prunedHosts } from './prune.js';
@@ -121,27 +121,23 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const command = opts.command ?? (opts.check ? 'plan' : 'apply');
   const run = currentRun(command);
   const interrupt = opts.interrupt;
-  let notStartedCount = 0;
   const fold = opts.fold;
   const keep = (r: HostReport, index: number): HostReport => (fold ? fold.keep(r, index) : r);
-  const notStarted = (h: HostDesired, index: number): HostReport => (
-    notStartedCount++,
+  const notStarted = (h: HostDesired, index: number): HostReport =>
     keep(
       {
         host: h.name,
         status: h.managed ? 'failed' : 'skipped',
         managed: h.managed,
         resources: [],
-        ...(h.managed ? { error: `interrupted (${interrupt?.signal ?? 'signal'}): not started, nothing changed` } : {}),
+        ...(h.managed ? { error: notStartedError(interrupt?.signal) } : {}),
         rebootRequired: false,
         roundTrips: 0,
         durationMs: 0,
       },
       index,
-    )
-  );
-  const stop = interrupt ? { signal: interrupt.stopStarting, notStarted } : undefined;
-  const reports = await forEachBounded(
+    );
+  const { results: reports, interrupted } = await forEachHost(
     hosts,
     opts.forks ?? 25,
     async (h, index) => {
@@ -163,9 +159,9 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
       progress.done(h.name, r.status);
       return keep(r, index);
     },
-    stop,
+    interrupt,
+    notStarted,
   ).finally(early.unused);
-  const interrupted = interrupt?.signal ? { signal: interrupt.signal, notStarted: notStartedCount } : undefined;
   const connectivity =
     opts.connectivity && !interrupted
       ? await runProbes(probesFor(compiled, new Set(hosts.filter((h) => h.managed).map((h) => h.name))), hosts, connect, opts.forks ?? 25)

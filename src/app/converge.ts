@@ -20,6 +20,7 @@ import { applyScript, parseApplyOutput, type ApplyRun } from './apply-script.js'
 import { currentRun, lockOwner, recordController, type RunIdentity } from './run-identity.js';
 import { foreignOf, LISTENERS_SCRIPT, LISTENERS_SECTION } from '../resources/foreign.js';
 import { HOST_RECORD, newRecord, ownerOf, writtenAfter, type HostRecord, type Ownership } from '../resources/host-record.js';
+import { whenStoppedNow } from './interrupt.js';
 import { factsChangedSince, planDiffersFrom, refusedMessage } from './saved-plan.js';
 import type { SavedHost } from './plan-file.js';
 import { q, RUN_VAR } from '../resources/shell.js';
@@ -85,7 +86,7 @@ export async function convergeHost(desired: HostDesired, opts: ConvergeOptions):
   const limitMs = opts.timeoutMs && (opts.reboot ? opts.timeoutMs + (opts.rebootTimeoutMs ?? REBOOT_TIMEOUT_MS) : opts.timeoutMs);
   if (!limitMs && !opts.stopNow) return pipeline;
   let timer: NodeJS.Timeout | undefined;
-  let onStop: (() => void) | undefined;
+  let stopListening: (() => void) | undefined;
   const stopped = new Promise<HostReport>((resolve) => {
     // No further step starts, every connection of this host is closed, the report says where it stopped.
     const abort = (why: string) => {
@@ -99,18 +100,13 @@ export async function convergeHost(desired: HostDesired, opts: ConvergeOptions):
       resolve(structuredClone(run.report)); // a copy: the stopped pipeline may still unwind
     };
     if (limitMs) timer = setTimeout(() => abort(`timed out after ${Math.round(limitMs / 1000)} s (--timeout)`), limitMs);
-    if (opts.stopNow) {
-      const signal = opts.stopNow;
-      onStop = () => abort(`interrupted (${String(signal.reason ?? 'signal')}): stopped`);
-      if (signal.aborted) onStop();
-      else signal.addEventListener('abort', onStop, { once: true });
-    }
+    stopListening = whenStoppedNow(opts.stopNow, abort);
   });
   try {
     return await Promise.race([pipeline, stopped]);
   } finally {
     clearTimeout(timer);
-    if (onStop) opts.stopNow?.removeEventListener('abort', onStop);
+    stopListening?.();
   }
 }
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { hostname } from 'node:os';
 import { localUserName } from './local-user.js';
-import { describeError, UnreachableError } from '../core/errors.js';
+import { describeError, HostError, UnreachableError } from '../core/errors.js';
 import { EXIT_HOST_FAILED, EXIT_OK, EXIT_PENDING } from '../core/exit.js';
 import type { HostDesired } from '../core/types.js';
 import type { Probe } from '../core/report.js';
@@ -23,9 +23,10 @@ import type { EvidenceReport } from '../report/evidence-schema.js';
 import { connector, prepareRun, type ConvergeAllOptions, type RunInput } from './converge-all.js';
 import { probeResults, probeScript, probesFor } from './connectivity.js';
 import { judge, PROBE_SECTION, type HostReading } from './evidence-verdicts.js';
-import { forEachBounded } from './runner.js';
+import { notStartedError, whenStoppedNow } from './interrupt.js';
+import { forEachHost } from './runner.js';
 
-export type EvidenceOptions = RunInput & Pick<ConvergeAllOptions, 'forks' | 'connection' | 'becomePassword' | 'connect' | 'hostTimeoutMs'>;
+export type EvidenceOptions = RunInput & Pick<ConvergeAllOptions, 'forks' | 'connection' | 'becomePassword' | 'connect' | 'hostTimeoutMs' | 'interrupt'>;
 
 export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceReport> {
   const started = Date.now();
@@ -38,13 +39,26 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
 
   const readings = new Map<string, HostReading>();
   const probed: Probe[] = [];
-  const results = await forEachBounded(compiled.hosts, opts.forks ?? 25, (h) =>
-    readHost(
-      h,
-      probes.filter((p) => p.from === h.name),
-      connect,
-      opts.hostTimeoutMs,
-    ),
+  const interrupt = opts.interrupt;
+  // The operator's interrupt, as for plan/apply/drift: no host starts after it, those in flight are stopped at stopNow.
+  const { results, interrupted } = await forEachHost(
+    compiled.hosts,
+    opts.forks ?? 25,
+    (h) =>
+      readHost(
+        h,
+        probes.filter((p) => p.from === h.name),
+        connect,
+        opts.hostTimeoutMs,
+        interrupt?.stopNow,
+      ),
+    interrupt,
+    (h) =>
+      unread(
+        h,
+        probes.filter((p) => p.from === h.name),
+        h.managed ? new HostError(notStartedError(interrupt?.signal)) : undefined,
+      ),
   );
   const roundTrips = new Map<string, number>();
   for (const [i, r] of results.entries()) {
@@ -57,7 +71,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
   const count = (v: string) => requirements.filter((r) => r.verdict === v).length;
   const counts = { met: count('met'), notMet: count('not met'), notApplicable: count('not applicable'), notVerifiable: count('not verifiable') };
   const failed = [...readings.values()].some((r) => r.status === 'unreachable' || r.status === 'failed');
-  const exitCode = (counts.notMet > 0 ? EXIT_PENDING : EXIT_OK) | (failed ? EXIT_HOST_FAILED : EXIT_OK);
+  const exitCode = (counts.notMet > 0 ? EXIT_PENDING : EXIT_OK) | (failed || interrupted ? EXIT_HOST_FAILED : EXIT_OK);
   const catalogs = inv.products.map(({ product }) => ({
     id: product.id,
     title: product.title,
@@ -69,7 +83,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
     version: 1,
     kind: 'evidence',
     exitCode,
-    verdict: overallVerdict(counts, failed),
+    verdict: overallVerdict(counts, failed || interrupted !== undefined),
     counts,
     inventory: opts.inventory,
     site: inv.site,
@@ -111,6 +125,7 @@ export async function collectEvidence(opts: EvidenceOptions): Promise<EvidenceRe
     requirements,
     notApplied,
     warnings,
+    ...(interrupted ? { interrupted } : {}),
   };
 }
 
@@ -120,14 +135,16 @@ async function readHost(
   probes: Omit<Probe, 'result'>[],
   connect: (d: HostDesired) => Promise<Connection>,
   timeoutMs: number | undefined,
-): Promise<{ reading: HostReading; probes: Probe[]; roundTrips: number }> {
-  if (!desired.managed) return { reading: { desired, status: 'not managed' }, probes: [], roundTrips: 0 };
+  stopNow: AbortSignal | undefined,
+): Promise<HostResult> {
+  if (!desired.managed) return unread(desired, probes);
   // What else is open: the listening sockets, in the same script.
   const extra: ExtraFacts[] = [{ name: LISTENERS_SECTION, script: LISTENERS_SCRIPT }];
   if (probes.length > 0) extra.push({ name: PROBE_SECTION, script: probeScript(probes) });
   let conn: Connection | undefined;
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
+  let stopListening: (() => void) | undefined;
   try {
     const work = (async () => {
       const c = await connect(desired);
@@ -144,7 +161,14 @@ async function readHost(
         }, timeoutMs);
       }
     });
-    const { raw, host, record } = await Promise.race([work, limit]);
+    // Interrupted (a second signal, or the grace period over): stopped like a host out of time.
+    const stopped = new Promise<never>((_, reject) => {
+      stopListening = whenStoppedNow(stopNow, (why) => {
+        timedOut = true;
+        reject(new HostError(`${why} while ${conn ? 'reading facts' : 'connecting'}; connection closed, nothing changed`));
+      });
+    });
+    const { raw, host, record } = await Promise.race([work, limit, stopped]);
     const owner = record.state === 'present' ? record.record.site : undefined;
     return {
       reading: { desired, status: 'read', raw, facts: host, ...(owner ? { owner } : {}) },
@@ -152,17 +176,26 @@ async function readHost(
       roundTrips: conn!.roundTrips,
     };
   } catch (err) {
-    const status = err instanceof UnreachableError ? 'unreachable' : 'failed';
-    const error = describeError(err);
-    return {
-      reading: { desired, status, error },
-      probes: probes.map((p) => ({ ...p, result: 'unknown' as const, detail: `${desired.name} ${status}: ${error}` })),
-      roundTrips: conn?.roundTrips ?? 0,
-    };
+    return { ...unread(desired, probes, err), roundTrips: conn?.roundTrips ?? 0 };
   } finally {
     clearTimeout(timer);
+    stopListening?.();
     conn?.close();
   }
+}
+
+type HostResult = { reading: HostReading; probes: Probe[]; roundTrips: number };
+
+/** A host not read: not managed (no error), or failed / unreachable with why; its probes unknown. */
+function unread(desired: HostDesired, probes: Omit<Probe, 'result'>[], err?: unknown): HostResult {
+  if (err === undefined) return { reading: { desired, status: 'not managed' }, probes: [], roundTrips: 0 };
+  const status = err instanceof UnreachableError ? 'unreachable' : 'failed';
+  const error = describeError(err);
+  return {
+    reading: { desired, status, error },
+    probes: probes.map((p) => ({ ...p, result: 'unknown' as const, detail: `${desired.name} ${status}: ${error}` })),
+    roundTrips: 0,
+  };
 }
 
 /**

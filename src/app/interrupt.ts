@@ -61,3 +61,23 @@ export class InterruptController implements Interrupt {
     clearTimeout(this.timer);
   }
 }
+
+/** The error of a host the interrupt kept from starting. */
+export function notStartedError(signal: string | undefined): string {
+  return `interrupted (${signal ?? 'signal'}): not started, nothing changed`;
+}
+
+/**
+ * Calls `stop(why)` once the hosts in flight must stop now (at once if they already must);
+ * returns the function that stops listening (call it when the host is done).
+ */
+export function whenStoppedNow(signal: AbortSignal | undefined, stop: (why: string) => void): () => void {
+  if (!signal) return () => undefined;
+  const onStop = () => stop(`interrupted (${String(signal.reason ?? 'signal')}): stopped`);
+  if (signal.aborted) {
+    onStop();
+    return () => undefined;
+  }
+  signal.addEventListener('abort', onStop, { once: true });
+  return () => signal.removeEventListener('abort', onStop);
+}

@@ -76,6 +76,10 @@ export const evidenceSchema = z.object({
   requirements: z.array(requirement),
   notApplied: z.array(notApplied),
   warnings: z.array(z.string()),
+  interrupted: z
+    .object({ signal: z.string(), notStarted: z.number().int() })
+    .optional()
+    .describe('the run was stopped by a signal (SIGINT, SIGTERM): hosts not started or stopped in flight are failed, saying so'),
 });
 
 export type EvidenceReport = z.infer<typeof evidenceSchema>;

@@ -72,6 +72,9 @@ export function renderEvidenceMd(r: EvidenceReport): string {
     '',
     `**Overall verdict: ${r.verdict}** (exit code ${r.exitCode})`,
     '',
+    ...(r.interrupted
+      ? [`**INTERRUPTED by ${r.interrupted.signal}**: ${r.interrupted.notStarted} host(s) not started; hosts stopped in flight say so (see their errors)`, '']
+      : []),
     `- site: ${r.site}`,
     `- inventory: ${markdownText(r.inventory)}`,
     `- platforms: ${r.platforms.map((p) => `${p.platform}${p.method ? ` / ${p.method}` : ''}${p.options.length ? ` (options: ${p.options.join(', ')})` : ''}`).join('; ')}`,

@@ -217,20 +217,32 @@ describe('interrupted runs on lab hosts (real SSH, a slow host)', () => {
   };
   /** i2's nft wrapper is sleeping: its facts (or its apply) are in flight. */
   const i2Sleeping = async () => (await lab.exec('i2', 'pgrep -x sleep >/dev/null')).code === 0;
+  /**
+   * Runs vprov once i2 is idle, sends `signals` (300 ms apart: two pending at once are delivered
+   * as one) while i2's nft sleeps; the run's result and how long it took after the last signal.
+   */
+  const signalWhileSlow = async (args: string[], signals: NodeJS.Signals[], env: Record<string, string> = {}) => {
+    await waitFor(async () => !(await i2Sleeping())); // the apply script of a test before may still be running on i2
+    const run = startVprov(args, { limitMs: 180_000, env });
+    try {
+      await waitFor(i2Sleeping);
+    } finally {
+      for (const [i, signal] of signals.entries()) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 300));
+        process.kill(run.pid, signal);
+      }
+    }
+    const stoppedAt = Date.now();
+    const r = await run.done;
+    return { r, afterSignalMs: Date.now() - stoppedAt };
+  };
 
   it('apply --forks 1, SIGTERM while the slow host reads facts: it finishes (changed), the next host is never touched; --output-less JSON and audit log complete, exit 4', async () => {
     const audit = join(lab.dir, 'audit.jsonl');
     // A grace period long enough for i2's apply (each of its nft calls sleeps 6 s).
-    const run = startVprov(['apply', '-i', inventory, '--forks', '1', '--format', 'json', '--audit-log', audit], {
-      limitMs: 180_000,
-      env: { VPROV_INTERRUPT_GRACE_MS: '120000' },
+    const { r } = await signalWhileSlow(['apply', '-i', inventory, '--forks', '1', '--format', 'json', '--audit-log', audit], ['SIGTERM'], {
+      VPROV_INTERRUPT_GRACE_MS: '120000',
     });
-    try {
-      await waitFor(i2Sleeping);
-    } finally {
-      process.kill(run.pid, 'SIGTERM');
-    }
-    const r = await run.done;
     expect([r.code, r.hung], r.stderr).toEqual([4, false]);
     const report = parse(r);
     expect(report.interrupted).toEqual({ signal: 'SIGTERM', notStarted: 1 });
@@ -255,25 +267,50 @@ describe('interrupted runs on lab hosts (real SSH, a slow host)', () => {
   });
 
   it('drift --output, SIGINT twice while the slow host reads facts: it is stopped at once, the report file lists every host', async () => {
-    await waitFor(async () => !(await i2Sleeping())); // the apply script of the test before may still be running on i2
     const out = join(lab.dir, 'drift.json');
     writeFileSync(out, 'old report\n');
-    const run = startVprov(['drift', '-i', inventory, '--forks', '1', '--format', 'json', '--output', out], { limitMs: 180_000 });
-    try {
-      await waitFor(i2Sleeping);
-    } finally {
-      process.kill(run.pid, 'SIGINT');
-      await new Promise((resolve) => setTimeout(resolve, 300)); // two signals pending at once are delivered as one
-      process.kill(run.pid, 'SIGINT');
-    }
-    const stoppedAt = Date.now();
-    const r = await run.done;
-    expect(Date.now() - stoppedAt).toBeLessThan(5_000); // not the 6 s of the sleeping nft, nor the 10 s grace
+    const { r, afterSignalMs } = await signalWhileSlow(['drift', '-i', inventory, '--forks', '1', '--format', 'json', '--output', out], ['SIGINT', 'SIGINT']);
+    expect(afterSignalMs).toBeLessThan(5_000); // not the 6 s of the sleeping nft, nor the 10 s grace
     expect([r.code, r.hung], r.stderr).toEqual([4, false]);
     expect(existsSync(out)).toBe(true);
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.interrupted).toEqual({ signal: 'SIGINT', notStarted: 1 });
     expect(report.hosts.map((h) => h.host)).toEqual(names);
+    expect(report.hosts[1]!.error).toMatch(/^interrupted \(SIGINT\): stopped while reading facts; connection closed, nothing changed$/);
+    expect(report.hosts[2]!.error).toMatch(notStarted('SIGINT'));
+  });
+
+  it('evidence --output, SIGTERM while the slow host reads facts: it finishes, the next host is not started; the report file lists every host, marked interrupted, exit 4', async () => {
+    const out = join(lab.dir, 'evidence.json');
+    writeFileSync(out, 'old report\n');
+    const { r } = await signalWhileSlow(['evidence', '-i', inventory, '--forks', '1', '--format', 'json', '--output', out], ['SIGTERM'], {
+      VPROV_INTERRUPT_GRACE_MS: '120000',
+    });
+    expect([(r.code ?? 0) & 4, r.signal, r.hung], r.stderr).toEqual([4, null, false]);
+    expect(r.stderr).toMatch(/vprov: SIGTERM: no new host starts/);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report & { verdict: string; hosts: { host: string; status: string; error?: string }[] };
+    expect(report.interrupted).toEqual({ signal: 'SIGTERM', notStarted: 1 });
+    expect(report.exitCode).toBe(r.code);
+    expect(report.verdict).not.toMatch(/^met/);
+    expect(report.hosts.map((h) => [h.host, h.status])).toEqual([
+      ['i1', 'read'],
+      ['i2', 'read'],
+      ['i3', 'failed'],
+    ]);
+    expect(report.hosts[2]!.error).toMatch(notStarted('SIGTERM'));
+  });
+
+  it('evidence, SIGINT twice while the slow host reads facts: it is stopped at once, the JSON on stdout lists every host, exit 4', async () => {
+    const { r, afterSignalMs } = await signalWhileSlow(['evidence', '-i', inventory, '--forks', '1', '--format', 'json'], ['SIGINT', 'SIGINT']);
+    expect(afterSignalMs).toBeLessThan(5_000); // not the 6 s of the sleeping nft, nor the 10 s grace
+    expect([(r.code ?? 0) & 4, r.signal, r.hung], r.stderr).toEqual([4, null, false]);
+    const report = parse(r) as Report & { hosts: { host: string; status: string; error?: string }[] };
+    expect(report.interrupted).toEqual({ signal: 'SIGINT', notStarted: 1 });
+    expect(report.hosts.map((h) => [h.host, h.status])).toEqual([
+      ['i1', 'read'],
+      ['i2', 'failed'],
+      ['i3', 'failed'],
+    ]);
     expect(report.hosts[1]!.error).toMatch(/^interrupted \(SIGINT\): stopped while reading facts; connection closed, nothing changed$/);
     expect(report.hosts[2]!.error).toMatch(notStarted('SIGINT'));
   });

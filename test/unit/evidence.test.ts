@@ -351,6 +351,15 @@ describe('evidence reports', () => {
     expect(md.match(/\| \*\*not met\*\*/g)).toHaveLength(1);
   });
 
+  it('an interrupted run says so in every readable format: which signal, how many hosts not started', () => {
+    const stopped = evidenceSchema.parse({ ...report, exitCode: 6, interrupted: { signal: 'SIGTERM', notStarted: 2 } });
+    const line = 'INTERRUPTED by SIGTERM</strong>: 2 host(s) not started; hosts stopped in flight say so (see their errors)';
+    expect(renderEvidenceHtml(stopped)).toContain(`<strong>${line}`);
+    expect(renderEvidenceMd(stopped)).toContain(`**${line.replace('</strong>', '**')}`);
+    expect(renderEvidenceHtml(report)).not.toContain('INTERRUPTED');
+    expect(renderEvidenceMd(report)).not.toContain('INTERRUPTED');
+  });
+
   it('docs/evidence.schema.json is generated from the schema the code validates with (npm run schemas)', async () => {
     const { z } = await import('zod');
     const doc = JSON.parse(readFileSync(fileURLToPath(new URL('../../docs/evidence.schema.json', import.meta.url)), 'utf8'));

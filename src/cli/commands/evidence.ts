@@ -1,4 +1,5 @@
 /** `vprov evidence`: the requirements-coverage report of one deployment. Read-only. */
+import type { Interrupt } from '../../app/interrupt.js';
 import type { Output } from '../output.js';
 import {
   askBecomePassOption,
@@ -25,7 +26,7 @@ export interface EvidenceArgs {
   catalog?: string;
 }
 
-export const evidenceCommand: AddCommand = (y, { io, done }) =>
+export const evidenceCommand: AddCommand = (y, { io, done, interrupt }) =>
   y.command(
     'evidence',
     'read-only: every applicable requirement proven on its host (found, verdict, document and section); exit 2 when one is not met',
@@ -47,10 +48,10 @@ export const evidenceCommand: AddCommand = (y, { io, done }) =>
         .option('timeout', timeoutOption)
         .option('role-map', roleMapOption)
         .option('catalog', catalogOption),
-    (a) => done(runEvidence(a, io)),
+    (a) => done(runEvidence(a, io, interrupt)),
   );
 
-export async function runEvidence(args: EvidenceArgs, io: Output): Promise<number> {
+export async function runEvidence(args: EvidenceArgs, io: Output, interrupt?: () => Interrupt): Promise<number> {
   const [{ collectEvidence }, report] = await Promise.all([import('../../app/evidence.js'), import('../../report/evidence.js')]);
   const quiet = (args.format === 'json' || args.format === 'prometheus' || args.format === 'xccdf') && !args.output;
   const becomePassword = args.askBecomePass ? await (await import('../prompt.js')).promptSecret('BECOME password: ') : process.env.VPROV_BECOME_PASSWORD;
@@ -62,6 +63,7 @@ export async function runEvidence(args: EvidenceArgs, io: Output): Promise<numbe
     connection: args.connection,
     becomePassword,
     hostTimeoutMs: args.timeout ? args.timeout * 1000 : undefined,
+    interrupt: interrupt?.(),
     onWarning: quiet ? undefined : (m) => io.err(`warning: ${m}\n`),
   });
   const body =
@@ -77,8 +79,9 @@ export async function runEvidence(args: EvidenceArgs, io: Output): Promise<numbe
   if (args.output) {
     const { writeAtomic } = await import('../../app/output-file.js');
     writeAtomic(args.output, body);
+    const stopped = r.interrupted ? ` (interrupted by ${r.interrupted.signal}: ${r.interrupted.notStarted} not started)` : '';
     io.out(
-      `evidence: ${r.verdict} — met ${r.counts.met}, not met ${r.counts.notMet}, not applicable ${r.counts.notApplicable}, not verifiable ${r.counts.notVerifiable}; ${args.format} written to ${args.output}\n`,
+      `evidence: ${r.verdict} — met ${r.counts.met}, not met ${r.counts.notMet}, not applicable ${r.counts.notApplicable}, not verifiable ${r.counts.notVerifiable}${stopped}; ${args.format} written to ${args.output}\n`,
     );
   } else {
     io.out(body);

@@ -7,19 +7,38 @@ export interface Output {
   drained?(): Promise<void>;
 }
 
-/** An Output on two streams; `drained` waits for the results stream's 'drain' when it asked for one. */
+/**
+ * An Output on two streams; `drained` waits for the results stream's 'drain' when it asked for one.
+ * A reader that goes away (EPIPE: `vprov … | head`, a monitoring agent that died) is no failure of
+ * the run: the stream's 'error' is handled here (unhandled, it would crash the process after hosts
+ * were contacted), later writes to that stream are dropped, and stderr says once that the report on
+ * stdout was cut. Every other report (--output, --history, --audit-log) and the exit code are as usual.
+ */
 export function streamOutput(
   out: NodeJS.WritableStream & Partial<{ writableNeedDrain: boolean; destroyed: boolean }>,
-  err: NodeJS.WritableStream,
+  err: NodeJS.WritableStream & Partial<{ destroyed: boolean }>,
   isTTY: boolean,
 ): Output {
+  let outGone = false;
+  let errGone = false;
+  const toErr = (t: string) => void (errGone || err.destroyed || err.write(t));
+  err.on('error', () => {
+    errGone = true;
+  });
+  out.on('error', (e: NodeJS.ErrnoException) => {
+    if (outGone) return;
+    outGone = true;
+    toErr(
+      `warning: stdout: the reader went away (${e.code ?? e.message}); the rest of the report on stdout is lost, other reports and the exit code are as usual\n`,
+    );
+  });
   return {
-    out: (t) => void out.write(t),
-    err: (t) => void err.write(t),
+    out: (t) => void (outGone || out.destroyed || out.write(t)),
+    err: toErr,
     isTTY,
     drained: () =>
       new Promise<void>((resolve) => {
-        if (!out.writableNeedDrain || out.destroyed) return resolve();
+        if (outGone || !out.writableNeedDrain || out.destroyed) return resolve();
         // A reader that goes away ends the wait as well as one that catches up.
         const done = () => {
           out.off('drain', done);

@@ -7,6 +7,7 @@
  * unhandled one ends the process.
  */
 import { readFileSync } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import {
   Client,
@@ -221,6 +222,8 @@ function handshake(target: SshTarget, opts: ConnectOptions, sock?: Duplex): Prom
     try {
       client.connect(config);
       ignoreHostKeyAnnouncements(client);
+      const tcp = (client as unknown as { _sock?: unknown })._sock;
+      if (tcp instanceof Socket) writesPerTick(tcp);
     } catch (err) {
       fail((err as Error).message);
     }
@@ -275,6 +278,30 @@ export function ignoreHostKeyAnnouncements(client: Client): boolean {
 function quietAfterHandshake(client: Client): void {
   const proto = protocolOf(client);
   if (proto && '_debug' in proto) proto._debug = undefined;
+}
+
+/**
+ * ssh2 writes every packet to the socket on its own: a system call each (and, on loopback or a
+ * busy link, a segment each), several per host and step. The packets of one tick are sent
+ * together instead: the socket is corked at the tick's first write and uncorked at its end, so
+ * they leave in one writev, in order, before any I/O of the next tick. (ssh2 creates the socket
+ * itself; where it is not a net.Socket, e.g. through a jump host, writes go as before.)
+ */
+export function writesPerTick(sock: Socket): void {
+  const write = sock.write;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    sock.uncork();
+  };
+  sock.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+    if (!corked) {
+      corked = true;
+      sock.cork();
+      process.nextTick(uncork);
+    }
+    return write.apply(this, args);
+  } as Socket['write'];
 }
 
 /** Polite close; destroyed when the peer does not answer (a frozen host never would). */

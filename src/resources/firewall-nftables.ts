@@ -100,11 +100,33 @@ function flowRule(r: FirewallRule): NftRuleSpec {
 }
 
 export function canonicalTable(t: NftTable): string[] {
-  return [chainLine(t.policy), ...t.sets.map((s) => setLine(s.name, `${s.type} flags interval`, s.elements)), ...t.rules.map(ruleLine)].sort();
+  return [...tableForms(t).canonical];
 }
 
 export function renderTable(t: NftTable): string {
-  return render('nftables.hbs', { policy: t.policy, sets: t.sets, rules: t.rules.map(nftRuleText) });
+  return tableForms(t).text;
+}
+
+/**
+ * A table's canonical lines and its file, by the table's content: every host of a role wants the
+ * same table (its sets hold the same addresses), so a 2,000-host run computes each distinct table
+ * once instead of once or twice per host. Bounded.
+ */
+const forms = new Map<string, { canonical: readonly string[]; text: string }>();
+const FORMS_KEPT = 64;
+
+function tableForms(t: NftTable): { canonical: readonly string[]; text: string } {
+  const key = JSON.stringify(t);
+  let f = forms.get(key);
+  if (!f) {
+    f = {
+      canonical: [chainLine(t.policy), ...t.sets.map((s) => setLine(s.name, `${s.type} flags interval`, s.elements)), ...t.rules.map(ruleLine)].sort(),
+      text: render('nftables.hbs', { policy: t.policy, sets: t.sets, rules: t.rules.map(nftRuleText) }),
+    };
+    if (forms.size >= FORMS_KEPT) forms.clear();
+    forms.set(key, f);
+  }
+  return f;
 }
 
 const NFT_SYNTAX: Record<string, string> = {

@@ -61,7 +61,10 @@ function rolesOf(inv: Inventory, host: string, sp: SiteProduct): string[] {
 export function hostRequirements(inv: Inventory, name: string): HostRequirements {
   const { data } = inv;
   const host = data.hosts[name]!;
-  const where = (field: string) => `hosts.${name}.${field} (${inv.file}${inv.hostLines[name] ? `:${inv.hostLines[name]}` : ''})`;
+  const where = (field: string) => {
+    const line = inv.hostLine(name);
+    return `hosts.${name}.${field} (${inv.file}${line ? `:${line}` : ''})`;
+  };
   const contradictions: string[] = [];
   const decisions: Decision[] = [];
   // The products that ask something of this host: it holds one of their roles with a sudo list.

@@ -5,11 +5,73 @@
 import { LineCounter, parseDocument, isMap, isNode, isScalar, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InputError } from './errors.js';
+import { fastYaml } from './yaml-fast.js';
 
 export interface Located {
   file: string;
-  doc: Document;
-  lines: LineCounter;
+  readonly doc: Document;
+  readonly lines: LineCounter;
+}
+
+/** A YAML text's data, and where its parts are for messages. */
+export interface Loaded {
+  data: unknown;
+  loc: Located;
+  /** read fast: the line where each map and list of `data` starts, and the maps with a key that is not a string */
+  fast?: { starts: WeakMap<object, number>; otherKeys: WeakSet<object> };
+}
+
+/**
+ * The data of a YAML text. The usual plain text is read fast, without yaml's tokens, nodes and
+ * ranges; yaml parses it (parseYaml) only when a line is asked for, which is to report a problem.
+ * A text the fast reader leaves alone is parsed by yaml at once, its errors thrown as before.
+ */
+export function loadYaml(text: string, file: string, opts: { fast?: boolean } = {}): Loaded {
+  const fast = opts.fast === false ? undefined : fastYaml(text);
+  if (!fast) {
+    const loc = parseYaml(text, file);
+    return { data: loc.doc.toJS(), loc };
+  }
+  let parsed: Located | undefined;
+  const strict = () => (parsed ??= parseYaml(text, file));
+  const loc: Located = {
+    file,
+    get doc() {
+      return strict().doc;
+    },
+    get lines() {
+      return strict().lines;
+    },
+  };
+  return { data: fast.data, loc, fast: { starts: fast.starts, otherKeys: fast.otherKeys } };
+}
+
+/**
+ * `lineOf(loaded.loc, path)` without yaml's parse when the fast read knows it: the node at `path`
+ * (or, as lineOf walks up, its nearest parent there is) is a map or list, reached through maps
+ * keyed by strings only (as yaml's getIn finds keys). Anything else asks lineOf.
+ */
+export function startLine(loaded: Loaded, path: readonly PropertyKey[]): number | undefined {
+  const { fast } = loaded;
+  if (fast) {
+    let node: unknown = loaded.data;
+    for (const key of path) {
+      // A scalar on the way (its own line is yaml's to say) ends the walk; so does a key not there
+      // (the line of the map or list it is missing from, as lineOf walks up).
+      if (node === null || typeof node !== 'object') break;
+      if (Array.isArray(node)) {
+        if (typeof key !== 'number') return lineOf(loaded.loc, path);
+        if (!(Number.isInteger(key) && key >= 0 && key < node.length)) break;
+      } else {
+        if (typeof key !== 'string' || fast.otherKeys.has(node)) return lineOf(loaded.loc, path);
+        if (!Object.hasOwn(node, key)) break;
+      }
+      node = (node as Record<PropertyKey, unknown>)[key];
+    }
+    const line = node !== null && typeof node === 'object' ? fast.starts.get(node) : undefined;
+    if (line !== undefined) return line;
+  }
+  return lineOf(loaded.loc, path);
 }
 
 export function parseYaml(text: string, file: string): Located {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { lineOf, linesOfKeys, locate, parseYaml, validate, type Located } from '../core/yaml-schema.js';
+import { loadYaml, locate, startLine, validate, type Loaded, type Located } from '../core/yaml-schema.js';
 import { findMethod, type Catalog, type Product } from '../catalog/model.js';
 import { didYouMean } from '../core/suggest.js';
 import { inventorySchema, type InventoryFile, type PlatformSelection } from './schema.js';
@@ -40,8 +40,8 @@ export interface Inventory {
   products: SiteProduct[];
   /** the inventory's own flows (flows:), one per source and destination written, conditions not yet applied */
   siteFlows: Flow[];
-  /** line of each host's entry, where a host-level setting that settles a contradiction goes */
-  hostLines: Record<string, number>;
+  /** line of a host's entry, where a host-level setting that settles a contradiction goes */
+  hostLine: (name: string) => number | undefined;
   /** who owns the hosts: `site:`, or the file name without its extension */
   site: string;
 }
@@ -67,7 +67,7 @@ function readText(file: string, what: string): string {
 export function loadInventory(file: string, catalog: Catalog, opts: LoadOptions = {}): Inventory {
   const text = readText(file, 'inventory');
   if (/\.ini$/i.test(file) || (!/\.ya?ml$/i.test(file) && /^\s*\[[^\]]+\]\s*$/m.test(text))) {
-    return parseInventoryObject(fromAnsible(parseAnsibleIni(text, file), opts), parseYaml('{}', file), catalog);
+    return parseInventoryObject(fromAnsible(parseAnsibleIni(text, file), opts), loadYaml('{}', file, { fast: false }), catalog);
   }
   return parseInventory(text, file, catalog, opts);
 }
@@ -132,14 +132,14 @@ function fromAnsible(inv: AnsibleInventory, opts: LoadOptions): Record<string, u
 }
 
 export function parseInventory(text: string, file: string, catalog: Catalog, opts: LoadOptions = {}): Inventory {
-  const loc = parseYaml(text, file);
-  const raw = loc.doc.toJS() as Record<string, unknown> | null;
+  const loaded = loadYaml(text, file);
+  const raw = loaded.data as Record<string, unknown> | null;
   if (raw === null || raw === undefined) throw new InputError(`${file}: inventory is empty`, file);
   if (raw && typeof raw === 'object' && !('product' in raw) && 'all' in raw) {
-    return parseInventoryObject(fromAnsible(parseAnsibleYaml(text, file), opts), loc, catalog);
+    return parseInventoryObject(fromAnsible(parseAnsibleYaml(text, file), opts), loaded, catalog);
   }
   const imported = raw && typeof raw === 'object' ? withAnsibleImport(raw, file, opts) : raw;
-  return parseInventoryObject(imported, loc, catalog);
+  return parseInventoryObject(imported, loaded, catalog);
 }
 
 /** `ansible: { inventory, roles }` in a vprov file: its hosts and groups join the file's own. */
@@ -163,7 +163,8 @@ function withAnsibleImport(raw: Record<string, unknown>, file: string, opts: Loa
 /** Product candidates for suggestions: ids with their titles ("olvm", "Oracle Linux Virtualization Manager"). */
 const productNames = (catalog: Catalog) => [...catalog.products.values()].map((p) => ({ name: p.id, title: p.title }));
 
-function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inventory {
+function parseInventoryObject(raw: unknown, loaded: Loaded, catalog: Catalog): Inventory {
+  const { loc } = loaded;
   const file = loc.file;
   const given = raw && typeof raw === 'object' ? (raw as Record<string, unknown>).product : undefined;
   if (Array.isArray(given)) {
@@ -181,11 +182,13 @@ function parseInventoryObject(raw: unknown, loc: Located, catalog: Catalog): Inv
   const products = siteProducts(loc, data, catalog);
   const problems = products.flatMap((sp) => selectionProblems(loc, sp));
   problems.push(...crossCheck(loc, data, products));
-  const site = siteFlows(loc, data);
+  const site = siteFlows(loaded, data);
   problems.push(...acknowledgeProblems(loc, data, products, site));
   if (problems.length > 0) throw new InputError(problems[0]!, file, problems);
-  const hostLines = linesOfKeys(loc, ['hosts'], Object.keys(data.hosts));
-  return { file, data, products, siteFlows: site, hostLines, site: siteOf(data, file), locate: (path, reason) => locate(loc, path, reason) };
+  // A host's line is the line its entry starts on (that of its map of settings, or of "hosts:" when
+  // the file does not list it), asked for only when a message names it.
+  const hostLine = (name: string) => startLine(loaded, ['hosts', name]);
+  return { file, data, products, siteFlows: site, hostLine, site: siteOf(data, file), locate: (path, reason) => locate(loc, path, reason) };
 }
 
 /** `acknowledge:` names flows of the inventory's products (or its own flows): a typo would silence nothing. */
@@ -370,10 +373,10 @@ function crossCheck(loc: Located, data: InventoryFile, products: readonly SitePr
 }
 
 /** The site's own flows as flows, one per source and destination; their provenance is the inventory line. */
-function siteFlows(loc: Located, data: InventoryFile): Flow[] {
-  const name = basename(loc.file);
+function siteFlows(loaded: Loaded, data: InventoryFile): Flow[] {
+  const name = basename(loaded.loc.file);
   const tag = slug(name.replace(/\.[^.]*$/, '')) || 'inventory';
-  const lines = data.flows.map((_, i) => lineOf(loc, ['flows', i]));
+  const lines = data.flows.map((_, i) => startLine(loaded, ['flows', i]));
   return data.flows.flatMap((f, i) => {
     const line = lines[i];
     // Two flows written on one line (a flow-style list) still get distinct ids.

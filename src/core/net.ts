@@ -1,5 +1,5 @@
 /** Pure address helpers: validation and canonical forms that match what nft prints. */
-import { isIP } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import type { Family } from './types.js';
 
 const hostnameRe = /^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
@@ -58,6 +58,9 @@ export function hostBitsProblem(s: string): string | null {
  * and an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it stands for —
  * such a packet reaches the host as IPv4, so that is where the rule must match. */
 export function canonicalAddress(s: string): string {
+  // A plain IPv4 address is its own canonical text (isIPv4 takes no leading zero, no prefix): most
+  // hosts' addresses, checked once each when a 10,000-host inventory loads.
+  if (isIPv4(s)) return s;
   const iv = addressInterval(s);
   const cidrs = intervalCidrs(iv);
   return cidrs.length === 1 ? cidrs[0]! : s;

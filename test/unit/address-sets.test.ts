@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addressInterval, canonicalAddress, formatAddress, intervalSetText } from '../../src/core/net.js';
+import { addressInterval, canonicalAddress, formatAddress, intervalCidrs, intervalSetText } from '../../src/core/net.js';
 import { compile } from '../helpers/compile.js';
 import { inventoryOf } from '../helpers/catalog.js';
 
@@ -42,6 +42,33 @@ describe('IPv4 arithmetic', () => {
     );
     expect(formatAddress('ipv4', 0xffffffffn)).toBe('255.255.255.255');
     expect(addressInterval('10.1.2.3/8')).toEqual({ family: 'ipv4', lo: 0x0a000000n, hi: 0x0affffffn });
+  });
+
+  it('a plain IPv4 address is its own canonical text, as the interval arithmetic writes it; other spellings are still rewritten', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.constantFrom('', '/32', '/24', '-0.0.0.0'), (n, tail) => {
+        const s = `${dotted(n)}${tail}`;
+        const long = (() => {
+          try {
+            const cidrs = intervalCidrs(addressInterval(s));
+            return cidrs.length === 1 ? cidrs[0] : s;
+          } catch (err) {
+            return `throws ${(err as Error).message}`;
+          }
+        })();
+        let got: string;
+        try {
+          got = canonicalAddress(s);
+        } catch (err) {
+          got = `throws ${(err as Error).message}`;
+        }
+        expect(got).toBe(long);
+        if (tail === '') expect(got).toBe(s);
+      }),
+      { numRuns: 500 },
+    );
+    expect(canonicalAddress('10.1.2.3/24')).toBe('10.1.2.0/24');
+    expect(() => canonicalAddress('010.1.2.3')).toThrow(/not an IPv4\/IPv6 address/);
   });
 });
 

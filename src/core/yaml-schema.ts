@@ -161,7 +161,11 @@ export function linesOfKeys(loc: Located, path: readonly PropertyKey[], keys: re
 }
 
 export function validate<S extends z.ZodType>(loc: Located, schema: S, data: unknown = loc.doc.toJS()): z.infer<S> {
-  const result = schema.safeParse(data);
+  return checked(loc, schema.safeParse(data));
+}
+
+/** A schema's result, or its problems as "file:line: path: reason" lines (validate, for a result made another way). */
+export function checked<T>(loc: Located, result: z.ZodSafeParseResult<T>): T {
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => locate(loc, issue.path as PropertyKey[], issue.message));
   throw new InputError(details[0]!, loc.file, details);

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { InputError } from '../core/errors.js';
-import { loadYaml, locate, startLine, validate, type Loaded, type Located } from '../core/yaml-schema.js';
+import { checked, loadYaml, locate, startLine, type Loaded, type Located } from '../core/yaml-schema.js';
 import { findMethod, type Catalog, type Product } from '../catalog/model.js';
 import { didYouMean } from '../core/suggest.js';
-import { inventorySchema, type InventoryFile, type PlatformSelection } from './schema.js';
+import { parseInventoryFile, type InventoryFile, type PlatformSelection } from './schema.js';
 import { SITE_NAME, SITE_NAME_RULE } from '../core/site.js';
 import type { Flow } from '../core/types.js';
 import { slug } from '../catalog/model.js';
@@ -178,7 +178,7 @@ function parseInventoryObject(raw: unknown, loaded: Loaded, catalog: Catalog): I
       file,
     );
   }
-  const data = validate(loc, inventorySchema, raw);
+  const data = checked(loc, parseInventoryFile(raw));
   const products = siteProducts(loc, data, catalog);
   const problems = products.flatMap((sp) => selectionProblems(loc, sp));
   problems.push(...crossCheck(loc, data, products));

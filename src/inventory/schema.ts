@@ -5,7 +5,9 @@ import { absolutePath, portSpec } from '../catalog/schema.js';
 import { sshUserProblem } from '../core/ssh-user.js';
 import { SITE_NAME, SITE_NAME_RULE } from '../core/site.js';
 
-const address = z.string().refine((s) => (cidrProblem(s) === null && !s.includes('/')) || isHostname(s), {
+/** An address a host can be reached at: one IPv4/IPv6 address (no prefix) or a DNS name. */
+const isAddress = (s: string) => (cidrProblem(s) === null && !s.includes('/')) || isHostname(s);
+const address = z.string().refine(isAddress, {
   message: 'must be an IPv4/IPv6 address or a DNS name',
 });
 const cidr = z.string().superRefine((s, ctx) => {
@@ -74,6 +76,8 @@ const firewallSchema = z.union(
 
 const selinuxSchema = z.enum(['permissive', 'enforcing', 'disabled', 'keep']);
 const accountSchema = z.object({ home: absolutePath.optional(), shell: absolutePath.optional() }).strict();
+
+const HOST_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 const hostSchema = z
   .object({
@@ -155,7 +159,7 @@ export const inventorySchema = z
       .strict()
       .default({ ssh: {}, firewall: 'auto', selinux: 'keep', account: {} }),
     hosts: z
-      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'host names use letters, digits, _ . -'), hostSchema)
+      .record(z.string().regex(HOST_NAME, 'host names use letters, digits, _ . -'), hostSchema)
       .refine((h) => Object.keys(h).length > 0, 'an inventory needs at least one host'),
     groups: z.record(z.string(), z.array(z.string())).default({}),
     /** hosts and groups imported from an Ansible inventory (INI or YAML), groups mapped to roles */
@@ -176,6 +180,60 @@ export const inventorySchema = z
   .strict();
 
 export type InventoryFile = z.infer<typeof inventorySchema>;
+
+/**
+ * inventorySchema.safeParse, with the hosts of the usual shape checked by hand: zod's generic
+ * walk of 10,000 hosts was a quarter of a cold inventory load. A host of only address, roles,
+ * platform and managed, each valid (the same predicates as hostSchema), is copied as zod would
+ * copy it (its keys in the schema's order, managed defaulting to true); when every host is such
+ * a host, zod checks the rest of the file with one of them standing for all. Any other host —
+ * another key, a wrong type, a bad name or address — and zod checks the whole file as before,
+ * for its own messages in its own order.
+ */
+export function parseInventoryFile(raw: unknown): ReturnType<typeof inventorySchema.safeParse> {
+  const hosts = raw !== null && typeof raw === 'object' ? (raw as { hosts?: unknown }).hosts : undefined;
+  const checked = hostsByHand(hosts);
+  if (checked === undefined) return inventorySchema.safeParse(raw);
+  const [first] = Object.keys(checked);
+  const rest = inventorySchema.safeParse({ ...(raw as object), hosts: { [first!]: (hosts as Record<string, unknown>)[first!] } });
+  if (rest.success) rest.data.hosts = checked;
+  return rest;
+}
+
+const HOST_KEYS = new Set(['address', 'roles', 'platform', 'managed']);
+
+function hostsByHand(hosts: unknown): InventoryFile['hosts'] | undefined {
+  if (hosts === null || typeof hosts !== 'object' || Object.getPrototypeOf(hosts) !== Object.prototype) return undefined;
+  const out: InventoryFile['hosts'] = {};
+  let n = 0;
+  for (const name of Object.keys(hosts)) {
+    const host = hostByHand((hosts as Record<string, unknown>)[name]);
+    if (host === undefined || !HOST_NAME.test(name)) return undefined;
+    out[name] = host;
+    n++;
+  }
+  // Enumerable own keys only: anything else (symbols, non-enumerable) is zod's to judge.
+  return n > 0 && Reflect.ownKeys(hosts).length === n ? out : undefined;
+}
+
+function hostByHand(h: unknown): InventoryFile['hosts'][string] | undefined {
+  if (h === null || typeof h !== 'object' || Object.getPrototypeOf(h) !== Object.prototype) return undefined;
+  const keys = Reflect.ownKeys(h);
+  if (!keys.every((k) => typeof k === 'string' && HOST_KEYS.has(k))) return undefined;
+  const { address: a, roles, platform, managed } = h as Record<string, unknown>;
+  if (typeof a !== 'string' || !isAddress(a)) return undefined;
+  if (!Array.isArray(roles) || roles.length === 0 || Object.getPrototypeOf(roles) !== Array.prototype) return undefined;
+  if (Reflect.ownKeys(roles).length !== roles.length + 1) return undefined;
+  for (const r of roles) if (typeof r !== 'string' || r.length === 0) return undefined;
+  if (keys.includes('platform') && typeof platform !== 'string') return undefined;
+  if (keys.includes('managed') && typeof managed !== 'boolean') return undefined;
+  return {
+    address: a,
+    roles: [...(roles as string[])],
+    ...(keys.includes('platform') ? { platform: platform as string } : {}),
+    managed: (managed as boolean | undefined) ?? true,
+  };
+}
 export type InventoryHost = InventoryFile['hosts'][string];
 export type PlatformSelection = z.infer<typeof platformSelection>;
 export type SiteFlowSpec = InventoryFile['flows'][number];

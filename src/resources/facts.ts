@@ -93,16 +93,22 @@ export function factsFromOutput(stdout: string, sshSection: string | undefined, 
   const sum = all.lastIndexOf(`\n${SECTION}${SUM_SECTION}@@\n`);
   const text = sum < 0 ? all : all.slice(0, sum + 1);
   const raw = splitSections(text);
-  const digested = withoutSections(text, extra);
-  const sectionDigests: Record<string, string> = {};
-  for (const [name, body] of Object.entries(splitSections(digested))) if (name !== 'end') sectionDigests[name] = sha256(body);
   const h = keyValues(raw.host ?? '');
   const ssh = (keyValues(sshSection ?? '').ssh ?? '').trim().split(/\s+/);
   const record = readRecordFact(h);
+  // The digests are computed when first read (an apply, a saved plan): a drift or a plan never
+  // reads them, and hashing every host's output (its nft listing grows with the fleet) twice
+  // more was a cost per host for nothing.
+  let digests: { digest: string; sectionDigests: Record<string, string> } | undefined;
+  const digestsOf = () => (digests ??= digestsOfText(withoutSections(text, extra)));
   return {
     raw: { ...raw, ...(sshSection !== undefined ? { ssh: sshSection } : {}) },
-    digest: sha256(digested.replace(/\n+$/, '')),
-    sectionDigests,
+    get digest() {
+      return digestsOf().digest;
+    },
+    get sectionDigests() {
+      return digestsOf().sectionDigests;
+    },
     record,
     host: {
       written: record.state === 'present' ? record.record.written : null,
@@ -111,6 +117,12 @@ export function factsFromOutput(stdout: string, sshSection: string | undefined, 
       systemd: h.systemd === 'yes',
     },
   };
+}
+
+function digestsOfText(digested: string): { digest: string; sectionDigests: Record<string, string> } {
+  const sectionDigests: Record<string, string> = {};
+  for (const [name, body] of Object.entries(splitSections(digested))) if (name !== 'end') sectionDigests[name] = sha256(body);
+  return { digest: sha256(digested.replace(/\n+$/, '')), sectionDigests };
 }
 
 function sha256(text: string): string {

@@ -290,6 +290,21 @@ describe('the facts digest a plan saves', () => {
     expect(factsFromOutput(withListeners, undefined).digest).not.toBe(a.digest);
     expect(Object.keys(a.sectionDigests).sort()).toEqual(['account', 'firewall', 'host', 'ipstack', 'selinux', 'sudoers']);
   });
+
+  it('is the same whichever digest is read first, however often, and in a copy or JSON of the facts (computed when first read)', () => {
+    const withListeners = factsOutput(`${FACTS.trimEnd()}\n@@vprov:listeners@@\nLISTEN 0 128 0.0.0.0:22`);
+    const first = factsFromOutput(withListeners, undefined, ['listeners']);
+    const want = { digest: first.digest, sectionDigests: first.sectionDigests };
+    const sectionsFirst = factsFromOutput(withListeners, undefined, ['listeners']);
+    expect(sectionsFirst.sectionDigests).toEqual(want.sectionDigests);
+    expect(sectionsFirst.digest).toBe(want.digest);
+    expect(sectionsFirst.digest).toBe(want.digest);
+    const copy = { ...factsFromOutput(withListeners, undefined, ['listeners']) };
+    expect({ digest: copy.digest, sectionDigests: copy.sectionDigests }).toEqual(want);
+    const json = JSON.parse(JSON.stringify(factsFromOutput(withListeners, undefined, ['listeners'])));
+    expect({ digest: json.digest, sectionDigests: json.sectionDigests }).toEqual(want);
+    expect(structuredClone(factsFromOutput(withListeners, undefined, ['listeners'])).digest).toBe(want.digest);
+  });
 });
 
 describe('apply FILE', () => {

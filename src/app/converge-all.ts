@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connectLocal } from '../transport/local.js';
 import { parseSshConfig } from '../transport/ssh-config.js';
 import { loadCatalog } from '../catalog/load.js';
-import { compile, type CompileResult } from '../compile/compile.js';
+import { compile, compileFleet, type CompileOptions, type CompileResult, type FleetCompile, type HostHead } from '../compile/compile.js';
 import type { HostDesired, Warning } from '../core/types.js';
 import { loadInventory, type Inventory } from '../inventory/load.js';
 import { selectHosts } from '../inventory/limit.js';
@@ -84,22 +84,29 @@ export interface ConvergeAllOptions {
   fold?: ReportFold;
 }
 
+/**
+ * A host as the run holds it until its turn: its desired state is made then (`desired()`) and
+ * dropped when the host is done, so that a run's memory does not grow with its fleet.
+ */
+interface RunHost {
+  name: string;
+  managed: boolean;
+  hostKeys: HostDesired['ssh']['hostKeys'];
+  desired(): HostDesired;
+}
+
+/** What a run keeps of its input: not the inventory, its YAML document or the compiled fleet. */
+interface RunInputs {
+  site: string;
+  warnings: Warning[];
+  hosts: RunHost[];
+  /** verify --connectivity: the probes (they span hosts) and every host's desired state, made once */
+  connectivity?: { probes: ReturnType<typeof probesFor>; desired: HostDesired[] };
+}
+
 export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> {
   const started = Date.now();
-  const { inv, compiled } = await prepareRun(opts);
-  if (opts.auditLog) checkAuditLog(opts.auditLog);
-  const selected = new Set(selectHosts(inv.data, opts.limit));
-  const { hosts: pruned, previous } = opts.pruneInventory ? await previousHosts(opts, inv, compiled) : { hosts: [] };
-  const hosts = [
-    ...compiled.hosts
-      .filter((h) => selected.has(h.name) && inShard(h.name, opts.shard))
-      // apply --remove-accounts: the one explicit way an account vprov created and no role needs goes
-      .map((h) => (opts.removeAccounts && h.retired?.account ? { ...h, retired: { ...h.retired, removeAccount: true } } : h)),
-    ...pruned,
-  ];
-  const planInputs = { inv, previous, catalogDir: opts.catalogDir, hosts };
-  opts.planRecorder?.recordInputs(planInputs);
-  if (opts.savedPlan) (await import('./saved-plan.js')).checkPlanInputs(opts.savedPlan, planInputs);
+  const { site, warnings, hosts, connectivity: probing } = await runInputs(opts);
   const saved = new Map(opts.savedPlan?.plan.hosts.map((h) => [h.name, h]));
   const progress = opts.progress?.(hosts.map((h) => h.name)) ?? silentProgress;
   if (opts.connection === 'local' && hosts.length > 1)
@@ -114,7 +121,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     ...opts,
     onHostNotice: (host, message) => notice(/^recorded new host key/.test(message) ? 'host-key-recorded' : 'ssh-notice', host, message),
   });
-  for (const h of hosts) if (h.ssh.hostKeys === 'off') notice('host-keys-off', h.name, 'host key checking is off (lab use only)');
+  for (const h of hosts) if (h.hostKeys === 'off') notice('host-keys-off', h.name, 'host key checking is off (lab use only)');
   const early = dialEarly(hosts, opts.forks ?? 25, connect);
   // Loaded while the first connections are set up: resources, templates and diff are not needed before facts arrive.
   const { convergeHost } = await import('./converge.js');
@@ -123,7 +130,7 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   const interrupt = opts.interrupt;
   const fold = opts.fold;
   const keep = (r: HostReport, index: number): HostReport => (fold ? fold.keep(r, index) : r);
-  const notStarted = (h: HostDesired, index: number): HostReport =>
+  const notStarted = (h: RunHost, index: number): HostReport =>
     keep(
       {
         host: h.name,
@@ -142,9 +149,9 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     opts.forks ?? 25,
     async (h, index) => {
       progress.start(h.name);
-      const r = await convergeHost(h, {
+      const r = await convergeHost(h.desired(), {
         check: opts.check,
-        site: inv.site,
+        site,
         takeOver: opts.takeOver,
         connect: early.connect,
         reboot: opts.reboot,
@@ -162,17 +169,14 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
     interrupt,
     notStarted,
   ).finally(early.unused);
-  const connectivity =
-    opts.connectivity && !interrupted
-      ? await runProbes(probesFor(compiled, new Set(hosts.filter((h) => h.managed).map((h) => h.name))), hosts, connect, opts.forks ?? 25)
-      : undefined;
+  const connectivity = probing && !interrupted ? await runProbes(probing.probes, probing.desired, connect, opts.forks ?? 25) : undefined;
   const report: RunReport = {
     command,
-    site: inv.site,
+    site,
     inventory: opts.inventory,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    warnings: [...compiled.warnings, ...notices],
+    warnings: [...warnings, ...notices],
     hosts: reports,
     ...(opts.shard ? { shard: `${opts.shard.index}/${opts.shard.count}` } : {}),
     ...(connectivity ? { connectivity } : {}),
@@ -189,6 +193,56 @@ export async function convergeAll(opts: ConvergeAllOptions): Promise<RunReport> 
   return report;
 }
 
+/**
+ * Load, check and compile the input, select the run's hosts, check a saved plan against them.
+ * plan --out, apply FILE and verify --connectivity need every host's desired state at once (the
+ * saved plan holds them; the probes span hosts); any other run makes each when its turn comes.
+ */
+async function runInputs(opts: ConvergeAllOptions): Promise<RunInputs> {
+  const whole = Boolean(opts.planRecorder || opts.savedPlan || opts.connectivity);
+  const { inv, compiled, fleet } = whole ? { ...(await prepareRun(opts)), fleet: undefined } : { ...(await prepareFleet(opts)), compiled: undefined };
+  if (opts.auditLog) checkAuditLog(opts.auditLog);
+  const selected = new Set(selectHosts(inv.data, opts.limit));
+  const take = (name: string) => selected.has(name) && inShard(name, opts.shard);
+  const current = new Set((compiled?.hosts ?? fleet?.heads ?? []).map((h) => h.name));
+  const { hosts: pruned, previous } = opts.pruneInventory ? await previousHosts(opts, inv, current) : { hosts: [] };
+  const removeAccounts = opts.removeAccounts ?? false;
+  if (fleet) {
+    const hosts = lazyHosts(
+      fleet.heads.filter((h) => take(h.name)),
+      fleet.desired,
+      removeAccounts,
+    );
+    return { site: inv.site, warnings: fleet.warnings, hosts: [...hosts, ...pruned.map(madeHost)] };
+  }
+  const all = [...compiled!.hosts.filter((h) => take(h.name)).map((h) => withRemoveAccount(h, removeAccounts)), ...pruned];
+  const planInputs = { inv, previous, catalogDir: opts.catalogDir, hosts: all };
+  opts.planRecorder?.recordInputs(planInputs);
+  if (opts.savedPlan) (await import('./saved-plan.js')).checkPlanInputs(opts.savedPlan, planInputs);
+  const managed = new Set(all.filter((h) => h.managed).map((h) => h.name));
+  return {
+    site: inv.site,
+    warnings: compiled!.warnings,
+    hosts: all.map(madeHost),
+    ...(opts.connectivity ? { connectivity: { probes: probesFor(compiled!, managed), desired: all } } : {}),
+  };
+}
+
+/** A host whose desired state is already made. */
+function madeHost(d: HostDesired): RunHost {
+  return { name: d.name, managed: d.managed, hostKeys: d.ssh.hostKeys, desired: () => d };
+}
+
+/** Hosts whose desired state is made when asked; in a scope of their own, their closures keep nothing else of the set-up. */
+function lazyHosts(heads: readonly HostHead[], desired: (name: string) => HostDesired, removeAccounts: boolean): RunHost[] {
+  return heads.map((h) => ({ ...h, desired: () => withRemoveAccount(desired(h.name), removeAccounts) }));
+}
+
+/** apply --remove-accounts: the one explicit way an account vprov created and no role needs goes. */
+function withRemoveAccount(h: HostDesired, removeAccounts: boolean): HostDesired {
+  return removeAccounts && h.retired?.account ? { ...h, retired: { ...h.retired, removeAccount: true } } : h;
+}
+
 export type RunInput = Pick<ConvergeAllOptions, 'inventory' | 'catalogDir' | 'roleMap' | 'sshConfigFile' | 'onWarning'>;
 
 /**
@@ -196,25 +250,37 @@ export type RunInput = Pick<ConvergeAllOptions, 'inventory' | 'catalogDir' | 'ro
  * any host is touched. Warnings go to `onWarning`.
  */
 export async function prepareRun(opts: RunInput): Promise<{ inv: Inventory; compiled: CompileResult }> {
+  const { inv, options } = await loadForCompile(opts);
+  const compiled = compile(inv, options);
+  for (const w of compiled.warnings) if (!w.acknowledged) opts.onWarning?.(w.message);
+  return { inv, compiled };
+}
+
+/** prepareRun for a run that makes each host's desired state when its turn comes (compileFleet). */
+async function prepareFleet(opts: RunInput): Promise<{ inv: Inventory; fleet: FleetCompile }> {
+  const { inv, options } = await loadForCompile(opts);
+  const fleet = compileFleet(inv, options);
+  for (const w of fleet.warnings) if (!w.acknowledged) opts.onWarning?.(w.message);
+  return { inv, fleet };
+}
+
+async function loadForCompile(opts: RunInput): Promise<{ inv: Inventory; options: CompileOptions }> {
   const inv = loadInventoryWithCatalog(opts);
   const resolved = await resolveHostAddresses(inv);
   const sshConfigFile = opts.sshConfigFile ?? join(homedir(), '.ssh', 'config');
   const sshConfig = existsSync(sshConfigFile) ? parseSshConfig(readFileSync(sshConfigFile, 'utf8')) : undefined;
   // The resource modules, each making its slice of every host (loaded here: not needed before the input is valid).
   const { RESOURCES } = await import('../resources/registry.js');
-  const compiled = compile(inv, { modules: RESOURCES, resolved, local: { user: localUserName(), home: homedir() }, sshConfig });
-  for (const w of compiled.warnings) if (!w.acknowledged) opts.onWarning?.(w.message);
-  return { inv, compiled };
+  return { inv, options: { modules: RESOURCES, resolved, local: { user: localUserName(), home: homedir() }, sshConfig } };
 }
 
 /**
  * --prune-inventory OLD: the hosts --prune names, from OLD (their connection data), planned for
  * removal of what vprov wrote; without --prune, the hosts that left are only listed (a warning).
  */
-async function previousHosts(opts: ConvergeAllOptions, inv: Inventory, compiled: CompileResult): Promise<{ hosts: HostDesired[]; previous: Inventory }> {
+async function previousHosts(opts: ConvergeAllOptions, inv: Inventory, current: ReadonlySet<string>): Promise<{ hosts: HostDesired[]; previous: Inventory }> {
   const file = opts.pruneInventory!;
   const previous = await prepareRun({ ...opts, inventory: file, onWarning: undefined });
-  const current = new Set(compiled.hosts.map((h) => h.name));
   if (opts.prune && opts.prune.length > 0)
     return { hosts: prunedHosts(opts.prune, previous.compiled.hosts, current, file, opts.removeAccounts ?? false), previous: previous.inv };
   const left = hostsThatLeft(previous.compiled.hosts, current);
@@ -246,13 +312,13 @@ export function connector(
  * pipeline took (one that gave up before connecting), so none keeps the process alive.
  */
 function dialEarly(
-  hosts: readonly HostDesired[],
+  hosts: readonly RunHost[],
   forks: number,
   connect: (d: HostDesired) => Promise<Connection>,
 ): { connect: (d: HostDesired) => Promise<Connection>; unused: () => void } {
   const early = new Map<string, Promise<Connection>>();
   for (const h of hosts.filter((x) => x.managed).slice(0, Math.max(1, forks))) {
-    const dialling = connect(h);
+    const dialling = connect(h.desired());
     dialling.catch(() => undefined); // handled where the host's pipeline awaits it
     early.set(h.name, dialling);
   }

@@ -63,6 +63,50 @@ const WORLD = new Set(['0.0.0.0/0', '::/0']);
 const NO_EDGES: readonly Edge[] = [];
 
 export function compile(inv: Inventory, opts: CompileOptions): CompileResult {
+  const fleet = fleetPart(inv, opts);
+  const hosts = fleet.hostNames.map((name) => fleet.host(name, { slices: true, record: true }));
+  return { hosts, ...fleet.finish() };
+}
+
+/** What a run needs of every host before any starts; the rest of its desired state is made when its turn comes. */
+export interface HostHead {
+  name: string;
+  managed: boolean;
+  hostKeys: SshTarget['hostKeys'];
+}
+
+export interface FleetCompile extends Omit<CompileResult, 'hosts'> {
+  /** every host, in the order of compile's `hosts` */
+  heads: HostHead[];
+  /** a host's desired state, made anew at each call: equal to its entry in compile's `hosts` */
+  desired(name: string): HostDesired;
+}
+
+/**
+ * compile without keeping every host's desired state: each host is checked now (every error and
+ * warning compile would give, in the same order), and its desired state is made by
+ * `desired(name)` when a run gets to it, to be dropped when the host is done. A 10,000-host
+ * fleet's desired states were ~20 MB live for the whole run, and the inventory's YAML document
+ * (kept to locate errors in the input, all of which are found here) ~27 MB: what this returns
+ * keeps neither.
+ */
+export function compileFleet(inv: Inventory, opts: CompileOptions): FleetCompile {
+  const fleet = fleetPart({ ...inv, locate: undefined }, opts);
+  // The module slices are pure and never fail (module.ts): checking a host needs its requirements and connection.
+  const heads = fleet.hostNames.map((name) => {
+    const d = fleet.host(name, { slices: false, record: true });
+    return { name, managed: d.managed, hostKeys: d.ssh.hostKeys };
+  });
+  const result = fleet.finish();
+  return { heads, ...result, desired: (name) => fleet.host(name, { slices: true, record: false }) };
+}
+
+/**
+ * Everything compile shares between hosts (flows, edges, inbound edges per host), and one host's
+ * desired state from it. Problems and warnings are collected in host order; `finish` refuses
+ * contradictions and gives the warnings and decisions.
+ */
+function fleetPart(inv: Inventory, opts: CompileOptions) {
   const { data } = inv;
   const warnings: Warning[] = [];
   const flows = selectFlows(inv);
@@ -101,12 +145,16 @@ export function compile(inv: Inventory, opts: CompileOptions): CompileResult {
   const byId = new Map(flows.map((f) => [f.id, f]));
   const contradictions: string[] = [];
   const decisions: Decision[] = [];
-  const hosts: HostDesired[] = hostNames.map((name) => {
+  /**
+   * One host. slices: the resource modules' slices too (checking the host needs none); record: its
+   * contradictions, decisions and warnings are collected (once per host: not when made again).
+   */
+  const host = (name: string, { slices, record }: { slices: boolean; record: boolean }): HostDesired => {
     const host = data.hosts[name]!;
     const union = hostRequirements(inv, name);
-    contradictions.push(...union.contradictions);
-    decisions.push(...union.decisions);
-    for (const { sp, mode } of union.selinuxOff) {
+    if (record) contradictions.push(...union.contradictions);
+    if (record) decisions.push(...union.decisions);
+    for (const { sp, mode } of record ? union.selinuxOff : []) {
       const doc = sp.product.requirements.selinux!;
       warnings.push({
         code: 'selinux-mode',
@@ -121,20 +169,24 @@ export function compile(inv: Inventory, opts: CompileOptions): CompileResult {
       managed: host.managed,
       ssh: sshTarget(inv, name, opts.local ?? { user: 'root', home: '/root' }, opts.sshConfig ?? noSshConfig),
     } as HostDesired;
+    if (!slices) return desired;
     const ctx: SliceContext = { inv, host: desired, union, inbound: inbound.get(name) ?? NO_EDGES, flows: byId };
     for (const m of opts.modules) (desired as unknown as Record<string, unknown>)[m.kind] = m.desired(ctx);
     // What a product's roles could have asked of this host and its roles do not: checked for removal.
     const { serviceAccount } = union;
     if (serviceAccount && !union.sudo) desired.retired = { ...(union.account ? {} : { account: serviceAccount }), sudoersFile: serviceAccount };
     return desired;
-  });
-  // Refused before any host is touched: no product's requirement is silently given up for another's.
-  if (contradictions.length > 0) throw new InputError(contradictions[0]!, inv.file, contradictions);
-  for (const d of decisions) warnings.push({ code: 'decision', host: d.host, message: d.message });
-  // Acknowledged in the inventory: kept (and counted) with a mark, so that output may leave it out.
-  const acknowledged = new Set(inv.data.acknowledge ?? []);
-  for (const w of warnings) if (w.flow !== undefined && acknowledged.has(w.flow)) w.acknowledged = true;
-  return { hosts, flows, edges, warnings, decisions };
+  };
+  const finish = (): Omit<CompileResult, 'hosts'> => {
+    // Refused before any host is touched: no product's requirement is silently given up for another's.
+    if (contradictions.length > 0) throw new InputError(contradictions[0]!, inv.file, contradictions);
+    for (const d of decisions) warnings.push({ code: 'decision', host: d.host, message: d.message });
+    // Acknowledged in the inventory: kept (and counted) with a mark, so that output may leave it out.
+    const acknowledged = new Set(inv.data.acknowledge ?? []);
+    for (const w of warnings) if (w.flow !== undefined && acknowledged.has(w.flow)) w.acknowledged = true;
+    return { flows, edges, warnings, decisions };
+  };
+  return { hostNames, host, finish };
 }
 
 /**

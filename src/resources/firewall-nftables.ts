@@ -114,9 +114,23 @@ export function renderTable(t: NftTable): string {
  */
 const forms = new Map<string, { canonical: readonly string[]; text: string }>();
 const FORMS_KEPT = 64;
+/**
+ * A frozen source list (compile shares one per flow among its hosts, frozen) stands in the key
+ * by an id: its content cannot change, and writing out its thousands of addresses per host cost
+ * about what the cache saves. Any other list is written out.
+ */
+const listIds = new WeakMap<readonly string[], number>();
+let nextListId = 0;
+
+function listKey(elements: readonly string[]): number | readonly string[] {
+  if (!Object.isFrozen(elements)) return elements;
+  let id = listIds.get(elements);
+  if (id === undefined) listIds.set(elements, (id = nextListId++));
+  return id;
+}
 
 function tableForms(t: NftTable): { canonical: readonly string[]; text: string } {
-  const key = JSON.stringify(t);
+  const key = JSON.stringify([t.policy, t.sets.map((s) => [s.name, s.type, listKey(s.elements)]), t.rules]);
   let f = forms.get(key);
   if (!f) {
     f = {

@@ -68,4 +68,27 @@ describe('desired table forms', () => {
       { numRuns: 100 },
     );
   });
+
+  it('a shared (frozen) source list gives what a copy of it gives; an unshared list that changed gives its new content', () => {
+    fc.assert(
+      fc.property(table, fc.array(ipv4, { minLength: 1, maxLength: 40 }), (t, extra) => {
+        fc.pre(t.sets.length > 0);
+        const shared = structuredClone(t);
+        for (const s of shared.sets) s.elements = Object.freeze([...s.elements]) as string[];
+        const copy = structuredClone(t);
+        expect(canonicalTable(shared)).toEqual(canonicalTable(copy));
+        expect(renderTable(shared)).toBe(renderTable(copy));
+        // another frozen list, with other content: its own forms
+        const other = structuredClone(shared);
+        other.sets[0]!.elements = Object.freeze([...shared.sets[0]!.elements, ...extra, '203.0.113.9']) as string[];
+        expect(renderTable(other)).toContain('203.0.113.9');
+        // an unshared list changed in place after its first use: the new content, not the old forms
+        const before = renderTable(copy);
+        copy.sets[0]!.elements.push('203.0.113.10');
+        expect(renderTable(copy)).not.toBe(before);
+        expect(renderTable(copy)).toContain('203.0.113.10');
+      }),
+      { numRuns: 100 },
+    );
+  });
 });

@@ -50,8 +50,9 @@ function resolvePlain(s: string, atKey: boolean): unknown {
 }
 
 // Characters the reader leaves to yaml wherever they appear: tabs, controls, a lone CR, the BOM,
-// and the line and paragraph separators YAML 1.1 took for line breaks.
-const ODD = /[\t\0-\x08\v\f\x0e-\x1f\x7f-\x9f\u2028\u2029\ufeff]|\r(?!\n)/;
+// the line and paragraph separators YAML 1.1 took for line breaks, and the spaces JavaScript's
+// trim takes but YAML keeps as part of a scalar (no-break, Ogham, en to hair, narrow, math, ideographic).
+const ODD = /[\t\0-\x08\v\f\x0e-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]|\r(?!\n)/;
 // What a plain scalar may start with: no indicator (nor "<", as in "<<"), no space; "-" only before a
 // digit, letter, "." or "_".
 const NOT_FIRST = /[-?:,[\]{}#&*!|>'"%@`<\s]/;

@@ -345,3 +345,26 @@ describe('YAML read fast', () => {
     expect(startLine(loaded, ['hosts', 'nope', 'address'])).toBe(2);
   });
 });
+
+describe('YAML read fast: white space that is not YAML white space', () => {
+  // JavaScript's trim takes these; YAML trims only spaces and tabs, so to yaml they are part of the
+  // scalar ("10.0.0.1\u00a0" is not an address). Texts with them are yaml's to read.
+  const JS_ONLY_SPACE = ['\u00a0', '\u1680', '\u2000', '\u2005', '\u200a', '\u202f', '\u205f', '\u3000'];
+  it('a value, flow item or flow key ending in a space only JavaScript trims is read as yaml reads it', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...JS_ONLY_SPACE),
+        fc.constantFrom('10.0.0.1', 'node', 'true', '22', 'a b'),
+        fc.constantFrom('', ' ', ' # c'),
+        fc.nat(4),
+        (sp, v, tail, where) => {
+          const text = [`address: ${v}${sp}${tail}\n`, `roles: [${v}${sp}, x]\n`, `h: {${v}${sp}: x}\n`, `- ${v}${sp}${tail}\n`, `h:\n  - {a: ${v}${sp}}\n`][
+            where
+          ]!;
+          const got = fastYaml(text);
+          if (got !== undefined) expect(shape(got.data), JSON.stringify(text)).toEqual(shape(strict(text).data));
+        },
+      ),
+    );
+  });
+});

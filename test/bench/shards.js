@@ -9,7 +9,7 @@
 // 'address'), so 40,000 of them need no 40,000 listening sockets; a refused host is reset at
 // once instead of refused at SYN (sim-ssh.js says why).
 // Alone: node test/bench/shards.js [--hosts 40000] [--shards 4] [--at-once 4] [--faults 0.01]
-//   [--seed 1] [--out FILE]   (starts 2 lab hosts; options checked before that)
+//   [--seed 1] [--node-every 4] [--out FILE]   (starts 2 lab hosts; options checked before that)
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { JSONParser } from '@streamparser/json';
 import { join } from 'node:path';
@@ -25,9 +25,9 @@ const CLI = fileURLToPath(new URL('../../bin/vprov.js', import.meta.url));
 /** Faults whose status does not depend on the machine's load (as test/integration/shards.test.ts). */
 const FAULT_KINDS = ['refuse', 'host-key', 'sudo-prompt', 'truncated-facts'];
 
-export async function runShards({ fleet, hosts: size, shards = 4, atOnce = shards, faults = 0.01, seed = 1, log = console.log }) {
+export async function runShards({ fleet, hosts: size, shards = 4, atOnce = shards, faults = 0.01, seed = 1, nodeEvery = 4, log = console.log }) {
   const real = Object.fromEntries(['node', 'hypervisor'].map((role) => [role, fleet.lab.host(fleet.names.find((n) => fleet.roles[n][0] === role))]));
-  const out = { hosts: size, shards, atOnce, faults, seed, loadavg: [], runs: [], problems: [] };
+  const out = { hosts: size, nodeEvery, shards, atOnce, faults, seed, loadavg: [], runs: [], problems: [] };
   const sim = new SimFleet({ seed, addressing: 'address' });
   const dir = fleet.lab.dir;
   const load = (when) => {
@@ -36,7 +36,7 @@ export async function runShards({ fleet, hosts: size, shards = 4, atOnce = shard
     return l;
   };
   try {
-    const hosts = await addSimHosts(sim, size);
+    const hosts = await addSimHosts(sim, size, { nodeEvery });
     const names = hosts.map((h) => h.name);
     const knownHosts = writeKnownHosts(join(dir, `shards-known-${size}`), sim, hosts);
     const inventory = writeSimInventory(join(dir, `shards-${size}.yaml`), hosts, { keyFile: fleet.lab.keyFile, knownHosts });
@@ -56,7 +56,9 @@ export async function runShards({ fleet, hosts: size, shards = 4, atOnce = shard
     });
     const plan = planFaults(names, { seed, rates: evenly(faults, FAULT_KINDS) });
     await sim.setFaults(plan);
-    log(`\nshards: ${size} simulated hosts (${plan.size} faulty, seed ${seed}) as ${shards} shards, ${atOnce} at once, then report merge`);
+    log(
+      `\nshards: ${size} simulated hosts (one node in ${nodeEvery}; ${plan.size} faulty, seed ${seed}) as ${shards} shards, ${atOnce} at once, then report merge`,
+    );
 
     for (const command of ['drift']) {
       for (const h of hosts) h.state = 'converged';

@@ -104,6 +104,7 @@ describe('shards bench options', () => {
     [['--seed=-3'], /--seed: expected a whole number/],
     [['--out', dir], /--out .*: is a directory/],
     [['--apply'], /Unknown option '--apply'/],
+    [['--node-every', '0'], /--node-every: expected a whole number ≥ 1, got "0"/],
   ])('%j is refused: %s', (args, why) => {
     expect(() => parseShardsOptions(args)).toThrow(why);
   });
@@ -125,6 +126,7 @@ describe('shards bench options', () => {
       atOnce: 2,
       faults: 0.01,
       seed: 7,
+      nodeEvery: 4,
       out: undefined,
     });
     expect(parseShardsOptions([])).toMatchObject({ hosts: 2500, shards: 4, atOnce: 4, faults: 0.01, seed: 1 });

@@ -141,13 +141,20 @@ export function parseShardsOptions(args) {
         'at-once': { type: 'string' },
         faults: { type: 'string', default: '0.01' },
         seed: { type: 'string', default: '1' },
+        'node-every': { type: 'string', default: '4' },
         out: { type: 'string' },
       },
     }));
   } catch (err) {
     throw new BenchOptionError(err.message);
   }
-  const o = { hosts: whole('hosts', values.hosts, 2), shards: whole('shards', values.shards), faults: rate('faults', values.faults), out: values.out };
+  const o = {
+    nodeEvery: whole('node-every', values['node-every']),
+    hosts: whole('hosts', values.hosts, 2),
+    shards: whole('shards', values.shards),
+    faults: rate('faults', values.faults),
+    out: values.out,
+  };
   o.atOnce = values['at-once'] === undefined ? o.shards : whole('at-once', values['at-once']);
   if (o.atOnce > o.shards) throw new BenchOptionError(`--at-once: at most --shards (${o.shards}), got ${o.atOnce}`);
   if (o.shards > o.hosts) throw new BenchOptionError(`--shards: at most --hosts (${o.hosts}), got ${o.shards}`);

@@ -1,17 +1,21 @@
 // A simulated fleet's hosts and files, built one way for the benchmarks (scale.js, shards.js)
 // and the tiers at scale (test/helpers/sim-fleet.ts): hosts s0, s1 … on a SimFleet (s0, s4,
-// s8 … Storware nodes, the rest hypervisors), the known_hosts file written ahead (as after a
+// s8 … Storware nodes by default, the rest hypervisors), the known_hosts file written ahead (as after a
 // first contact), a Storware inventory whose hosts connect to them, and the recording of their
 // answers from one real lab host per role.
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 
-export const roleOf = (i) => (i % 4 === 0 ? 'node' : 'hypervisor');
+export const roleOf = (i, nodeEvery = 4) => (i % nodeEvery === 0 ? 'node' : 'hypervisor');
 
-/** `size` simulated hosts s0 … on `sim`. */
-export async function addSimHosts(sim, size) {
+/**
+ * `size` simulated hosts s0 … on `sim`; every `nodeEvery`-th a Storware node. A hypervisor's
+ * rules name every node of the site, so its facts and plan grow with the nodes: at 40,000 hosts,
+ * one node in four is 10,000 addresses per hypervisor set.
+ */
+export async function addSimHosts(sim, size, { nodeEvery = 4 } = {}) {
   const hosts = [];
-  for (let i = 0; i < size; i++) hosts.push(await sim.addHost(`s${i}`, roleOf(i)));
+  for (let i = 0; i < size; i++) hosts.push(await sim.addHost(`s${i}`, roleOf(i, nodeEvery)));
   return hosts;
 }
 

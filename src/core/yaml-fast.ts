@@ -65,6 +65,11 @@ function plainStart(t: string, at: number): boolean {
 }
 /** yaml refuses an implicit key longer than 1024 characters; well below that, and yaml decides. */
 const MAX_KEY = 1000;
+/**
+ * yaml reports "Maximum call stack size exceeded" as an error some hundreds of levels down (how many
+ * depends on the stack left); deeper than this, and yaml decides (inventories nest a handful deep).
+ */
+const MAX_DEPTH = 64;
 
 export function fastYaml(text: string): FastYaml | undefined {
   if (ODD.test(text)) return undefined;
@@ -82,6 +87,8 @@ class Reader {
   private readonly texts: string[] = [];
   private readonly lineNos: number[] = [];
   private i = 0;
+  /** maps and lists open around the one being read */
+  private depth = 0;
   private readonly starts = new WeakMap<object, number>();
   private readonly otherKeys = new WeakSet<object>();
 
@@ -122,8 +129,16 @@ class Reader {
     return no();
   }
 
+  /** A map or list begins (its start line noted); one level deeper, and yaml's beyond MAX_DEPTH. */
   private started<T extends object>(o: T): T {
+    if (++this.depth > MAX_DEPTH) no();
     this.starts.set(o, this.lineNos[this.i]!);
+    return o;
+  }
+
+  /** A map or list is read whole. */
+  private ended<T>(o: T): T {
+    this.depth--;
     return o;
   }
 
@@ -160,7 +175,7 @@ class Reader {
       put(obj, key, value);
     }
     this.endOfValue(n);
-    return obj;
+    return this.ended(obj);
   }
 
   private seq(m: number): unknown[] {
@@ -183,7 +198,7 @@ class Reader {
       }
     }
     this.endOfValue(m);
-    return arr;
+    return this.ended(arr);
   }
 
   /** A value that starts at t[at] and ends on this line. */
@@ -208,12 +223,12 @@ class Reader {
     if (c === '[') {
       const arr = this.started([] as unknown[]);
       let j = afterSpaces(t, at + 1);
-      if (t[j] === ']') return [arr, j + 1];
+      if (t[j] === ']') return [this.ended(arr), j + 1];
       for (;;) {
         const [value, end] = this.flowItem(t, j, false);
         arr.push(value);
         j = afterSpaces(t, end);
-        if (t[j] === ']') return [arr, j + 1];
+        if (t[j] === ']') return [this.ended(arr), j + 1];
         if (t[j] !== ',') no();
         j = afterSpaces(t, j + 1);
       }
@@ -221,14 +236,14 @@ class Reader {
     if (c === '{') {
       const obj = this.started({} as Record<string, unknown>);
       let j = afterSpaces(t, at + 1);
-      if (t[j] === '}') return [obj, j + 1];
+      if (t[j] === '}') return [this.ended(obj), j + 1];
       for (;;) {
         const [key, keyEnd] = this.flowItem(t, j, true);
         if (t[keyEnd] !== ':' || t[keyEnd + 1] !== ' ' || keyEnd - j > MAX_KEY) no();
         const [value, end] = this.flowItem(t, afterSpaces(t, keyEnd + 1), false);
         put(obj, this.stringKey(obj, key), value);
         j = afterSpaces(t, end);
-        if (t[j] === '}') return [obj, j + 1];
+        if (t[j] === '}') return [this.ended(obj), j + 1];
         if (t[j] !== ',') no();
         j = afterSpaces(t, j + 1);
       }

@@ -368,3 +368,30 @@ describe('YAML read fast: white space that is not YAML white space', () => {
     );
   });
 });
+
+describe('YAML read fast: nesting', () => {
+  // yaml's composer recurses once per level and reports "Maximum call stack size exceeded" as a
+  // syntax error some hundreds of levels down (how many depends on the stack left): such a text
+  // must reach yaml for that error, not be read fast (nor crash the fast read's own recursion).
+  const nested = {
+    flow: (n: number) => `a: ${'['.repeat(n)}${']'.repeat(n)}\n`,
+    seq: (n: number) => `${Array.from({ length: n }, (_, i) => `${' '.repeat(i)}-`).join('\n')} x\n`,
+    map: (n: number) => `${Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:`).join('\n')} x\n`,
+    compact: (n: number) => `${'- '.repeat(n)}x\n`,
+  };
+  it('a text nested deeper than inventories ever are is left to yaml, which reports its own error', () => {
+    for (const [name, make] of Object.entries(nested))
+      for (const n of [1000, 5000]) {
+        const text = make(n);
+        expect(fastYaml(text), `${name} ${n}`).toBeUndefined();
+        if (n === 5000)
+          expect(() => loadYaml(text, 'deep.yaml'), `${name} ${n}`).toThrow(/^deep\.yaml:\d+:\d+: YAML syntax error: Maximum call stack size exceeded/);
+      }
+  });
+  it('the nesting of real inventories is still read fast', () => {
+    for (const [name, make] of Object.entries(nested)) {
+      const text = make(20);
+      expect(shape(fastYaml(text)?.data), name).toEqual(shape(strict(text).data));
+    }
+  });
+});

@@ -299,13 +299,14 @@ function lineEnd(t: string, at: number): void {
 
 /**
  * Where the ":" of a block key on this line is (-1: no key here). A plain key ends at the first ": "
- * (or ":" at the end); a quoted key right after its closing quote. A space before the ":" and a
- * comment inside the key are left to yaml.
+ * (or ":" at the end); a quoted key right after its closing quote. A space before the ":", a
+ * comment inside the key and a key of any style near yaml's 1024-character limit are left to yaml.
  */
 function keyEnd(t: string): number {
   const c = t[0];
   if (c === '"' || c === "'") {
     const [, end] = quoted(t, 0);
+    if (end > MAX_KEY) no();
     return t[end] === ':' && (end + 1 === t.length || t[end + 1] === ' ') ? end : -1;
   }
   if (!plainStart(t, 0)) return -1;

@@ -395,3 +395,28 @@ describe('YAML read fast: nesting', () => {
     }
   });
 });
+
+describe('YAML read fast: long keys', () => {
+  // yaml refuses an implicit key whose ":" is more than 1024 characters after its start, quoted or not.
+  it('a block key of any style longer than yaml takes is left to yaml, which refuses it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1020, max: 1100 }),
+        fc.constantFrom(
+          (k: string) => `'${k}'`,
+          (k: string) => `"${k}"`,
+          (k: string) => k,
+        ),
+        fc.constantFrom('', '- ', 'a:\n  '),
+        (n, style, before) => {
+          const text = `${before}${style('x'.repeat(n))}: v\n`;
+          const got = fastYaml(text);
+          if (got === undefined) return;
+          const want = strict(text);
+          expect(want.errors, `${n} ${text.slice(0, 3)}`).toBe(0);
+          expect(shape(got.data)).toEqual(shape(want.data));
+        },
+      ),
+    );
+  });
+});

@@ -284,6 +284,12 @@ export function scheduleStatus(name: string, dir?: string): string {
 
 /** The image's user (non-root) and where it keeps what it reads: see Containerfile. */
 export const POD_USER = 65532;
+/**
+ * A shard pod's memory limit: a drift of 10,000 simulated hosts in one process (the whole
+ * inventory loaded, every host run) peaked at 194 MB of RSS, `report merge` of 40,000 hosts
+ * at 209 MB; twice that is kept as headroom (docs/kubernetes.md "Memory").
+ */
+export const SHARD_MEMORY_LIMIT = '384Mi';
 const POD_HOME = '/home/vprov';
 
 /**
@@ -378,7 +384,7 @@ export function kubernetesManifest(opts: {
                     // The code cache and temp files; the root filesystem is read-only.
                     { name: 'tmp', mountPath: '/tmp' },
                   ],
-                  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+                  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: SHARD_MEMORY_LIMIT } },
                 },
               ],
               volumes: [

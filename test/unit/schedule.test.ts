@@ -105,6 +105,15 @@ describe('schedule export --kubernetes', () => {
     expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
   });
 
+  it('gives each shard pod the memory limit docs/kubernetes.md states and explains from measurements', async () => {
+    const r = await vprov('schedule', 'export', '--kubernetes', '--shards', '4', '--every', '1h');
+    const container = parse(r.stdout).spec.jobTemplate.spec.template.spec.containers[0];
+    const doc = readFileSync(fileURLToPath(new URL('../../docs/kubernetes.md', import.meta.url)), 'utf8');
+    const stated = /Each shard pod is limited to \*\*(\d+) Mi\*\* \(`resources\.limits\.memory`; requests (\d+) Mi\)/.exec(doc);
+    expect(stated).not.toBeNull();
+    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: `${stated![2]}Mi` }, limits: { memory: `${stated![1]}Mi` } });
+  });
+
   const manifest = (o: Partial<Parameters<typeof kubernetesManifest>[0]>) =>
     kubernetesManifest({
       name: 'vprov-drift',

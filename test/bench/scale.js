@@ -31,19 +31,27 @@ const DELAYS = { slow: 300, overTime: 7500 };
 /**
  * @param {{ fleet: { lab: import('../lab/hosts.js').Lab, names: string[], roles: Record<string, string[]>, reset(names?: string[]): Promise<unknown> }, sizes: number[], rounds?: number, faults?: number, seed?: number, baseline?: string, log?: (s: string) => void }} o
  */
-export async function runScale({ fleet, sizes, rounds = 1, faults = 0, seed = 1, baseline, log = console.log }) {
+export async function runScale({ fleet, sizes, rounds = 1, faults = 0, seed = 1, baseline, nodeEvery = 4, log = console.log }) {
   const real = Object.fromEntries(['node', 'hypervisor'].map((role) => [role, fleet.lab.host(fleet.names.find((n) => fleet.roles[n][0] === role))]));
   const clis = [{ name: 'this', cli: CLI }, ...(baseline ? [{ name: 'baseline', cli: baseline }] : [])];
   const modes = faults > 0 ? ['healthy', 'faulty'] : ['healthy'];
-  const out = { sizes: [], problems: [], faults, seed, clis: clis.map((c) => ({ name: c.name, cli: c.cli })), limits: { ...LIMITS, timeout: HOST_TIMEOUT_S } };
+  const out = {
+    sizes: [],
+    problems: [],
+    faults,
+    seed,
+    nodeEvery,
+    clis: clis.map((c) => ({ name: c.name, cli: c.cli })),
+    limits: { ...LIMITS, timeout: HOST_TIMEOUT_S },
+  };
   log(
-    `\nscale: simulated hosts ${sizes.join(', ')} (answers recorded from ${real.node.name} and ${real.hypervisor.name})${faults ? `; ${(faults * 100).toFixed(1)}% faulty, seed ${seed}` : ''}${baseline ? `; baseline ${baseline}` : ''}`,
+    `\nscale: simulated hosts ${sizes.join(', ')} (answers recorded from ${real.node.name} and ${real.hypervisor.name})${faults ? `; ${(faults * 100).toFixed(1)}% faulty, seed ${seed}` : ''}${baseline ? `; baseline ${baseline}` : ''}; one node in ${nodeEvery} hosts`,
   );
   const nodeArgs = (process.env.VPROV_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   for (const size of sizes) {
     const sim = new SimFleet({ seed, delayMs: DELAYS });
     try {
-      const hosts = await addSimHosts(sim, size);
+      const hosts = await addSimHosts(sim, size, { nodeEvery });
       const dir = fleet.lab.dir;
       const knownHosts = writeKnownHosts(join(dir, `sim-known-${size}`), sim, hosts);
       const inventory = writeSimInventory(join(dir, `sim-${size}.yaml`), hosts, {
@@ -173,8 +181,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       faults: { type: 'string', default: '0' },
       seed: { type: 'string', default: '1' },
       baseline: { type: 'string' },
+      // one Storware node in N hosts: a hypervisor's rules list every node, so its cost grows with them
+      'node-every': { type: 'string', default: '4' },
     },
   });
+  const nodeEvery = Number(values['node-every']);
+  if (!Number.isInteger(nodeEvery) || nodeEvery < 2) throw new Error(`--node-every: expected a whole number ≥ 2, got "${values['node-every']}"`);
   const fleet = await startFleet(2, (i) => (i === 0 ? 'node' : 'hypervisor'));
   try {
     const r = await runScale({
@@ -184,6 +196,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       faults: Number(values.faults),
       seed: Number(values.seed),
       baseline: values.baseline && join(values.baseline, 'bin', 'vprov.js'),
+      nodeEvery,
     });
     if (r.problems.length) process.exitCode = 1;
   } finally {

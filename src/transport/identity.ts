@@ -5,7 +5,8 @@
  * for an ed25519 key, ten times the signature itself. The signatures are the same bytes.
  */
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { utils, type ParsedKey } from 'ssh2';
+// ssh2 is CommonJS: Node's ESM loader (dist/, run without the bundle) finds no named `utils` export.
+import ssh2, { type ParsedKey } from 'ssh2';
 
 /** The hash ssh2 signs with when the protocol names none (its keys' default), by key type. */
 const DEFAULT_HASH: Record<string, string | null> = {
@@ -34,7 +35,7 @@ export function identityKey(data: Buffer): ParsedKey | Error {
 
 function load(data: Buffer): ParsedKey | Error {
   // ssh2's own checks and messages (Client.connect with privateKey)
-  const parsed = utils.parseKey(data) as ParsedKey | ParsedKey[] | Error;
+  const parsed = ssh2.utils.parseKey(data) as ParsedKey | ParsedKey[] | Error;
   if (parsed instanceof Error) return new Error(`Cannot parse privateKey: ${parsed.message}`);
   const key = Array.isArray(parsed) ? parsed[0]! : parsed;
   const pem = key.getPrivatePEM() as string | null;
